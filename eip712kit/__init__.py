@@ -1,0 +1,76 @@
+"""eip712kit — EIP-712 and EIP-191 signatures for trading APIs, exact, fast and explained.
+
+The public surface: :class:`TypedData` and the verbs ``hash_typed_data``, ``sign_typed_data``,
+``recover_typed_data``, ``verify_typed_data`` (and their ``*_message`` twins for personal_sign),
+the :class:`Signature` value, :class:`PrivateKey` and the error classes. Protocol structs live in
+:mod:`eip712kit.protocols`; the Sera bit-packer in :mod:`eip712kit.uuid_int`.
+"""
+
+from .api import (
+    Verification,
+    check_message,
+    check_typed_data,
+    hash_typed_data,
+    recover_message,
+    recover_typed_data,
+    sign_message,
+    sign_typed_data,
+    verify_digest,
+    verify_message,
+    verify_typed_data,
+)
+from .encoding import to_checksum_address
+from .errors import (
+    CODES,
+    DocumentError,
+    Eip712KitError,
+    KeySourceError,
+    NetworkError,
+    ProtocolError,
+    SignatureError,
+    TypeDefinitionError,
+    ValueEncodingError,
+)
+from .keys import PrivateKey, load_key
+from .limits import DEFAULT_LIMITS, Limits
+from .messages import hash_message
+from .signature import Signature, recover_digest, sign_digest
+from .typed_data import Schema, TypedData, compile_types
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CODES",
+    "DEFAULT_LIMITS",
+    "DocumentError",
+    "Eip712KitError",
+    "KeySourceError",
+    "Limits",
+    "NetworkError",
+    "PrivateKey",
+    "ProtocolError",
+    "Schema",
+    "Signature",
+    "SignatureError",
+    "TypeDefinitionError",
+    "TypedData",
+    "ValueEncodingError",
+    "Verification",
+    "__version__",
+    "check_message",
+    "check_typed_data",
+    "compile_types",
+    "hash_message",
+    "hash_typed_data",
+    "load_key",
+    "recover_digest",
+    "recover_message",
+    "recover_typed_data",
+    "sign_digest",
+    "sign_message",
+    "sign_typed_data",
+    "to_checksum_address",
+    "verify_digest",
+    "verify_message",
+    "verify_typed_data",
+]

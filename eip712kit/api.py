@@ -1,0 +1,128 @@
+"""The handful of verbs most programs need: hash, sign, recover and verify — typed data and personal_sign.
+
+Every verb takes the document as a dict or a JSON string and goes through the one compiled
+encoder in :mod:`eip712kit.typed_data`; keys go through :mod:`eip712kit.keys`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .encoding import parse_address, to_checksum_address
+from .errors import Eip712KitError
+from .keys import PrivateKey, as_private_key
+from .messages import hash_message
+from .signature import ZERO_ADDRESS, Signature, recover_digest, sign_digest
+from .typed_data import TypedData
+
+Document = Mapping[str, Any] | str | bytes | TypedData
+
+
+def _typed(doc: Document) -> TypedData:
+    return doc if isinstance(doc, TypedData) else TypedData(doc)
+
+
+def hash_typed_data(doc: Document) -> bytes:
+    """The EIP-712 digest ``keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message))``."""
+    return _typed(doc).digest()
+
+
+def sign_typed_data(doc: Document, key: PrivateKey | str | bytes) -> Signature:
+    """Sign a typed-data document as ``eth_signTypedData_v4`` does (deterministic, low-s)."""
+    return sign_digest(_typed(doc).digest(), as_private_key(key))
+
+
+def recover_typed_data(doc: Document, signature: Any, *, allow_high_s: bool = False) -> str:
+    """The EIP-55 address that signed the document."""
+    return recover_digest(_typed(doc).digest(), signature, allow_high_s=allow_high_s)
+
+
+def sign_message(message: str | bytes, key: PrivateKey | str | bytes, *, hex: bool = False) -> Signature:
+    """EIP-191 ``personal_sign`` of text (UTF-8) or bytes."""
+    return sign_digest(hash_message(message, hex=hex), as_private_key(key))
+
+
+def recover_message(message: str | bytes, signature: Any, *, hex: bool = False, allow_high_s: bool = False) -> str:
+    return recover_digest(hash_message(message, hex=hex), signature, allow_high_s=allow_high_s)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of checking a signature against an expected signer.
+
+    ``valid`` is true only when the signature is well formed, low-s, and recovers to the expected,
+    non-zero address. ``code`` names the reason when it is not (``SIGNER_MISMATCH``,
+    ``SIGNATURE_HIGH_S``, ``ZERO_ADDRESS`` or a parsing code).
+    """
+
+    valid: bool
+    signer: str | None
+    expected: str
+    code: str | None = None
+    reason: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"valid": self.valid, "signer": self.signer, "expected": self.expected,
+                "code": self.code, "reason": self.reason}
+
+
+def verify_digest(digest: bytes, signature: Any, address: str) -> Verification:
+    """Check that ``signature`` over ``digest`` was made by ``address``; never raises on a bad signature."""
+    expected = to_checksum_address(parse_address(address))
+    if expected == ZERO_ADDRESS:
+        return Verification(False, None, expected, "ZERO_ADDRESS",
+                            "the zero address cannot sign; it is what a failed ecrecover returns")
+    try:
+        sig = Signature.parse(signature)
+        signer = recover_digest(digest, sig, allow_high_s=True)
+    except Eip712KitError as exc:
+        return Verification(False, None, expected, exc.code, exc.message)
+    if sig.is_high_s:
+        return Verification(False, signer, expected, "SIGNATURE_HIGH_S",
+                            "the signature is high-s (malleated); wallets and contracts refuse it")
+    if signer != expected:
+        return Verification(False, signer, expected, "SIGNER_MISMATCH",
+                            f"the signature recovers to {signer}, not {expected}")
+    return Verification(True, signer, expected)
+
+
+def check_typed_data(doc: Document, signature: Any, address: str) -> Verification:
+    """Like :func:`verify_typed_data` but says why a signature is not valid."""
+    return verify_digest(_typed(doc).digest(), signature, address)
+
+
+def verify_typed_data(doc: Document, signature: Any, address: str) -> bool:
+    """True when ``signature`` is a low-s signature of the document by ``address`` (not the zero address).
+
+    A malformed document or address raises (that is the caller's input to fix); a malformed,
+    high-s or foreign signature is simply not valid.
+    """
+    return check_typed_data(doc, signature, address).valid
+
+
+def check_message(message: str | bytes, signature: Any, address: str, *, hex: bool = False) -> Verification:
+    return verify_digest(hash_message(message, hex=hex), signature, address)
+
+
+def verify_message(message: str | bytes, signature: Any, address: str, *, hex: bool = False) -> bool:
+    return check_message(message, signature, address, hex=hex).valid
+
+
+__all__ = [
+    "Verification",
+    "check_message",
+    "check_typed_data",
+    "hash_typed_data",
+    "recover_message",
+    "recover_typed_data",
+    "sign_message",
+    "sign_typed_data",
+    "verify_digest",
+    "verify_message",
+    "verify_typed_data",
+]

@@ -1,0 +1,224 @@
+"""Strict parsing of JSON values into the bytes EIP-712 hashes.
+
+What is accepted, for every atomic type (the same rules in every entry point):
+
+* **integers** — a JSON integer, a decimal string (``"-12"``, leading zeros allowed) or a
+  non-negative ``0x`` hex string; a JSON number with a fraction, ``true``/``false``, ``""``,
+  whitespace, underscores and exponents are refused. A float that is a whole number and at most
+  2**53 (what a JavaScript client can send without losing digits) is accepted.
+* **address** — ``0x`` + 40 hex digits. All-lowercase or all-uppercase digits are taken as they
+  are; mixed case must be a valid EIP-55 checksum.
+* **bytesN** — ``0x`` hex (or Python ``bytes``) of exactly N bytes: no silent padding.
+* **bytes** — ``0x`` hex with an even number of digits, or Python ``bytes``.
+* **bool** — JSON ``true`` / ``false`` only.
+* **string** — any JSON string that is valid Unicode (no lone surrogates).
+
+Each parser raises :class:`ValueEncodingError` with no path; the typed-data encoder adds it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import ValueEncodingError
+from .hashing import keccak256
+
+_DECIMAL = re.compile(r"-?[0-9]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_HEX_BYTES = re.compile(r"0x(?:[0-9a-fA-F]{2})*\Z")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}\Z")
+_MAX_SAFE_FLOAT = 2**53
+# 2**256 has 78 decimal digits; anything longer cannot be in range and must not reach int(),
+# whose cost grows with the length of the string.
+_MAX_DECIMAL_CHARS = 80
+_MAX_HEX_CHARS = 2 + 64 + 16
+
+ZERO_WORD = bytes(32)
+
+
+def _describe(value: Any) -> str:
+    """A short, safe rendering of a bad value for an error sentence."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_int(value: Any) -> int:
+    """Turn a JSON integer, decimal string or 0x-hex string into an int (no range check)."""
+    kind = type(value)
+    if kind is int:
+        return value  # type: ignore[no-any-return]
+    if kind is str:
+        if len(value) <= _MAX_DECIMAL_CHARS and _DECIMAL.match(value):
+            return int(value)
+        if value[:2] == "0x" and len(value) <= _MAX_HEX_CHARS and _HEX.match(value):
+            return int(value, 16)
+        if len(value) > _MAX_DECIMAL_CHARS and (_DECIMAL.match(value) or _HEX.match(value)):
+            raise ValueEncodingError(
+                f"integer string of {len(value)} characters cannot fit in 256 bits",
+                code="INT_OUT_OF_RANGE",
+            )
+        raise ValueEncodingError(
+            f"{_describe(value)} is not an integer: use a decimal string like \"42\" or hex like \"0x2a\"",
+            code="INVALID_INT",
+        )
+    if kind is float:
+        if value.is_integer() and abs(value) <= _MAX_SAFE_FLOAT:
+            return int(value)
+        raise ValueEncodingError(
+            f"{_describe(value)} is not an exact integer: send large or fractional values as a decimal string",
+            code="INVALID_INT",
+        )
+    if kind is bool:
+        raise ValueEncodingError(
+            f"{value!r} is a boolean, not an integer: send 0 or 1 if a number is meant",
+            code="INVALID_INT",
+        )
+    if isinstance(value, int) and not isinstance(value, bool):  # int subclasses (IntEnum)
+        return int(value)
+    raise ValueEncodingError(
+        f"{_describe(value)} is not an integer: use a JSON integer, a decimal string or 0x-hex",
+        code="INVALID_INT",
+    )
+
+
+def uint_word(value: Any, bits: int) -> bytes:
+    n = parse_int(value)
+    if n < 0 or n >> bits:
+        raise ValueEncodingError(
+            f"{n} does not fit uint{bits} (0 to 2**{bits}-1)", code="INT_OUT_OF_RANGE"
+        )
+    return n.to_bytes(32, "big")
+
+
+def int_word(value: Any, bits: int) -> bytes:
+    n = parse_int(value)
+    bound = 1 << (bits - 1)
+    if not -bound <= n < bound:
+        raise ValueEncodingError(
+            f"{n} does not fit int{bits} (-2**{bits - 1} to 2**{bits - 1}-1)", code="INT_OUT_OF_RANGE"
+        )
+    return n.to_bytes(32, "big", signed=True)
+
+
+def bool_word(value: Any) -> bytes:
+    if value is True:
+        return b"\x00" * 31 + b"\x01"
+    if value is False:
+        return ZERO_WORD
+    raise ValueEncodingError(
+        f"{_describe(value)} is not a bool: use JSON true or false", code="INVALID_BOOL"
+    )
+
+
+def to_checksum_address(address: str | bytes) -> str:
+    """EIP-55 checksum form of a 20-byte address (given as bytes or 0x-hex of any case)."""
+    hex40 = address.hex() if isinstance(address, bytes) else address[2:].lower()
+    digest = keccak256(hex40.encode("ascii")).hex()
+    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(hex40, digest))
+
+
+# Addresses repeat (the same user and tokens in every order), and validating a checksum costs a
+# keccak, so validated addresses are remembered. Bounded so hostile input cannot grow it.
+_ADDRESS_CACHE: dict[str, bytes] = {}
+_ADDRESS_CACHE_MAX = 4096
+
+
+def parse_address(value: Any) -> bytes:
+    """Validate an address string and return its 20 bytes."""
+    cached = _ADDRESS_CACHE.get(value) if type(value) is str else None
+    if cached is not None:
+        return cached
+    if type(value) is not str:
+        raise ValueEncodingError(
+            f"{_describe(value)} is not an address: use a 0x-prefixed string of 40 hex digits",
+            code="INVALID_ADDRESS",
+        )
+    if not _ADDRESS.match(value):
+        raise ValueEncodingError(
+            f"{_describe(value)} is not an address: it must be 0x followed by exactly 40 hex digits",
+            code="INVALID_ADDRESS",
+        )
+    body = value[2:]
+    if body != body.lower() and body != body.upper():
+        expected = to_checksum_address(value)
+        if value != expected:
+            raise ValueEncodingError(
+                f"{value} fails its EIP-55 checksum; the checksummed form is {expected} "
+                "(or write it all lowercase to skip the check)",
+                code="BAD_CHECKSUM",
+            )
+    raw = bytes.fromhex(body)
+    if len(_ADDRESS_CACHE) >= _ADDRESS_CACHE_MAX:
+        _ADDRESS_CACHE.clear()
+    _ADDRESS_CACHE[value] = raw
+    return raw
+
+
+def address_word(value: Any) -> bytes:
+    return b"\x00" * 12 + parse_address(value)
+
+
+def parse_hex_bytes(value: Any) -> bytes:
+    """``0x`` hex with an even digit count (or Python bytes) to bytes."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if type(value) is str and _HEX_BYTES.match(value):
+        return bytes.fromhex(value[2:])
+    if type(value) is str and value[:2] == "0x" and re.fullmatch(r"0x[0-9a-fA-F]*", value):
+        raise ValueEncodingError(
+            f"{_describe(value)} has an odd number of hex digits: bytes need two digits each",
+            code="INVALID_HEX",
+        )
+    raise ValueEncodingError(
+        f"{_describe(value)} is not bytes: use a 0x-prefixed hex string", code="INVALID_HEX"
+    )
+
+
+def fixed_bytes_word(value: Any, size: int) -> bytes:
+    raw = parse_hex_bytes(value)
+    if len(raw) != size:
+        raise ValueEncodingError(
+            f"bytes{size} needs exactly {size} bytes ({2 * size} hex digits), got {len(raw)}",
+            code="BYTES_LENGTH",
+        )
+    return raw + b"\x00" * (32 - size)
+
+
+def dynamic_bytes_word(value: Any) -> bytes:
+    return keccak256(parse_hex_bytes(value))
+
+
+def string_bytes(value: Any) -> bytes:
+    if type(value) is not str:
+        raise ValueEncodingError(
+            f"{_describe(value)} is not a string: wrap the value in quotes", code="INVALID_STRING"
+        )
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueEncodingError(
+            "the string contains a lone UTF-16 surrogate and cannot be encoded as UTF-8",
+            code="INVALID_STRING",
+        ) from None
+
+
+def string_word(value: Any) -> bytes:
+    return keccak256(string_bytes(value))
+
+
+__all__ = [
+    "ZERO_WORD",
+    "address_word",
+    "bool_word",
+    "dynamic_bytes_word",
+    "fixed_bytes_word",
+    "int_word",
+    "parse_address",
+    "parse_hex_bytes",
+    "parse_int",
+    "string_bytes",
+    "string_word",
+    "to_checksum_address",
+    "uint_word",
+]

@@ -1,0 +1,95 @@
+"""Bounds on untrusted input, enforced before the work grows with it.
+
+A back end that verifies signatures parses documents from strangers; every size that could make
+parsing or hashing slow or memory-hungry has a ceiling here. The defaults are far above anything a
+real order, intent or login needs and far below what would hurt a server. Pass your own
+:class:`Limits` to :class:`~eip712kit.TypedData` (or the CLI's ``--max-*`` options) to change them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import DocumentError
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_document_bytes: int = 1_000_000
+    """Size of a JSON document, checked before it is parsed."""
+    max_depth: int = 64
+    """Nesting of JSON objects and arrays, checked before it is parsed."""
+    max_types: int = 256
+    """Struct definitions in ``types``."""
+    max_fields: int = 256
+    """Fields in one struct."""
+    max_array_length: int = 65_536
+    """Elements in one array value."""
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _depth_exceeds(text: str, max_depth: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``max_depth`` (linear scan, no parse)."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > max_depth:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def load_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse untrusted JSON within the limits, with errors in the kit's own terms."""
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > limits.max_document_bytes:
+        raise DocumentError(
+            f"the document is {size} bytes, over the limit of {limits.max_document_bytes}",
+            code="LIMIT_EXCEEDED",
+        )
+    if isinstance(data, (bytes, bytearray)):
+        try:
+            text = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"the document is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                code="INVALID_JSON") from None
+    else:
+        text = data
+    if ("[" in text or "{" in text) and text.count("[") + text.count("{") > limits.max_depth and _depth_exceeds(
+        text, limits.max_depth
+    ):
+        raise DocumentError(
+            f"the document nests deeper than {limits.max_depth} levels", code="LIMIT_EXCEEDED"
+        )
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", code="INVALID_JSON"
+        ) from None
+    except RecursionError:  # pragma: no cover - the depth check above comes first
+        raise DocumentError("the document nests too deeply to parse", code="LIMIT_EXCEEDED") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise DocumentError(f"{name} is not valid JSON", code="INVALID_JSON")
+
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "load_json"]

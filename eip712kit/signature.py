@@ -1,0 +1,180 @@
+"""secp256k1 signatures as Ethereum wallets produce them, signed and recovered with libsecp256k1.
+
+A :class:`Signature` is parsed from any form a wallet or server hands over — 65 bytes ``r‖s‖v``
+with ``v`` in {27, 28} or {0, 1}, or the 64-byte EIP-2098 compact form — and can be written in any
+of them. Signing uses libsecp256k1 through coincurve: RFC 6979 deterministic nonces and low-s
+(EIP-2) always, so a golden vector's signature is reproducible byte for byte.
+
+Recovery refuses a high-s signature by default: Ethereum transactions have rejected them since
+EIP-2 and OpenZeppelin's ``ECDSA.recover`` does too, so a server that accepts one is accepting a
+malleated signature. ``allow_high_s=True`` recovers it anyway, for diagnosis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import coincurve
+
+from .encoding import parse_hex_bytes, to_checksum_address
+from .errors import Eip712KitError, SignatureError
+from .hashing import keccak256
+
+if TYPE_CHECKING:
+    from .keys import PrivateKey
+
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+HALF_N = SECP256K1_N // 2
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """An ECDSA signature ``(r, s, yParity)``; ``v`` is ``27 + yParity``."""
+
+    r: int
+    s: int
+    y_parity: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.r < SECP256K1_N:
+            raise SignatureError("r is zero or not below the curve order", code="SIGNATURE_MALFORMED")
+        if not 0 < self.s < SECP256K1_N:
+            raise SignatureError("s is zero or not below the curve order", code="SIGNATURE_MALFORMED")
+        if self.y_parity not in (0, 1):
+            raise SignatureError("yParity must be 0 or 1", code="SIGNATURE_V_INVALID")
+
+    # -- parsing --
+
+    @classmethod
+    def parse(cls, value: Any) -> Signature:
+        """A signature from 0x-hex or bytes of 65 (``r‖s‖v``) or 64 (EIP-2098 compact) bytes."""
+        if isinstance(value, Signature):
+            return value
+        try:
+            raw = parse_hex_bytes(value)
+        except Eip712KitError:
+            raise SignatureError(
+                "a signature is 0x followed by 130 hex digits (65 bytes r‖s‖v) or 128 (64-byte compact)",
+                code="SIGNATURE_MALFORMED",
+            ) from None
+        if len(raw) == 65:
+            v = raw[64]
+            if v in (27, 28):
+                parity = v - 27
+            elif v in (0, 1):
+                parity = v
+            else:
+                raise SignatureError(
+                    f"v is {v}; a 65-byte signature needs v of 27 or 28 (or 0 or 1). "
+                    "EIP-155 values (35+) belong to transactions, not messages",
+                    code="SIGNATURE_V_INVALID",
+                )
+            return cls(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), parity)
+        if len(raw) == 64:
+            packed = int.from_bytes(raw[32:], "big")
+            return cls(int.from_bytes(raw[:32], "big"), packed & ((1 << 255) - 1), packed >> 255)
+        raise SignatureError(
+            f"a signature has 65 bytes (130 hex digits) or 64 in compact form, not {len(raw)}",
+            code="SIGNATURE_MALFORMED",
+        )
+
+    from_hex = parse
+
+    # -- properties and forms --
+
+    @property
+    def v(self) -> int:
+        return 27 + self.y_parity
+
+    @property
+    def is_high_s(self) -> bool:
+        return self.s > HALF_N
+
+    def normalized(self) -> Signature:
+        """The low-s twin: same signer, ``s`` replaced by ``n - s`` and the parity flipped."""
+        if not self.is_high_s:
+            return self
+        return Signature(self.r, SECP256K1_N - self.s, 1 - self.y_parity)
+
+    def to_bytes(self, *, v_offset: int = 27) -> bytes:
+        """65 bytes ``r‖s‖v``; ``v_offset=0`` writes v as 0/1 instead of 27/28."""
+        if v_offset not in (0, 27):
+            raise ValueError("v_offset is 0 or 27")
+        return self.r.to_bytes(32, "big") + self.s.to_bytes(32, "big") + bytes([v_offset + self.y_parity])
+
+    def to_hex(self, *, v_offset: int = 27) -> str:
+        return "0x" + self.to_bytes(v_offset=v_offset).hex()
+
+    def to_compact(self) -> str:
+        """EIP-2098: 64 bytes ``r ‖ (yParity << 255 | s)``; defined only for low-s signatures."""
+        if self.is_high_s:
+            raise SignatureError("a high-s signature has no EIP-2098 compact form", code="SIGNATURE_HIGH_S")
+        return "0x" + (self.r.to_bytes(32, "big") + ((self.y_parity << 255) | self.s).to_bytes(32, "big")).hex()
+
+    def __str__(self) -> str:
+        return self.to_hex()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "signature": self.to_hex(),
+            "r": "0x" + self.r.to_bytes(32, "big").hex(),
+            "s": "0x" + self.s.to_bytes(32, "big").hex(),
+            "v": self.v,
+            "yParity": self.y_parity,
+            "compact": None if self.is_high_s else self.to_compact(),
+            "highS": self.is_high_s,
+        }
+
+
+def public_key_to_address(public_key: bytes) -> str:
+    """EIP-55 address of a 65-byte uncompressed public key (``0x04 ‖ X ‖ Y``)."""
+    return to_checksum_address(keccak256(public_key[1:])[12:])
+
+
+def sign_digest(digest: bytes, key: PrivateKey) -> Signature:
+    """Sign a 32-byte digest: RFC 6979 nonce, low-s, as libsecp256k1 always does."""
+    if len(digest) != 32:
+        raise SignatureError("a digest to sign is exactly 32 bytes", code="SIGNATURE_MALFORMED")
+    raw = key._signing_key.sign_recoverable(digest, hasher=None)
+    return Signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), raw[64])
+
+
+def recover_public_key(digest: bytes, signature: Any, *, allow_high_s: bool = False) -> bytes:
+    """The 65-byte uncompressed public key that made ``signature`` over ``digest``."""
+    sig = Signature.parse(signature)
+    if sig.is_high_s:
+        if not allow_high_s:
+            raise SignatureError(
+                "s is in the upper half of the curve order (a malleated signature, refused since EIP-2); "
+                "use the low-s form: s' = n - s with v flipped",
+                code="SIGNATURE_HIGH_S",
+            )
+        sig = sig.normalized()
+    compact = sig.r.to_bytes(32, "big") + sig.s.to_bytes(32, "big") + bytes([sig.y_parity])
+    try:
+        public = coincurve.PublicKey.from_signature_and_message(compact, digest, hasher=None)
+    except Exception:  # libsecp256k1 says only that recovery failed
+        raise SignatureError(
+            "no public key recovers from this signature and digest (r is not a valid curve point)",
+            code="RECOVERY_FAILED",
+        ) from None
+    return public.format(compressed=False)
+
+
+def recover_digest(digest: bytes, signature: Any, *, allow_high_s: bool = False) -> str:
+    """The EIP-55 address that signed ``digest``."""
+    return public_key_to_address(recover_public_key(digest, signature, allow_high_s=allow_high_s))
+
+
+__all__ = [
+    "HALF_N",
+    "SECP256K1_N",
+    "ZERO_ADDRESS",
+    "Signature",
+    "public_key_to_address",
+    "recover_digest",
+    "recover_public_key",
+    "sign_digest",
+]
