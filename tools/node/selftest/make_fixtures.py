@@ -5,7 +5,9 @@ implementations that attest.mjs checks, so the self-test is a real
 cross-implementation check.  Only the PUBLIC Hardhat/Anvil development key
 #0 is used.
 
-    /work/venv/bin/python tools/node/selftest/make_fixtures.py OUT_DIR
+    python tools/node/selftest/make_fixtures.py [OUT_DIR]   # needs eth-account
+
+OUT_DIR defaults to tools/node/selftest/fixtures.
 
 writes OUT_DIR/good/selftest.json (every positive case correct) and
 OUT_DIR/bad/selftest-bad.json (deliberate mistakes that attest.mjs must flag).
