@@ -30,7 +30,7 @@ _HEX_KEY = re.compile(r"(?:0x)?[0-9a-fA-F]{64}\Z")
 class PrivateKey:
     """A secp256k1 private key. Shows its address, never itself."""
 
-    __slots__ = ("_signing_key", "_address")
+    __slots__ = ("_address", "_signing_key")
 
     def __init__(self, secret: bytes):
         if not isinstance(secret, (bytes, bytearray)) or len(secret) != 32:
@@ -161,7 +161,7 @@ class PrivateKey:
                 "a keystore needs a password: give one through an environment variable or the prompt",
                 code="KEY_NOT_FOUND",
             )
-        from eth_keyfile import decode_keyfile_json
+        from eth_keyfile.keyfile import decode_keyfile_json
 
         try:
             secret = decode_keyfile_json(keystore, password.encode("utf-8"))

@@ -226,7 +226,7 @@ class Schema:
         fields = self.types[name]
         field_names = tuple(n for n, _ in fields)
         encoders = tuple(self._field_encoder(t) for _, t in fields)
-        pairs = tuple(zip(field_names, encoders))
+        pairs = tuple(zip(field_names, encoders, strict=True))
         count = len(fields)
         # The type hash is computed at first use, not now, so a recursive struct compiles.
         prefix: list[bytes] = []
@@ -432,7 +432,7 @@ def _check_encodable(types: dict[str, tuple[tuple[str, str], ...]]) -> None:
                 continue
             nxt = pending.pop()
             if state.get(nxt) == 1:
-                cycle = path[path.index(nxt):] + [nxt]
+                cycle = [*path[path.index(nxt):], nxt]
                 raise TypeDefinitionError(
                     f"{' -> '.join(cycle)} is a cycle of required struct fields: no finite value "
                     "exists; make one link a dynamic array (T[]) so it can end",
@@ -547,7 +547,7 @@ class TypedData:
     whose digest is well defined.
     """
 
-    __slots__ = ("schema", "primary_type", "domain", "message", "_separator", "_struct_hash", "_digest")
+    __slots__ = ("_digest", "_separator", "_struct_hash", "domain", "message", "primary_type", "schema")
 
     def __init__(self, document: Mapping[str, Any] | str | bytes, *, limits: Limits = DEFAULT_LIMITS):
         doc = load_json(document, limits) if isinstance(document, (str, bytes, bytearray)) else document

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devkeys import DEV_KEY, DEV_ADDRESS
+from devkeys import DEV_ADDRESS, DEV_KEY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import eth_account_sign_text, eth_account_sign_typed
