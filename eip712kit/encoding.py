@@ -115,7 +115,7 @@ def to_checksum_address(address: str | bytes) -> str:
     """EIP-55 checksum form of a 20-byte address (given as bytes or 0x-hex of any case)."""
     hex40 = address.hex() if isinstance(address, bytes) else address[2:].lower()
     digest = keccak256(hex40.encode("ascii")).hex()
-    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(hex40, digest, strict=True))
+    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(hex40, digest[:40], strict=True))
 
 
 # Addresses repeat (the same user and tokens in every order), and validating a checksum costs a
