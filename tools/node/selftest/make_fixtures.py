@@ -183,20 +183,32 @@ def good_cases():
         "message": {
             "owner": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
             "items": [
-                {"id": "115792089237316195423570985008687907853269984665640564039457584007913129639935",
-                 "tag": "0xdeadbeef", "blob": "0x", "delta": -5, "flags": [True, False]},
-                {"id": 7, "tag": "0x00000001", "blob": "0x0102030405", "delta": "-9223372036854775808",
-                 "flags": [False, True]},
+                {
+                    "id": "115792089237316195423570985008687907853269984665640564039457584007913129639935",
+                    "tag": "0xdeadbeef",
+                    "blob": "0x",
+                    "delta": -5,
+                    "flags": [True, False],
+                },
+                {
+                    "id": 7,
+                    "tag": "0x00000001",
+                    "blob": "0x0102030405",
+                    "delta": "-9223372036854775808",
+                    "flags": [False, True],
+                },
             ],
             "grid": [[1, 2, 3], [], [255]],
-            "names": ["a", "", "\u00e9\u20ac\U0001F600"],
+            "names": ["a", "", "\u00e9\u20ac\U0001f600"],
             "empty": [],
             "big": "340282366920938463463374607431768211456",
             "neg": "-57896044618658097711785492504343953926634992332820282019728792003956564819968",
             "ok": True,
         },
     }
-    cases.append(typed_case("selftest/kitchen-sink", kitchen, description="arrays, bytesN, bytes, ints, salt, string chainId"))
+    cases.append(
+        typed_case("selftest/kitchen-sink", kitchen, description="arrays, bytesN, bytes, ints, salt, string chainId")
+    )
 
     recursive = {
         "types": {
@@ -213,12 +225,19 @@ def good_cases():
             "wallet": "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
             "friends": [
                 {"name": "Bob", "wallet": "0x90F79bf6EB2c4f870365E785982E1f101E93b906", "friends": []},
-                {"name": "Carol", "wallet": "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
-                 "friends": [{"name": "Dave", "wallet": "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", "friends": []}]},
+                {
+                    "name": "Carol",
+                    "wallet": "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+                    "friends": [
+                        {"name": "Dave", "wallet": "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", "friends": []}
+                    ],
+                },
             ],
         },
     }
-    cases.append(typed_case("selftest/recursive-person", recursive, description="self-referencing struct (ethers refuses)"))
+    cases.append(
+        typed_case("selftest/recursive-person", recursive, description="self-referencing struct (ethers refuses)")
+    )
 
     mutual = {
         "types": {
@@ -229,7 +248,9 @@ def good_cases():
         "domain": {"name": "Mutual"},
         "message": {"x": 1, "b": [{"y": "hi", "a": [{"x": 2, "b": []}]}]},
     }
-    cases.append(typed_case("selftest/mutual-recursion", mutual, cross_check=False, description="A <-> B mutual recursion"))
+    cases.append(
+        typed_case("selftest/mutual-recursion", mutual, cross_check=False, description="A <-> B mutual recursion")
+    )
 
     custom_dom = copy.deepcopy(MAIL)
     custom_dom["types"]["EIP712Domain"] = [
@@ -238,8 +259,14 @@ def good_cases():
         {"name": "verifyingContract", "type": "address"},
         {"name": "version", "type": "string"},
     ]
-    cases.append(typed_case("selftest/noncanonical-domain-order", custom_dom, cross_check=False,
-                            description="types.EIP712Domain in a non-canonical order (ethers cannot)"))
+    cases.append(
+        typed_case(
+            "selftest/noncanonical-domain-order",
+            custom_dom,
+            cross_check=False,
+            description="types.EIP712Domain in a non-canonical order (ethers cannot)",
+        )
+    )
 
     dom_only = {
         "types": {"EIP712Domain": MAIL_TYPES["EIP712Domain"]},
@@ -247,33 +274,67 @@ def good_cases():
         "domain": MAIL_DOMAIN,
         "message": MAIL_DOMAIN,
     }
-    cases.append(typed_case("selftest/primary-eip712domain", dom_only, cross_check=False,
-                            description="primaryType EIP712Domain: digest = keccak(0x1901 || domainSeparator)"))
+    cases.append(
+        typed_case(
+            "selftest/primary-eip712domain",
+            dom_only,
+            cross_check=False,
+            description="primaryType EIP712Domain: digest = keccak(0x1901 || domainSeparator)",
+        )
+    )
 
     unused = copy.deepcopy(no_dom)
     unused["types"]["Unused"] = [{"name": "z", "type": "uint256"}]
-    cases.append(typed_case("selftest/unused-type", unused, cross_check=False,
-                            description="an extra type not reachable from primaryType"))
+    cases.append(
+        typed_case(
+            "selftest/unused-type",
+            unused,
+            cross_check=False,
+            description="an extra type not reachable from primaryType",
+        )
+    )
 
     sub = copy.deepcopy(no_dom)
     sub["primaryType"] = "Person"
     sub["message"] = MAIL_MESSAGE["from"]
-    cases.append(typed_case("selftest/primary-not-root", sub, cross_check=False,
-                            description="primaryType Person while Mail is also defined"))
+    cases.append(
+        typed_case(
+            "selftest/primary-not-root",
+            sub,
+            cross_check=False,
+            description="primaryType Person while Mail is also defined",
+        )
+    )
 
     cases.append(personal_case("selftest/personal-hello", "hello", "utf8"))
     cases.append(personal_case("selftest/personal-hex", "0xdeadbeef00ff", "hex"))
-    cases.append(personal_case("selftest/personal-hexlike-text", "0x1234", "utf8",
-                               description="text that looks like hex must be signed as text"))
+    cases.append(
+        personal_case(
+            "selftest/personal-hexlike-text",
+            "0x1234",
+            "utf8",
+            description="text that looks like hex must be signed as text",
+        )
+    )
     cases.append(personal_case("selftest/personal-empty", "", "utf8"))
     cases.append(personal_case("selftest/personal-multiline", "Sign in to Alura\nnonce: 42\n\u00e9", "utf8"))
 
-    cases.append({"id": "selftest/bad-address", "kind": "typed_data",
-                  "input": {"typed_data": {**no_dom, "message": {**MAIL_MESSAGE, "to": {"name": "Bob", "wallet": "0x123"}}}},
-                  "error": {"code": "INVALID_ADDRESS", "path": "message.to.wallet"}})
-    cases.append({"id": "selftest/uuid", "kind": "uuid_int",
-                  "input": {"order_id": "00000000-0000-4000-8000-000000000001", "executor_id": 0},
-                  "expected": {"uuid_int": "6427948336465191935941739505432058208337171677044006212075520"}})
+    cases.append(
+        {
+            "id": "selftest/bad-address",
+            "kind": "typed_data",
+            "input": {"typed_data": {**no_dom, "message": {**MAIL_MESSAGE, "to": {"name": "Bob", "wallet": "0x123"}}}},
+            "error": {"code": "INVALID_ADDRESS", "path": "message.to.wallet"},
+        }
+    )
+    cases.append(
+        {
+            "id": "selftest/uuid",
+            "kind": "uuid_int",
+            "input": {"order_id": "00000000-0000-4000-8000-000000000001", "executor_id": 0},
+            "expected": {"uuid_int": "6427948336465191935941739505432058208337171677044006212075520"},
+        }
+    )
     return cases
 
 
