@@ -1,0 +1,148 @@
+"""The ``eip712kit`` command: what a person types at a terminal and a pipeline runs in a script.
+
+Subcommands live in modules named after what they hold and are imported only when used, so that
+``eip712kit hash`` does not pay for the HTTP client or the web server. :func:`main` is the console
+script: it turns every refusal into a one-line message and an exit code (see
+:mod:`eip712kit.cli._common`) and never shows a traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from ..errors import Eip712KitError, NetworkError
+from ._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NETWORK, EXIT_OK, Output, dumps
+
+# name -> "module:attribute"; loaded on first use. Commands owned elsewhere (the conformance runner,
+# the doctor) are listed too and appear only once their module exists.
+COMMANDS: dict[str, str] = {
+    "hash": "eip712kit.cli.typed:hash_command",
+    "sign": "eip712kit.cli.typed:sign_command",
+    "recover": "eip712kit.cli.typed:recover_command",
+    "verify": "eip712kit.cli.typed:verify_command",
+}
+OPTIONAL_COMMANDS: dict[str, str] = {
+    "conformance": "eip712kit.vectors.cli:conformance_command",
+    "doctor": "eip712kit.doctor.cli:doctor_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when invoked or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(COMMANDS)
+        names.update(n for n in OPTIONAL_COMMANDS if self._load(n, optional=True) is not None)
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            return self._load(cmd_name)
+        if cmd_name in OPTIONAL_COMMANDS:
+            return self._load(cmd_name, optional=True)
+        return None
+
+    @staticmethod
+    def _load(name: str, optional: bool = False) -> click.Command | None:
+        target = COMMANDS.get(name) or OPTIONAL_COMMANDS[name]
+        module_name, attribute = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if optional and exc.name and module_name.startswith(exc.name):
+                return None
+            raise
+        command = getattr(module, attribute, None)
+        if optional and not isinstance(command, click.Command):
+            return None
+        assert isinstance(command, click.Command), target
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="eip712kit", prog_name="eip712kit")
+def cli() -> None:
+    """EIP-712 and EIP-191 signatures for trading APIs (Sera, Renance/XBlade Vault, Alura).
+
+    \b
+    Examples:
+      eip712kit hash order.json --trace          every intermediate of the digest
+      eip712kit sign order.json                  key from $EIP712KIT_PRIVATE_KEY
+      eip712kit verify order.json 0xSIG 0xADDR   exit 0 valid, 1 invalid
+      eip712kit hash --jsonl - < docs.jsonl      one result line per document
+      eip712kit serve --port 8712                local Sera reference verifier
+
+    \b
+    Exit codes: 0 ok, 1 invalid or mismatch, 2 bad input or usage,
+    3 network or server error, 70 internal error.
+    Keys come from --key-env NAME (default EIP712KIT_PRIVATE_KEY), --key-file,
+    --keystore or --mnemonic-env; no option takes a raw key.
+    """
+
+
+def _report_error(exc: Eip712KitError) -> int:
+    code = EXIT_NETWORK if isinstance(exc, NetworkError) else EXIT_BAD_INPUT
+    if Output.json:
+        click.echo(dumps({"ok": False, "error": exc.to_dict()}))
+    click.echo(f"error: {exc}", err=True)
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code (what :func:`main` exits with)."""
+    Output.json = False
+    try:
+        result: Any = cli.main(args=argv, prog_name="eip712kit", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        # click reports an unreadable FILE argument with exit 1; here that is bad input.
+        return EXIT_BAD_INPUT if exc.exit_code in (1, 2) else exc.exit_code
+    except Eip712KitError as exc:
+        return _report_error(exc)
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as other Unix tools do.
+        _silence_stdout()
+        return EXIT_OK
+    except (KeyboardInterrupt, EOFError):
+        click.echo("aborted", err=True)
+        return 130
+    except Exception as exc:
+        if os.environ.get("EIP712KIT_DEBUG") == "1":
+            raise
+        click.echo(
+            f"eip712kit: internal error ({type(exc).__name__}). This is a bug in eip712kit, not in your input: "
+            "please report it to the eip712kit issue tracker with the command you ran and `eip712kit --version` "
+            "(EIP712KIT_DEBUG=1 shows the traceback; read it before sharing).",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main() -> None:
+    """Console-script entry point."""
+    code = run()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    sys.exit(code)
+
+
+__all__ = ["COMMANDS", "cli", "main", "run"]

@@ -1,0 +1,207 @@
+"""What every command shares: exit codes, output modes, reading inputs, and the key options.
+
+Exit codes are part of the interface (scripts branch on them):
+
+====  ===========================================================================
+0     ok: the digest, signature or address was produced; a signature is valid
+1     invalid: a signature does not verify, a server refused, local and server disagree
+2     bad input or usage: malformed document, address, option; missing key source
+3     network or server error: unreachable, timed out, 5xx, an answer that is not JSON
+70    internal error: a bug in eip712kit (the message says how to report it)
+====  ===========================================================================
+
+Keys never travel as arguments (they would land in shell history and ``ps``): a key comes from an
+environment variable, a file, an encrypted keystore or a mnemonic held in a variable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any, TypeVar
+
+import click
+
+from ..errors import KeySourceError
+from ..keys import DEFAULT_DERIVATION_PATH, DEFAULT_KEY_ENV, PrivateKey, load_key
+from ..limits import DEFAULT_LIMITS, Limits
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_BAD_INPUT = 2
+EXIT_NETWORK = 3
+EXIT_INTERNAL = 70
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Output:
+    """Process-wide output mode, so that the top-level error handler can answer in JSON too."""
+
+    json = False
+
+
+def _set_json(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        Output.json = True
+    return value
+
+
+def json_option(f: F) -> F:
+    return click.option(
+        "--json", "as_json", is_flag=True, callback=_set_json, help="Print one JSON object for programs."
+    )(f)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def emit(as_json: bool, data: Any, text: str | None) -> None:
+    """Print the JSON form or the human form of one result."""
+    if as_json:
+        click.echo(dumps(data))
+    elif text is not None:
+        click.echo(text)
+
+
+def read_input(stream: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Read a whole document, refusing (not truncating) one over the size limit before it is in memory."""
+    data = stream.read(limits.max_document_bytes + 1)
+    if len(data) > limits.max_document_bytes:
+        from ..errors import DocumentError
+
+        raise DocumentError(
+            f"the input is over {limits.max_document_bytes} bytes; raise --max-document-bytes if this is intended",
+            code="LIMIT_EXCEEDED",
+        )
+    return bytes(data)
+
+
+# --- limits -----------------------------------------------------------------------------------
+
+def _limits_callback(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None:
+        ctx.meta.setdefault("eip712kit.limits", {})[param.name] = value
+    return value
+
+
+def limits_options(f: F) -> F:
+    """``--max-document-bytes`` and friends: bounds on untrusted input (see :mod:`eip712kit.limits`)."""
+    defaults = DEFAULT_LIMITS
+    for name, help_text in (
+        ("max_document_bytes", f"largest document or JSON line in bytes [default: {defaults.max_document_bytes}]"),
+        ("max_depth", f"deepest JSON nesting [default: {defaults.max_depth}]"),
+        ("max_array_length", f"longest array value [default: {defaults.max_array_length}]"),
+    ):
+        f = click.option(
+            "--" + name.replace("_", "-"),
+            name,
+            type=click.IntRange(min=1),
+            default=None,
+            expose_value=False,
+            callback=_limits_callback,
+            help=help_text,
+        )(f)
+    return f
+
+
+def current_limits() -> Limits:
+    """The limits the options asked for; the shared default object otherwise (it keeps the schema cache)."""
+    chosen = click.get_current_context().meta.get("eip712kit.limits")
+    if not chosen:
+        return DEFAULT_LIMITS
+    return Limits(**{**DEFAULT_LIMITS.__dict__, **chosen})
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+@dataclass
+class KeySpec:
+    env: str | None = None
+    file: str | None = None
+    keystore: str | None = None
+    password_env: str | None = None
+    mnemonic_env: str | None = None
+    path: str | None = None
+
+    def load(self) -> PrivateKey:
+        if self.password_env is not None and self.keystore is None:
+            raise click.UsageError("--password-env goes with --keystore")
+        if self.path is not None and self.mnemonic_env is None:
+            raise click.UsageError("--path goes with --mnemonic-env")
+        return load_key(
+            env=self.env,
+            file=self.file,
+            keystore=self.keystore,
+            password_env=self.password_env,
+            prompt=self.password_env is None and _can_prompt(),
+            mnemonic_env=self.mnemonic_env,
+            path=self.path or DEFAULT_DERIVATION_PATH,
+        )
+
+
+def _can_prompt() -> bool:
+    """Whether a password prompt can reach a person (getpass would otherwise read stdin, the document)."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def _key_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    spec: KeySpec = ctx.meta.setdefault("eip712kit.key", KeySpec())
+    if value is not None:
+        setattr(spec, (param.name or "").removeprefix("key_"), value)
+    return value
+
+
+def key_options(f: F) -> F:
+    """The key sources. None takes a key itself: a key on the command line ends up in history and ``ps``."""
+    hidden: dict[str, Any] = {"expose_value": False, "callback": _key_callback, "default": None}
+    options = [
+        click.option("--key-env", "key_env", metavar="NAME", **hidden,
+                     help=f"Environment variable holding the hex key [default: {DEFAULT_KEY_ENV}]."),
+        click.option("--key-file", "key_file", type=click.Path(dir_okay=False), **hidden,
+                     help="File holding the hex key."),
+        click.option("--keystore", "key_keystore", type=click.Path(dir_okay=False), **hidden,
+                     help="Encrypted JSON keystore (v3); password from --password-env or a prompt."),
+        click.option("--password-env", "key_password_env", metavar="NAME", **hidden,
+                     help="Environment variable holding the keystore password."),
+        click.option("--mnemonic-env", "key_mnemonic_env", metavar="NAME", **hidden,
+                     help="Environment variable holding a BIP-39 mnemonic."),
+        click.option("--path", "key_path", metavar="PATH", **hidden,
+                     help=f"Derivation path for --mnemonic-env [default: {DEFAULT_DERIVATION_PATH}]."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def load_cli_key() -> PrivateKey:
+    """The one key the options name (the ``EIP712KIT_PRIVATE_KEY`` variable when none is named)."""
+    spec: KeySpec = click.get_current_context().meta.get("eip712kit.key") or KeySpec()
+    return spec.load()
+
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_INVALID",
+    "EXIT_NETWORK",
+    "EXIT_OK",
+    "KeySourceError",
+    "Output",
+    "current_limits",
+    "dumps",
+    "emit",
+    "json_option",
+    "key_options",
+    "limits_options",
+    "load_cli_key",
+    "read_input",
+]
