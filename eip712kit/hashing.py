@@ -16,7 +16,7 @@ try:
     from sha3 import keccak_256 as _pysha3_keccak
 
     def keccak256(data: bytes) -> bytes:
-        return bytes(_pysha3_keccak(data).digest())
+        return _pysha3_keccak(data).digest()  # type: ignore[no-any-return]
 
     BACKEND = "safe-pysha3"
 except ImportError:  # pragma: no cover - exercised only where safe-pysha3 is unavailable

@@ -61,7 +61,7 @@ EMPTY_ARRAY_HASH = keccak256(b"")
 def _atomic_encoder(type_name: str) -> Encoder | None:
     """The word encoder of an atomic type, or None when the name is not atomic."""
     if type_name == "address":
-        return encoding.address_word
+        return _encode_address
     if type_name == "bool":
         return encoding.bool_word
     if type_name == "string":
@@ -74,9 +74,7 @@ def _atomic_encoder(type_name: str) -> Encoder | None:
         bits = int(bits_text)
         if bits_text[0] == "0" or not 8 <= bits <= 256 or bits % 8:
             return None
-        if match.group(1) == "uint":
-            return lambda value: encoding.uint_word(value, bits)
-        return lambda value: encoding.int_word(value, bits)
+        return _uint_encoder(bits) if match.group(1) == "uint" else _int_encoder(bits)
     match = re.fullmatch(r"bytes([0-9]+)", type_name)
     if match:
         size_text = match.group(1)
@@ -85,6 +83,51 @@ def _atomic_encoder(type_name: str) -> Encoder | None:
             return None
         return lambda value: encoding.fixed_bytes_word(value, size)
     return None
+
+
+_ADDRESS_WORDS: dict[str, bytes] = {}
+
+
+def _encode_address(value: Any) -> bytes:
+    """address → its 32-byte word; validated words are remembered (the same few addresses recur)."""
+    word = _ADDRESS_WORDS.get(value) if type(value) is str else None
+    if word is None:
+        word = encoding.address_word(value)
+        if len(_ADDRESS_WORDS) >= 4096:
+            _ADDRESS_WORDS.clear()
+        _ADDRESS_WORDS[value] = word
+    return word
+
+
+def _uint_encoder(bits: int) -> Encoder:
+    """uintN, with the common spellings (int, plain decimal string) handled inline."""
+    limit = 1 << bits
+    slow = encoding.uint_word
+
+    def encode_uint(value: Any) -> bytes:
+        kind = type(value)
+        if kind is int:
+            if 0 <= value < limit:
+                return value.to_bytes(32, "big")  # type: ignore[no-any-return]
+        elif kind is str and value.isascii() and value.isdigit() and len(value) <= 80:
+            number = int(value)
+            if number < limit:
+                return number.to_bytes(32, "big")
+        return slow(value, bits)  # every other spelling, and every error
+
+    return encode_uint
+
+
+def _int_encoder(bits: int) -> Encoder:
+    low, high = -(1 << (bits - 1)), 1 << (bits - 1)
+    slow = encoding.int_word
+
+    def encode_int(value: Any) -> bytes:
+        if type(value) is int and low <= value < high:
+            return value.to_bytes(32, "big", signed=True)  # type: ignore[no-any-return]
+        return slow(value, bits)
+
+    return encode_int
 
 
 def is_atomic(type_name: str) -> bool:
@@ -137,7 +180,13 @@ class Schema:
         self._hashers: dict[str, Encoder] = {}
         self._limits = limits
         for name in self.types:
+            self.type_hash(name)
+        for name in self.types:
             self._hashers[name] = self._compile_struct(name)
+        # A private copy to recognise the same types again (see compile_types).
+        self.source: dict[str, list[dict[str, str]]] = {
+            name: [{"name": n, "type": t} for n, t in fields] for name, fields in self.types.items()
+        }
 
     # -- the spec's functions --
 
@@ -224,31 +273,28 @@ class Schema:
 
     def _compile_struct(self, name: str) -> Encoder:
         fields = self.types[name]
-        field_names = tuple(n for n, _ in fields)
-        encoders = tuple(self._field_encoder(t) for _, t in fields)
-        pairs = tuple(zip(field_names, encoders, strict=True))
+        pairs = tuple((n, self._field_encoder(t)) for n, t in fields)
         count = len(fields)
-        # The type hash is computed at first use, not now, so a recursive struct compiles.
-        prefix: list[bytes] = []
+        prefix = self._type_hash[name]
+        join = b"".join
 
         def hash_struct(value: Any) -> bytes:
             if type(value) is not dict:
                 value = _as_record(value)
             if len(value) != count:
                 _check_record(value, fields)
-            if not prefix:
-                prefix.append(self.type_hash(name))
-            words = [prefix[0]]
-            append = words.append
-            for field_name, encode in pairs:
+            try:
+                return keccak256(prefix + join([encode(value[field]) for field, encode in pairs]))
+            except (KeyError, Eip712KitError):
+                pass
+            # The error path, taken once: find the field at fault and name it in the path.
+            _check_record(value, fields)
+            for field, encode in pairs:
                 try:
-                    append(encode(value[field_name]))
-                except KeyError:
-                    _check_record(value, fields)
-                    raise
+                    encode(value[field])
                 except Eip712KitError as exc:
-                    raise exc.at(field_name) from None
-            return keccak256(b"".join(words))
+                    raise exc.at(field) from None
+            raise AssertionError("unreachable: a field failed and then passed")  # pragma: no cover
 
         return hash_struct
 
@@ -447,36 +493,36 @@ def _check_encodable(types: dict[str, tuple[tuple[str, str], ...]]) -> None:
 
 # --- schema and domain caches -----------------------------------------------------------------
 
-_SCHEMA_CACHE: dict[Any, Schema] = {}
+_SCHEMA_CACHE: dict[tuple[Any, ...], list[Schema]] = {}
 _SCHEMA_CACHE_MAX = 256
 _DOMAIN_SCHEMAS: dict[tuple[str, ...], Schema] = {}
 _SEPARATOR_CACHE: dict[Any, bytes] = {}
 _SEPARATOR_CACHE_MAX = 1024
 
 
-def _types_key(types: Any) -> Any:
-    try:
-        key = tuple(
-            (name, tuple((f["name"], f["type"]) for f in fields)) for name, fields in types.items()
-        )
-        hash(key)
-        return key
-    except (TypeError, KeyError, AttributeError):
-        return None
-
-
 def compile_types(types: Any, *, limits: Limits = DEFAULT_LIMITS) -> Schema:
-    """The compiled :class:`Schema` of a ``types`` object, from the cache when seen before."""
-    key = _types_key(types)
-    if key is not None and limits is DEFAULT_LIMITS:
-        schema = _SCHEMA_CACHE.get(key)
-        if schema is not None:
-            return schema
+    """The compiled :class:`Schema` of a ``types`` object, from the cache when seen before.
+
+    Documents arrive freshly parsed, so the cache cannot key on identity. It buckets schemas by
+    their struct names (cheap to hash) and confirms a hit by comparing the caller's ``types`` with
+    the schema's private copy — a comparison CPython does in C, faster than building any key.
+    """
+    if limits is not DEFAULT_LIMITS or type(types) is not dict:
+        return Schema(types, limits=limits)
+    names = tuple(types)
+    bucket = _SCHEMA_CACHE.get(names)
+    if bucket is not None:
+        for schema in bucket:
+            if schema.source == types:
+                return schema
     schema = Schema(types, limits=limits)
-    if key is not None and limits is DEFAULT_LIMITS:
+    if bucket is None:
         if len(_SCHEMA_CACHE) >= _SCHEMA_CACHE_MAX:
             del _SCHEMA_CACHE[next(iter(_SCHEMA_CACHE))]
-        _SCHEMA_CACHE[key] = schema
+        bucket = _SCHEMA_CACHE[names] = []
+    if len(bucket) >= 8:
+        bucket.pop()
+    bucket.insert(0, schema)
     return schema
 
 
@@ -513,7 +559,8 @@ def domain_separator(domain: Any, schema: Schema | None = None) -> bytes:
     if schema is None or "EIP712Domain" not in schema.types:
         schema = _domain_schema(domain)
     try:
-        cache_key: Any = (schema, tuple((k, type(v), v) for k, v in domain.items()))
+        # value types are part of the key: True == 1 and 1.0 == 1, but only 1 is a valid chainId
+        cache_key: Any = (schema, tuple(domain.items()), tuple(map(type, domain.values())))
         hash(cache_key)
     except TypeError:
         cache_key = None
@@ -551,6 +598,13 @@ class TypedData:
 
     def __init__(self, document: Mapping[str, Any] | str | bytes, *, limits: Limits = DEFAULT_LIMITS):
         doc = load_json(document, limits) if isinstance(document, (str, bytes, bytearray)) else document
+        if type(doc) is not dict or len(doc) != 4 or "primaryType" not in doc or "types" not in doc \
+                or "domain" not in doc or "message" not in doc:
+            self._check_shape(doc)
+        self._hash(doc, limits)
+
+    @staticmethod
+    def _check_shape(doc: Any) -> None:
         if not isinstance(doc, Mapping):
             raise DocumentError(
                 "a typed-data document must be a JSON object with types, primaryType, domain and message",
@@ -571,6 +625,8 @@ class TypedData:
                 code="INVALID_DOCUMENT",
                 path=str(sorted(map(str, extra))[0]),
             )
+
+    def _hash(self, doc: Mapping[str, Any], limits: Limits) -> None:
         self.schema = compile_types(doc["types"], limits=limits)
         primary = doc.get("primaryType")
         if primary is None:
