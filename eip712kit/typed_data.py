@@ -124,7 +124,7 @@ def _int_encoder(bits: int) -> Encoder:
 
     def encode_int(value: Any) -> bytes:
         if type(value) is int and low <= value < high:
-            return value.to_bytes(32, "big", signed=True)  # type: ignore[no-any-return]
+            return value.to_bytes(32, "big", signed=True)
         return slow(value, bits)
 
     return encode_int
