@@ -111,11 +111,26 @@ def bool_word(value: Any) -> bytes:
     )
 
 
+_CHECKSUMMED: dict[str, str] = {}
+
+
 def to_checksum_address(address: str | bytes) -> str:
-    """EIP-55 checksum form of a 20-byte address (given as bytes or 0x-hex of any case)."""
+    """EIP-55 checksum form of a 20-byte address (given as bytes or 0x-hex of any case).
+
+    A hex letter is upper case when the matching nibble of keccak256(lowercase hex) is 8 or more;
+    comparing the digest's hex digit with "7" tests exactly that. Results are remembered: signers
+    and counterparties recur, and the keccak is most of the cost.
+    """
     hex40 = address.hex() if isinstance(address, bytes) else address[2:].lower()
+    cached = _CHECKSUMMED.get(hex40)
+    if cached is not None:
+        return cached
     digest = keccak256(hex40.encode("ascii")).hex()
-    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(hex40, digest[:40], strict=True))
+    result = "0x" + "".join([c.upper() if d > "7" else c for c, d in zip(hex40, digest[:40], strict=True)])
+    if len(_CHECKSUMMED) >= 4096:
+        _CHECKSUMMED.clear()
+    _CHECKSUMMED[hex40] = result
+    return result
 
 
 # Addresses repeat (the same user and tokens in every order), and validating a checksum costs a

@@ -52,6 +52,13 @@ class Signature:
         """A signature from 0x-hex or bytes of 65 (``r‖s‖v``) or 64 (EIP-2098 compact) bytes."""
         if isinstance(value, Signature):
             return value
+        if type(value) is str and len(value) == 132 and value[:2] == "0x" and value.isascii():
+            try:  # the common form, without the general parser's regular expression
+                raw = bytes.fromhex(value[2:])
+            except ValueError:
+                raw = b""
+            if len(raw) == 65:
+                return cls._from_65(raw)
         try:
             raw = parse_hex_bytes(value)
         except Eip712KitError:
@@ -60,18 +67,7 @@ class Signature:
                 code="SIGNATURE_MALFORMED",
             ) from None
         if len(raw) == 65:
-            v = raw[64]
-            if v in (27, 28):
-                parity = v - 27
-            elif v in (0, 1):
-                parity = v
-            else:
-                raise SignatureError(
-                    f"v is {v}; a 65-byte signature needs v of 27 or 28 (or 0 or 1). "
-                    "EIP-155 values (35+) belong to transactions, not messages",
-                    code="SIGNATURE_V_INVALID",
-                )
-            return cls(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), parity)
+            return cls._from_65(raw)
         if len(raw) == 64:
             packed = int.from_bytes(raw[32:], "big")
             return cls(int.from_bytes(raw[:32], "big"), packed & ((1 << 255) - 1), packed >> 255)
@@ -79,6 +75,21 @@ class Signature:
             f"a signature has 65 bytes (130 hex digits) or 64 in compact form, not {len(raw)}",
             code="SIGNATURE_MALFORMED",
         )
+
+    @classmethod
+    def _from_65(cls, raw: bytes) -> Signature:
+        v = raw[64]
+        if v in (27, 28):
+            parity = v - 27
+        elif v in (0, 1):
+            parity = v
+        else:
+            raise SignatureError(
+                f"v is {v}; a 65-byte signature needs v of 27 or 28 (or 0 or 1). "
+                "EIP-155 values (35+) belong to transactions, not messages",
+                code="SIGNATURE_V_INVALID",
+            )
+        return cls(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), parity)
 
     from_hex = parse
 
@@ -128,9 +139,22 @@ class Signature:
         }
 
 
+_ADDRESSES: dict[bytes, str] = {}
+
+
 def public_key_to_address(public_key: bytes) -> str:
-    """EIP-55 address of a 65-byte uncompressed public key (``0x04 ‖ X ‖ Y``)."""
-    return to_checksum_address(keccak256(public_key[1:])[12:])
+    """EIP-55 address of a 65-byte uncompressed public key (``0x04 ‖ X ‖ Y``).
+
+    Remembered per key (bounded): a verifier sees the same signers again and again, and two
+    keccaks are a fifth of a recovery's cost.
+    """
+    address = _ADDRESSES.get(public_key)
+    if address is None:
+        address = to_checksum_address(keccak256(public_key[1:])[12:])
+        if len(_ADDRESSES) >= 4096:
+            _ADDRESSES.clear()
+        _ADDRESSES[public_key] = address
+    return address
 
 
 def sign_digest(digest: bytes, key: PrivateKey) -> Signature:
