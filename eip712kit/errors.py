@@ -79,9 +79,27 @@ CODES: dict[str, str] = {
     "INVALID_ORDER_ID": "an order id is empty or contains the batch separator",
     "DOMAIN_MISMATCH": "a server's domain differs from the documented one",
     "INVALID_CONFIG": "a server configuration response lacks a required field",
+    "DUPLICATE_ORDER_ID": "the same order id appears twice in one batch",
+    "INVALID_ROUNDING": "a rounding mode is not one of down, up or half_even",
+    "INVALID_TOKEN": "a token description lacks a valid address or decimals, or base and quote are the same",
+    "INVALID_SYMBOL": "a trading pair symbol is empty or not a string",
+    "INVALID_LEVERAGE": "a leverage is not a whole number from 1 to 2**32-1",
+    "TOO_MANY_ORDER_IDS": "a batch cancel has more order ids than one call accepts",
+    "KEY_MISMATCH": "the signing key's address is not the signer the message names",
+    "SIGNATURE_MISSING": "a request body needs a signature and none was given",
+    "INVALID_CHALLENGE": "a login challenge response is malformed or is for another address",
     # tools
     "VECTOR_INVALID": "a golden-vector file does not follow the vector format",
     "NETWORK_ERROR": "a server could not be reached or answered with an error",
+    # verdicts and the reference verifier (eip712kit serve, eip712kit check)
+    "SIGNER_MISMATCH": "a signature recovers to another address than the expected signer",
+    "ZERO_ADDRESS": "the expected signer is the zero address, which no key can sign as",
+    "INVALID_REQUEST": "a request body or query is not the JSON object the endpoint expects",
+    "UNKNOWN_MARKET": "a base/quote token pair is not a listed market",
+    "SIGNATURE_REPLAYED": "a signed message was already used once; sign again with a new timestamp",
+    "API_KEY_LIMIT": "the wallet already has the maximum number of active API keys",
+    "API_KEY_NOT_FOUND": "no active API key with this id belongs to the wallet",
+    "UNAUTHORIZED": "an api_key/api_secret pair or bearer credential is not valid",
 }
 
 

@@ -1,0 +1,401 @@
+"""Renance / XBlade Vault: login, orders and cancels, signed as EIP-712 on the XBlade Vault domain.
+
+Structs: :class:`Login`, :class:`CreateOrder`, :class:`CancelOrder`, :class:`BatchCancelOrders`.
+The Renance document computes each hash by hand (keccak of every string, ABI-encoded words,
+``0x1901`` prefix); the declared structs give the same bytes through the generic encoder, and a
+test rebuilds each hash the document's way to prove it.
+
+Rules as code (pure; server time is a parameter):
+
+* ``side`` is ``buy``/``sell`` and ``order_type`` ``limit``/``market``, lowercase exactly as they
+  travel; price and amount are signed as the very strings the body carries;
+* a market order's price: :data:`MARKET_PRICE` (the one documented choice, see
+  docs/protocols.md), overridable per call;
+* batch cancels join ids with ``,`` — so an id may not contain one — at most 20 ids a call
+  (:func:`chunk_order_ids` splits longer lists);
+* timestamps within ±30 s of server time (:func:`check_timestamp`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..decimal_amounts import parse_decimal
+from ..encoding import parse_address, parse_int, to_checksum_address
+from ..errors import Eip712KitError, ProtocolError
+from ..limits import DEFAULT_LIMITS, load_json
+from ..typed_data import derived_domain_type
+from .base import Domain, HttpRequest, Prepared, Struct, check_timestamp_window
+
+BASE_URL = "https://api.renance.xyz"
+
+DOMAIN = Domain(
+    name="XBlade Vault",
+    version="1",
+    chain_id=421614,  # Arbitrum Sepolia
+    verifying_contract="0xFDe43f8e6e082975d246844DEF4fE8E704403d43",
+)
+"""The documented XBlade Vault domain (every Renance signature uses it)."""
+
+TIMESTAMP_WINDOW = 30
+"""Signed timestamps are accepted within ±30 s of server time (boundary included)."""
+MAX_BATCH_CANCEL = 20
+"""At most this many order ids per ``POST /api/v1/orders/batch``."""
+ORDER_ID_SEPARATOR = ","
+SIDES = ("buy", "sell")
+ORDER_TYPES = ("limit", "market")
+DEFAULT_LEVERAGE = 1
+MAX_LEVERAGE = 2**32 - 1
+
+MARKET_PRICE = ""
+"""*Convention*: what a market order signs as ``price`` when none is given — the empty string,
+sent as ``"price": ""`` so the body carries exactly the string that was signed (the document never
+says, and its sample client crashes on ``None``). Override per order with ``market_price=``; pass
+``null_market_price=True`` to send ``null`` as that sample client intends."""
+
+
+# --- structs ----------------------------------------------------------------------------------
+
+class Login(Struct):
+    """Signed once per session: the nonce from ``GET /api/v1/auth/nonce/{address}``."""
+
+    fields = (("wallet", "address"), ("nonce", "uint256"), ("timestamp", "uint256"))
+
+
+class CreateOrder(Struct):
+    """An order; every string is signed exactly as the request body carries it."""
+
+    fields = (
+        ("wallet", "address"),
+        ("symbol", "string"),
+        ("side", "string"),
+        ("orderType", "string"),
+        ("price", "string"),
+        ("amount", "string"),
+        ("leverage", "uint32"),
+        ("timestamp", "uint256"),
+    )
+
+
+class CancelOrder(Struct):
+    """Declared by the document's type table; its endpoints cancel through :class:`BatchCancelOrders`."""
+
+    fields = (("wallet", "address"), ("orderId", "string"), ("timestamp", "uint256"))
+
+
+class BatchCancelOrders(Struct):
+    """Cancels one or many orders: ``orderIds`` is the ids joined with ``,``."""
+
+    fields = (("wallet", "address"), ("orderIds", "string"), ("timestamp", "uint256"))
+
+
+STRUCTS: tuple[type[Struct], ...] = (Login, CreateOrder, CancelOrder, BatchCancelOrders)
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+def check_timestamp(timestamp: Any, server_now: Any) -> int:
+    """``timestamp`` if within ±30 s of ``server_now`` (TIMESTAMP_OUT_OF_WINDOW otherwise)."""
+    return check_timestamp_window(timestamp, server_now, TIMESTAMP_WINDOW)
+
+
+def check_side(side: Any) -> str:
+    if side in SIDES:
+        return str(side)
+    hint = ""
+    if type(side) is str and side.lower() in SIDES:
+        hint = f": write it lowercase, {side.lower()!r} (it is signed as written)"
+    elif side in ("bid", "ask"):
+        hint = " (Renance's sides are buy and sell; bid/ask is Sera's wording)"
+    raise ProtocolError(f"side {side!r} is not buy or sell{hint}", code="INVALID_SIDE", path="side")
+
+
+def check_order_type(order_type: Any) -> str:
+    if order_type in ORDER_TYPES:
+        return str(order_type)
+    hint = ""
+    if type(order_type) is str and order_type.lower() in ORDER_TYPES:
+        hint = f": write it lowercase, {order_type.lower()!r} (it is signed as written)"
+    raise ProtocolError(f"order_type {order_type!r} is not limit or market{hint}", code="INVALID_ORDER_TYPE",
+                        path="order_type")
+
+
+def _decimal_string(value: Any, field: str) -> str:
+    """A positive decimal string, kept exactly as given (it is signed and sent character for character)."""
+    if type(value) is not str:
+        raise ProtocolError(
+            f"{field} {value!r} must be a string (it travels and is signed as text), e.g. \"0.001\"",
+            code="INVALID_AMOUNT",
+            path=field,
+        )
+    parse_decimal(value, field=field)  # shape and sign only: the string itself is what is signed
+    return value
+
+
+def check_leverage(leverage: Any) -> int:
+    if type(leverage) is not int or not 1 <= leverage <= MAX_LEVERAGE:
+        raise ProtocolError(
+            f"leverage {leverage!r} is not a whole number from 1 to {MAX_LEVERAGE} (uint32)",
+            code="INVALID_LEVERAGE",
+            path="leverage",
+        )
+    return leverage
+
+
+def check_order_id(order_id: Any) -> str:
+    if type(order_id) is not str or not order_id:
+        raise ProtocolError(f"order id {order_id!r} is not a non-empty string", code="INVALID_ORDER_ID")
+    if ORDER_ID_SEPARATOR in order_id:
+        raise ProtocolError(
+            f"order id {order_id!r} contains ',', the separator BatchCancelOrders joins ids with: "
+            "the server would read it as several ids",
+            code="INVALID_ORDER_ID",
+        )
+    return order_id
+
+
+def _order_ids(order_ids: Iterable[str]) -> list[str]:
+    if isinstance(order_ids, (str, bytes)):
+        raise ProtocolError("order_ids is a list of ids, not one string", code="INVALID_ORDER_ID",
+                            path="order_ids")
+    ids = list(order_ids)
+    for index, order_id in enumerate(ids):
+        try:
+            check_order_id(order_id)
+        except Eip712KitError as exc:
+            raise exc.at(index).at("order_ids") from None
+    return ids
+
+
+def chunk_order_ids(order_ids: Iterable[str], size: int = MAX_BATCH_CANCEL) -> list[list[str]]:
+    """Split ids into consecutive chunks of at most ``size`` (≤ 20), each one batch-cancel call."""
+    if type(size) is not int or not 1 <= size <= MAX_BATCH_CANCEL:
+        raise ProtocolError(f"chunk size {size!r} is not from 1 to {MAX_BATCH_CANCEL}",
+                            code="TOO_MANY_ORDER_IDS", path="size")
+    ids = _order_ids(order_ids)
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+# --- the domain the server hands out -----------------------------------------------------------
+
+def domain_from_typed_data(typed_data: Mapping[str, Any] | str | bytes, *, strict: bool = False
+                           ) -> tuple[Domain, list[str]]:
+    """The domain of a server's ``typed_data`` (as ``GET /auth/nonce`` returns it), and how it differs.
+
+    The list names every difference from the documented :data:`DOMAIN` — a field's value, a
+    missing or extra field, or an ``EIP712Domain`` type that is not the canonical one — empty when
+    the server uses the documented domain. ``strict=True`` raises DOMAIN_MISMATCH instead. The
+    whole nonce response (with ``typed_data`` inside) is accepted too.
+    """
+    data = load_json(typed_data, DEFAULT_LIMITS) if isinstance(typed_data, (str, bytes, bytearray)) else typed_data
+    if isinstance(data, Mapping) and "typed_data" in data:
+        data = data["typed_data"]
+    if not isinstance(data, Mapping) or not isinstance(data.get("domain"), Mapping):
+        raise ProtocolError("typed_data has no domain object", code="INVALID_DOMAIN", path="typed_data.domain")
+    domain = Domain.from_dict(data["domain"])
+    differences = DOMAIN.differences(domain)
+    declared = data.get("types", {}).get("EIP712Domain") if isinstance(data.get("types"), Mapping) else None
+    if isinstance(declared, list) and declared != derived_domain_type(data["domain"]):
+        shown = ", ".join(f"{f.get('type')} {f.get('name')}" for f in declared if isinstance(f, Mapping))
+        differences.append(
+            f"types.EIP712Domain is declared in a non-canonical form ({shown}); "
+            "sign the server's typed_data as a whole (TypedData) rather than this struct"
+        )
+    if strict and differences:
+        raise ProtocolError("the server's domain differs from the documented XBlade Vault domain: "
+                            + "; ".join(differences), code="DOMAIN_MISMATCH", path="typed_data.domain")
+    return domain, differences
+
+
+@dataclass(frozen=True)
+class NonceChallenge:
+    """What ``GET /api/v1/auth/nonce/{address}`` hands out, checked: the Login to sign and its domain."""
+
+    nonce: int
+    login: Login
+    domain: Domain
+    differences: tuple[str, ...]
+
+    def request(self) -> Prepared:
+        """The ``POST /api/v1/auth/login`` request, ready to sign with this challenge's domain."""
+        return login_request(self.login.wallet, self.nonce, self.login.timestamp)
+
+
+def parse_nonce_response(response: Mapping[str, Any] | str | bytes, *, address: str | None = None
+                         ) -> NonceChallenge:
+    """Check a nonce response: its Login type and nonce must match what the document says.
+
+    The Login message is taken from ``typed_data.message`` (its timestamp is the server's); a
+    ``nonce`` that differs from the message's nonce, a Login type other than the documented one,
+    or (with ``address``) a wallet other than the one asked for, is refused (INVALID_CHALLENGE);
+    a domain that differs is reported in ``differences``.
+    """
+    data = load_json(response, DEFAULT_LIMITS) if isinstance(response, (str, bytes, bytearray)) else response
+    if not isinstance(data, Mapping) or not isinstance(data.get("typed_data"), Mapping):
+        raise ProtocolError("a nonce response is {nonce, typed_data}", code="INVALID_CHALLENGE", path="typed_data")
+    typed = data["typed_data"]
+    types = typed.get("types")
+    if isinstance(types, Mapping) and "Login" in types and types["Login"] != Login.types()["Login"]:
+        raise ProtocolError(
+            f"the server's Login type is not the documented {Login.encode_type()}",
+            code="INVALID_CHALLENGE",
+            path="typed_data.types.Login",
+        )
+    primary = typed.get("primaryType", "Login")
+    if primary != "Login":
+        raise ProtocolError(f"primaryType is {primary!r}, not Login", code="INVALID_CHALLENGE",
+                            path="typed_data.primaryType")
+    login = Login.from_message(typed.get("message"), root="typed_data.message")
+    if "nonce" in data:
+        try:
+            nonce = parse_int(data["nonce"])
+        except Eip712KitError as exc:
+            raise exc.at("nonce") from None
+        if nonce != login.nonce:
+            raise ProtocolError(f"nonce {nonce} differs from the typed_data message's {login.nonce}",
+                                code="INVALID_CHALLENGE", path="nonce")
+    if address is not None:
+        try:
+            asked = to_checksum_address(parse_address(address))
+        except Eip712KitError as exc:
+            raise exc.at("address") from None
+        if login.wallet != asked:
+            raise ProtocolError(f"the challenge is for {login.wallet}, not {asked}", code="INVALID_CHALLENGE",
+                                path="typed_data.message.wallet")
+    domain, differences = domain_from_typed_data(typed)
+    return NonceChallenge(login.nonce, login, domain, tuple(differences))
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+def nonce_request(address: str) -> HttpRequest:
+    """``GET /api/v1/auth/nonce/{address}`` (address lowercase, as the document's client sends it)."""
+    try:
+        raw = parse_address(address)
+    except Eip712KitError as exc:
+        raise exc.at("address") from None
+    return HttpRequest("GET", f"/api/v1/auth/nonce/0x{raw.hex()}")
+
+
+def login_request(wallet: str, nonce: int, timestamp: int) -> Prepared:
+    """``POST /api/v1/auth/login {address, signature, timestamp}`` around a Login message."""
+    login = Login(wallet=wallet, nonce=nonce, timestamp=timestamp)
+    fields = {"address": "0x" + parse_address(wallet).hex(), "signature": None, "timestamp": login.timestamp}
+    return Prepared(login, login.wallet, "POST", "/api/v1/auth/login", fields)
+
+
+def create_order(
+    *,
+    wallet: str,
+    symbol: str,
+    side: str,
+    order_type: str,
+    amount: str,
+    timestamp: int,
+    price: str | None = None,
+    leverage: int = DEFAULT_LEVERAGE,
+    market_price: str = MARKET_PRICE,
+    null_market_price: bool = False,
+    server_now: int | None = None,
+) -> Prepared:
+    """``POST /api/v1/orders``, ready to sign: a CreateOrder whose strings are the body's strings.
+
+    A limit order needs ``price``. A market order without one signs ``market_price``
+    (:data:`MARKET_PRICE`, ``""``, by default) and sends that same string, or JSON ``null`` with
+    ``null_market_price=True``. With ``server_now`` the ±30 s window is checked.
+    """
+    side = check_side(side)
+    order_type = check_order_type(order_type)
+    amount = _decimal_string(amount, "amount")
+    if type(symbol) is not str or not symbol:
+        raise ProtocolError(f"symbol {symbol!r} is not a non-empty string such as BTCUSDT",
+                            code="INVALID_SYMBOL", path="symbol")
+    leverage = check_leverage(leverage)
+    if price is None:
+        if order_type == "limit":
+            raise ProtocolError("a limit order needs a price", code="INVALID_AMOUNT", path="price")
+        if type(market_price) is not str:
+            raise ProtocolError("market_price is the string a market order signs as its price",
+                                code="INVALID_AMOUNT", path="market_price")
+        signed_price: str = market_price
+        wire_price: str | None = None if null_market_price else market_price
+    else:
+        signed_price = wire_price = _decimal_string(price, "price")
+    if server_now is not None:
+        check_timestamp(timestamp, server_now)
+    message = CreateOrder(wallet=wallet, symbol=symbol, side=side, orderType=order_type, price=signed_price,
+                          amount=amount, leverage=leverage, timestamp=timestamp)
+    fields = {
+        "symbol": symbol,
+        "side": side,
+        "order_type": order_type,
+        "amount": amount,
+        "price": wire_price,
+        "leverage": leverage,
+        "signature": None,
+        "timestamp": message.timestamp,
+    }
+    return Prepared(message, message.wallet, "POST", "/api/v1/orders", fields)
+
+
+def batch_cancel(order_ids: Iterable[str], *, wallet: str, timestamp: int, server_now: int | None = None
+                 ) -> Prepared:
+    """``POST /api/v1/orders/batch {order_ids, signature, timestamp}``: one to 20 ids, joined with ``,``."""
+    ids = _order_ids(order_ids)
+    if not ids:
+        raise ProtocolError("a batch cancel needs at least one order id", code="INVALID_ORDER_ID",
+                            path="order_ids")
+    if len(ids) > MAX_BATCH_CANCEL:
+        raise ProtocolError(
+            f"{len(ids)} order ids in one call; the server takes at most {MAX_BATCH_CANCEL}: "
+            "split them with chunk_order_ids",
+            code="TOO_MANY_ORDER_IDS",
+            path="order_ids",
+        )
+    if server_now is not None:
+        check_timestamp(timestamp, server_now)
+    message = BatchCancelOrders(wallet=wallet, orderIds=ORDER_ID_SEPARATOR.join(ids), timestamp=timestamp)
+    fields = {"order_ids": ids, "signature": None, "timestamp": message.timestamp}
+    return Prepared(message, message.wallet, "POST", "/api/v1/orders/batch", fields)
+
+
+def cancel_order(order_id: str, *, wallet: str, timestamp: int) -> CancelOrder:
+    """The single-order CancelOrder message (no documented endpoint sends it; see :func:`batch_cancel`)."""
+    try:
+        check_order_id(order_id)
+    except Eip712KitError as exc:
+        raise exc.at("order_id") from None
+    return CancelOrder(wallet=wallet, orderId=order_id, timestamp=timestamp)
+
+
+__all__ = [
+    "BASE_URL",
+    "DEFAULT_LEVERAGE",
+    "DOMAIN",
+    "MARKET_PRICE",
+    "MAX_BATCH_CANCEL",
+    "ORDER_TYPES",
+    "SIDES",
+    "STRUCTS",
+    "TIMESTAMP_WINDOW",
+    "BatchCancelOrders",
+    "CancelOrder",
+    "CreateOrder",
+    "Login",
+    "NonceChallenge",
+    "batch_cancel",
+    "cancel_order",
+    "check_leverage",
+    "check_order_id",
+    "check_order_type",
+    "check_side",
+    "check_timestamp",
+    "chunk_order_ids",
+    "create_order",
+    "domain_from_typed_data",
+    "login_request",
+    "nonce_request",
+    "parse_nonce_response",
+]
