@@ -1,0 +1,5 @@
+"""``python -m eip712kit`` is the ``eip712kit`` command."""
+
+from .cli import main
+
+main()
