@@ -25,10 +25,12 @@ COMMANDS: dict[str, str] = {
     "sign": "eip712kit.cli.typed:sign_command",
     "recover": "eip712kit.cli.typed:recover_command",
     "verify": "eip712kit.cli.typed:verify_command",
+    "message": "eip712kit.cli.message:message_group",
+    "serve": "eip712kit.cli.serve:serve_command",
 }
-OPTIONAL_COMMANDS: dict[str, str] = {
-    "conformance": "eip712kit.vectors.cli:conformance_command",
-    "doctor": "eip712kit.doctor.cli:doctor_command",
+OPTIONAL_COMMANDS: dict[str, tuple[str, ...]] = {
+    "conformance": ("eip712kit.conformance_cli", "eip712kit.cli.conformance"),
+    "doctor": ("eip712kit.doctor_cli", "eip712kit.cli.doctor"),
 }
 
 
@@ -49,19 +51,27 @@ class LazyGroup(click.Group):
 
     @staticmethod
     def _load(name: str, optional: bool = False) -> click.Command | None:
-        target = COMMANDS.get(name) or OPTIONAL_COMMANDS[name]
-        module_name, attribute = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if optional and exc.name and module_name.startswith(exc.name):
-                return None
-            raise
-        command = getattr(module, attribute, None)
-        if optional and not isinstance(command, click.Command):
-            return None
-        assert isinstance(command, click.Command), target
-        return command
+        if not optional:
+            module_name, attribute = COMMANDS[name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            assert isinstance(command, click.Command), COMMANDS[name]
+            return command
+        # A command owned by another module: the first candidate module that exists and holds a
+        # click command of this name (attribute ``<name>_command``, or any command named so).
+        for module_name in OPTIONAL_COMMANDS[name]:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name and module_name.startswith(exc.name):
+                    continue
+                raise
+            found = getattr(module, f"{name}_command", None)
+            if isinstance(found, click.Command):
+                return found
+            for value in vars(module).values():
+                if isinstance(value, click.Command) and value.name == name:
+                    return value
+        return None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

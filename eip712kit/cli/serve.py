@@ -1,0 +1,95 @@
+"""``eip712kit serve``: run the local Sera reference verifier (needs the ``server`` extra)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from ..errors import Eip712KitError, ProtocolError
+from ..limits import load_json
+from ._common import EXIT_OK
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8712, show_default=True,
+              help="Port to listen on; 0 picks a free one (the line printed on start names it).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="SQLite file for API keys and used signatures [default: in memory, lost on exit].")
+@click.option("--executor-id", type=click.IntRange(0, 15), default=None,
+              help="The executor_id /health announces and uuid_ints must carry [default: 0].")
+@click.option("--config", "config_path", type=click.File("rb"), default=None,
+              help="JSON settings: chain_id, sera_address, vault_address, sor_address, tokens, markets.")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+              default="warning", show_default=True, help="uvicorn's log level.")
+def serve_command(host: str, port: int, db_path: str | None, executor_id: int | None,
+                  config_path: IO[bytes] | None, log_level: str) -> int:
+    """Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.
+
+    \b
+    Examples:
+      eip712kit serve --port 8712 --db verifier.sqlite3
+      eip712kit check sera --api http://127.0.0.1:8712/api/v1 --side bid --amount 1000.0 \\
+          --price 1.085 --base EURC --quote USDC
+      curl http://127.0.0.1:8712/api/v1/health
+
+    Serves /health (with executor_id), /system/time, /config, /tokens, /markets,
+    /verify-signature and the API-key endpoints (±5-minute window, at most 10 keys,
+    409 on a replayed signature). Listens on loopback unless --host says otherwise.
+    """
+    try:
+        import uvicorn
+
+        from ..server.app import create_app
+    except ModuleNotFoundError as exc:
+        raise click.UsageError(f"eip712kit serve needs the server extra ({exc.name} is missing): "
+                               "pip install 'eip712kit[server]'") from None
+    from ..server.settings import ServerSettings
+    from ..server.store import ApiKeyStore
+
+    overrides: dict[str, Any] = {} if executor_id is None else {"executor_id": executor_id}
+    if config_path is not None:
+        data = load_json(config_path.read())
+        if not isinstance(data, dict):
+            raise ProtocolError("--config is a JSON object of settings", code="INVALID_CONFIG")
+        try:
+            settings = ServerSettings.from_config(data, **overrides)
+        except Eip712KitError as exc:
+            raise exc.at("--config") from None
+    else:
+        settings = ServerSettings(**overrides)
+    if db_path is not None:
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    store = ApiKeyStore(db_path or ":memory:")
+    app = create_app(settings, store)
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    click.echo(f"eip712kit reference verifier listening on http://{shown}:{bound}/api/v1 "
+               f"(executor_id {settings.executor_id}, chain {settings.chain_id}, "
+               f"db {db_path or 'in memory'})")
+    sys.stdout.flush()
+    config = uvicorn.Config(app, log_level=log_level, access_log=log_level in ("info", "debug"), lifespan="off")
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        store.close()
+        sock.close()
+    return EXIT_OK
+
+
+__all__ = ["serve_command"]

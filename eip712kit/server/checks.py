@@ -1,0 +1,241 @@
+"""The reference verifier's verdicts, as pure functions of a request and the server's state.
+
+:func:`check_order_request` is what ``POST /verify-signature`` answers, and what ``eip712kit check
+sera`` computes locally to show beside a live server's verdict. It applies Sera's rules through the
+protocol builder (:func:`eip712kit.protocols.sera.build_order`) — never a second copy of them — in
+the order a person fixing a request wants to hear about problems: the shape of the body, then each
+field (owner, side, tokens and market, amounts, expiration window, order_id/uuid_int binding and
+executor), and last the signature. The first refusal is the verdict, with a stable ``code``, the
+request ``field`` it concerns and a sentence.
+
+:func:`check_manage_api_key` does the same for the signed API-key calls (action, ±5-minute window,
+signature by ``owner_address``); replay and the 10-key limit need state and live in
+:mod:`eip712kit.server.store`.
+
+No starlette here: the CLI imports this module without the ``server`` extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..api import verify_digest
+from ..encoding import parse_address, parse_int, to_checksum_address
+from ..errors import Eip712KitError
+from ..protocols import sera
+from ..protocols.base import Domain
+
+ORDER_REQUEST_FIELDS = ("owner_address", "side", "amount", "price", "from_address", "to_address", "order_id",
+                        "uuid_int", "signature", "expiration")
+"""The ``POST /verify-signature`` body, in the documented order."""
+
+# Where the builder's error paths point in the request body.
+_BUILDER_FIELDS = {
+    "base": "from_address",
+    "quote": "to_address",
+    "user": "owner_address",
+    "amount × price": "price",
+    "executor_id": "uuid_int",
+    "group_order_id": "order_id",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Accepted, or refused with a code, the request field concerned and a sentence."""
+
+    valid: bool
+    code: str | None = None
+    detail: str | None = None
+    field: str | None = None
+    signer: str | None = None
+    digest: bytes | None = None
+    typed_data: dict[str, Any] | None = None
+    """The EIP-712 document the request was checked against (when it got that far)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"valid": self.valid}
+        if not self.valid:
+            out.update(code=self.code, detail=self.detail, field=self.field)
+        if self.signer is not None:
+            out["signer"] = self.signer
+        if self.digest is not None:
+            out["digest"] = "0x" + self.digest.hex()
+        return out
+
+    @classmethod
+    def refuse(cls, exc: Eip712KitError, field: str | None = None, **extra: Any) -> Verdict:
+        return cls(False, exc.code, exc.message, field if field is not None else request_field(exc), **extra)
+
+
+def request_field(exc: Eip712KitError) -> str | None:
+    """The top-level request field an error concerns (``message.fromAmount`` → the builder's name)."""
+    segments = [s for s in exc._segments if isinstance(s, str) and s != "message"]
+    if not segments:
+        return None
+    head = segments[0].split(".")[0]
+    if head == "message" and "." in segments[0]:
+        head = segments[0].split(".")[1]
+    return _BUILDER_FIELDS.get(head, head)
+
+
+def check_body_shape(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] = ()) -> Verdict | None:
+    """A refusal when ``body`` is not an object with exactly ``fields`` (plus any of ``optional``)."""
+    if not isinstance(body, Mapping):
+        return Verdict(False, "INVALID_REQUEST", f"the body is a JSON object with {', '.join(fields)}", None)
+    for name in fields:
+        if body.get(name) is None:
+            return Verdict(False, "MISSING_FIELD", f"the request has no {name!r}", name)
+    for name in body:
+        if name not in fields and name not in optional:
+            return Verdict(False, "EXTRA_FIELD",
+                           f"{name!r} is not a field of this request (fields: {', '.join(fields + optional)})",
+                           str(name))
+    return None
+
+
+MarketCheck = Callable[[sera.Token, sera.Token], bool]
+
+
+def check_order_request(
+    body: Any,
+    *,
+    domain: Domain,
+    tokens: sera.TokenList,
+    executor_id: int | None,
+    now: int,
+    is_market: MarketCheck | None = None,
+) -> Verdict:
+    """The verdict on a ``/verify-signature`` body (the same ten fields as ``POST /orders``).
+
+    ``executor_id`` is the server's current one (``None`` skips that check); ``is_market`` says
+    whether a base/quote pair is listed (``None`` skips it).
+    """
+    refusal = check_body_shape(body, ORDER_REQUEST_FIELDS)
+    if refusal is not None:
+        return refusal
+    try:
+        owner = to_checksum_address(parse_address(body["owner_address"]))
+    except Eip712KitError as exc:
+        return Verdict.refuse(exc, "owner_address")
+    try:
+        sera.check_side(body["side"])
+        base = _token(tokens, body["from_address"], "from_address")
+        quote = _token(tokens, body["to_address"], "to_address")
+    except Eip712KitError as exc:
+        return Verdict.refuse(exc)
+    if is_market is not None and not is_market(base, quote):
+        return Verdict(False, "UNKNOWN_MARKET",
+                       f"{base.label} / {quote.label} is not a listed market: from_address is the market's base "
+                       "token and to_address its quote token (GET /markets)", "from_address")
+    try:
+        expiration = parse_int(body["expiration"])
+    except Eip712KitError as exc:
+        return Verdict.refuse(exc, "expiration")
+    try:
+        built = sera.build_order(
+            side=body["side"], amount=body["amount"], price=body["price"], base=base, quote=quote, user=owner,
+            expiration=expiration, uuid_int=body["uuid_int"], order_id=body["order_id"],
+            executor_id=executor_id, server_now=now,
+        )
+    except Eip712KitError as exc:
+        return Verdict.refuse(exc)
+    digest = built.digest(domain)
+    typed_data = built.to_typed_data(domain)
+    verification = verify_digest(digest, body["signature"], owner)
+    if not verification.valid:
+        detail = verification.reason or "the signature is not valid"
+        if verification.code == "SIGNER_MISMATCH":
+            detail += (": the order that key signed differs from this request in some field (side, amount, price, "
+                       "tokens, expiration, uuid_int) or in the domain (chain id, contract), or another key signed it")
+        return Verdict(False, verification.code, detail, "signature", verification.signer, digest, typed_data)
+    return Verdict(True, signer=verification.signer, digest=digest, typed_data=typed_data)
+
+
+def _token(tokens: sera.TokenList, value: Any, field: str) -> sera.Token:
+    try:
+        parse_address(value)
+    except Eip712KitError as exc:
+        raise exc.at(field) from None
+    return tokens.resolve(value, field=field)
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignedAction:
+    """A ManageApiKey request that passed every stateless check."""
+
+    owner: str
+    action: str
+    timestamp: int
+    digest: bytes
+
+
+API_KEY_FIELDS = ("owner_address", "action", "timestamp", "signature")
+
+
+class ApiKeyRefusal(Exception):
+    def __init__(self, status: int, verdict: Verdict):
+        super().__init__(verdict.detail)
+        self.status = status
+        self.verdict = verdict
+
+
+def check_manage_api_key(
+    fields: Mapping[str, Any],
+    *,
+    expected_action: str,
+    domain: Domain,
+    now: int,
+    optional: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
+) -> SignedAction:
+    """The checked action, or :class:`ApiKeyRefusal` with the status to answer (400 or 401).
+
+    ``expected_action`` is what the endpoint does (``create``, ``list``, ``revoke_<api_key>``,
+    ``revoke_all``); a body signed for another action is refused, so a signature made to list
+    keys cannot revoke them.
+    """
+    refusal = check_body_shape(fields, API_KEY_FIELDS + required, optional)
+    if refusal is not None:
+        raise ApiKeyRefusal(400, refusal)
+    try:
+        owner = to_checksum_address(parse_address(fields["owner_address"]))
+    except Eip712KitError as exc:
+        raise ApiKeyRefusal(400, Verdict.refuse(exc, "owner_address")) from None
+    action = fields["action"]
+    try:
+        sera.check_action(action)
+    except Eip712KitError as exc:
+        raise ApiKeyRefusal(400, Verdict.refuse(exc, "action")) from None
+    if action != expected_action:
+        raise ApiKeyRefusal(400, Verdict(False, "INVALID_ACTION",
+                                         f"action {action!r} is signed, but this endpoint does {expected_action!r}",
+                                         "action"))
+    try:
+        timestamp = sera.check_api_key_timestamp(fields["timestamp"], now)
+        message = sera.manage_api_key(owner, action, timestamp)
+    except Eip712KitError as exc:
+        raise ApiKeyRefusal(400, Verdict.refuse(exc, "timestamp")) from None
+    digest = message.digest(domain)
+    verification = verify_digest(digest, fields["signature"], owner)
+    if not verification.valid:
+        raise ApiKeyRefusal(401, Verdict(False, verification.code, verification.reason, "signature",
+                                         verification.signer, digest))
+    return SignedAction(owner, action, timestamp, digest)
+
+
+__all__ = [
+    "API_KEY_FIELDS",
+    "ORDER_REQUEST_FIELDS",
+    "ApiKeyRefusal",
+    "SignedAction",
+    "Verdict",
+    "check_body_shape",
+    "check_manage_api_key",
+    "check_order_request",
+    "request_field",
+]

@@ -1,0 +1,211 @@
+"""API keys and used signatures, in SQLite, one transaction per change.
+
+Every state change — create a key, revoke one, revoke all, consume a signature — is one
+``BEGIN IMMEDIATE … COMMIT``: the replay check, the 10-key count and the writes happen under the
+same write lock, so two concurrent requests cannot both pass the limit, and a process killed
+mid-write (SIGKILL included) leaves either the whole change or none of it. The journal is WAL with
+``synchronous=FULL``, so a committed change survives a crash of the process and of the machine.
+
+Secrets are stored as SHA-256 hashes and compared with :func:`hmac.compare_digest`. The secret is
+256 random bits, so a fast hash is enough (nothing to brute-force); the plaintext is returned once,
+at creation, and exists nowhere else.
+
+A signature is "used" by the digest it signs: the same ManageApiKey message (owner, action,
+timestamp) is accepted once, however its signature is written (v as 0/1 or 27/28, compact form).
+Used digests are kept past the ±5-minute window and then pruned, since an expired timestamp is
+refused anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..errors import ProtocolError
+from ..protocols.sera import API_KEY_TIMESTAMP_WINDOW, MAX_ACTIVE_API_KEYS
+
+T = TypeVar("T")
+
+API_KEY_PREFIX = "sera_"
+REPLAY_MEMORY = 2 * API_KEY_TIMESTAMP_WINDOW + 60
+"""Used digests are kept until their message's timestamp is this far in the past (then it is refused anyway)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    api_key      TEXT PRIMARY KEY,
+    owner        TEXT NOT NULL,
+    secret_hash  BLOB NOT NULL,
+    label        TEXT,
+    created_at   INTEGER NOT NULL,
+    revoked_at   INTEGER
+);
+CREATE INDEX IF NOT EXISTS api_keys_active ON api_keys (owner, revoked_at);
+CREATE TABLE IF NOT EXISTS used_signatures (
+    digest     BLOB PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    timestamp  INTEGER NOT NULL,
+    used_at    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS used_signatures_time ON used_signatures (timestamp);
+"""
+
+
+class StoreError(ProtocolError):
+    """A refusal with the HTTP status the endpoint answers with."""
+
+    def __init__(self, status: int, message: str, *, code: str, path: str = ""):
+        super().__init__(message, code=code, path=path)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    api_key: str
+    owner: str
+    label: str | None
+    created_at: int
+    revoked_at: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"api_key": self.api_key, "owner_address": self.owner, "label": self.label,
+                "created_at": self.created_at, "revoked_at": self.revoked_at,
+                "active": self.revoked_at is None}
+
+
+def _hash_secret(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode("utf-8")).digest()
+
+
+_DUMMY_HASH = _hash_secret("no such key")
+
+
+class ApiKeyStore:
+    """The verifier's durable state. Thread-safe: one connection, one lock, one transaction per call."""
+
+    def __init__(self, path: str = ":memory:"):
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        self._db.execute("PRAGMA busy_timeout = 10000")
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            return fn(self._db)
+
+    # -- signatures --
+
+    @staticmethod
+    def _consume(db: sqlite3.Connection, digest: bytes, owner: str, action: str, timestamp: int, now: int) -> None:
+        db.execute("DELETE FROM used_signatures WHERE timestamp < ?", (now - REPLAY_MEMORY,))
+        try:
+            db.execute("INSERT INTO used_signatures (digest, owner, action, timestamp, used_at) VALUES (?, ?, ?, ?, ?)",
+                       (digest, owner, action, timestamp, now))
+        except sqlite3.IntegrityError:
+            raise StoreError(409, "this signature was already used: sign the request again with a new timestamp",
+                             code="SIGNATURE_REPLAYED", path="signature") from None
+
+    # -- the operations --
+
+    def create(self, *, owner: str, label: str | None, digest: bytes, timestamp: int, now: int) -> tuple[ApiKey, str]:
+        """A new key and its secret (the only time the secret exists in plaintext)."""
+        api_key = API_KEY_PREFIX + secrets.token_hex(16)
+        secret = secrets.token_urlsafe(32)
+        with self._transaction() as db:
+            self._consume(db, digest, owner, "create", timestamp, now)
+            (active,) = db.execute("SELECT COUNT(*) FROM api_keys WHERE owner = ? AND revoked_at IS NULL",
+                                   (owner,)).fetchone()
+            if active >= MAX_ACTIVE_API_KEYS:
+                raise StoreError(400, f"{owner} already has {active} active API keys, the most a wallet may hold; "
+                                 "revoke one first", code="API_KEY_LIMIT")
+            db.execute("INSERT INTO api_keys (api_key, owner, secret_hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                       (api_key, owner, _hash_secret(secret), label, now))
+        return ApiKey(api_key, owner, label, now, None), secret
+
+    def list_keys(self, *, owner: str, digest: bytes, timestamp: int, now: int) -> list[ApiKey]:
+        with self._transaction() as db:
+            self._consume(db, digest, owner, "list", timestamp, now)
+            rows = db.execute("SELECT api_key, owner, label, created_at, revoked_at FROM api_keys "
+                              "WHERE owner = ? AND revoked_at IS NULL ORDER BY created_at, api_key",
+                              (owner,)).fetchall()
+        return [ApiKey(*row) for row in rows]
+
+    def revoke(self, *, owner: str, api_key: str, digest: bytes, timestamp: int, now: int) -> None:
+        with self._transaction() as db:
+            self._consume(db, digest, owner, "revoke_" + api_key, timestamp, now)
+            updated = db.execute("UPDATE api_keys SET revoked_at = ? WHERE api_key = ? AND owner = ? "
+                                 "AND revoked_at IS NULL", (now, api_key, owner)).rowcount
+            if updated != 1:
+                raise StoreError(404, f"{owner} has no active API key {api_key}", code="API_KEY_NOT_FOUND",
+                                 path="api_key")
+
+    def revoke_all(self, *, owner: str, digest: bytes, timestamp: int, now: int) -> list[str]:
+        with self._transaction() as db:
+            self._consume(db, digest, owner, "revoke_all", timestamp, now)
+            keys = [k for (k,) in db.execute("SELECT api_key FROM api_keys WHERE owner = ? AND revoked_at IS NULL "
+                                             "ORDER BY created_at, api_key", (owner,)).fetchall()]
+            db.execute("UPDATE api_keys SET revoked_at = ? WHERE owner = ? AND revoked_at IS NULL", (now, owner))
+        return keys
+
+    def self_revoke(self, *, api_key: str, secret: str, now: int) -> ApiKey:
+        with self._transaction() as db:
+            key = self._authenticate(db, api_key, secret)
+            if key is None:
+                raise StoreError(401, "Invalid api_key or api_secret", code="UNAUTHORIZED")
+            db.execute("UPDATE api_keys SET revoked_at = ? WHERE api_key = ?", (now, api_key))
+        return ApiKey(key.api_key, key.owner, key.label, key.created_at, now)
+
+    def verify(self, *, api_key: str, secret: str) -> ApiKey | None:
+        """The active key this pair authenticates, or None (in about the same time either way)."""
+        return self._read(lambda db: self._authenticate(db, api_key, secret))
+
+    @staticmethod
+    def _authenticate(db: sqlite3.Connection, api_key: str, secret: str) -> ApiKey | None:
+        row = db.execute("SELECT api_key, owner, label, created_at, revoked_at, secret_hash FROM api_keys "
+                         "WHERE api_key = ?", (api_key,)).fetchone()
+        given = _hash_secret(secret)
+        if row is None:
+            hmac.compare_digest(given, _DUMMY_HASH)
+            return None
+        matches = hmac.compare_digest(given, bytes(row[5]))
+        if not matches or row[4] is not None:
+            return None
+        return ApiKey(*row[:5])
+
+    def counts(self) -> dict[str, int]:
+        """Totals for /health and tests: keys, active keys, remembered signatures."""
+        def read(db: sqlite3.Connection) -> dict[str, int]:
+            keys, active = db.execute("SELECT COUNT(*), COUNT(*) - COUNT(revoked_at) FROM api_keys").fetchone()
+            (used,) = db.execute("SELECT COUNT(*) FROM used_signatures").fetchone()
+            return {"api_keys": keys, "active_api_keys": active, "used_signatures": used}
+
+        return self._read(read)
+
+
+__all__ = ["API_KEY_PREFIX", "ApiKey", "ApiKeyStore", "StoreError"]
