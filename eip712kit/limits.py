@@ -27,6 +27,8 @@ class Limits:
     """Fields in one struct."""
     max_array_length: int = 65_536
     """Elements in one array value."""
+    max_string_bytes: int = 1_000_000
+    """UTF-8 bytes of one string value, or bytes of one ``bytes`` value."""
 
 
 DEFAULT_LIMITS = Limits()

@@ -58,16 +58,16 @@ EMPTY_ARRAY_HASH = keccak256(b"")
 
 # --- atomic types -----------------------------------------------------------------------------
 
-def _atomic_encoder(type_name: str) -> Encoder | None:
+def _atomic_encoder(type_name: str, limits: Limits = DEFAULT_LIMITS) -> Encoder | None:
     """The word encoder of an atomic type, or None when the name is not atomic."""
     if type_name == "address":
         return _encode_address
     if type_name == "bool":
         return encoding.bool_word
     if type_name == "string":
-        return encoding.string_word
+        return _sized(encoding.string_word, limits.max_string_bytes, "string")
     if type_name == "bytes":
-        return encoding.dynamic_bytes_word
+        return _sized(encoding.dynamic_bytes_word, limits.max_string_bytes, "bytes")
     match = re.fullmatch(r"(u?int)([0-9]+)", type_name)
     if match:
         bits_text = match.group(2)
@@ -83,6 +83,22 @@ def _atomic_encoder(type_name: str) -> Encoder | None:
             return None
         return lambda value: encoding.fixed_bytes_word(value, size)
     return None
+
+
+def _sized(encode: Encoder, limit: int, what: str) -> Encoder:
+    """A string/bytes encoder that refuses values longer than the limit before hashing them."""
+    # the most characters a value within the limit can have: 4 UTF-8 bytes per character at
+    # best for text, so check the exact size only above limit // 4; two hex digits per byte
+    text_cap = limit // 4 if what == "string" else 2 * limit + 2
+
+    def encode_sized(value: Any) -> bytes:
+        if (type(value) is str and len(value) > text_cap) or (isinstance(value, bytes) and len(value) > limit):
+            size = len(value) if isinstance(value, bytes) or what == "bytes" else len(value.encode("utf-8", "replace"))
+            if size > (limit if what == "string" or isinstance(value, bytes) else 2 * limit + 2):
+                raise DocumentError(f"this {what} value is over the limit of {limit} bytes", code="LIMIT_EXCEEDED")
+        return encode(value)
+
+    return encode_sized
 
 
 _ADDRESS_WORDS: dict[str, bytes] = {}
@@ -300,7 +316,7 @@ class Schema:
 
     def _field_encoder(self, type_text: str) -> Encoder:
         base, dims = parse_field_type(type_text)
-        encoder = _atomic_encoder(base)
+        encoder = _atomic_encoder(base, self._limits)
         if encoder is None:
             hashers = self._hashers
             struct_name = base
@@ -654,6 +670,9 @@ class TypedData:
                 self._struct_hash = self.schema.hash_struct(primary, self.message)
             except Eip712KitError as exc:
                 raise exc.at("message") from None
+            except RecursionError:  # only reachable from Python objects; JSON text is depth-checked first
+                raise DocumentError("the message nests too deeply to hash", code="LIMIT_EXCEEDED",
+                                    path="message") from None
         self._digest = eip712_digest(self._separator, self._struct_hash)
 
     # The spec's intermediates, defaulting to the primary type and the message.

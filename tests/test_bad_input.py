@@ -191,3 +191,33 @@ def test_every_code_raised_is_in_the_catalogue() -> None:
         assert code in eip712kit.CODES
     with pytest.raises(AssertionError):
         Eip712KitError("x", code="NOT_A_CODE")
+
+
+def test_limits_refuse_oversized_values_from_python_objects() -> None:
+    tight = eip712kit.Limits(max_string_bytes=8, max_array_length=3)
+    doc = with_field("string", "x" * 9)
+    with pytest.raises(eip712kit.DocumentError) as err:
+        TypedData(doc, limits=tight)
+    assert (err.value.code, err.value.path) == ("LIMIT_EXCEEDED", "message.v")
+    assert TypedData(with_field("string", "é" * 4), limits=tight).digest()  # 8 UTF-8 bytes: at the limit
+    with pytest.raises(eip712kit.DocumentError):
+        TypedData(with_field("bytes", "0x" + "00" * 9), limits=tight)
+    assert TypedData(with_field("bytes", "0x" + "00" * 8), limits=tight).digest()
+    with pytest.raises(eip712kit.DocumentError) as err:
+        TypedData(with_field("uint8[]", [1, 2, 3, 4]), limits=tight)
+    assert err.value.code == "LIMIT_EXCEEDED"
+
+
+def test_deep_python_objects_are_refused_not_crashed() -> None:
+    # JSON text is depth-checked before parsing (max_depth); a Python object deeper than the
+    # interpreter's recursion limit is refused with the same code instead of a RecursionError.
+    import sys
+
+    value: dict[str, Any] = {"name": "leaf", "friends": []}
+    for _ in range(sys.getrecursionlimit() + 100):
+        value = {"name": "n", "friends": [value]}
+    doc = {"types": {"P": [{"name": "name", "type": "string"}, {"name": "friends", "type": "P[]"}]},
+           "primaryType": "P", "domain": {}, "message": value}
+    with pytest.raises(eip712kit.DocumentError) as err:
+        TypedData(doc)
+    assert err.value.code == "LIMIT_EXCEEDED"
