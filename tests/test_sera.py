@@ -11,7 +11,7 @@ from devkeys import DEV_KEYS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError, TypedData
@@ -123,15 +123,26 @@ def test_an_ask_is_the_mirror() -> None:
     assert (order.toToken, order.toAmount) == (USDC.address, 1085000000)
 
 
+def decimal_text(units: int, places: int) -> str:
+    """``units / 10**places`` written out with string operations only (no Decimal context can round it)."""
+    digits = str(units).rjust(places + 1, "0")
+    return digits if places == 0 else digits[:-places] + "." + digits[-places:]
+
+
+def test_decimal_text() -> None:
+    assert (decimal_text(1085, 3), decimal_text(5, 2), decimal_text(7, 0)) == ("1.085", "0.05", "7")
+
+
 @settings(max_examples=100, deadline=None)
 @given(base_units=st.integers(1, 10**30), price_units=st.integers(1, 10**12), base_decimals=st.integers(0, 24),
        price_places=st.integers(0, 8), side=st.sampled_from(["bid", "ask"]))
+@example(base_units=10**28 + 1, price_units=10**12 - 1, base_decimals=0, price_places=8, side="bid")
 def test_amounts_are_exact(base_units: int, price_units: int, base_decimals: int, price_places: int,
                            side: str) -> None:
     # amount = base_units / 10**base_decimals exactly; price has price_places decimals; the quote token
     # has enough decimals to hold the product, so the product must come out exact.
-    amount = format(Decimal(base_units).scaleb(-base_decimals), "f")
-    price = format(Decimal(price_units).scaleb(-price_places), "f")
+    amount = decimal_text(base_units, base_decimals)
+    price = decimal_text(price_units, price_places)
     base = Token("0x" + "01" * 20, base_decimals)
     quote = Token("0x" + "02" * 20, base_decimals + price_places)
     order = build_order(side=side, amount=amount, price=price, base=base, quote=quote, user=USER,
