@@ -26,6 +26,10 @@ COMMANDS: dict[str, str] = {
     "recover": "eip712kit.cli.typed:recover_command",
     "verify": "eip712kit.cli.typed:verify_command",
     "message": "eip712kit.cli.message:message_group",
+    "uuid": "eip712kit.cli.uuid_int:uuid_group",
+    "sera": "eip712kit.cli.sera:sera_group",
+    "renance": "eip712kit.cli.renance:renance_group",
+    "alura": "eip712kit.cli.alura:alura_group",
     "serve": "eip712kit.cli.serve:serve_command",
 }
 OPTIONAL_COMMANDS: dict[str, tuple[str, ...]] = {
