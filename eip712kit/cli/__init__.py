@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "sera": "eip712kit.cli.sera:sera_group",
     "renance": "eip712kit.cli.renance:renance_group",
     "alura": "eip712kit.cli.alura:alura_group",
+    "check": "eip712kit.cli.check:check_group",
     "serve": "eip712kit.cli.serve:serve_command",
 }
 OPTIONAL_COMMANDS: dict[str, tuple[str, ...]] = {
