@@ -189,9 +189,24 @@ Out = Callable[[Any], Any]
 _ADDRESS_PAD = bytes(12)
 
 
+# Orders repeat the same few addresses (user, tokens, zero recipient): remember each validated
+# string's (raw, word) pair. Bounded, so hostile input cannot grow it.
+_ADDRESS_WORDS: dict[str, tuple[bytes, bytes]] = {}
+_ADDRESS_WORDS_MAX = 4096
+
+
 def _address_parse(value: Any) -> tuple[Any, bytes]:
-    raw = encoding.parse_address(value)
-    return raw, _ADDRESS_PAD + raw
+    if type(value) is str:
+        hit = _ADDRESS_WORDS.get(value)
+        if hit is not None:
+            return hit
+    raw = encoding.parse_address(value)  # the core's rules (checksum, form) decide
+    pair = (raw, _ADDRESS_PAD + raw)
+    if type(value) is str:
+        if len(_ADDRESS_WORDS) >= _ADDRESS_WORDS_MAX:
+            _ADDRESS_WORDS.clear()
+        _ADDRESS_WORDS[value] = pair
+    return pair
 
 
 def _address_out(raw: bytes) -> str:
@@ -220,7 +235,13 @@ def _same(value: Any) -> Any:
 
 
 def _uint_parse(bits: int) -> Parse:
+    limit = 1 << bits
+
     def parse(value: Any) -> tuple[Any, bytes]:
+        # A plain in-range int is the common case and needs no parsing; anything else (strings,
+        # bools, floats, out of range) goes through the core's rules and errors.
+        if type(value) is int and 0 <= value < limit:
+            return value, value.to_bytes(32, "big")
         number = encoding.parse_int(value)
         return number, encoding.uint_word(number, bits)
 
@@ -406,19 +427,20 @@ class Struct(metaclass=_StructMeta):
         parsers = self._parsers
         if len(values) != len(parsers):
             self._shape_error(values, root)
-        stored = []
+        stored: list[Any] = []
         words = [self._type_hash]
-        for field_name, parse in parsers:
-            try:
-                value = values[field_name]
-            except KeyError:
-                self._shape_error(values, root)
-            try:
-                item, word = parse(value)
-            except Eip712KitError as exc:
-                raise self._explain(field_name, value, exc).at(field_name).at(root) from None
-            stored.append(item)
-            words.append(word)
+        keep, add = stored.append, words.append
+        field_name = ""
+        # One try around the loop (not one per field): this is the hot path of every struct.
+        try:
+            for field_name, parse in parsers:
+                item, word = parse(values[field_name])
+                keep(item)
+                add(word)
+        except KeyError:
+            self._shape_error(values, root)
+        except Eip712KitError as exc:
+            raise self._explain(field_name, values[field_name], exc).at(field_name).at(root) from None
         data = b"".join(words)
         self._values = tuple(stored)
         self._data = data
