@@ -89,6 +89,7 @@ CODES: dict[str, str] = {
     "SIGNATURE_MISSING": "a request body needs a signature and none was given",
     "INVALID_CHALLENGE": "a login challenge response is malformed or is for another address",
     # tools
+    "UNKNOWN_PROTOCOL": "a protocol hint names no protocol the kit knows (sera, renance)",
     "VECTOR_INVALID": "a golden-vector file does not follow the vector format",
     "NETWORK_ERROR": "a server could not be reached or answered with an error",
     # verdicts and the reference verifier (eip712kit serve, eip712kit check)
