@@ -1,0 +1,111 @@
+"""Hostile input: whatever arrives, the only outcomes are a correct result or the kit's own error.
+
+Each test feeds generated garbage — random JSON, valid documents with one node replaced, random
+text and bytes — to a public entry point and accepts exactly two outcomes: a result, or an
+:class:`~eip712kit.Eip712KitError`. Any other exception, or a hang (hypothesis' deadline), fails.
+Longer runs use the atheris target in ``tools/fuzz_atheris.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import documents
+
+import eip712kit
+from eip712kit import Eip712KitError, Signature, TypedData, uuid_int
+
+FUZZ = settings(max_examples=600, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
+                                                                          HealthCheck.data_too_large])
+
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**300), 2**300), st.floats(allow_nan=False),
+    st.text(max_size=30), st.sampled_from(["0x", "0x00", "0x" + "ab" * 20, "-1", "1e3", "uint256", "Person[]", ""]),
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children,
+                                                                                 max_size=4)),
+    max_leaves=20,
+)
+
+
+def only_our_errors(call: Any, *args: Any) -> Any:
+    try:
+        return call(*args)
+    except Eip712KitError as exc:
+        assert exc.code in eip712kit.CODES and exc.message
+        return exc
+
+
+@FUZZ
+@given(json_values)
+def test_random_json_as_a_document(value: Any) -> None:
+    only_our_errors(TypedData, value)
+    only_our_errors(TypedData, json.dumps(value))
+
+
+@FUZZ
+@given(st.text(max_size=200) | st.binary(max_size=200))
+def test_random_text_as_a_document(text: str | bytes) -> None:
+    only_our_errors(TypedData, text)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(node, dict):
+        for key, child in node.items():
+            out.extend(_paths(child, (*prefix, key)))
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            out.extend(_paths(child, (*prefix, index)))
+    return out
+
+
+@FUZZ
+@given(documents(max_structs=3), st.data())
+def test_valid_document_with_one_node_replaced(doc: dict[str, Any], data: st.DataObject) -> None:
+    paths = [p for p in _paths(doc) if p]
+    path = data.draw(st.sampled_from(paths))
+    mutated = copy.deepcopy(doc)
+    target = mutated
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = data.draw(json_values)
+    result = only_our_errors(TypedData, mutated)
+    if isinstance(result, TypedData):  # accepted: it must hash exactly like the generic path
+        assert result.digest() == TypedData(json.loads(json.dumps(mutated))).digest()
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=140), st.binary(max_size=70), st.integers(), st.none(), json_values))
+def test_random_signatures(value: Any) -> None:
+    result = only_our_errors(Signature.parse, value)
+    if isinstance(result, Signature):
+        assert Signature.parse(result.to_hex()) == result
+        only_our_errors(eip712kit.recover_digest, b"\x01" * 32, result)
+
+
+@FUZZ
+@given(st.one_of(st.integers(-(2**260), 2**260), st.text(max_size=90), st.none(), st.floats(), json_values))
+def test_random_uuid_ints(value: Any) -> None:
+    result = only_our_errors(uuid_int.unpack, value)
+    if not isinstance(result, Eip712KitError):
+        assert result == uuid_int.unpack(int(value))
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=60), json_values), st.one_of(st.text(max_size=140), json_values))
+def test_random_uuid_bindings(order_id: Any, value: Any) -> None:
+    only_our_errors(uuid_int.check_binding, order_id, value)
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=100), st.binary(max_size=100), json_values))
+def test_random_personal_sign_messages(message: Any) -> None:
+    only_our_errors(eip712kit.hash_message, message)
+    only_our_errors(eip712kit.messages.as_message, message)
