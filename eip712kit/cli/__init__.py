@@ -34,13 +34,23 @@ COMMANDS: dict[str, str] = {
     "serve": "eip712kit.cli.serve:serve_command",
 }
 OPTIONAL_COMMANDS: dict[str, tuple[str, ...]] = {
-    "conformance": ("eip712kit.conformance_cli", "eip712kit.cli.conformance"),
-    "doctor": ("eip712kit.doctor_cli", "eip712kit.cli.doctor"),
+    "conformance": ("eip712kit.conformance_cli", "eip712kit.conformance.cli", "eip712kit.cli.conformance"),
+    "doctor": ("eip712kit.doctor.cli", "eip712kit.doctor_cli", "eip712kit.cli.doctor"),
 }
+
+
+class ReaderGone(Exception):
+    """stdout was closed by its reader (``| head``); carried past click, which would exit 1 for it."""
 
 
 class LazyGroup(click.Group):
     """A group whose subcommands are imported when invoked or listed."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise ReaderGone() from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(COMMANDS)
@@ -122,7 +132,7 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT if exc.exit_code in (1, 2) else exc.exit_code
     except Eip712KitError as exc:
         return _report_error(exc)
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         # The reader went away (``| head``): stop quietly, as other Unix tools do.
         _silence_stdout()
         return EXIT_OK
