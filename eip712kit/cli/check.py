@@ -243,7 +243,7 @@ def _token_shown(token: Any, show: bool) -> str:
         return "(no token in the answer)"
     if show:
         return token
-    return f"{token[:8]}… ({len(token)} characters, redacted; --show-token prints it)"
+    return f"received ({len(token)} characters, redacted; --show-token prints it)"
 
 
 def _login_result(response: Response, token_key: str, show_token: bool, as_json: bool,
