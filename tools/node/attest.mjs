@@ -11,6 +11,7 @@
 // relative to this script).  Exit 0: no failure; 1: at least one failure;
 // 2: usage error or no vector file found.  See README.md.
 
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,22 @@ import {
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FORMAT_PREFIX = 'eip712kit-vectors/';
-const POSITIVE_KINDS = new Set(['typed_data', 'personal_sign']);
+const POSITIVE_KINDS = new Set(['typed_data', 'personal_sign', 'sera_order']);
+const PROBED_KINDS = new Set(['typed_data', 'personal_sign']);
+
+// The Sera Order struct as the Sera document declares it (field order is part of the hash).
+// sera_order cases are attested by re-hashing expected.order with it in expected.domain.
+const SERA_ORDER_FIELDS = [
+  ['user', 'address'], ['expiration', 'uint48'], ['feeBps', 'uint48'], ['recipient', 'address'],
+  ['fromToken', 'address'], ['toToken', 'address'], ['fromAmount', 'uint256'], ['toAmount', 'uint256'],
+  ['initialDepositAmount', 'uint256'], ['uuid', 'uint256'],
+].map(([name, type]) => ({ name, type }));
+
+// Any valid signature serves to make eth-sig-util hash a personal message while probing a
+// negative case (recoverPersonalSignature hashes, then recovers); this one is the public
+// vector alura/text-hello. It is not a secret.
+const PROBE_SIGNATURE =
+  '0xf16ea9a3478698f695fd1401bfe27e9e4a7e8e3da94aa72b021125e31fa899cc573c48ea3fe1d4ab61a9db10c19032026e3ed2dbccba5a178235ac27f94504311c';
 
 export const IMPLS = ['ethers', 'viem', '@metamask/eth-sig-util'];
 export const VERSIONS = {
@@ -298,6 +314,67 @@ const CHECKERS = {
   personal_sign: { ethers: ethersPersonal, viem: viemPersonal, '@metamask/eth-sig-util': sigUtilPersonal },
 };
 
+/**
+ * A sera_order case seen as the typed-data case it signs: the Order of expected.order in
+ * expected.domain. Only the hashes and the signature are attested this way; the integer
+ * amounts and the uuid_int are checked by the Python generator's own arithmetic.
+ */
+function asTypedCase(c) {
+  if (c.kind !== 'sera_order') return c;
+  const exp = c.expected;
+  const expected = {};
+  for (const f of ['domainSeparator', 'structHash', 'digest', 'signature', 'signer']) if (exp[f] != null) expected[f] = exp[f];
+  return {
+    ...c,
+    kind: 'typed_data',
+    input: { typed_data: { types: { Order: SERA_ORDER_FIELDS }, primaryType: 'Order', domain: exp.domain, message: exp.order }, key: c.input.key },
+    expected,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Negative cases: does each implementation refuse the input, or sign it anyway?
+// Accepting is not a failure of the attestation: it records that eip712kit's refusal is
+// stricter than that implementation (the runner's --lenient forgives such cases).
+
+async function probeTypedData(impl, td) {
+  if (impl === 'ethers') {
+    const limitation = ethersLimitation(td);
+    if (limitation) return { status: 'unsupported', reason: limitation };
+    const structTypes = { ...(td?.types ?? {}) };
+    delete structTypes.EIP712Domain;
+    return ethers.TypedDataEncoder.hash(td.domain, pruneTypes(structTypes, [td.primaryType]), td.message);
+  }
+  if (impl === 'viem') return viem.hashTypedData({ domain: td.domain, types: td.types, primaryType: td.primaryType, message: td.message });
+  const types = { ...(td?.types ?? {}) };
+  if (!Object.hasOwn(types, 'EIP712Domain')) types.EIP712Domain = deriveDomainType(td.domain);
+  return hexOf(TypedDataUtils.eip712Hash({ types, primaryType: td.primaryType, domain: td.domain, message: td.message }, V4));
+}
+
+async function probePersonal(impl, input) {
+  const { message } = input;
+  const hex = (input.encoding ?? 'utf8') === 'hex';
+  if (impl === 'ethers') return ethers.hashMessage(hex ? ethers.getBytes(message) : message);
+  if (impl === 'viem') return viem.hashMessage(hex ? { raw: message } : message);
+  // eth-sig-util takes hex strings as bytes and other strings as text (legacy MetaMask rules).
+  const data = !hex && typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+  return sigUtil.recoverPersonalSignature({ data, signature: PROBE_SIGNATURE });
+}
+
+async function probe(c, impl) {
+  try {
+    const out = c.kind === 'typed_data' ? await probeTypedData(impl, c.input?.typed_data) : await probePersonal(impl, c.input ?? {});
+    if (out && typeof out === 'object' && out.status) return out;
+    return { status: 'accepted', digest: out };
+  } catch (e) {
+    return { status: 'refused', reason: errMessage(e) };
+  }
+}
+
+export function fingerprint(input) {
+  return `0x${createHash('sha256').update(JSON.stringify(input), 'utf8').digest('hex')}`;
+}
+
 // ---------------------------------------------------------------------------
 // Vector files
 
@@ -313,7 +390,9 @@ function caseProblems(c, keys) {
   const p = [];
   if (!c.input || typeof c.input !== 'object') return ['missing input'];
   if (!c.expected || typeof c.expected !== 'object') p.push('missing expected');
-  if (c.kind === 'typed_data') {
+  if (c.kind === 'sera_order') {
+    for (const f of ['order', 'domain', 'digest']) if (c.expected?.[f] == null) p.push(`missing expected.${f}`);
+  } else if (c.kind === 'typed_data') {
     const td = c.input.typed_data;
     if (!td || typeof td !== 'object') p.push('missing input.typed_data');
     else for (const f of ['types', 'primaryType', 'domain', 'message']) if (td[f] == null) p.push(`missing input.typed_data.${f}`);
@@ -354,6 +433,7 @@ export async function attest(paths, { log = () => {} } = {}) {
     implementations: { ...VERSIONS, node: process.version },
     files: [],
     totals: Object.fromEntries(IMPLS.map((i) => [i, { checked: 0, unsupported: 0, failed: 0 }])),
+    negative_totals: Object.fromEntries(IMPLS.map((i) => [i, { refused: 0, accepted: 0, unsupported: 0 }])),
     errors: [],
     ok: true,
   };
@@ -365,6 +445,8 @@ export async function attest(paths, { log = () => {} } = {}) {
       cases: [],
       not_applicable: 0,
       counts: Object.fromEntries(IMPLS.map((i) => [i, { checked: 0, unsupported: 0, failed: 0 }])),
+      negatives: [],
+      negative_counts: Object.fromEntries(IMPLS.map((i) => [i, { refused: 0, accepted: 0, unsupported: 0 }])),
       errors: [],
     };
     let doc;
@@ -399,6 +481,16 @@ export async function attest(paths, { log = () => {} } = {}) {
       }
       if (seen.has(id)) fileReport.errors.push(`duplicate case id ${id} (also in ${seen.get(id)})`);
       seen.set(id, path);
+      if (c.error != null && PROBED_KINDS.has(c.kind)) {
+        const neg = { id, kind: c.kind, error: c.error?.code ?? null, input_sha256: fingerprint(c.input), results: {} };
+        for (const impl of IMPLS) {
+          const r = await probe(c, impl);
+          neg.results[impl] = r;
+          fileReport.negative_counts[impl][r.status] += 1;
+        }
+        fileReport.negatives.push(neg);
+        continue;
+      }
       if (c.error != null || !POSITIVE_KINDS.has(c.kind)) {
         fileReport.not_applicable += 1;
         continue;
@@ -418,7 +510,8 @@ export async function attest(paths, { log = () => {} } = {}) {
       for (const impl of IMPLS) {
         let chk;
         try {
-          chk = await CHECKERS[c.kind][impl](c, key);
+          const tc = asTypedCase(c);
+          chk = await CHECKERS[tc.kind][impl](tc, key);
         } catch (e) {
           chk = new Check();
           chk.problems.push({ field: '(checker)', error: errMessage(e) });
@@ -434,6 +527,7 @@ export async function attest(paths, { log = () => {} } = {}) {
   }
   for (const f of report.files) {
     for (const impl of IMPLS) for (const k of ['checked', 'unsupported', 'failed']) report.totals[impl][k] += f.counts[impl][k];
+    for (const impl of IMPLS) for (const k of ['refused', 'accepted', 'unsupported']) report.negative_totals[impl][k] += f.negative_counts?.[impl]?.[k] ?? 0;
     if (f.errors.length) report.ok = false;
   }
   if (IMPLS.some((i) => report.totals[i].failed)) report.ok = false;
@@ -458,6 +552,10 @@ export function recordOf(report) {
         attested_by: IMPLS.filter((i) => c.results[i]?.status === 'checked').map((i) => `${i}@${report.implementations[i]}`).sort(),
       };
     }
+    for (const n of f.negatives ?? []) {
+      const by = (status) => IMPLS.filter((i) => n.results[i]?.status === status).map((i) => `${i}@${report.implementations[i]}`).sort();
+      cases[n.id] = { error: n.error, input_sha256: n.input_sha256, accepted_by: by('accepted'), refused_by: by('refused') };
+    }
   }
   return sortKeysDeep({ implementations: report.implementations, cases });
 }
@@ -477,7 +575,8 @@ function printText(report, { verbose, out = console.log }) {
       out(`\n${name}: skipped, ${f.skipped}`);
       continue;
     }
-    out(`\n${name}${f.suite ? ` (suite ${f.suite})` : ''}: ${f.cases.length} positive case(s), ${f.not_applicable} not applicable`);
+    const negatives = f.negatives?.length ?? 0;
+    out(`\n${name}${f.suite ? ` (suite ${f.suite})` : ''}: ${f.cases.length} positive case(s)${negatives ? `, ${negatives} negative case(s) probed` : ''}, ${f.not_applicable} not applicable`);
     for (const e of f.errors) out(`  FAIL [file] ${e}`);
     for (const c of f.cases) {
       for (const impl of IMPLS) {
@@ -494,16 +593,26 @@ function printText(report, { verbose, out = console.log }) {
         }
       }
     }
+    for (const n of f.negatives ?? []) {
+      for (const impl of IMPLS) {
+        const r = n.results[impl];
+        if (r.status === 'accepted' && verbose) out(`  ACCEPTS ${n.id} [${impl}] an input eip712kit refuses with ${n.error} (digest ${r.digest})`);
+        else if (r.status === 'refused' && verbose) out(`  refuses ${n.id} [${impl}] ${r.reason}`);
+      }
+    }
     for (const impl of IMPLS) {
       const n = f.counts[impl];
-      out(`  ${impl.padEnd(width)}  checked ${n.checked}  unsupported ${n.unsupported}  failed ${n.failed}`);
+      const g = f.negative_counts?.[impl];
+      out(`  ${impl.padEnd(width)}  checked ${n.checked}  unsupported ${n.unsupported}  failed ${n.failed}${negatives ? `  | negatives: refused ${g.refused}  accepted ${g.accepted}  unsupported ${g.unsupported}` : ''}`);
     }
   }
   out('\nTOTAL');
   for (const impl of IMPLS) {
     const n = report.totals[impl];
-    out(`  ${`${impl}@${report.implementations[impl]}`.padEnd(width + 10)}  checked ${n.checked}  unsupported ${n.unsupported}  failed ${n.failed}`);
+    const g = report.negative_totals[impl];
+    out(`  ${`${impl}@${report.implementations[impl]}`.padEnd(width + 10)}  checked ${n.checked}  unsupported ${n.unsupported}  failed ${n.failed}  | negatives: refused ${g.refused}  accepted ${g.accepted}  unsupported ${g.unsupported}`);
   }
+  out('(an accepted negative case is not a failure: that implementation is laxer than eip712kit; --verbose lists them)');
   const fileErrors = report.files.reduce((a, f) => a + f.errors.length, 0);
   if (fileErrors) out(`  vector file errors: ${fileErrors}`);
   out(report.ok ? 'attest: OK, no disagreement' : 'attest: FAILED, see FAIL lines above');

@@ -40,7 +40,12 @@ test('good fixtures: every implementation agrees, ethers limitations reported as
       viem: { checked: 15, unsupported: 0, failed: 0 },
       '@metamask/eth-sig-util': { checked: 15, unsupported: 0, failed: 0 },
     });
-    assert.equal(report.files[0].not_applicable, 2);
+    // selftest/uuid is not a kind attest checks; selftest/bad-address is a negative case: probed, not checked.
+    assert.equal(report.files[0].not_applicable, 1);
+    assert.deepEqual(report.files[0].negatives.map((n) => n.id), ['selftest/bad-address']);
+    for (const impl of ['ethers', 'viem', '@metamask/eth-sig-util']) {
+      assert.ok(['refused', 'accepted'].includes(report.files[0].negatives[0].results[impl].status), impl);
+    }
     for (const c of report.files[0].cases) {
       const e = c.results.ethers;
       if (ETHERS_UNSUPPORTED[c.id]) {
@@ -71,7 +76,10 @@ test('good fixtures: every implementation agrees, ethers limitations reported as
       digest: '0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2',
     });
     assert.equal(rec.cases['selftest/recursive-person'].attested_by.length, 2);
-    assert.equal(rec.cases['selftest/bad-address'], undefined);
+    const bad = rec.cases['selftest/bad-address'];
+    assert.deepEqual(Object.keys(bad), ['accepted_by', 'error', 'input_sha256', 'refused_by']);
+    assert.equal(bad.accepted_by.length + bad.refused_by.length, 3);
+    assert.match(bad.input_sha256, /^0x[0-9a-f]{64}$/);
     assert.equal(rec.cases['selftest/uuid'], undefined);
     // deterministic
     const again = join(dir, 'again.json');
