@@ -152,7 +152,7 @@ class ApiKeyStore:
         with self._transaction() as db:
             self._consume(db, digest, owner, "list", timestamp, now)
             rows = db.execute("SELECT api_key, owner, label, created_at, revoked_at FROM api_keys "
-                              "WHERE owner = ? AND revoked_at IS NULL ORDER BY created_at, api_key",
+                              "WHERE owner = ? AND revoked_at IS NULL ORDER BY created_at, rowid",
                               (owner,)).fetchall()
         return [ApiKey(*row) for row in rows]
 
@@ -169,7 +169,7 @@ class ApiKeyStore:
         with self._transaction() as db:
             self._consume(db, digest, owner, "revoke_all", timestamp, now)
             keys = [k for (k,) in db.execute("SELECT api_key FROM api_keys WHERE owner = ? AND revoked_at IS NULL "
-                                             "ORDER BY created_at, api_key", (owner,)).fetchall()]
+                                             "ORDER BY created_at, rowid", (owner,)).fetchall()]
             db.execute("UPDATE api_keys SET revoked_at = ? WHERE owner = ? AND revoked_at IS NULL", (now, owner))
         return keys
 

@@ -1,0 +1,148 @@
+"""The HTTP client: back-off on 429/503, timeouts, and every failure in the kit's own terms.
+
+Retry timing uses an injected sleep and httpx's MockTransport, so the schedule is asserted
+exactly without waiting; the last tests go over real loopback HTTP to the reference verifier.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+from login_servers import LiveServer
+
+from eip712kit.client import HttpClient, SeraClient, parse_server_time, parse_tokens
+from eip712kit.errors import NetworkError
+from eip712kit.server.app import create_app
+from eip712kit.server.settings import ServerSettings
+
+
+def scripted(answers: list[httpx.Response | Exception]) -> tuple[httpx.MockTransport, list[httpx.Request]]:
+    """A transport that answers each request with the next scripted response (or raises it)."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = answers[min(len(seen) - 1, len(answers) - 1)]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return httpx.MockTransport(handler), seen
+
+
+def client(answers: list[httpx.Response | Exception], **options: object) -> tuple[HttpClient, list[httpx.Request],
+                                                                                   list[float]]:
+    transport, seen = scripted(answers)
+    delays: list[float] = []
+    http = HttpClient("http://api.test/api/v1", transport=transport, sleep=delays.append, **options)  # type: ignore[arg-type]
+    return http, seen, delays
+
+
+def test_429_and_503_are_retried_with_exponential_back_off() -> None:
+    http, seen, delays = client([httpx.Response(429), httpx.Response(503), httpx.Response(200, json={"ok": 1})])
+    answer = http.get("health")
+    assert (answer.status, answer.body, answer.attempts) == (200, {"ok": 1}, 3)
+    assert delays == [0.5, 1.0]
+    assert str(seen[0].url) == "http://api.test/api/v1/health"
+
+
+def test_retry_after_is_honoured_up_to_the_ceiling() -> None:
+    http, _, delays = client([httpx.Response(429, headers={"Retry-After": "3"}),
+                              httpx.Response(429, headers={"Retry-After": "600"}), httpx.Response(200, json={})],
+                             max_backoff=8.0)
+    http.get("x")
+    assert delays == [3.0, 8.0]
+
+
+def test_retries_are_bounded_and_the_last_answer_returned() -> None:
+    http, seen, delays = client([httpx.Response(429, text="slow down")], retries=2)
+    answer = http.post("verify-signature", {"a": 1})
+    assert (answer.status, len(seen), len(delays)) == (429, 3, 2)
+    with pytest.raises(NetworkError, match="still rate limited"):
+        answer.expect()
+
+
+def test_4xx_is_an_answer_not_an_exception() -> None:
+    http, seen, _ = client([httpx.Response(400, json={"detail": "bad"})])
+    answer = http.post("verify-signature", {"x": 1})
+    assert (answer.ok, answer.status, answer.body) == (False, 400, {"detail": "bad"})
+    assert len(seen) == 1  # not retried
+    assert seen[0].headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize("failure, message", [
+    (httpx.ConnectError("[Errno 111] Connection refused"), "connection refused"),
+    (httpx.ConnectError("[Errno -2] Name or service not known"), "does not resolve"),
+    (httpx.ReadTimeout("timed out"), "timed out after 10 s"),
+])
+def test_transport_failures_are_network_errors_that_name_the_url(failure: Exception, message: str) -> None:
+    http, _, _ = client([failure])
+    with pytest.raises(NetworkError) as caught:
+        http.get("config")
+    assert caught.value.code == "NETWORK_ERROR"
+    assert message in caught.value.message and "http://api.test/api/v1/config" in caught.value.message
+
+
+def test_a_non_json_answer_is_reported() -> None:
+    http, _, _ = client([httpx.Response(200, text="<html>gateway</html>")])
+    answer = http.get("config")
+    assert answer.body is None
+    with pytest.raises(NetworkError, match="not JSON"):
+        answer.expect()
+
+
+def test_headers_stay_out_of_error_messages() -> None:
+    http, _, _ = client([httpx.Response(500, text="boom")])
+    answer = http.post("api-keys/self-revoke", {"api_key": "sera_x"},
+                       headers={"Authorization": "Bearer sera_x:very-secret"})
+    with pytest.raises(NetworkError) as caught:
+        answer.expect()
+    assert "very-secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ({"server_time": 1700000000}, 1700000000),
+    ({"timestamp": "1700000000"}, 1700000000),
+    ({"data": {"serverTime": 1700000000123}}, 1700000000),
+    (1700000000.7, 1700000000),
+])
+def test_server_time_shapes(body: object, expected: int) -> None:
+    assert parse_server_time(body) == expected
+
+
+@pytest.mark.parametrize("body", [{"time": "soon"}, {}, None, -5])
+def test_unreadable_server_time_is_a_network_error(body: object) -> None:
+    with pytest.raises(NetworkError):
+        parse_server_time(body)
+
+
+def test_token_list_shapes() -> None:
+    tokens = [{"address": "0x" + "11" * 20, "decimals": 6}]
+    assert parse_tokens(tokens) == parse_tokens({"tokens": tokens}) == parse_tokens({"data": tokens}) == tokens
+    with pytest.raises(NetworkError):
+        parse_tokens({"items": tokens})
+
+
+def test_sera_client_reads_the_reference_verifier_over_http() -> None:
+    with LiveServer(create_app(ServerSettings(executor_id=9))) as server, \
+            SeraClient(server.url + "/api/v1", timeout=5) as sera_client:
+        assert sera_client.executor_id() == 9
+        assert abs(sera_client.server_time() - sera_client.health()["server_time"]) <= 1
+        assert sera_client.config()["chain_id"] == 11155111
+        assert [t["symbol"] for t in sera_client.tokens()] == ["EURC", "USDC"]
+        verdict = sera_client.verify_signature({"owner_address": "0x00"})
+        assert verdict.status == 200 and verdict.json_object()["valid"] is False
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_closed_port_is_connection_refused_over_real_sockets() -> None:
+    with SeraClient(f"http://127.0.0.1:{_closed_port()}/api/v1", timeout=2) as sera_client, \
+            pytest.raises(NetworkError, match="connection refused"):
+        sera_client.health()

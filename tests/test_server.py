@@ -1,0 +1,378 @@
+"""The reference verifier over real HTTP: Sera's public endpoints, /verify-signature verdicts, API keys.
+
+A server here runs in a thread (tests/login_servers.LiveServer) with a clock the test holds, so
+window boundaries are exact; the crash test runs ``eip712kit serve`` as a process and SIGKILLs it.
+Every signature is made by eth-account over typed data built by the protocol module, so the
+verifier is checked against an independent signer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from devkeys import DEV_KEYS
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from login_servers import LiveServer
+from verifier_process import VerifierProcess
+
+from eip712kit.protocols import sera
+from eip712kit.protocols.base import Domain, Struct
+from eip712kit.server.app import create_app
+from eip712kit.server.settings import ServerSettings
+from eip712kit.server.store import ApiKeyStore
+from eip712kit.signature import SECP256K1_N
+from eip712kit.uuid_int import pack
+
+KEY0, ADDR0 = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
+KEY1, ADDR1 = DEV_KEYS[1]  # PUBLIC development key (Hardhat/Anvil account #1)
+NOW = 1_750_000_000
+ORDER_ID = "00000000-0000-4000-8000-000000000001"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = float(NOW)
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def eth_sign(message: Struct, key: str = KEY0, domain: Domain = sera.DOMAIN) -> str:
+    typed = message.to_typed_data(domain)
+    return "0x" + bytes(Account.sign_message(encode_typed_data(full_message=typed), key).signature).hex()
+
+
+class Verifier:
+    """A reference verifier on loopback with a test-held clock, and an HTTP client for it."""
+
+    def __init__(self, store_path: str = ":memory:", **settings: Any):
+        self.clock = Clock()
+        self.settings = ServerSettings(clock=self.clock, **settings)
+        self.store = ApiKeyStore(store_path)
+        self.server = LiveServer(create_app(self.settings, self.store))
+        self.server.__enter__()
+        self.http = httpx.Client(base_url=self.server.url + "/api/v1", timeout=10)
+
+    def close(self) -> None:
+        self.http.close()
+        self.server.__exit__()
+        self.store.close()
+
+    def post(self, path: str, body: Any, **kw: Any) -> httpx.Response:
+        return self.http.post(path, json=body, **kw)
+
+    def manage(self, action: str, *, key: str = KEY0, owner: str = ADDR0, timestamp: int | None = None,
+               form: str = "body", label: str | None = None) -> dict[str, Any]:
+        """A ManageApiKey request body (or query), signed by eth-account."""
+        ts = NOW if timestamp is None else timestamp
+        prepared = sera.api_key_request(owner, action, ts, form=form, label=label)
+        return prepared.with_signature(eth_sign(prepared.message, key)).body()
+
+
+@pytest.fixture
+def verifier() -> Iterator[Verifier]:
+    v = Verifier(executor_id=5)
+    yield v
+    v.close()
+
+
+def order_body(ask: bool = False, expires: int = NOW + 86_400, key: str = KEY0, **changes: Any) -> dict[str, Any]:
+    """A /verify-signature body for the seed's order, signed by eth-account, with ``changes`` applied after."""
+    built = sera.build_order(side="ask" if ask else "bid", amount="1000.0", price="1.085",
+                             base=DEFAULT_TOKENS.resolve("EURC"), quote=DEFAULT_TOKENS.resolve("USDC"),
+                             user=ADDR0, expiration=expires,
+                             order_id=ORDER_ID, executor_id=5)
+    body = built.with_signature(eth_sign(built.message, key)).verify_signature_body()
+    return {**body, **changes}
+
+
+DEFAULT_TOKENS = ServerSettings().tokens
+
+
+# --- public endpoints ---------------------------------------------------------------------------
+
+def test_public_endpoints(verifier: Verifier) -> None:
+    health = verifier.http.get("/health").json()
+    assert health["status"] == "ok" and health["executor_id"] == 5
+    assert verifier.http.get("/system/time").json() == {"server_time": NOW}
+    assert verifier.http.get("/config").json() == {
+        "chain_id": 11155111, "sera_address": "0xd0fc92d8eF9bE26D7288fCa1D6458f675e72B83a",
+        "vault_address": None, "sor_address": None}
+    tokens = verifier.http.get("/tokens").json()["tokens"]
+    assert [(t["symbol"], t["decimals"]) for t in tokens] == [("EURC", 6), ("USDC", 6)]
+    market = verifier.http.get("/markets").json()["markets"][0]
+    assert (market["symbol"], market["base_address"], market["quote_address"]) == (
+        "EURC/USDC", tokens[0]["address"], tokens[1]["address"])
+    missing = verifier.http.get("/orders")
+    assert missing.status_code == 404 and "detail" in missing.json()
+    assert verifier.http.get("/verify-signature").status_code == 405
+
+
+# --- /verify-signature ----------------------------------------------------------------------------
+
+def test_the_seed_order_is_valid_and_signs_the_seed_amounts(verifier: Verifier) -> None:
+    body = order_body()
+    assert body["uuid_int"] == str(pack(ORDER_ID, 5))
+    answer = verifier.post("/verify-signature", body)
+    assert answer.status_code == 200
+    assert answer.json() == {"valid": True, "signer": ADDR0, "owner_address": ADDR0,
+                             "digest": answer.json()["digest"]}
+    # The digest the verifier checked is eth-account's digest of the seed's Order (bid: spend USDC).
+    order = sera.Order(user=ADDR0, expiration=NOW + 86_400, feeBps=0, recipient=sera.ZERO_ADDRESS,
+                       fromToken=body["to_address"], toToken=body["from_address"], fromAmount=1085000000,
+                       toAmount=1000000000, initialDepositAmount=0, uuid=int(body["uuid_int"]))
+    signable = encode_typed_data(full_message=order.to_typed_data(sera.DOMAIN))
+    from eth_utils import keccak
+
+    assert answer.json()["digest"] == "0x" + keccak(b"\x19\x01" + signable.header + signable.body).hex()
+    assert verifier.post("/verify-signature", order_body(ask=True)).json()["valid"] is True
+
+
+def _high_s(signature: str) -> str:
+    raw = bytes.fromhex(signature[2:])
+    s = SECP256K1_N - int.from_bytes(raw[32:64], "big")
+    return "0x" + (raw[:32] + s.to_bytes(32, "big") + bytes([55 - raw[64]])).hex()
+
+
+def _v01(signature: str) -> str:
+    return signature[:-2] + f"{int(signature[-2:], 16) - 27:02x}"
+
+
+LIMIT = NOW + 365 * 86_400 - 300
+
+
+@pytest.mark.parametrize("body, code, field", [
+    (lambda: order_body(expires=LIMIT), None, None),
+    (lambda: order_body(expires=LIMIT + 1), "EXPIRATION_TOO_FAR", "expiration"),
+    (lambda: order_body(expires=NOW + 1), None, None),
+    (lambda: order_body(expires=NOW), "EXPIRATION_PAST", "expiration"),
+    (lambda: order_body(expiration=0), "EXPIRATION_MISSING", "expiration"),
+    (lambda: order_body(owner_address=ADDR1.replace("C", "c")), "BAD_CHECKSUM", "owner_address"),
+    (lambda: order_body(side="BID"), "INVALID_SIDE", "side"),
+    (lambda: order_body(amount="-1000.0"), "INVALID_AMOUNT", "amount"),
+    (lambda: order_body(amount=1000.0), "INVALID_AMOUNT", "amount"),
+    (lambda: order_body(amount="1000.0000001"), "AMOUNT_PRECISION", "amount"),
+    (lambda: order_body(price="1.0850000001"), "AMOUNT_PRECISION", "price"),
+    (lambda: order_body(from_address=ADDR1), "UNKNOWN_TOKEN", "from_address"),
+    (lambda: order_body(from_address=order_body()["to_address"], to_address=order_body()["from_address"]),
+     "UNKNOWN_MARKET", "from_address"),
+    (lambda: order_body(order_id="00000000-0000-4000-8000-000000000002"), "UUID_MISMATCH", "uuid_int"),
+    (lambda: order_body(uuid_int=str(pack(ORDER_ID, 4))), "UUID_MISMATCH", "uuid_int"),
+    (lambda: order_body(order_id="not-a-uuid"), "UUID_INVALID", "order_id"),
+    (lambda: order_body(key=KEY1), "SIGNER_MISMATCH", "signature"),
+    (lambda: order_body(amount="1000.5"), "SIGNER_MISMATCH", "signature"),
+    (lambda: order_body(signature=_high_s(order_body()["signature"])), "SIGNATURE_HIGH_S", "signature"),
+    (lambda: order_body(signature=_v01(order_body()["signature"])), None, None),
+    (lambda: order_body(signature="0x1234"), "SIGNATURE_MALFORMED", "signature"),
+    (lambda: {k: v for k, v in order_body().items() if k != "price"}, "MISSING_FIELD", "price"),
+    (lambda: order_body(leverage=5), "EXTRA_FIELD", "leverage"),
+])
+def test_each_rule_has_its_code_and_field(verifier: Verifier, body: Any, code: str | None, field: str | None) -> None:
+    answer = verifier.post("/verify-signature", body())
+    verdict = answer.json()
+    assert answer.status_code == 200
+    if code is None:
+        assert verdict["valid"] is True, verdict
+    else:
+        assert (verdict["valid"], verdict["code"], verdict["field"]) == (False, code, field), verdict
+        assert verdict["detail"]
+
+
+@pytest.mark.parametrize("content, status, code", [
+    (b"{not json", 400, "INVALID_JSON"),
+    (b"", 400, "INVALID_REQUEST"),
+    (b"[1, 2]", 400, "INVALID_REQUEST"),
+    (b'{"a": "' + b"x" * 70_000 + b'"}', 413, "LIMIT_EXCEEDED"),
+])
+def test_malformed_bodies_get_a_4xx_with_a_message(verifier: Verifier, content: bytes, status: int, code: str) -> None:
+    answer = verifier.http.post("/verify-signature", content=content, headers={"Content-Type": "application/json"})
+    assert answer.status_code == status
+    assert answer.json()["code"] == code and answer.json()["detail"]
+
+
+def test_a_chunked_body_over_the_limit_is_refused(verifier: Verifier) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(100):
+            yield b" " * 1024
+
+    answer = verifier.http.post("/verify-signature", content=chunks())
+    assert answer.status_code == 413
+
+
+# --- API keys -------------------------------------------------------------------------------------
+
+def test_create_verify_list_revoke(verifier: Verifier) -> None:
+    created = verifier.post("/api-keys", verifier.manage("create", label="bot"))
+    assert created.status_code == 201
+    pair = created.json()
+    assert pair["api_key"].startswith("sera_") and pair["api_secret"] and pair["owner_address"] == ADDR0
+    verified = verifier.post("/api-keys/verify", {"api_key": pair["api_key"], "api_secret": pair["api_secret"]})
+    assert verified.json() == {"valid": True, "owner_address": ADDR0}
+    wrong = verifier.post("/api-keys/verify", {"api_key": pair["api_key"], "api_secret": pair["api_secret"] + "x"})
+    assert (wrong.status_code, wrong.json()) == (401, {"detail": "Invalid api_key or api_secret"})
+    listed = verifier.http.get("/api-keys", params=verifier.manage("list", timestamp=NOW + 1, form="query"))
+    assert listed.status_code == 200
+    assert [(k["api_key"], k["label"]) for k in listed.json()["api_keys"]] == [(pair["api_key"], "bot")]
+    assert "api_secret" not in json.dumps(listed.json())
+    listed_by_body = verifier.post("/api-keys/list", verifier.manage("list", timestamp=NOW + 2))
+    assert listed_by_body.json()["count"] == 1
+    revoke = verifier.manage("revoke_" + pair["api_key"], timestamp=NOW + 3, form="query")
+    assert verifier.http.delete("/api-keys", params=revoke).json() == {"status": "ok",
+                                                                       "revoked_api_key": pair["api_key"]}
+    again = verifier.post("/api-keys/verify", {"api_key": pair["api_key"], "api_secret": pair["api_secret"]})
+    assert again.status_code == 401
+    second = verifier.post("/api-keys", verifier.manage("create", timestamp=NOW + 4)).json()
+    revoke_body = verifier.manage("revoke_" + second["api_key"], timestamp=NOW + 5)
+    assert verifier.post("/api-keys/revoke", revoke_body).json()["revoked_api_key"] == second["api_key"]
+    gone = verifier.post("/api-keys/revoke", verifier.manage("revoke_" + second["api_key"], timestamp=NOW + 6))
+    assert (gone.status_code, gone.json()["code"]) == (404, "API_KEY_NOT_FOUND")
+
+
+def test_a_replayed_signature_is_409_however_it_is_written(verifier: Verifier) -> None:
+    body = verifier.manage("create")
+    assert verifier.post("/api-keys", body).status_code == 201
+    replay = verifier.post("/api-keys", body)
+    assert (replay.status_code, replay.json()["code"]) == (409, "SIGNATURE_REPLAYED")
+    same_message_v01 = verifier.post("/api-keys", {**body, "signature": _v01(body["signature"])})
+    assert same_message_v01.status_code == 409
+    assert verifier.post("/api-keys", verifier.manage("create", timestamp=NOW + 1)).status_code == 201
+
+
+def test_the_five_minute_window_is_inclusive(verifier: Verifier) -> None:
+    for offset, status in ((-300, 201), (300, 201), (-301, 400), (301, 400)):
+        answer = verifier.post("/api-keys", verifier.manage("create", timestamp=NOW + offset))
+        assert answer.status_code == status, (offset, answer.json())
+        if status == 400:
+            assert (answer.json()["code"], answer.json()["field"]) == ("TIMESTAMP_OUT_OF_WINDOW", "timestamp")
+
+
+def test_at_most_ten_active_keys(verifier: Verifier) -> None:
+    keys = [verifier.post("/api-keys", verifier.manage("create", timestamp=NOW + i)).json()["api_key"]
+            for i in range(10)]
+    eleventh = verifier.post("/api-keys", verifier.manage("create", timestamp=NOW + 10))
+    assert (eleventh.status_code, eleventh.json()["code"]) == (400, "API_KEY_LIMIT")
+    # A refused create does not burn its signature: after a revoke the same request succeeds.
+    verifier.post("/api-keys/revoke", verifier.manage("revoke_" + keys[0], timestamp=NOW + 11))
+    assert verifier.post("/api-keys", verifier.manage("create", timestamp=NOW + 10)).status_code == 201
+    # Another wallet has its own ten.
+    assert verifier.post("/api-keys", verifier.manage("create", key=KEY1, owner=ADDR1)).status_code == 201
+
+
+def test_concurrent_creates_cannot_pass_the_limit(verifier: Verifier) -> None:
+    bodies = [verifier.manage("create", timestamp=NOW + i) for i in range(16)]
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def create(body: dict[str, Any]) -> None:
+        with httpx.Client(base_url=verifier.server.url + "/api/v1", timeout=10) as client:
+            status = client.post("/api-keys", json=body).status_code
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=create, args=(b,)) for b in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(statuses) == [201] * 10 + [400] * 6
+
+
+def test_signatures_bind_owner_action_and_signer(verifier: Verifier) -> None:
+    list_signed = verifier.manage("list")
+    wrong_endpoint = verifier.post("/api-keys", list_signed)
+    assert (wrong_endpoint.status_code, wrong_endpoint.json()["code"]) == (400, "INVALID_ACTION")
+    other_signer = verifier.manage("create", key=KEY1)  # KEY1 signs a message naming ADDR0
+    refused = verifier.post("/api-keys", other_signer)
+    assert (refused.status_code, refused.json()["code"]) == (401, "SIGNER_MISMATCH")
+    revoke_other = verifier.manage("revoke_sera_abc", timestamp=NOW + 1)
+    mismatch = verifier.post("/api-keys/revoke", {**revoke_other, "api_key": "sera_def"})
+    assert (mismatch.status_code, mismatch.json()["code"]) == (400, "INVALID_ACTION")
+
+
+def test_revoke_all_and_self_revoke(verifier: Verifier) -> None:
+    pairs = [verifier.post("/api-keys", verifier.manage("create", timestamp=NOW + i)).json() for i in range(3)]
+    own = pairs[0]
+    bearer = {"Authorization": f"Bearer {own['api_key']}:{own['api_secret']}"}
+    not_mine = verifier.post("/api-keys/self-revoke", {"api_key": pairs[1]["api_key"]}, headers=bearer)
+    assert not_mine.status_code == 400
+    bad_secret = verifier.post("/api-keys/self-revoke", {"api_key": own["api_key"]},
+                               headers={"Authorization": f"Bearer {own['api_key']}:nope"})
+    assert (bad_secret.status_code, bad_secret.json()["code"]) == (401, "UNAUTHORIZED")
+    assert verifier.post("/api-keys/self-revoke", {"api_key": own["api_key"]}, headers=bearer).json() == {
+        "status": "ok", "revoked_api_key": own["api_key"]}
+    everything = verifier.post("/api-keys/revoke-all", verifier.manage("revoke_all", timestamp=NOW + 10))
+    assert everything.json() == {"status": "ok", "revoked_api_keys": [p["api_key"] for p in pairs[1:]], "count": 2}
+    nothing = verifier.post("/api-keys/revoke-all", verifier.manage("revoke_all", timestamp=NOW + 11))
+    assert nothing.json() == {"status": "ok", "revoked_api_keys": [], "count": 0}
+
+
+def test_secrets_are_stored_hashed(tmp_path: Path) -> None:
+    db = tmp_path / "keys.sqlite3"
+    v = Verifier(str(db))
+    try:
+        pair = v.post("/api-keys", v.manage("create")).json()
+    finally:
+        v.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert pair["api_secret"].encode() not in raw
+    with sqlite3.connect(db) as conn:
+        (stored,) = conn.execute("SELECT secret_hash FROM api_keys WHERE api_key = ?", (pair["api_key"],)).fetchone()
+    assert bytes(stored) == hashlib.sha256(pair["api_secret"].encode()).digest()
+
+
+# --- a crash loses nothing that was acknowledged ------------------------------------------------
+
+def _signed_create(timestamp: int) -> dict[str, Any]:
+    prepared = sera.api_key_request(ADDR0, "create", timestamp)
+    return prepared.with_signature(eth_sign(prepared.message)).body()
+
+
+def test_sigkill_mid_writes_then_restart_keeps_every_acknowledged_key(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite3"
+    process = VerifierProcess(db)
+    http = httpx.Client(base_url=process.api, timeout=10)
+    now = http.get("/system/time").json()["server_time"]
+    bodies = [_signed_create(now + i) for i in range(12)]
+    acknowledged: list[dict[str, Any]] = []
+    stop = threading.Event()
+
+    def writer() -> None:
+        for body in bodies:
+            if stop.is_set():
+                return
+            try:
+                answer = http.post("/api-keys", json=body)
+            except httpx.HTTPError:
+                return
+            if answer.status_code == 201:
+                acknowledged.append({**answer.json(), "request": body})
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while len(acknowledged) < 4 and thread.is_alive():
+        time.sleep(0.001)
+    process.kill()  # SIGKILL while the writer is still sending
+    stop.set()
+    thread.join(10)
+    http.close()
+
+    with VerifierProcess(db) as restarted, httpx.Client(base_url=restarted.api, timeout=10) as http2:
+        for key in acknowledged:
+            check = http2.post("/api-keys/verify", json={"api_key": key["api_key"], "api_secret": key["api_secret"]})
+            assert check.json() == {"valid": True, "owner_address": ADDR0}
+            assert http2.post("/api-keys", json=key["request"]).status_code == 409  # still a replay
+        listing = sera.api_key_request(ADDR0, "list", now + 100)
+        keys = http2.post("/api-keys/list", json=listing.with_signature(eth_sign(listing.message)).body()).json()
+        stored = [k["api_key"] for k in keys["api_keys"]]
+        assert len(stored) == len(set(stored)) <= 10
+        assert {k["api_key"] for k in acknowledged} <= set(stored)
