@@ -1,0 +1,33 @@
+"""The doctor: say why a signature does not verify.
+
+:func:`diagnose` recovers the signer of a typed-data signature and, when it is not the expected
+address, searches the mistakes clients actually make — another chain id or contract, a
+``personal_sign`` of the digest, milliseconds for seconds, ``BUY`` for ``buy``, the order's UUID
+where Sera's ``uuid_int`` belongs, v as 0/1 … — until one reproduces a digest that recovers the
+expected address. It reports that cause (a stable code, a sentence, the field or step, the value
+signed versus the value given) or, when nothing matches within the budget, what it tried.
+
+The search is a list of small named hypotheses, one per mistake, in the modules of their layer
+(:mod:`.readings`, :mod:`.methods`, :mod:`.domain`, :mod:`.values`, :mod:`.arrays`,
+:mod:`.sera`); :mod:`.registry` explains how to add one. ``docs/doctor.md`` lists them all.
+"""
+
+# Importing the layer modules registers their hypotheses; the engine searches layer by layer.
+from . import arrays, domain, methods, readings, sera, values  # noqa: F401
+from .engine import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, Diagnosis, Tried, diagnose
+from .findings import CAUSES, Finding, Variant
+from .registry import HYPOTHESES, Hypothesis, hypothesis
+
+__all__ = [
+    "CAUSES",
+    "DEFAULT_MAX_CANDIDATES",
+    "DEFAULT_TIME_BUDGET",
+    "HYPOTHESES",
+    "Diagnosis",
+    "Finding",
+    "Hypothesis",
+    "Tried",
+    "Variant",
+    "diagnose",
+    "hypothesis",
+]

@@ -1,0 +1,166 @@
+"""Array mistakes: v3-style in-place ABI encoding, and arrays of structs hashed over encodeData.
+
+EIP-712 encodes an array as ``keccak256`` of its items' words concatenated (each struct item as
+its ``hashStruct``). Two older readings survive in hand-written and pre-v4 encoders:
+
+* **v3-style** — MetaMask's ``eth_signTypedData_v3`` (eth-sig-util ``SignTypedDataVersion.V3``)
+  refuses arrays outright ("Arrays are unimplemented in encodeData; use V4 extension"). Encoders
+  modelled on its ``encodeData`` that do not refuse pass the array's own type and value straight
+  to the ABI encoder (``rawEncode([..., 'address[]', ...], [...])``), so ``encodeData`` carries
+  an offset in the array's word and the length and items in a tail — an ABI encoding, not an
+  EIP-712 one. Reproduced here with eth-abi.
+* **encodeData items** — the spec's sentence "the concatenated encodeData of their contents" read
+  literally for arrays of structs: each item contributes its full ``encodeData`` (type hash and
+  words) instead of its 32-byte ``hashStruct``.
+
+Omitting an array field altogether (what V3 does with an undefined value) is the
+``v3-field-omitted`` hypothesis in :mod:`eip712kit.doctor.values`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from eth_abi.abi import encode as abi_encode
+
+from ..encoding import parse_address, parse_hex_bytes, parse_int
+from ..errors import Eip712KitError
+from ..hashing import keccak256
+from ..typed_data import Schema, is_atomic, parse_field_type
+from .context import Context
+from .findings import Finding, Variant
+from .registry import hypothesis
+
+
+class _Skip(Exception):
+    """The variant does not apply to this value (an array of structs under the ABI reading)."""
+
+
+def _abi_item(base: str, value: Any) -> Any:
+    if base == "address":
+        return parse_address(value)
+    if base.startswith(("uint", "int")):
+        return parse_int(value)
+    if base == "bool":
+        if not isinstance(value, bool):
+            raise _Skip
+        return value
+    if base.startswith("bytes"):
+        return parse_hex_bytes(value)
+    if base == "string":
+        if not isinstance(value, str):
+            raise _Skip
+        return value
+    raise _Skip
+
+
+def _abi_value(base: str, dims: list[int | None], value: Any) -> Any:
+    if not dims:
+        return _abi_item(base, value)
+    if not isinstance(value, list):
+        raise _Skip
+    return [_abi_value(base, dims[:-1], item) for item in value]
+
+
+def _array_fields(schema: Schema, name: str) -> list[tuple[str, str]]:
+    return [(s, f) for s in sorted(schema.dependencies(name)) for f, t in schema.types[s] if parse_field_type(t)[1]]
+
+
+def v3_hash_struct(schema: Schema, name: str, value: Any) -> bytes:
+    """hashStruct with every array of atomic values ABI-encoded in place, as a v3-style encoder does."""
+    types: list[str] = ["bytes32"]
+    values: list[Any] = [schema.type_hash(name)]
+    for field, ftype in schema.types[name]:
+        base, dims = parse_field_type(ftype)
+        item = value[field]
+        if dims:
+            if not is_atomic(base):
+                raise _Skip
+            types.append(ftype)
+            values.append(_abi_value(base, dims, item))
+        elif base in schema.types:
+            types.append("bytes32")
+            values.append(v3_hash_struct(schema, base, item))
+        else:
+            types.append("bytes32")
+            values.append(schema.encode_field(ftype, item))
+    return keccak256(abi_encode(types, values))
+
+
+def encode_data_items_hash_struct(schema: Schema, name: str, value: Any) -> bytes:
+    """hashStruct with arrays of structs hashed over their items' encodeData."""
+    return keccak256(_encode_data_items(schema, name, value))
+
+
+def _encode_data_items(schema: Schema, name: str, value: Any) -> bytes:
+    words = [schema.type_hash(name)]
+    for field, ftype in schema.types[name]:
+        words.append(_field_word(schema, ftype, value[field]))
+    return b"".join(words)
+
+
+def _field_word(schema: Schema, type_text: str, value: Any) -> bytes:
+    base, dims = parse_field_type(type_text)
+    if dims:
+        inner = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+        if not dims[:-1] and base in schema.types:
+            return keccak256(b"".join(_encode_data_items(schema, base, item) for item in value))
+        return keccak256(b"".join(_field_word(schema, inner, item) for item in value))
+    if base in schema.types:
+        return encode_data_items_hash_struct(schema, base, value)
+    return schema.encode_field(type_text, value)
+
+
+@hypothesis("v3-array-abi", "message", "arrays of atomic values ABI-encoded in place (v3-style encodeData)")
+def v3_abi_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
+    if ctx.primary == "EIP712Domain":
+        return
+    arrays = [(s, f) for s, f in _array_fields(ctx.schema, ctx.primary)
+              if is_atomic(parse_field_type(dict(ctx.schema.types[s])[f])[0])]
+    if not arrays:
+        return
+    try:
+        struct_hash = v3_hash_struct(ctx.schema, ctx.primary, ctx.message)
+    except (_Skip, Eip712KitError, KeyError, TypeError, ValueError, OverflowError):
+        return
+    names = ", ".join(f"{s}.{f} ({dict(ctx.schema.types[s])[f]})" for s, f in arrays)
+    variant = ctx.message_variant(struct_hash, Finding(
+        "V3_ARRAY_ABI_ENCODED",
+        f"The array field(s) {names} were ABI-encoded in place (offset, length and items inside encodeData), the "
+        "way an encoder modelled on eth_signTypedData_v3 does — MetaMask's V3 itself refuses arrays. EIP-712 (v4) "
+        "encodes an array as keccak256 of its items' 32-byte words: sign with eth_signTypedData_v4.",
+        field=", ".join(f"types.{s}.{f}" for s, f in arrays), step="encodeData (arrays)",
+        signed_value="abi.encode(array) in place", given_value="keccak256(concat(encoded items))",
+    ))
+    if variant:
+        yield variant
+
+
+@hypothesis("array-of-structs-encode-data", "message", "arrays of structs hashed over each item's encodeData "
+            "instead of its hashStruct")
+def encode_data_struct_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
+    if ctx.primary == "EIP712Domain":
+        return
+    arrays = [(s, f) for s, f in _array_fields(ctx.schema, ctx.primary)
+              if parse_field_type(dict(ctx.schema.types[s])[f])[0] in ctx.schema.types]
+    if not arrays:
+        return
+    try:
+        struct_hash = encode_data_items_hash_struct(ctx.schema, ctx.primary, ctx.message)
+    except (Eip712KitError, KeyError, TypeError):
+        return
+    names = ", ".join(f"{s}.{f}" for s, f in arrays)
+    variant = ctx.message_variant(struct_hash, Finding(
+        "ARRAY_OF_STRUCTS_ENCODE_DATA",
+        f"The array(s) of structs {names} were hashed over the concatenated encodeData of their items (type hash and "
+        "words of each) instead of each item's 32-byte hashStruct — a literal reading of the EIP's wording that "
+        "wallets do not follow. Hash each item with hashStruct, then keccak256 the concatenation.",
+        field=", ".join(f"types.{s}.{f}" for s, f in arrays), step="encodeData (arrays of structs)",
+        signed_value="keccak256(concat(encodeData(item)))", given_value="keccak256(concat(hashStruct(item)))",
+    ))
+    if variant:
+        yield variant
+
+
+__all__ = ["encode_data_items_hash_struct", "v3_hash_struct"]

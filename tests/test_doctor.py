@@ -1,0 +1,689 @@
+"""The doctor names each mistake from a real signature of the wrong thing.
+
+Every broken signature here is made the way the mistaken client makes it — eth-account signing
+a document with the wrong value, ``personal_sign`` of the digest, a raw-hash signer over a
+hand-built digest (eth-abi words and eth-utils keccak, as the Renance document computes them) —
+with a PUBLIC development key, never with the doctor's own code. The doctor then gets the *right*
+document and the expected address, and must name the cause: its digest must be the one that was
+signed, and the search must take seconds at most.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from typing import Any
+
+import coincurve
+import pytest
+from devkeys import DEV_KEYS
+from eth_abi import encode as abi_encode
+from eth_account import Account
+from eth_account.messages import encode_defunct, encode_typed_data
+from eth_keys import keys as eth_keys
+from eth_utils import keccak
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eip712kit import Eip712KitError, TypedData, uuid_int
+from eip712kit.doctor import CAUSES, HYPOTHESES, Diagnosis, diagnose
+from eip712kit.doctor.domain import CHAIN_NAMES
+from eip712kit.protocols import renance, sera
+
+KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
+OTHER_KEY, OTHER_ADDRESS = DEV_KEYS[1]  # PUBLIC development key (account #1)
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+DOMAIN_TYPE = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+USDC = "0x1111111111111111111111111111111111111111"
+EURC = "0x2222222222222222222222222222222222222222"
+ORDER_ID = "00000000-0000-4000-8000-000000000001"  # the Sera seed's example order id
+UUID_INT = uuid_int.pack(ORDER_ID, 0)
+EXPIRATION = 1767225600  # 2026-01-01T00:00:00Z, in seconds
+
+
+def document(struct: Any, message: dict[str, Any], domain: Any = sera.DOMAIN) -> dict[str, Any]:
+    return {
+        "types": {"EIP712Domain": copy.deepcopy(DOMAIN_TYPE), **struct.types()},
+        "primaryType": struct.primary_type,
+        "domain": domain.to_dict(),
+        "message": message,
+    }
+
+
+def sera_order() -> dict[str, Any]:
+    return document(sera.Order, {
+        "user": ADDRESS, "expiration": EXPIRATION, "feeBps": 0, "recipient": ADDRESS, "fromToken": USDC,
+        "toToken": EURC, "fromAmount": "1085000000", "toAmount": "1000000000", "initialDepositAmount": "0",
+        "uuid": str(UUID_INT),
+    })
+
+
+def sera_cancel() -> dict[str, Any]:
+    return document(sera.CancelOrder, {"owner": ADDRESS, "orderId": str(UUID_INT)})
+
+
+def sera_withdraw() -> dict[str, Any]:
+    return document(sera.WithdrawIntent, {
+        "user": ADDRESS, "tokens": [USDC, EURC], "amounts": ["5000000", "7000000"], "recipient": ADDRESS,
+        "deadline": EXPIRATION, "uuid": str(UUID_INT),
+    })
+
+
+def renance_order() -> dict[str, Any]:
+    return document(renance.CreateOrder, {
+        "wallet": ADDRESS, "symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "price": "100000.00",
+        "amount": "0.001", "leverage": 50, "timestamp": 1704537600,
+    }, domain=renance.DOMAIN)
+
+
+# --- signing the way the mistaken client does (eth-account, eth-keys, coincurve; never the doctor) ---
+
+def sign_typed(doc: dict[str, Any], key: str = KEY) -> str:
+    return "0x" + Account.sign_message(encode_typed_data(full_message=copy.deepcopy(doc)), key).signature.hex()
+
+
+def sign_hash(digest: bytes, key: str = KEY) -> str:
+    return "0x" + Account.unsafe_sign_hash(digest, key).signature.hex()
+
+
+def sign_personal(message: bytes | str, key: str = KEY) -> str:
+    signable = encode_defunct(primitive=message) if isinstance(message, bytes) else encode_defunct(text=message)
+    return "0x" + Account.sign_message(signable, key).signature.hex()
+
+
+def struct_hash(doc: dict[str, Any]) -> bytes:
+    return bytes(encode_typed_data(full_message=copy.deepcopy(doc)).body)
+
+
+def separator(doc: dict[str, Any]) -> bytes:
+    return bytes(encode_typed_data(full_message=copy.deepcopy(doc)).header)
+
+
+def digest(doc: dict[str, Any]) -> bytes:
+    return keccak(b"\x19\x01" + separator(doc) + struct_hash(doc))
+
+
+def domain_by_hand(fields: list[tuple[str, str]], values: dict[str, Any]) -> bytes:
+    """A domain separator as the Renance document computes one: keccak of each string, ABI words."""
+    type_hash = keccak(text=f"EIP712Domain({','.join(f'{t} {n}' for n, t in fields)})")
+    words = [keccak(text=values[n]) if t == "string" else values[n] for n, t in fields]
+    return keccak(abi_encode(["bytes32"] + ["bytes32" if t == "string" else t for _, t in fields],
+                             [type_hash, *words]))
+
+
+def diagnosed(doc: Any, signature: str, expect: str = ADDRESS, **options: Any) -> Diagnosis:
+    started = time.perf_counter()
+    result = diagnose(doc, signature, expect, **options)
+    assert time.perf_counter() - started < 5, "each diagnosis must take seconds at most"
+    return result
+
+
+def with_change(doc: dict[str, Any], where: str, key: str, value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(doc)
+    changed[where][key] = value
+    return changed
+
+
+# --- the documents themselves agree with eth-account ------------------------------------------
+
+@pytest.mark.parametrize("make", [sera_order, sera_cancel, sera_withdraw, renance_order])
+def test_the_documents_hash_as_eth_account_hashes_them(make: Any) -> None:
+    doc = make()
+    assert TypedData(doc).digest() == digest(doc)
+
+
+# --- outcomes -----------------------------------------------------------------------------------
+
+def test_a_correct_signature_is_valid_with_no_cause() -> None:
+    doc = sera_cancel()
+    result = diagnosed(doc, sign_typed(doc))
+    assert result.valid and result.cause is None and result.findings == ()
+    assert result.signer == ADDRESS and result.signed_digest == digest(doc)
+
+
+def test_a_signature_by_another_key_is_unexplained_with_what_was_tried() -> None:
+    doc = sera_order()
+    result = diagnosed(doc, sign_typed(doc, OTHER_KEY))
+    assert not result.valid and result.cause == "UNEXPLAINED" and result.findings == ()
+    assert result.signer == OTHER_ADDRESS
+    assert result.complete and result.stopped is None
+    names = [t.name for t in result.tried]
+    assert {h.name for h in HYPOTHESES} <= set(names)
+    assert "domain × message" in names
+    assert result.candidates == 1 + sum(t.candidates for t in result.tried) > 1000
+    assert "another key" in result.sentence
+
+
+def test_the_search_stops_at_its_budget_and_says_so() -> None:
+    doc = sera_order()
+    result = diagnosed(doc, sign_typed(doc, OTHER_KEY), max_candidates=50)
+    assert result.cause == "UNEXPLAINED" and not result.complete
+    assert result.candidates == 50 and "candidate cap" in (result.stopped or "")
+    assert "stopped" in result.sentence
+
+
+def test_the_time_budget_bounds_the_search() -> None:
+    doc = sera_order()
+    started = time.perf_counter()
+    result = diagnose(doc, sign_typed(doc, OTHER_KEY), ADDRESS, time_budget=0.05)
+    assert time.perf_counter() - started < 0.5
+    assert not result.complete and result.stopped == "the time budget"
+
+
+# --- domain -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("chain_id", [1, 421614, 31337, 8453, 11155420, 84532, 17000])
+def test_another_chain_id(chain_id: int) -> None:
+    doc = sera_cancel()
+    wrong = with_change(doc, "domain", "chainId", chain_id)
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "DOMAIN_CHAIN_ID" and not result.valid
+    assert (result.field, result.signed_value, result.given_value) == ("domain.chainId", chain_id, 11155111)
+    assert result.step == "domain separator"
+    assert result.signed_digest == digest(wrong)
+
+
+def test_another_verifying_contract() -> None:
+    doc = sera_order()
+    wrong = with_change(doc, "domain", "verifyingContract", renance.DOMAIN.verifying_contract)
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "DOMAIN_VERIFYING_CONTRACT" and result.field == "domain.verifyingContract"
+    assert result.signed_value == renance.DOMAIN.verifying_contract
+    assert "renance" in result.sentence
+
+
+@pytest.mark.parametrize("name", ["sera", "SERA", "XBlade Vault", "Sera "])
+def test_another_name(name: str) -> None:
+    doc = sera_cancel()
+    result = diagnosed(doc, sign_typed(with_change(doc, "domain", "name", name)))
+    assert result.cause == "DOMAIN_NAME" and (result.signed_value, result.given_value) == (name, "Sera")
+
+
+@pytest.mark.parametrize("version", ["1.0", "v1", "1.0.0", "2"])
+def test_another_version(version: str) -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_typed(with_change(doc, "domain", "version", version)))
+    assert result.cause == "DOMAIN_VERSION" and result.signed_value == version
+
+
+def test_a_field_missing_from_the_signers_domain() -> None:
+    doc = sera_cancel()
+    wrong = copy.deepcopy(doc)
+    del wrong["domain"]["verifyingContract"]
+    wrong["types"]["EIP712Domain"] = DOMAIN_TYPE[:3]
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "DOMAIN_FIELD_MISSING"
+    assert result.signed_value == ["name", "version", "chainId"]
+    assert "verifyingContract" in result.sentence
+
+
+def test_a_field_added_to_the_signers_domain() -> None:
+    doc = sera_cancel()
+    del doc["domain"]["chainId"]
+    doc["types"]["EIP712Domain"] = [f for f in DOMAIN_TYPE if f["name"] != "chainId"]
+    wrong = sera_cancel()  # the signer's domain still has chainId 11155111
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "DOMAIN_FIELD_ADDED" and result.field == "domain.chainId"
+    assert result.signed_value == {"chainId": 11155111}
+
+
+def test_domain_fields_in_the_canonical_order_where_the_server_declares_another() -> None:
+    # The server declares EIP712Domain as (version, name, chainId, verifyingContract), as MetaMask
+    # honours; eth-account derives the canonical order and so signs something else.
+    doc = sera_cancel()
+    doc["types"]["EIP712Domain"] = [DOMAIN_TYPE[1], DOMAIN_TYPE[0], *DOMAIN_TYPE[2:]]
+    result = diagnosed(doc, sign_typed(sera_cancel()))
+    assert result.cause == "DOMAIN_FIELD_ORDER"
+    assert result.signed_value == ["name", "version", "chainId", "verifyingContract"]
+
+
+def test_a_hand_written_domain_with_fields_reordered() -> None:
+    doc = sera_cancel()
+    order = [("name", "string"), ("chainId", "uint256"), ("verifyingContract", "address"), ("version", "string")]
+    signed = keccak(b"\x19\x01" + domain_by_hand(order, doc["domain"]) + struct_hash(doc))
+    result = diagnosed(doc, sign_hash(signed))
+    assert result.cause == "DOMAIN_FIELD_ORDER" and result.signed_digest == signed
+    assert result.signed_value == ["name", "chainId", "verifyingContract", "version"]
+
+
+def test_verifying_contract_declared_as_string() -> None:
+    doc = renance_order()
+    fields = [("name", "string"), ("version", "string"), ("chainId", "uint256"), ("verifyingContract", "string")]
+    values = {**doc["domain"], "verifyingContract": doc["domain"]["verifyingContract"].lower()}
+    signed = keccak(b"\x19\x01" + domain_by_hand(fields, values) + struct_hash(doc))
+    result = diagnosed(doc, sign_hash(signed))
+    assert result.cause == "DOMAIN_VERIFYING_CONTRACT_AS_STRING" and result.signed_digest == signed
+    assert (result.signed_value, result.given_value) == ("string", "address")
+
+
+def test_chain_id_declared_as_string() -> None:
+    doc = sera_order()
+    fields = [("name", "string"), ("version", "string"), ("chainId", "string"), ("verifyingContract", "address")]
+    values = {**doc["domain"], "chainId": "11155111"}
+    signed = keccak(b"\x19\x01" + domain_by_hand(fields, values) + struct_hash(doc))
+    result = diagnosed(doc, sign_hash(signed))
+    assert result.cause == "DOMAIN_CHAIN_ID_AS_STRING" and result.signed_value == "11155111"
+
+
+def test_another_protocols_whole_domain() -> None:
+    doc = sera_cancel()
+    wrong = copy.deepcopy(doc)
+    wrong["domain"] = renance.DOMAIN.to_dict()
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "DOMAIN_OF_OTHER_PROTOCOL" and result.signed_value == renance.DOMAIN.to_dict()
+
+
+# --- method -------------------------------------------------------------------------------------
+
+def test_personal_sign_of_the_digest_bytes() -> None:
+    doc = sera_order()
+    result = diagnosed(doc, sign_personal(digest(doc)))
+    assert result.cause == "PERSONAL_SIGN_OF_DIGEST" and result.step == "signing method"
+
+
+def test_eth_sign_of_the_raw_digest_as_geth_does_it() -> None:
+    # geth's eth_sign prefixes "\x19Ethereum Signed Message:\n32" to the 32 bytes: the same digest.
+    doc = renance_order()
+    prefixed = keccak(b"\x19Ethereum Signed Message:\n32" + digest(doc))
+    result = diagnosed(doc, sign_hash(prefixed))
+    assert result.cause == "PERSONAL_SIGN_OF_DIGEST" and "eth_sign" in result.sentence
+
+
+def test_eth_sign_of_the_raw_digest_by_a_signer_that_hashes_its_input() -> None:
+    doc = renance_order()
+    signature = eth_keys.PrivateKey(bytes.fromhex(KEY[2:])).sign_msg(digest(doc))  # keccak(digest) signed
+    result = diagnosed(doc, signature.to_hex())
+    assert result.cause == "DIGEST_HASHED_TWICE"
+
+
+def test_coincurves_default_sha256_hasher() -> None:
+    doc = sera_cancel()
+    raw = coincurve.PrivateKey(bytes.fromhex(KEY[2:])).sign_recoverable(digest(doc))  # sha256(digest) signed
+    result = diagnosed(doc, "0x" + raw.hex())
+    assert result.cause == "DIGEST_SHA256" and "SIGNATURE_V_0_1" in result.causes
+
+
+@pytest.mark.parametrize("text", ["0x{}", "{}"])
+def test_personal_sign_of_the_digest_as_hex_text(text: str) -> None:
+    doc = sera_cancel()
+    result = diagnosed(doc, sign_personal(text.format(digest(doc).hex())))
+    assert result.cause == "PERSONAL_SIGN_OF_DIGEST_HEX"
+
+
+@pytest.mark.parametrize("dumps", [
+    lambda d: json.dumps(d, separators=(",", ":")),
+    lambda d: json.dumps(d, indent=2),
+    lambda d: json.dumps(d, indent=4),
+])
+def test_personal_sign_of_the_json_text(dumps: Any) -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_personal(dumps(doc)))
+    assert result.cause == "PERSONAL_SIGN_OF_JSON"
+
+
+def test_personal_sign_of_the_json_text_exactly_as_the_file_holds_it() -> None:
+    text = json.dumps(sera_cancel(), indent=3) + "\n"
+    result = diagnosed(text, sign_personal(text))
+    assert result.cause == "PERSONAL_SIGN_OF_JSON" and "exactly as given" in result.sentence
+
+
+def test_the_struct_hash_signed_without_0x1901_and_domain() -> None:
+    doc = sera_order()
+    result = diagnosed(doc, sign_hash(struct_hash(doc)))
+    assert result.cause == "STRUCT_HASH_SIGNED" and result.step == "digest"
+
+
+def test_the_digest_without_its_0x1901_prefix() -> None:
+    doc = sera_order()
+    result = diagnosed(doc, sign_hash(keccak(separator(doc) + struct_hash(doc))))
+    assert result.cause == "DIGEST_WITHOUT_1901"
+
+
+# --- arrays (v3-style) --------------------------------------------------------------------------
+
+WITHDRAW_TYPE = ("WithdrawIntent(address user,address[] tokens,uint256[] amounts,address recipient,uint256 deadline,"
+                 "uint256 uuid)")
+
+
+def test_v3_style_arrays_abi_encoded_in_place() -> None:
+    doc = sera_withdraw()
+    m = doc["message"]
+    encoded = abi_encode(
+        ["bytes32", "address", "address[]", "uint256[]", "address", "uint256", "uint256"],
+        [keccak(text=WITHDRAW_TYPE), m["user"], m["tokens"], [int(a) for a in m["amounts"]], m["recipient"],
+         m["deadline"], int(m["uuid"])],
+    )
+    signed = keccak(b"\x19\x01" + separator(doc) + keccak(encoded))
+    result = diagnosed(doc, sign_hash(signed))
+    assert result.cause == "V3_ARRAY_ABI_ENCODED" and result.signed_digest == signed
+    assert "WithdrawIntent.tokens" in (result.field or "")
+
+
+def test_v3_leaving_an_undefined_field_out_of_encode_data() -> None:
+    doc = sera_withdraw()
+    m = doc["message"]
+    words = abi_encode(  # encodeData without `amounts`: eth_signTypedData_v3 skips an undefined value
+        ["bytes32", "address", "bytes32", "address", "uint256", "uint256"],
+        [keccak(text=WITHDRAW_TYPE), m["user"], keccak(b"".join(bytes(12) + bytes.fromhex(t[2:]) for t in m["tokens"])),
+         m["recipient"], m["deadline"], int(m["uuid"])],
+    )
+    signed = keccak(b"\x19\x01" + separator(doc) + keccak(words))
+    result = diagnosed(doc, sign_hash(signed))
+    assert result.cause == "V3_FIELD_OMITTED" and result.field == "message.amounts"
+
+
+def test_an_array_of_structs_hashed_over_encode_data() -> None:
+    doc = {
+        "types": {"EIP712Domain": DOMAIN_TYPE, "Person": [{"name": "name", "type": "string"},
+                                                          {"name": "wallet", "type": "address"}],
+                  "Mail": [{"name": "from", "type": "Person"}, {"name": "to", "type": "Person[]"},
+                           {"name": "contents", "type": "string"}]},
+        "primaryType": "Mail",
+        "domain": sera.DOMAIN.to_dict(),
+        "message": {"from": {"name": "Cow", "wallet": ADDRESS},
+                    "to": [{"name": "Bob", "wallet": OTHER_ADDRESS}, {"name": "Eve", "wallet": USDC}],
+                    "contents": "Hello, Bob!"},
+    }
+    person_type = keccak(text="Person(string name,address wallet)")
+
+    def person_data(p: dict[str, str]) -> bytes:
+        return abi_encode(["bytes32", "bytes32", "address"], [person_type, keccak(text=p["name"]), p["wallet"]])
+
+    m = doc["message"]
+    words = abi_encode(["bytes32", "bytes32", "bytes32", "bytes32"], [
+        keccak(text="Mail(Person from,Person[] to,string contents)Person(string name,address wallet)"),
+        keccak(person_data(m["from"])),
+        keccak(b"".join(person_data(p) for p in m["to"])),  # encodeData of items, not their hashStruct
+        keccak(text=m["contents"]),
+    ])
+    signed = keccak(b"\x19\x01" + separator(doc) + keccak(words))
+    assert TypedData(doc).digest() == digest(doc)
+    result = diagnosed(doc, sign_hash(signed))
+    assert result.cause == "ARRAY_OF_STRUCTS_ENCODE_DATA"
+
+
+# --- values -------------------------------------------------------------------------------------
+
+def test_milliseconds_where_seconds_belong() -> None:
+    doc = sera_order()
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "expiration", EXPIRATION * 1000)))
+    assert result.cause == "MILLISECONDS_FOR_SECONDS" and result.field == "message.expiration"
+    assert (result.signed_value, result.given_value) == (EXPIRATION * 1000, EXPIRATION)
+
+
+def test_milliseconds_with_a_remainder_where_seconds_belong() -> None:
+    doc = renance_order()
+    signed_ms = 1704537600 * 1000 + 437  # Date.now() at the moment of signing
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "timestamp", signed_ms)))
+    assert result.cause == "MILLISECONDS_FOR_SECONDS" and result.signed_value == signed_ms
+
+
+def test_seconds_where_milliseconds_belong() -> None:
+    doc = {"types": {"EIP712Domain": DOMAIN_TYPE, "Ping": [{"name": "wallet", "type": "address"},
+                                                           {"name": "timestampMs", "type": "uint256"}]},
+           "primaryType": "Ping", "domain": sera.DOMAIN.to_dict(),
+           "message": {"wallet": ADDRESS, "timestampMs": 1704537600437}}
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "timestampMs", 1704537600)))
+    assert result.cause == "SECONDS_FOR_MILLISECONDS" and result.signed_value == 1704537600
+
+
+def test_a_human_amount_where_base_units_belong() -> None:
+    doc = sera_order()  # 1085 USDC (6 decimals) is 1085000000 base units
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "fromAmount", 1085)))
+    assert result.cause == "HUMAN_AMOUNT_AS_BASE_UNITS" and result.field == "message.fromAmount"
+    assert (result.signed_value, result.given_value) == (1085, 1085000000)
+
+
+def test_an_amount_scaled_with_18_decimals_for_a_6_decimal_token() -> None:
+    doc = sera_order()
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "toAmount", 1000 * 10**18)))
+    assert result.cause == "AMOUNT_DECIMALS" and result.signed_value == 1000 * 10**18
+
+
+def test_base_units_in_a_string_where_the_human_amount_belongs() -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "amount", "1000000000000000")))
+    assert result.cause == "BASE_UNITS_AS_HUMAN_AMOUNT" and result.signed_value == "1000000000000000"
+
+
+def test_a_decimal_string_formatted_differently() -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "price", "100000")))
+    assert result.cause == "NUMBER_FORMAT" and (result.signed_value, result.given_value) == ("100000", "100000.00")
+
+
+@pytest.mark.parametrize(("field", "value"), [("side", "BUY"), ("side", "Buy"), ("orderType", "LIMIT"),
+                                              ("orderType", "Limit")])
+def test_the_case_of_side_or_order_type(field: str, value: str) -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", field, value)))
+    assert result.cause == "STRING_CASE" and result.field == f"message.{field}" and result.signed_value == value
+
+
+def test_side_and_order_type_both_upper_case() -> None:
+    doc = renance_order()
+    wrong = copy.deepcopy(doc)
+    wrong["message"].update(side="BUY", orderType="LIMIT", symbol="BTCUSDT")
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.causes == ("STRING_CASE", "STRING_CASE")
+    assert [f.field for f in result.findings] == ["message.side", "message.orderType"]
+
+
+def test_a_side_synonym() -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "side", "bid")))
+    assert result.cause == "STRING_SYNONYM" and result.signed_value == "bid"
+
+
+def test_an_address_lowercased_inside_a_string() -> None:
+    doc = {"types": {"EIP712Domain": DOMAIN_TYPE, "Login": [{"name": "wallet", "type": "address"},
+                                                            {"name": "statement", "type": "string"}]},
+           "primaryType": "Login", "domain": renance.DOMAIN.to_dict(),
+           "message": {"wallet": ADDRESS, "statement": f"Sign in as {ADDRESS} to Renance"}}
+    wrong = with_change(doc, "message", "statement", f"Sign in as {ADDRESS.lower()} to Renance")
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "ADDRESS_CASE_IN_STRING" and result.signed_value == wrong["message"]["statement"]
+
+
+@pytest.mark.parametrize(("field", "declared"), [("expiration", "uint256"), ("feeBps", "uint16"),
+                                                 ("fromAmount", "uint128")])
+def test_a_field_declared_with_another_width(field: str, declared: str) -> None:
+    doc = sera_order()
+    wrong = copy.deepcopy(doc)
+    for f in wrong["types"]["Order"]:
+        if f["name"] == field:
+            given_type, f["type"] = f["type"], declared
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "TYPE_WIDTH" and (result.signed_value, result.given_value) == (declared, given_type)
+    assert result.field is not None and result.field.startswith("types.Order[")
+
+
+def test_a_field_named_as_the_request_body_names_it() -> None:
+    doc = renance_order()
+    wrong = copy.deepcopy(doc)
+    wrong["types"]["CreateOrder"][3]["name"] = "order_type"
+    wrong["message"] = {("order_type" if k == "orderType" else k): v for k, v in doc["message"].items()}
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "FIELD_NAME" and (result.signed_value, result.given_value) == ("order_type", "orderType")
+
+
+# --- Sera identifiers ---------------------------------------------------------------------------
+
+def test_the_uuid_as_a_128_bit_integer_where_uuid_int_belongs() -> None:
+    doc = sera_cancel()
+    bits = int(ORDER_ID.replace("-", ""), 16)  # BigInt('0x' + uuid)
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "orderId", bits)))
+    assert result.cause == "UUID_STRING_AS_UUID_INT" and result.field == "message.orderId"
+    assert (result.signed_value, result.given_value) == (bits, UUID_INT)
+
+
+def test_the_uuid_string_where_uuid_int_belongs() -> None:
+    doc = sera_cancel()
+    wrong = copy.deepcopy(doc)
+    wrong["types"]["CancelOrder"][1]["type"] = "string"
+    wrong["message"]["orderId"] = ORDER_ID
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "UUID_STRING_AS_UUID_INT" and result.signed_value == ORDER_ID
+
+
+def test_a_uuid_int_packed_with_a_stale_executor_id() -> None:
+    doc = sera_order()
+    stale = uuid_int.pack(ORDER_ID, 3)
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "uuid", stale)))
+    assert result.cause == "UUID_INT_EXECUTOR_ID" and result.signed_value == stale
+
+
+# --- signature encoding -------------------------------------------------------------------------
+
+def _parts(signature: str) -> tuple[int, int, int]:
+    raw = bytes.fromhex(signature[2:])
+    return int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), raw[64]
+
+
+def _hex(r: int, s: int, v: int | None) -> str:
+    return "0x" + r.to_bytes(32, "big").hex() + s.to_bytes(32, "big").hex() + ("" if v is None else f"{v:02x}")
+
+
+def test_v_as_0_or_1_is_valid_but_named() -> None:
+    doc = sera_cancel()
+    r, s, v = _parts(sign_typed(doc))
+    result = diagnosed(doc, _hex(r, s, v - 27))
+    assert result.valid and result.cause == "SIGNATURE_V_0_1"
+    assert result.canonical_signature == _hex(r, s, v)
+
+
+def test_a_high_s_signature_is_invalid_and_named() -> None:
+    doc = sera_cancel()
+    r, s, v = _parts(sign_typed(doc))
+    result = diagnosed(doc, _hex(r, SECP256K1_N - s, 55 - v))
+    assert not result.valid and result.cause == "SIGNATURE_HIGH_S"
+    assert result.canonical_signature == _hex(r, s, v)
+
+
+def test_the_compact_form_is_valid_but_named() -> None:
+    doc = sera_cancel()
+    r, s, v = _parts(sign_typed(doc))
+    result = diagnosed(doc, _hex(r, ((v - 27) << 255) | s, None))
+    assert result.valid and result.cause == "SIGNATURE_COMPACT"
+
+
+def test_a_compact_signature_with_v_appended() -> None:
+    # Only a signature with yParity 1 has the top bit of its compact s set: pick such an order.
+    for executor in range(16):
+        doc = with_change(sera_cancel(), "message", "orderId", uuid_int.pack(ORDER_ID, executor))
+        r, s, v = _parts(sign_typed(doc))
+        if v == 28:
+            break
+    result = diagnosed(doc, _hex(r, (1 << 255) | s, 28))
+    assert not result.valid and result.cause == "SIGNATURE_COMPACT_WITH_V"
+    assert result.canonical_signature == _hex(r, s, 28)
+
+
+def test_v_with_the_wrong_parity() -> None:
+    doc = sera_cancel()
+    r, s, v = _parts(sign_typed(doc))
+    result = diagnosed(doc, _hex(r, s, 55 - v))
+    assert result.cause == "SIGNATURE_V_PARITY" and result.signed_value == v
+
+
+def test_an_eip155_transaction_v() -> None:
+    doc = sera_cancel()
+    r, s, v = _parts(sign_typed(doc))
+    result = diagnosed(doc, _hex(r, s, 35 + 2 * 1 + v - 27))
+    assert not result.valid and result.cause == "SIGNATURE_V_EIP155"
+
+
+# --- two mistakes at once -----------------------------------------------------------------------
+
+def test_another_chain_id_and_v_as_0_or_1() -> None:
+    doc = sera_order()
+    r, s, v = _parts(sign_typed(with_change(doc, "domain", "chainId", 1)))
+    result = diagnosed(doc, _hex(r, s, v - 27))
+    assert result.causes == ("DOMAIN_CHAIN_ID", "SIGNATURE_V_0_1") and not result.valid
+
+
+def test_personal_sign_of_a_digest_made_for_another_chain() -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_personal(digest(with_change(doc, "domain", "chainId", 42161))))
+    assert result.causes == ("DOMAIN_CHAIN_ID", "PERSONAL_SIGN_OF_DIGEST")
+    assert result.sentence.startswith("2 mistakes together.")
+
+
+def test_milliseconds_and_another_chain_id() -> None:
+    doc = sera_order()
+    wrong = with_change(with_change(doc, "domain", "chainId", 31337), "message", "expiration", EXPIRATION * 1000)
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.causes == ("DOMAIN_CHAIN_ID", "MILLISECONDS_FOR_SECONDS")
+
+
+@settings(max_examples=8, deadline=None)
+@given(chain_id=st.sampled_from(sorted(set(CHAIN_NAMES) - {421614})),
+       key=st.sampled_from(DEV_KEYS))
+def test_any_known_chain_id_with_any_dev_key(chain_id: int, key: tuple[str, str]) -> None:
+    doc = renance_order()
+    doc["message"]["wallet"] = key[1]
+    result = diagnosed(doc, sign_typed(with_change(doc, "domain", "chainId", chain_id), key[0]), key[1])
+    assert result.cause == "DOMAIN_CHAIN_ID" and result.signed_value == chain_id
+
+
+# --- detection, input and output ----------------------------------------------------------------
+
+def test_the_protocol_is_detected_by_shape_or_hinted() -> None:
+    doc = sera_cancel()
+    doc["domain"]["name"] = "Sera Testnet"
+    doc["domain"]["verifyingContract"] = USDC
+    assert diagnosed(doc, sign_typed(doc)).protocol == "sera"  # CancelOrder(address owner,uint256 orderId)
+    assert diagnosed(renance_order(), sign_typed(renance_order())).protocol == "renance"
+    plain = with_change(sera_withdraw(), "domain", "name", "Vault")
+    plain["domain"]["verifyingContract"] = USDC
+    plain["primaryType"] = "WithdrawIntent"
+    plain["types"]["WithdrawIntent"] = plain["types"]["WithdrawIntent"][:-1]
+    del plain["message"]["uuid"]
+    assert diagnosed(plain, sign_typed(plain)).protocol is None
+    assert diagnosed(plain, sign_typed(plain), protocol="renance").protocol == "renance"
+
+
+@pytest.mark.parametrize(("arguments", "code", "path"), [
+    ({"signature": "0x1234"}, "SIGNATURE_MALFORMED", "signature"),
+    ({"signature": "not hex"}, "SIGNATURE_MALFORMED", "signature"),
+    ({"expect": "0x123"}, "INVALID_ADDRESS", "expect"),
+    ({"expect": "0x0000000000000000000000000000000000000000"}, "INVALID_ADDRESS", "expect"),
+    ({"expect": ADDRESS.replace("f39F", "F39F")}, "BAD_CHECKSUM", "expect"),
+    ({"document": "{not json"}, "INVALID_JSON", ""),
+    ({"document": {"types": {}, "domain": {}}}, "INVALID_DOCUMENT", "message"),
+    ({"protocol": "uniswap"}, "UNKNOWN_PROTOCOL", "protocol"),
+])
+def test_bad_input_is_refused_with_a_code_and_a_path(arguments: dict[str, Any], code: str, path: str) -> None:
+    doc = sera_cancel()
+    call: dict[str, Any] = {"document": doc, "signature": sign_typed(doc), "expect": ADDRESS, **arguments}
+    protocol = call.pop("protocol", None)
+    with pytest.raises(Eip712KitError) as caught:
+        diagnose(call["document"], call["signature"], call["expect"], protocol=protocol)
+    assert (caught.value.code, caught.value.path) == (code, path)
+
+
+def test_the_diagnosis_is_plain_json() -> None:
+    doc = sera_order()
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "expiration", EXPIRATION * 1000)))
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["cause"] == "MILLISECONDS_FOR_SECONDS" and data["valid"] is False
+    assert data["signed_value"] == EXPIRATION * 1000 and data["given_value"] == EXPIRATION
+    assert data["signed_digest"] == "0x" + digest(with_change(doc, "message", "expiration", EXPIRATION * 1000)).hex()
+    assert data["search"]["tried"][0]["name"] == "v-parity"
+    assert data["digest"] == "0x" + digest(doc).hex()
+
+
+def test_every_cause_is_documented() -> None:
+    with open("docs/doctor.md", encoding="utf-8") as handle:
+        text = handle.read()
+    missing = [code for code in CAUSES if f"`{code}`" not in text]
+    assert not missing, f"docs/doctor.md does not describe {missing}"
+    undocumented = [h.name for h in HYPOTHESES if f"`{h.name}`" not in text]
+    assert not undocumented, f"docs/doctor.md does not list hypotheses {undocumented}"

@@ -1,0 +1,108 @@
+"""``eip712kit doctor`` at the command line: the report, ``--json``, and the exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from devkeys import DEV_KEYS
+from test_doctor import EXPIRATION, renance_order, sera_cancel, sera_order, sign_typed, with_change
+
+from eip712kit.doctor_cli import command
+
+KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
+OTHER_KEY, _ = DEV_KEYS[1]  # PUBLIC development key (account #1)
+
+
+@pytest.fixture()
+def cancel_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cancel.json"
+    path.write_text(json.dumps(sera_cancel(), indent=2))
+    return path
+
+
+def doctor(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(command, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_valid_signature_exits_0(cancel_file: Path) -> None:
+    code, out, _ = doctor(str(cancel_file), sign_typed(sera_cancel()), "--expect", ADDRESS)
+    assert code == 0 and out.startswith("VALID")
+
+
+def test_a_diagnosed_signature_exits_1_and_names_the_cause(cancel_file: Path) -> None:
+    wrong = with_change(sera_cancel(), "domain", "chainId", 1)
+    code, out, _ = doctor(str(cancel_file), sign_typed(wrong), "--expect", ADDRESS)
+    assert code == 1
+    assert "cause     DOMAIN_CHAIN_ID" in out and "field   domain.chainId" in out
+    assert "signed  1" in out and "given   11155111" in out
+
+
+def test_json_for_programs(cancel_file: Path) -> None:
+    wrong = with_change(sera_cancel(), "domain", "chainId", 31337)
+    code, out, _ = doctor(str(cancel_file), sign_typed(wrong), "--expect", ADDRESS, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["cause"] == "DOMAIN_CHAIN_ID" and data["signed_value"] == 31337
+    assert data["search"]["complete"] is True
+
+
+def test_the_document_from_stdin() -> None:
+    doc = sera_order()
+    wrong = with_change(doc, "message", "expiration", EXPIRATION * 1000)
+    code, out, _ = doctor("-", sign_typed(wrong), "--expect", ADDRESS, "--json", stdin=json.dumps(doc))
+    assert code == 1 and json.loads(out)["cause"] == "MILLISECONDS_FOR_SECONDS"
+
+
+def test_an_unexplained_signature_exits_1_and_lists_what_was_tried() -> None:
+    doc = renance_order()
+    code, out, _ = doctor("-", sign_typed(doc, OTHER_KEY), "--expect", ADDRESS, stdin=json.dumps(doc))
+    assert code == 1 and "cause     UNEXPLAINED" in out and "tried:" in out
+    assert "chain-id" in out and "domain × message" in out
+
+
+def test_the_protocol_hint_and_the_budget_options() -> None:
+    doc = renance_order()
+    code, out, _ = doctor("-", sign_typed(doc, OTHER_KEY), "--expect", ADDRESS, "--protocol", "renance",
+                          "--max-candidates", "10", "--json", stdin=json.dumps(doc))
+    data = json.loads(out)
+    assert code == 1 and data["protocol"] == "renance" and data["search"]["candidates"] == 10
+    assert data["search"]["complete"] is False
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["0x1234", "--expect", ADDRESS], "SIGNATURE_MALFORMED"),
+    (["SIG", "--expect", "0xabc"], "INVALID_ADDRESS"),
+])
+def test_bad_input_exits_2_with_the_code(cancel_file: Path, args: list[str], message: str) -> None:
+    args = [sign_typed(sera_cancel()) if a == "SIG" else a for a in args]
+    code, out, err = doctor(str(cancel_file), *args)
+    assert code == 2 and message in err and err.startswith("error: ")
+    code, out, err = doctor(str(cancel_file), *args, "--json")
+    assert code == 2 and json.loads(out)["error"]["code"] == message
+
+
+def test_a_malformed_document_exits_2() -> None:
+    code, _, err = doctor("-", sign_typed(sera_cancel()), "--expect", ADDRESS, stdin="{\"types\": ")
+    assert code == 2 and "INVALID_JSON" in err
+
+
+def test_a_missing_expect_is_a_usage_error(cancel_file: Path) -> None:
+    code, _, err = doctor(str(cancel_file), sign_typed(sera_cancel()))
+    assert code == 2 and "--expect" in err
+
+
+@pytest.mark.skipif(shutil.which("eip712kit", path=os.path.dirname(os.path.realpath(__file__)) + "/../../venv/bin")
+                    is None and shutil.which("eip712kit") is None, reason="console script not installed")
+def test_the_installed_command(cancel_file: Path) -> None:
+    script = shutil.which("eip712kit") or "/work/venv/bin/eip712kit"
+    wrong = with_change(sera_cancel(), "domain", "chainId", 1)
+    done = subprocess.run([script, "doctor", str(cancel_file), sign_typed(wrong), "--expect", ADDRESS, "--json"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["cause"] == "DOMAIN_CHAIN_ID"
