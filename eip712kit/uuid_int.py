@@ -212,8 +212,17 @@ class UuidInt:
         }
 
 
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+\Z")
+
+
 def _uuid_int_value(value: Any) -> int:
-    """A uuid_int from an int or the decimal (or 0x-hex) string it travels as."""
+    """A uuid_int from an int or the decimal string it travels as (hex is refused: the API never sends it)."""
+    if type(value) is str and not _DECIMAL_TEXT.match(value):
+        raise ProtocolError(
+            f"uuid_int {_describe(value)} is not a decimal string: the API sends it as base-10 digits",
+            code="INVALID_INT",
+            path="uuid_int",
+        )
     try:
         number = parse_int(value)
     except Eip712KitError as exc:
@@ -226,7 +235,7 @@ def _uuid_int_value(value: Any) -> int:
 
 
 def unpack(value: int | str) -> UuidInt:
-    """Split a uuid_int (int or decimal string) into executor id, UUID, group id and leg id."""
+    """Split a uuid_int (an int, or the decimal string it travels as) into executor id, UUID, group id and leg id."""
     number = _uuid_int_value(value)
     return UuidInt(
         executor_id=number >> EXECUTOR_SHIFT,
@@ -265,6 +274,7 @@ def check_binding(order_id: str, uuid_int: int | str, *, executor_id: int | None
 
 __all__ = [
     "EXECUTOR_SHIFT",
+    "GROUP_FROM_UUID_SHIFT",
     "GROUP_SHIFT",
     "LEG_SHIFT",
     "MAX_EXECUTOR_ID",

@@ -175,6 +175,34 @@ def test_every_supported_type_matches_eth_account(message: dict[str, Any], domai
     struct = Everything.from_message(message)
     document = struct.to_typed_data(domain)
     assert struct.digest(domain) == TypedData(document).digest() == eth_account_digest(document)
+    assert Everything.from_message(struct.to_message()) == struct
+    assert Everything(**{name: getattr(struct, name) for name, _ in Everything.fields}) == struct
+
+
+def test_fields_read_back_as_python_values() -> None:
+    struct = Everything(flag=True, small="-5", signed=-(2**200), word="0x" + "ab" * 32, short=b"\x01\x02\x03\x04",
+                        blob=bytearray(b"\xff"), grid=[[1, "2"]], names=["a"], who=[DEV_KEYS[0][1].lower()] * 3)
+    assert (struct.flag, struct.small, struct.signed) == (True, -5, -(2**200))
+    assert (struct.word, struct.short, struct.blob) == (b"\xab" * 32, b"\x01\x02\x03\x04", b"\xff")
+    assert (struct.grid, struct.names, struct.who) == (((1, 2),), ("a",), (DEV_KEYS[0][1],) * 3)
+    assert struct.to_message()["signed"] == str(-(2**200))
+    assert struct.to_message()["short"] == "0x01020304"
+    assert struct.to_message()["grid"] == [[1, 2]]
+
+
+def test_a_hashed_struct_does_not_change_when_the_callers_list_does() -> None:
+    tokens = ["0x" + "11" * 20]
+    blob = bytearray(b"\x01")
+    withdraw = sera.WithdrawIntent(user=DEV_KEYS[0][1], tokens=tokens, amounts=[1], recipient=DEV_KEYS[0][1],
+                                   deadline=1, uuid=1)
+    before = withdraw.to_message()
+    tokens.append("0x" + "22" * 20)
+    assert withdraw.to_message() == before
+    assert withdraw == sera.WithdrawIntent.from_message(before)
+    struct = Everything(flag=False, small=0, signed=0, word="0x" + "00" * 32, short="0x00000000", blob=blob,
+                        grid=[], names=[], who=["0x" + "00" * 20] * 3)
+    blob[0] = 2
+    assert struct.blob == b"\x01"
 
 
 def test_a_struct_is_declared_in_a_few_lines() -> None:
@@ -265,6 +293,15 @@ def test_missing_field_and_array_element_paths() -> None:
     with pytest.raises(Eip712KitError) as info:
         sera.Intent.from_message({}, root="route_params")
     assert info.value.path == "route_params.taker"
+
+
+def test_limits_and_key_types_are_refused_like_the_core() -> None:
+    with pytest.raises(Eip712KitError) as info:
+        sera.CancelVLBatch(owner=DEV_KEYS[0][1], vlBatchId="x" * 1_000_001)
+    assert (info.value.code, info.value.path) == ("LIMIT_EXCEEDED", "message.vlBatchId")
+    with pytest.raises(Eip712KitError) as info:
+        sera.CancelVLBatch.from_message({"owner": DEV_KEYS[0][1], "vlBatchId": "b", 5: "x"})  # type: ignore[dict-item]
+    assert info.value.code == "EXTRA_FIELD"
 
 
 def test_to_message_is_json_safe_for_javascript_readers() -> None:

@@ -156,6 +156,9 @@ def test_uppercase_uuids_are_accepted_and_read_back_lowercase() -> None:
         (lambda: unpack(2**256), "UUID_INT_OUT_OF_RANGE", "uuid_int"),
         (lambda: unpack(-1), "UUID_INT_OUT_OF_RANGE", "uuid_int"),
         (lambda: unpack("12.5"), "INVALID_INT", "uuid_int"),
+        (lambda: unpack("0x01"), "INVALID_INT", "uuid_int"),  # the API sends decimal only
+        (lambda: unpack(" 1"), "INVALID_INT", "uuid_int"),
+        (lambda: unpack(True), "INVALID_INT", "uuid_int"),
         (lambda: pack_leg(SEED_ORDER_ID, 0, 4096, SEED_ORDER_ID), "TOO_MANY_LEGS", "leg_id"),
         (lambda: pack_fields(0, 2**128, 0, 0), "UUID_INT_OUT_OF_RANGE", "uuid"),
         (lambda: pack_fields(0, 0, 2**112, 0), "UUID_INT_OUT_OF_RANGE", "group_id"),

@@ -29,11 +29,19 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from .. import encoding
 from ..api import Verification, verify_digest
-from ..errors import Eip712KitError, KeySourceError, ProtocolError, TypeDefinitionError, ValueEncodingError
+from ..errors import (
+    DocumentError,
+    Eip712KitError,
+    KeySourceError,
+    ProtocolError,
+    TypeDefinitionError,
+    ValueEncodingError,
+)
 from ..hashing import keccak256
 from ..keys import PrivateKey, as_private_key
+from ..limits import DEFAULT_LIMITS
 from ..signature import Signature, recover_digest, sign_digest
-from ..typed_data import DOMAIN_FIELD_TYPES, compile_types, domain_separator, parse_field_type
+from ..typed_data import DOMAIN_FIELD_TYPES, compile_types, domain_separator, is_atomic, parse_field_type
 
 MAX_SAFE_JSON_INT = 2**53 - 1
 """Largest integer a JavaScript client reads from JSON without losing digits; larger ones travel as strings."""
@@ -65,6 +73,7 @@ class Domain:
     verifying_contract: str | None = None
     salt: bytes | None = None
     _separator: bytes = field(init=False, repr=False, compare=False)
+    _prefix: bytes = field(init=False, repr=False, compare=False)  # 0x1901 ‖ separator
 
     def __post_init__(self) -> None:
         def fail(exc: Eip712KitError, key: str) -> Eip712KitError:
@@ -98,6 +107,7 @@ class Domain:
                 raise fail(exc, "salt") from None
             object.__setattr__(self, "salt", salt)
         object.__setattr__(self, "_separator", domain_separator(self.to_dict()))
+        object.__setattr__(self, "_prefix", b"\x19\x01" + self._separator)
 
     @classmethod
     def from_dict(cls, domain: Mapping[str, Any]) -> Domain:
@@ -181,91 +191,126 @@ def separator_of(domain: DomainLike) -> bytes:
 
 # --- field codecs -----------------------------------------------------------------------------
 
-# A codec turns a caller's value into (stored value, 32-byte word); ``out`` turns the stored value
-# into what a reader wants (EIP-55 addresses, ints, tuples) and ``to_json`` into JSON-safe form.
-Parse = Callable[[Any], tuple[Any, bytes]]
-Out = Callable[[Any], Any]
+# A field's codec is three functions. ``encode`` turns a caller's value into its 32-byte word — the
+# only one on the hot path, and it applies the core's rules (eip712kit.encoding) and limits.
+# ``read(given, word)`` gives the value back as a reader wants it (EIP-55 address, int, tuple) and
+# ``to_json(given, word)`` in JSON-safe form; both run only when asked, from the stored input and
+# word, so construction does no work for them.
+Encode = Callable[[Any], bytes]
+Read = Callable[[Any, bytes], Any]
 
 _ADDRESS_PAD = bytes(12)
-
+_MAX_STRING_BYTES = DEFAULT_LIMITS.max_string_bytes
+_MAX_ARRAY_LENGTH = DEFAULT_LIMITS.max_array_length
 
 # Orders repeat the same few addresses (user, tokens, zero recipient): remember each validated
-# string's (raw, word) pair. Bounded, so hostile input cannot grow it.
-_ADDRESS_WORDS: dict[str, tuple[bytes, bytes]] = {}
+# string's word. Bounded, so hostile input cannot grow it.
+_ADDRESS_WORDS: dict[str, bytes] = {}
 _ADDRESS_WORDS_MAX = 4096
 
 
-def _address_parse(value: Any) -> tuple[Any, bytes]:
+def _address_encode(value: Any) -> bytes:
     if type(value) is str:
-        hit = _ADDRESS_WORDS.get(value)
-        if hit is not None:
-            return hit
-    raw = encoding.parse_address(value)  # the core's rules (checksum, form) decide
-    pair = (raw, _ADDRESS_PAD + raw)
-    if type(value) is str:
-        if len(_ADDRESS_WORDS) >= _ADDRESS_WORDS_MAX:
-            _ADDRESS_WORDS.clear()
-        _ADDRESS_WORDS[value] = pair
-    return pair
+        word = _ADDRESS_WORDS.get(value)
+        if word is not None:
+            return word
+    word = _ADDRESS_PAD + encoding.parse_address(value)  # the core's rules (form, checksum) decide
+    if len(_ADDRESS_WORDS) >= _ADDRESS_WORDS_MAX:
+        _ADDRESS_WORDS.clear()
+    _ADDRESS_WORDS[value] = word
+    return word
 
 
-def _address_out(raw: bytes) -> str:
-    return encoding.to_checksum_address(raw)
+def _address_read(_given: Any, word: bytes) -> str:
+    return encoding.to_checksum_address(word[12:])
 
 
-def _string_parse(value: Any) -> tuple[Any, bytes]:
-    return value, keccak256(encoding.string_bytes(value))
+def _too_long(what: str) -> DocumentError:
+    return DocumentError(f"this {what} value is over the limit of {_MAX_STRING_BYTES} bytes", code="LIMIT_EXCEEDED")
 
 
-def _bool_parse(value: Any) -> tuple[Any, bytes]:
-    return value, encoding.bool_word(value)
+def _string_encode(value: Any) -> bytes:
+    raw = encoding.string_bytes(value)
+    if len(raw) > _MAX_STRING_BYTES:
+        raise _too_long("string")
+    return keccak256(raw)
 
 
-def _bytes_parse(value: Any) -> tuple[Any, bytes]:
+def _bytes_encode(value: Any) -> bytes:
+    if isinstance(value, str) and len(value) > 2 * _MAX_STRING_BYTES + 2:
+        raise _too_long("bytes")
     raw = encoding.parse_hex_bytes(value)
-    return raw, keccak256(raw)
+    if len(raw) > _MAX_STRING_BYTES:
+        raise _too_long("bytes")
+    return keccak256(raw)
 
 
-def _hex_out(raw: bytes) -> str:
-    return "0x" + raw.hex()
+def _bytes_read(given: Any, _word: bytes) -> bytes:
+    return encoding.parse_hex_bytes(given)
 
 
-def _same(value: Any) -> Any:
-    return value
+def _hex_json(read: Read) -> Read:
+    return lambda given, word: "0x" + read(given, word).hex()
 
 
-def _uint_parse(bits: int) -> Parse:
+def _given(given: Any, _word: bytes) -> Any:
+    return given
+
+
+def _uint_encoder(bits: int) -> Encode:
     limit = 1 << bits
 
-    def parse(value: Any) -> tuple[Any, bytes]:
-        # A plain in-range int is the common case and needs no parsing; anything else (strings,
-        # bools, floats, out of range) goes through the core's rules and errors.
-        if type(value) is int and 0 <= value < limit:
-            return value, value.to_bytes(32, "big")
-        number = encoding.parse_int(value)
-        return number, encoding.uint_word(number, bits)
+    def encode(value: Any) -> bytes:
+        # The common spellings (an int, a plain decimal string) inline; every other spelling and
+        # every error through the core's uint_word.
+        kind = type(value)
+        if kind is int:
+            if 0 <= value < limit:
+                return value.to_bytes(32, "big")  # type: ignore[no-any-return]
+        elif kind is str and len(value) <= 78 and value.isascii() and value.isdigit():
+            number = int(value)
+            if number < limit:
+                return number.to_bytes(32, "big")
+        return encoding.uint_word(value, bits)
 
-    return parse
-
-
-def _int_parse(bits: int) -> Parse:
-    def parse(value: Any) -> tuple[Any, bytes]:
-        number = encoding.parse_int(value)
-        return number, encoding.int_word(number, bits)
-
-    return parse
+    return encode
 
 
-def _fixed_bytes_parse(size: int) -> Parse:
-    def parse(value: Any) -> tuple[Any, bytes]:
-        raw = encoding.parse_hex_bytes(value)
-        return raw, encoding.fixed_bytes_word(raw, size)
-
-    return parse
+def _uint_read(_given: Any, word: bytes) -> int:
+    return int.from_bytes(word, "big")
 
 
-def _array_codec(inner: Parse, inner_out: Out, inner_json: Out, size: int | None) -> tuple[Parse, Out, Out]:
-    def parse(value: Any) -> tuple[Any, bytes]:
+def _int_encoder(bits: int) -> Encode:
+    low, high = -(1 << (bits - 1)), 1 << (bits - 1)
+
+    def encode(value: Any) -> bytes:
+        if type(value) is int and low <= value < high:
+            return value.to_bytes(32, "big", signed=True)
+        return encoding.int_word(value, bits)
+
+    return encode
+
+
+def _int_read(_given: Any, word: bytes) -> int:
+    return int.from_bytes(word, "big", signed=True)
+
+
+def _int_json(read: Read) -> Read:
+    return lambda given, word: json_int(read(given, word))
+
+
+def _fixed_bytes_codec(size: int) -> tuple[Encode, Read]:
+    def encode(value: Any) -> bytes:
+        return encoding.fixed_bytes_word(value, size)
+
+    def read(_given: Any, word: bytes) -> bytes:
+        return word[:size]
+
+    return encode, read
+
+
+def _array_codec(inner: Encode, inner_read: Read, inner_json: Read, size: int | None) -> tuple[Encode, Read, Read]:
+    def encode(value: Any) -> bytes:
         if not isinstance(value, (list, tuple)):
             raise ValueEncodingError(
                 f"expected a JSON array{'' if size is None else f' of {size} elements'}, got {type(value).__name__}",
@@ -275,47 +320,53 @@ def _array_codec(inner: Parse, inner_out: Out, inner_json: Out, size: int | None
             raise ValueEncodingError(
                 f"this fixed-size array needs exactly {size} elements, got {len(value)}", code="ARRAY_LENGTH"
             )
-        stored = []
+        if len(value) > _MAX_ARRAY_LENGTH:
+            raise DocumentError(f"array of {len(value)} elements exceeds the limit of {_MAX_ARRAY_LENGTH}",
+                                code="LIMIT_EXCEEDED")
         words = []
         for index, item in enumerate(value):
             try:
-                item_stored, word = inner(item)
+                words.append(inner(item))
             except Eip712KitError as exc:
                 raise exc.at(index) from None
-            stored.append(item_stored)
-            words.append(word)
-        return tuple(stored), keccak256(b"".join(words))
+        return keccak256(b"".join(words))
 
-    def out(stored: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(inner_out(item) for item in stored)
+    def read(given: Any, _word: bytes) -> tuple[Any, ...]:
+        return tuple(inner_read(item, inner(item)) for item in given)
 
-    def to_json(stored: tuple[Any, ...]) -> list[Any]:
-        return [inner_json(item) for item in stored]
+    def to_json(given: Any, _word: bytes) -> list[Any]:
+        return [inner_json(item, inner(item)) for item in given]
 
-    return parse, out, to_json
+    return encode, read, to_json
 
 
-def _int_json(value: int) -> int | str:
-    return json_int(value)
+def _frozen(value: Any) -> Any:
+    """Arrays as nested tuples and bytes as bytes, so a caller mutating theirs cannot change a hashed struct."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return value
 
 
-def field_codec(type_text: str) -> tuple[Parse, Out, Out]:
-    """``(parse, out, to_json)`` for one field type: atomic types and arrays of them."""
+def field_codec(type_text: str) -> tuple[Encode, Read, Read]:
+    """``(encode, read, to_json)`` for one field type: atomic types and arrays of them."""
     base, dims = parse_field_type(type_text)
-    parse: Parse
-    out: Out = _same
-    to_json: Out = _same
+    encode: Encode
+    read: Read = _given
+    to_json: Read = _given
     if base == "address":
-        parse, out, to_json = _address_parse, _address_out, _address_out
+        encode, read, to_json = _address_encode, _address_read, _address_read
     elif base == "string":
-        parse = _string_parse
+        encode = _string_encode
     elif base == "bool":
-        parse = _bool_parse
+        encode = encoding.bool_word
     elif base == "bytes":
-        parse, out, to_json = _bytes_parse, _same, _hex_out
+        encode, read = _bytes_encode, _bytes_read
+        to_json = _hex_json(read)
     else:
         match = re.fullmatch(r"(u?int|bytes)([0-9]+)", base)
-        if not match:
+        if not match or not is_atomic(base):
             raise TypeDefinitionError(
                 f"{type_text!r}: a declared protocol struct holds atomic types and arrays of them, "
                 "not nested structs",
@@ -323,14 +374,17 @@ def field_codec(type_text: str) -> tuple[Parse, Out, Out]:
             )
         kind, width = match.group(1), int(match.group(2))
         if kind == "uint":
-            parse, to_json = _uint_parse(width), _int_json
+            encode, read = _uint_encoder(width), _uint_read
+            to_json = _int_json(read)
         elif kind == "int":
-            parse, to_json = _int_parse(width), _int_json
+            encode, read = _int_encoder(width), _int_read
+            to_json = _int_json(read)
         else:
-            parse, to_json = _fixed_bytes_parse(width), _hex_out
+            encode, read = _fixed_bytes_codec(width)
+            to_json = _hex_json(read)
     for size in dims:
-        parse, out, to_json = _array_codec(parse, out, to_json, size)
-    return parse, out, to_json
+        encode, read, to_json = _array_codec(encode, read, to_json, size)
+    return encode, read, to_json
 
 
 # --- the declared struct ----------------------------------------------------------------------
@@ -358,7 +412,7 @@ class Struct(metaclass=_StructMeta):
     as attributes (addresses in EIP-55 form).
     """
 
-    __slots__ = ("_data", "_hash", "_values")
+    __slots__ = ("_data", "_given", "_hash")
 
     fields: ClassVar[tuple[tuple[str, str], ...]]
     """``((field name, EIP-712 type), ...)`` in the documented order — the order is part of the hash."""
@@ -366,15 +420,21 @@ class Struct(metaclass=_StructMeta):
     """The struct's EIP-712 name; the class name unless the class sets it."""
 
     _names: ClassVar[tuple[str, ...]]
-    _parsers: ClassVar[tuple[tuple[str, Parse], ...]]
-    _outs: ClassVar[tuple[Out, ...]]
-    _jsons: ClassVar[tuple[Out, ...]]
+    _encoders: ClassVar[tuple[tuple[str, Encode], ...]]
+    _encode_fns: ClassVar[tuple[Encode, ...]]
+    _reads: ClassVar[tuple[Read, ...]]
+    _jsons: ClassVar[tuple[Read, ...]]
+    _to_freeze: ClassVar[tuple[int, ...]]
+    _plan: ClassVar[tuple[tuple[str, ...], tuple[Encode, ...], tuple[int, ...], bytes]]
+    """What construction needs, fetched in one attribute lookup."""
     _encode_type: ClassVar[str]
     _type_hash: ClassVar[bytes]
     _types_json: ClassVar[list[dict[str, str]]]
 
-    _values: tuple[Any, ...]
+    _given: tuple[Any, ...]
+    """The caller's values (arrays and bytes frozen); read back through each field's codec."""
     _data: bytes
+    """``encodeData``: the type hash and one 32-byte word per field."""
     _hash: bytes
 
     @classmethod
@@ -391,9 +451,12 @@ class Struct(metaclass=_StructMeta):
         cls._types_json = types_json
         cls._names = tuple(n for n, _ in cls.fields)
         codecs = [field_codec(t) for _, t in cls.fields]
-        cls._parsers = tuple(zip(cls._names, (c[0] for c in codecs), strict=True))
-        cls._outs = tuple(c[1] for c in codecs)
+        cls._encoders = tuple(zip(cls._names, (c[0] for c in codecs), strict=True))
+        cls._encode_fns = tuple(c[0] for c in codecs)
+        cls._reads = tuple(c[1] for c in codecs)
         cls._jsons = tuple(c[2] for c in codecs)
+        cls._to_freeze = tuple(i for i, (_, t) in enumerate(cls.fields) if "[" in t or t.startswith("bytes"))
+        cls._plan = (cls._names, cls._encode_fns, cls._to_freeze, cls._type_hash)
         for index, field_name in enumerate(cls._names):
             if hasattr(Struct, field_name) or field_name.startswith("_"):
                 raise TypeDefinitionError(
@@ -420,31 +483,40 @@ class Struct(metaclass=_StructMeta):
 
     # -- construction --
 
-    def __init__(self, **values: Any) -> None:
-        self._fill(values, "message")
-
-    def _fill(self, values: Mapping[str, Any], root: str) -> None:
-        parsers = self._parsers
-        if len(values) != len(parsers):
-            self._shape_error(values, root)
-        stored: list[Any] = []
-        words = [self._type_hash]
-        keep, add = stored.append, words.append
-        field_name = ""
-        # One try around the loop (not one per field): this is the hot path of every struct.
+    def __init__(self, _root: str = "message", /, **values: Any) -> None:
+        # The hot path of every struct: two comprehensions, no per-field bookkeeping. Which field
+        # failed is worked out only when one did. ``_root`` (positional-only, internal) names the
+        # object in error paths; from_message passes it.
+        names, encode_fns, to_freeze, type_hash = self._plan
+        if len(values) != len(names):
+            self._shape_error(values, _root)
         try:
-            for field_name, parse in parsers:
-                item, word = parse(values[field_name])
-                keep(item)
-                add(word)
+            given = [values[name] for name in names]
         except KeyError:
-            self._shape_error(values, root)
-        except Eip712KitError as exc:
-            raise self._explain(field_name, values[field_name], exc).at(field_name).at(root) from None
-        data = b"".join(words)
-        self._values = tuple(stored)
+            self._shape_error(values, _root)
+        try:
+            words = [encode(value) for encode, value in zip(encode_fns, given, strict=True)]
+        except Eip712KitError:
+            self._raise_field_error(given, _root)
+        for index in to_freeze:
+            given[index] = _frozen(given[index])
+        data = type_hash + b"".join(words)
+        self._given = tuple(given)
         self._data = data
         self._hash = keccak256(data)
+
+    @classmethod
+    def _raise_field_error(cls, given: list[Any], root: str) -> NoReturn:
+        for (field_name, encode), value in zip(cls._encoders, given, strict=True):
+            try:
+                encode(value)
+            except Eip712KitError as exc:
+                raise cls._explain(field_name, value, exc).at(field_name).at(root) from None
+        raise AssertionError("an encoder failed once and not again")  # pragma: no cover
+
+    def _read(self, index: int) -> Any:
+        start = 32 * (index + 1)
+        return self._reads[index](self._given[index], self._data[start:start + 32])
 
     @classmethod
     def from_message(cls: type[_S], message: Mapping[str, Any], *, root: str = "message") -> _S:
@@ -458,9 +530,11 @@ class Struct(metaclass=_StructMeta):
                 code="INVALID_STRUCT",
                 path=root,
             )
-        instance = cls.__new__(cls)
-        instance._fill(message, root)
-        return instance
+        for key in message:
+            if type(key) is not str:
+                raise ValueEncodingError(f"field names are strings, not {key!r}", code="EXTRA_FIELD",
+                                         path=f"{root}.{key}")
+        return cls(root, **message)
 
     @classmethod
     def _shape_error(cls, values: Mapping[str, Any], root: str = "message") -> NoReturn:
@@ -490,7 +564,7 @@ class Struct(metaclass=_StructMeta):
         return type(self)(**values)
 
     def _values_as_input(self) -> list[Any]:
-        return [out(v) for out, v in zip(self._outs, self._values, strict=True)]
+        return [self._read(i) for i in range(len(self._names))]
 
     # -- hashing --
 
@@ -504,13 +578,17 @@ class Struct(metaclass=_StructMeta):
 
     def digest(self, domain: DomainLike) -> bytes:
         """``keccak256(0x1901 ‖ domainSeparator ‖ hashStruct)``: what a wallet signs."""
+        if type(domain) is Domain:
+            return keccak256(domain._prefix + self._hash)
         return keccak256(b"\x19\x01" + separator_of(domain) + self._hash)
 
     # -- JSON --
 
     def to_message(self) -> dict[str, Any]:
         """The message object, JSON-safe (EIP-55 addresses; ints beyond 2**53-1 as decimal strings)."""
-        return {n: to_json(v) for n, to_json, v in zip(self._names, self._jsons, self._values, strict=True)}
+        data, given = self._data, self._given
+        return {n: to_json(given[i], data[32 * (i + 1):32 * (i + 2)])
+                for i, (n, to_json) in enumerate(zip(self._names, self._jsons, strict=True))}
 
     def to_typed_data(self, domain: DomainLike) -> dict[str, Any]:
         """The standard ``{types, primaryType, domain, message}`` document, ``EIP712Domain`` included."""
@@ -555,7 +633,7 @@ class Struct(metaclass=_StructMeta):
 
 def _field_getter(index: int) -> Callable[[Struct], Any]:
     def get(self: Struct) -> Any:
-        return type(self)._outs[index](self._values[index])
+        return self._read(index)
 
     return get
 
