@@ -23,8 +23,9 @@ from eth_account import Account
 from eth_account.messages import encode_defunct, encode_typed_data
 from eth_keys import keys as eth_keys
 from eth_utils import keccak
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import documents
 
 from eip712kit import Eip712KitError, TypedData, uuid_int
 from eip712kit.doctor import CAUSES, HYPOTHESES, Diagnosis, diagnose
@@ -346,6 +347,24 @@ def test_the_digest_without_its_0x1901_prefix() -> None:
     assert result.cause == "DIGEST_WITHOUT_1901"
 
 
+def test_the_digest_without_the_domain_separator() -> None:
+    doc = sera_cancel()
+    result = diagnosed(doc, sign_hash(keccak(b"\x19\x01" + struct_hash(doc))))
+    assert result.cause == "DIGEST_WITHOUT_DOMAIN"
+
+
+def test_personal_sign_of_the_struct_hash() -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_personal(struct_hash(doc)))
+    assert result.cause == "PERSONAL_SIGN_OF_STRUCT_HASH"
+
+
+def test_personal_sign_of_the_unhashed_preimage() -> None:
+    doc = renance_order()
+    result = diagnosed(doc, sign_personal(b"\x19\x01" + separator(doc) + struct_hash(doc)))
+    assert result.cause == "PERSONAL_SIGN_OF_PREIMAGE"
+
+
 # --- arrays (v3-style) --------------------------------------------------------------------------
 
 WITHDRAW_TYPE = ("WithdrawIntent(address user,address[] tokens,uint256[] amounts,address recipient,uint256 deadline,"
@@ -514,6 +533,33 @@ def test_a_field_named_as_the_request_body_names_it() -> None:
     assert result.cause == "FIELD_NAME" and (result.signed_value, result.given_value) == ("order_type", "orderType")
 
 
+def test_struct_fields_declared_in_alphabetical_order() -> None:
+    doc = renance_order()
+    wrong = copy.deepcopy(doc)
+    wrong["types"]["CreateOrder"] = sorted(doc["types"]["CreateOrder"], key=lambda f: f["name"])
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "FIELD_ORDER"
+    assert result.signed_value == sorted(f["name"] for f in doc["types"]["CreateOrder"])
+
+
+def test_an_integer_field_declared_as_a_string() -> None:
+    doc = renance_order()
+    wrong = copy.deepcopy(doc)
+    wrong["types"]["CreateOrder"][6]["type"] = "string"
+    wrong["message"]["leverage"] = "50"
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "NUMBER_AS_STRING" and (result.signed_value, result.given_value) == ("string", "uint32")
+
+
+def test_a_salt_in_the_signers_domain() -> None:
+    doc = sera_cancel()
+    wrong = copy.deepcopy(doc)
+    wrong["domain"]["salt"] = "0x" + (11155111).to_bytes(32, "big").hex()
+    wrong["types"]["EIP712Domain"] = [*DOMAIN_TYPE, {"name": "salt", "type": "bytes32"}]
+    result = diagnosed(doc, sign_typed(wrong))
+    assert result.cause == "DOMAIN_FIELD_ADDED" and result.field == "domain.salt"
+
+
 # --- Sera identifiers ---------------------------------------------------------------------------
 
 def test_the_uuid_as_a_128_bit_integer_where_uuid_int_belongs() -> None:
@@ -538,6 +584,13 @@ def test_a_uuid_int_packed_with_a_stale_executor_id() -> None:
     stale = uuid_int.pack(ORDER_ID, 3)
     result = diagnosed(doc, sign_typed(with_change(doc, "message", "uuid", stale)))
     assert result.cause == "UUID_INT_EXECUTOR_ID" and result.signed_value == stale
+
+
+def test_a_uuid_int_packed_without_group_and_leg() -> None:
+    doc = sera_cancel()
+    bare = int(ORDER_ID.replace("-", ""), 16) << uuid_int.UUID_SHIFT  # executor 0, group 0, leg 0
+    result = diagnosed(doc, sign_typed(with_change(doc, "message", "orderId", bare)))
+    assert result.cause == "UUID_INT_LAYOUT" and result.signed_value == bare
 
 
 # --- signature encoding -------------------------------------------------------------------------
@@ -631,6 +684,26 @@ def test_any_known_chain_id_with_any_dev_key(chain_id: int, key: tuple[str, str]
     doc["message"]["wallet"] = key[1]
     result = diagnosed(doc, sign_typed(with_change(doc, "domain", "chainId", chain_id), key[0]), key[1])
     assert result.cause == "DOMAIN_CHAIN_ID" and result.signed_value == chain_id
+
+
+def test_a_domain_only_document() -> None:
+    doc = {"types": {"EIP712Domain": DOMAIN_TYPE}, "primaryType": "EIP712Domain", "domain": sera.DOMAIN.to_dict(),
+           "message": {}}
+    wrong = keccak(b"\x19\x01" + domain_by_hand([(f["name"], f["type"]) for f in DOMAIN_TYPE],
+                                                 {**doc["domain"], "chainId": 1}))
+    result = diagnosed(doc, sign_hash(wrong))
+    assert result.cause == "DOMAIN_CHAIN_ID" and result.signed_digest == wrong
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(doc=documents())
+def test_any_document_gets_an_answer_and_never_a_traceback(doc: dict[str, Any]) -> None:
+    """Random documents of every shape (recursive structs, nested arrays, any domain subset)."""
+    assert diagnose(doc, sign_typed(doc), ADDRESS, time_budget=0.5).valid
+    foreign = sign_hash(keccak(b"no document at all"))
+    result = diagnose(doc, foreign, ADDRESS, time_budget=0.3)
+    assert result.cause == "UNEXPLAINED" and result.findings == ()
+    json.dumps(result.to_dict())
 
 
 # --- detection, input and output ----------------------------------------------------------------

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,10 +97,10 @@ def test_a_missing_expect_is_a_usage_error(cancel_file: Path) -> None:
     assert code == 2 and "--expect" in err
 
 
-@pytest.mark.skipif(shutil.which("eip712kit", path=os.path.dirname(os.path.realpath(__file__)) + "/../../venv/bin")
-                    is None and shutil.which("eip712kit") is None, reason="console script not installed")
 def test_the_installed_command(cancel_file: Path) -> None:
-    script = shutil.which("eip712kit") or "/work/venv/bin/eip712kit"
+    script = shutil.which("eip712kit") or str(Path(sys.executable).with_name("eip712kit"))
+    if not Path(script).exists():
+        pytest.skip("the eip712kit console script is not installed")
     wrong = with_change(sera_cancel(), "domain", "chainId", 1)
     done = subprocess.run([script, "doctor", str(cancel_file), sign_typed(wrong), "--expect", ADDRESS, "--json"],
                           capture_output=True, text=True, timeout=60)
