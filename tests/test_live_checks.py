@@ -176,10 +176,10 @@ def test_renance_login_refused_when_the_server_checks_another_domain_than_it_ser
 
 def test_a_renance_refusal_is_reported_as_refused() -> None:
     with LiveServer(renance_app(lie_about_nonce=True)) as server:
-        honest_nonce_field = run("check", "renance-login", "--api", server.url, env=env())
+        result = run("check", "renance-login", "--api", server.url, env=env())
     # The typed_data and the top-level nonce agree (both lie), so the kit signs; the server, which
     # checks its real nonce, refuses: the refusal is reported as such, not as success.
-    assert honest_nonce_field.returncode == 1 and "refused" in honest_nonce_field.stdout
+    assert result.returncode == 1 and "refused" in result.stdout
 
 
 def test_alura_login_is_accepted_even_after_rate_limiting() -> None:

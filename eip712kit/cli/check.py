@@ -11,7 +11,8 @@ The login checks run Renance's and Alura's documented flows and say whether the 
 the signature; the token it returns is redacted unless ``--show-token``.
 
 Exit codes: 0 accepted (and, for ``sera``, both verdicts agree), 1 refused or disagreeing,
-2 bad input, 3 network or server error (unreachable, timeout, 5xx, an answer that is not JSON).
+2 bad input, 3 network or server error (unreachable, timeout, 5xx, still rate limited after the
+retries, an answer that is not JSON).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class ServerVerdict:
 
     @classmethod
     def from_response(cls, response: Response) -> ServerVerdict:
-        if response.status >= 500 or not response.is_json:
+        if response.status >= 500 or response.status == 429 or not response.is_json:
             raise NetworkError(f"/verify-signature did not give a verdict: {response.describe()}",
                                code="NETWORK_ERROR")
         body = response.body
@@ -248,7 +249,7 @@ def _token_shown(token: Any, show: bool) -> str:
 
 def _login_result(response: Response, token_key: str, show_token: bool, as_json: bool,
                   steps: list[dict[str, Any]], notes: list[str]) -> int:
-    if response.status >= 500:
+    if response.status >= 500 or response.status == 429:
         raise NetworkError(f"the login call failed on the server: {response.describe()}", code="NETWORK_ERROR")
     body = response.body if isinstance(response.body, dict) else {}
     token = body.get(token_key)
