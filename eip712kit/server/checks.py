@@ -17,6 +17,7 @@ No starlette here: the CLI imports this module without the ``server`` extra.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,14 +72,11 @@ class Verdict:
 
 
 def request_field(exc: Eip712KitError) -> str | None:
-    """The top-level request field an error concerns (``message.fromAmount`` → the builder's name)."""
-    segments = [s for s in exc._segments if isinstance(s, str) and s != "message"]
-    if not segments:
+    """The top-level request field an error concerns (``message.user`` → ``owner_address``)."""
+    parts = [p for p in re.split(r"[.\[]", exc.path) if p and p != "message"]
+    if not parts:
         return None
-    head = segments[0].split(".")[0]
-    if head == "message" and "." in segments[0]:
-        head = segments[0].split(".")[1]
-    return _BUILDER_FIELDS.get(head, head)
+    return _BUILDER_FIELDS.get(parts[0], parts[0])
 
 
 def check_body_shape(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] = ()) -> Verdict | None:
