@@ -732,6 +732,9 @@ def test_the_protocol_is_detected_by_shape_or_hinted() -> None:
     ({"document": "{not json"}, "INVALID_JSON", ""),
     ({"document": {"types": {}, "domain": {}}}, "INVALID_DOCUMENT", "message"),
     ({"protocol": "uniswap"}, "UNKNOWN_PROTOCOL", "protocol"),
+    # r = 5 is not the x-coordinate of a curve point: nothing recovers, whatever was signed
+    ({"signature": "0x" + (5).to_bytes(32, "big").hex() + (7).to_bytes(32, "big").hex() + "1b"},
+     "RECOVERY_FAILED", "signature"),
 ])
 def test_bad_input_is_refused_with_a_code_and_a_path(arguments: dict[str, Any], code: str, path: str) -> None:
     doc = sera_cancel()
