@@ -69,6 +69,19 @@ class VectorError(Eip712KitError):
     default_code = "VECTOR_INVALID"
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def wire_json(value: Any) -> str:
+    """One line of JSON in UTF-8, with lone surrogates (a negative case's input) as \\uXXXX escapes.
+
+    UTF-8 cannot carry a lone surrogate, but a JSON escape can, and every JSON parser reads it
+    back as the same lone code unit: the adapter sees exactly the input of the vector.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 # --- the vectors ------------------------------------------------------------------------------
 
 
@@ -476,10 +489,16 @@ class LibraryTarget:
         op = self._op(str(request.get("op")))
         if op is None:
             return {"id": request.get("id"), "error": {"code": UNSUPPORTED, "message": f"op {request.get('op')!r}"}}
+        inp = request.get("input")
+        if not isinstance(inp, Mapping):
+            return {"id": request.get("id"), "error": {"code": "VECTOR_INVALID", "message": "input must be an object"}}
         try:
-            return {"id": request.get("id"), "result": op(request.get("input") or {})}
+            return {"id": request.get("id"), "result": op(inp)}
         except Eip712KitError as exc:
             return {"id": request.get("id"), "error": exc.to_dict()}
+        except Exception as exc:  # a bug in the kit: fail this case, keep running the others
+            return {"id": request.get("id"), "error": {
+                "code": "INTERNAL_ERROR", "message": f"{type(exc).__name__} in eip712kit: {str(exc)[:200]}"}}
 
     def close(self) -> None:
         pass
@@ -600,7 +619,7 @@ class ExecTarget:
             proc = self._start()
         assert proc.stdin is not None
         try:
-            proc.stdin.write(json.dumps(request, ensure_ascii=False).encode("utf-8") + b"\n")
+            proc.stdin.write(wire_json(request).encode("utf-8") + b"\n")
             proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise self._fail(f"the adapter exited (status {proc.poll()}) before reading the request") from None
@@ -773,7 +792,7 @@ def score(case: Case, response: Mapping[str, Any], policy: Policy = Policy()) ->
             return Outcome(case, "skipped", reason=f"unsupported by the target{': ' + message if message else ''}")
         if case.error is None:
             return Outcome(case, "failed", [Problem(
-                "error", message=f"refused a valid input with {code}: {message}" if message else f"refused with {code}"
+                "error", message=f"refused a valid input with {code}" + (f": {message}" if message else "")
             )])
         want_code = case.error["code"]
         if policy.loose_codes:
@@ -792,7 +811,7 @@ def score(case: Case, response: Mapping[str, Any], policy: Policy = Policy()) ->
     if case.error is not None:
         if policy.lenient and case.accepted_by:
             return Outcome(case, "skipped", reason=(
-                f"accepted, as {', '.join(case.accepted_by)} also do(es); eip712kit refuses it with "
+                f"accepted, as {', '.join(case.accepted_by)} do too; eip712kit refuses it with "
                 f"{case.error['code']} (forgiven by --lenient)"))
         where = f" at {case.error['path']}" if case.error.get("path") else ""
         return Outcome(case, "failed", [Problem(
@@ -877,6 +896,22 @@ def run(cases: Sequence[tuple[Case, VectorFile]], target: Target, policy: Policy
         outcomes.append(run_case(case, vf, target, policy))
     return Report(target.name, outcomes, list(files),
                   time.perf_counter() - started, policy)
+
+
+def verdict(report: Report, *, no_skips: bool = False) -> str | None:
+    """Why the run as a whole fails, or None when it passes.
+
+    A run passes when no case failed and at least one passed: a target that skips everything has
+    shown nothing. With ``no_skips`` a skipped case fails the run too.
+    """
+    counts = report.counts()
+    if counts["failed"]:
+        return f"{counts['failed']} case(s) failed"
+    if not counts["passed"]:
+        return "no case passed (every selected case was skipped)"
+    if no_skips and counts["skipped"]:
+        return f"{counts['skipped']} case(s) skipped and --no-skips was given"
+    return None
 
 
 # --- reports ----------------------------------------------------------------------------------
@@ -991,4 +1026,6 @@ __all__ = [
     "score",
     "select",
     "vector_paths",
+    "verdict",
+    "wire_json",
 ]

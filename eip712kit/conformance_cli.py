@@ -1,0 +1,133 @@
+"""``eip712kit conformance``: run the golden vectors against this library, another signer, or a server.
+
+The command is a thin shell over :mod:`eip712kit.conformance` (the runner library); it only
+chooses the target, the cases and where the report goes. Exit status (:func:`conformance.verdict`):
+0 when no case failed and at least one passed (skipped cases do not fail a run unless
+``--no-skips``), 1 otherwise, 2 for bad usage or an unreadable vector file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import conformance
+from .errors import Eip712KitError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _progress(index: int, total: int, case: conformance.Case) -> None:
+    """One overwritten status line on stderr; only called when stderr is a terminal."""
+    done = index + 1
+    line = f"[{done}/{total}] {case.id}"[:100]
+    sys.stderr.write("\r" + line.ljust(100) + ("\r" + " " * 100 + "\r" if done == total else ""))
+    sys.stderr.flush()
+
+
+@click.command("conformance")
+@click.option("--vectors", "vector_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              metavar="PATH", help="A vector file or a directory of them (repeatable). Default: the bundled vectors.")
+@click.option("--suite", "suites", multiple=True, metavar="NAME", help="Run only this suite (repeatable).")
+@click.option("--case", "case_ids", multiple=True, metavar="GLOB",
+              help="Run only cases whose id matches, e.g. 'sera/*' or 'core/mail' (repeatable).")
+@click.option("--exec", "exec_command", metavar="COMMAND",
+              help="Run the cases against an adapter process speaking JSON lines on stdin/stdout "
+                   "(see docs/vectors.md).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=conformance.DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds an --exec adapter may take to answer one case before it fails and is restarted.")
+@click.option("--loose-codes", is_flag=True,
+              help="A negative case passes on any refusal, whatever its error code (for signers without "
+                   "eip712kit codes).")
+@click.option("--lenient", is_flag=True,
+              help="Do not fail a target for accepting a negative case that an independent, recorded "
+                   "implementation also accepts (the case's accepted_by); such cases are skipped.")
+@click.option("--no-skips", is_flag=True,
+              help="Fail the run when any case is skipped (unsupported by the target), not only when one fails.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report instead of text.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              metavar="FILE", help="Also write a JUnit XML report to FILE.")
+@click.option("--list", "list_only", is_flag=True, help="List the suites and case counts, run nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="List every case, not only the failures.")
+@click.pass_context
+def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[str, ...], case_ids: tuple[str, ...],
+            exec_command: str | None, timeout: float, loose_codes: bool, lenient: bool, no_skips: bool, as_json: bool,
+            junit_path: Path | None, list_only: bool, verbose: bool) -> None:
+    """Check a signer against the golden vectors.
+
+    With no options, every bundled vector runs against eip712kit itself and a summary per suite is
+    printed. --exec runs them against any other signer through a small adapter.
+
+    \b
+    Examples:
+      eip712kit conformance                                  the library, all suites
+      eip712kit conformance --suite sera --suite uuid_int    some suites
+      eip712kit conformance --exec "node tools/node/signer-adapter.mjs" --loose-codes --lenient
+      eip712kit conformance --exec "python my_adapter.py" --junit conformance.xml
+      eip712kit conformance --vectors my-vectors/ --json
+    """
+    try:
+        files = []
+        for path in vector_paths or (conformance.bundled_vectors(),):
+            files.extend(conformance.load_vectors(path))
+        if list_only:
+            _list(files, as_json)
+            ctx.exit(EXIT_OK)
+    except Eip712KitError as exc:
+        _refuse(exc, as_json)
+        ctx.exit(EXIT_BAD_INPUT)
+    known = {vf.suite for vf in files}
+    unknown = [s for s in suites if s not in known]
+    if unknown:
+        raise click.BadParameter(f"no suite named {', '.join(unknown)} (suites: {', '.join(sorted(known))})",
+                                 param_hint="--suite")
+    cases = conformance.select(files, suites, case_ids)
+    if not cases:
+        raise click.BadParameter("no case matches the selection", param_hint="--case")
+
+    target: conformance.Target
+    target = conformance.ExecTarget(exec_command, timeout=timeout) if exec_command else conformance.LibraryTarget()
+    policy = conformance.Policy(loose_codes=loose_codes, lenient=lenient)
+    progress = _progress if sys.stderr.isatty() and not as_json else None
+    try:
+        report = conformance.run(cases, target, policy, progress=progress)
+    finally:
+        target.close()
+
+    verdict = conformance.verdict(report, no_skips=no_skips)
+    if junit_path is not None:
+        junit_path.write_bytes(conformance.render_junit(report))
+    if as_json:
+        click.echo(json.dumps({**conformance.render_json(report), "ok": verdict is None, "verdict": verdict},
+                              ensure_ascii=False))
+    else:
+        click.echo(conformance.render_text(report, verbose=verbose))
+        if verdict and report.ok:
+            click.echo(f"FAILED: {verdict}")
+    ctx.exit(EXIT_OK if verdict is None else EXIT_FAILED)
+
+
+def _list(files: list[conformance.VectorFile], as_json: bool) -> None:
+    rows = [(vf.suite, len(vf.cases), sum(1 for c in vf.cases if c.negative), vf.path) for vf in files]
+    if as_json:
+        click.echo(json.dumps([{"suite": s, "cases": n, "negative": neg, "file": p} for s, n, neg, p in rows]))
+        return
+    width = max([len(r[0]) for r in rows] + [5])
+    click.echo(f"{'suite'.ljust(width)}  {'cases':>6}  {'negative':>8}  file")
+    for suite, n, neg, path in rows:
+        click.echo(f"{suite.ljust(width)}  {n:>6}  {neg:>8}  {path}")
+    click.echo(f"{'total'.ljust(width)}  {sum(r[1] for r in rows):>6}  {sum(r[2] for r in rows):>8}")
+
+
+def _refuse(exc: Eip712KitError, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"ok": False, "error": exc.to_dict()}, ensure_ascii=False))
+    click.echo(f"error: {exc}", err=True)
+
+
+conformance_command = command
+
+__all__ = ["command", "conformance_command"]
