@@ -7,6 +7,7 @@ prints :meth:`Diagnosis.to_dict` for programs. The library is :mod:`eip712kit.do
 
 from __future__ import annotations
 
+import textwrap
 from typing import IO, Any
 
 import click
@@ -23,8 +24,14 @@ def _value(value: Any) -> str:
     return shown if isinstance(shown, str) else dumps(shown)
 
 
+def _wrap(text: str) -> list[str]:
+    # Hex strings, addresses and UUIDs stay whole so they can be copied.
+    return textwrap.wrap(text, 96, initial_indent="  ", subsequent_indent="  ", break_long_words=False,
+                         break_on_hyphens=False)
+
+
 def _finding_lines(finding: Finding) -> list[str]:
-    lines = [f"cause     {finding.code}", *click.wrap_text(finding.sentence, 96, "  ", "  ").splitlines()]
+    lines = [f"cause     {finding.code}", *_wrap(finding.sentence)]
     for label, value in (("field", finding.field), ("step", finding.step)):
         if value:
             lines.append(f"  {label:<7} {value}")
@@ -50,7 +57,7 @@ def render(diagnosis: Diagnosis, *, show_tried: bool = False) -> str:
     if diagnosis.protocol:
         lines.append(f"protocol  {diagnosis.protocol}")
     if diagnosis.cause == "UNEXPLAINED":
-        lines += ["cause     UNEXPLAINED", *click.wrap_text(diagnosis.sentence, 96, "  ", "  ").splitlines()]
+        lines += ["cause     UNEXPLAINED", *_wrap(diagnosis.sentence)]
         show_tried = True
     else:
         if len(diagnosis.findings) > 1:
