@@ -298,7 +298,8 @@ def _number_texts(text: str) -> list[str]:
         out.append(repr(float(text)))
     except (OverflowError, ValueError):
         pass
-    return list(dict.fromkeys(t for t in out if t != text))
+    # Only spellings of the same number: a rounding ("0.001" -> "0.0") is another value, not a format.
+    return list(dict.fromkeys(t for t in out if t != text and Decimal(t) == number))
 
 
 @hypothesis("amount-in-string", "message", "a decimal string in base units, human units or another number format")
