@@ -7,10 +7,12 @@ A protocol struct is a few declarative lines::
 
 The class is compiled once, when it is defined: its field types go through the core's
 :func:`~eip712kit.typed_data.compile_types` (so a typo in a type fails at import, with the core's
-error), ``encodeType`` and ``typeHash`` are computed and kept, and one value parser per field is
-built from the core's strict encoders (:mod:`eip712kit.encoding`). An instance validates its
-values once, at construction, into their 32-byte words and its ``hashStruct``; after that a digest
-is two keccak calls' worth of work at most, and no JSON document is ever built on that path.
+error), ``encodeType`` and ``typeHash`` are computed and kept, and one word encoder per field is
+built from the core's strict encoders (:mod:`eip712kit.encoding`) and limits. An instance
+validates its values once, at construction, into their 32-byte words and its ``hashStruct``;
+after that a digest is one keccak over the cached domain separator, and no JSON document is ever
+built on that path. Field values are read back from the words (and the caller's input) only when
+asked for.
 :meth:`Struct.to_typed_data` gives the standard document for everything else (the CLI, vectors,
 other wallets), and the tests hold both paths to the same digest, and to eth-account's.
 
@@ -230,6 +232,8 @@ def _too_long(what: str) -> DocumentError:
 
 
 def _string_encode(value: Any) -> bytes:
+    if type(value) is str and len(value) > _MAX_STRING_BYTES:  # at least that many UTF-8 bytes
+        raise _too_long("string")
     raw = encoding.string_bytes(value)
     if len(raw) > _MAX_STRING_BYTES:
         raise _too_long("string")
