@@ -3,7 +3,8 @@
 The command is a thin shell over :mod:`eip712kit.conformance` (the runner library); it only
 chooses the target, the cases and where the report goes. Exit status (:func:`conformance.verdict`):
 0 when no case failed and at least one passed (skipped cases do not fail a run unless
-``--no-skips``), 1 otherwise, 2 for bad usage or an unreadable vector file.
+``--no-skips``), 1 otherwise, 2 for bad usage or an unreadable vector file, 3 when ``--api`` cannot
+reach the server or it answers with a server error.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 import click
 
 from . import conformance
-from .errors import Eip712KitError
+from .conformance_api import run_api
+from .errors import Eip712KitError, NetworkError
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
 
 
 def _progress(index: int, total: int, case: conformance.Case) -> None:
@@ -37,8 +39,14 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
 @click.option("--exec", "exec_command", metavar="COMMAND",
               help="Run the cases against an adapter process speaking JSON lines on stdin/stdout "
                    "(see docs/vectors.md).")
+@click.option("--api", "api_url", metavar="URL",
+              help="Instead of vectors, check a live Sera-compatible verifier: POST a valid order and broken "
+                   "copies of it to URL/verify-signature (URL includes /api/v1) and report which it wrongly "
+                   "accepted or refused.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=conformance.DEFAULT_TIMEOUT, show_default=True,
-              help="Seconds an --exec adapter may take to answer one case before it fails and is restarted.")
+              help="Seconds an --exec adapter may take to answer one case (or --api, one HTTP call).")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="--api: retries on 429/503, with exponential back-off.")
 @click.option("--loose-codes", is_flag=True,
               help="A negative case passes on any refusal, whatever its error code (for signers without "
                    "eip712kit codes).")
@@ -54,8 +62,9 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only the failures.")
 @click.pass_context
 def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[str, ...], case_ids: tuple[str, ...],
-            exec_command: str | None, timeout: float, loose_codes: bool, lenient: bool, no_skips: bool, as_json: bool,
-            junit_path: Path | None, list_only: bool, verbose: bool) -> None:
+            exec_command: str | None, api_url: str | None, timeout: float, retries: int, loose_codes: bool,
+            lenient: bool, no_skips: bool, as_json: bool, junit_path: Path | None, list_only: bool,
+            verbose: bool) -> None:
     """Check a signer against the golden vectors.
 
     With no options, every bundled vector runs against eip712kit itself and a summary per suite is
@@ -68,7 +77,20 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
       eip712kit conformance --exec "node tools/node/signer-adapter.mjs" --loose-codes --lenient
       eip712kit conformance --exec "python my_adapter.py" --junit conformance.xml
       eip712kit conformance --vectors my-vectors/ --json
+      eip712kit conformance --api http://127.0.0.1:8712/api/v1      a verifier, not a signer
     """
+    if api_url is not None:
+        if exec_command or vector_paths or suites or case_ids or list_only:
+            raise click.UsageError("--api checks a server; it takes no --exec, --vectors, --suite, --case or --list")
+        try:
+            report = run_api(api_url, timeout=timeout, retries=retries)
+        except NetworkError as exc:
+            _refuse(exc, as_json)
+            ctx.exit(EXIT_NETWORK)
+        except Eip712KitError as exc:
+            _refuse(exc, as_json)
+            ctx.exit(EXIT_BAD_INPUT)
+        _finish(ctx, report, no_skips=no_skips, as_json=as_json, junit_path=junit_path, verbose=verbose)
     try:
         files = []
         for path in vector_paths or (conformance.bundled_vectors(),):
@@ -97,6 +119,12 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
     finally:
         target.close()
 
+    _finish(ctx, report, no_skips=no_skips, as_json=as_json, junit_path=junit_path, verbose=verbose)
+
+
+def _finish(ctx: click.Context, report: conformance.Report, *, no_skips: bool, as_json: bool,
+            junit_path: Path | None, verbose: bool) -> None:
+    """Write the reports and exit with the run's verdict."""
     verdict = conformance.verdict(report, no_skips=no_skips)
     if junit_path is not None:
         junit_path.write_bytes(conformance.render_junit(report))
