@@ -223,6 +223,42 @@ def _address_encode(value: Any) -> bytes:
     return word
 
 
+Builder = Callable[[dict[str, Any]], tuple[list[Any], bytes]]
+
+
+def _compile_builder(fields: tuple[tuple[str, str], ...], encoders: tuple[Encode, ...], type_hash: bytes) -> Builder:
+    """One straight-line function per struct: read every field, encode it, join the words.
+
+    Generated once per class because a Python call per field is most of a struct's construction
+    cost: uintN fields with an int, and addresses already seen, are encoded inline; every other
+    value goes through the field's encoder (which applies the core's rules and raises). The source
+    holds only indices and names bound here — never a field name or any other declared text.
+    """
+    namespace: dict[str, Any] = {"A": _ADDRESS_WORDS, "H": type_hash, "join": b"".join}
+    lines = ["def build(values):"]
+    for index, (field_name, field_type) in enumerate(fields):
+        namespace[f"n{index}"] = field_name
+        namespace[f"e{index}"] = encoders[index]
+        lines.append(f"    g{index} = values[n{index}]")
+        if field_type.startswith("uint") and "[" not in field_type:
+            namespace[f"L{index}"] = 1 << int(field_type[4:])
+            lines.append(f"    if type(g{index}) is int and 0 <= g{index} < L{index}:")
+            lines.append(f"        w{index} = g{index}.to_bytes(32, 'big')")
+            lines.append("    else:")
+            lines.append(f"        w{index} = e{index}(g{index})")
+        elif field_type == "address":
+            lines.append(f"    w{index} = A.get(g{index}) if type(g{index}) is str else None")
+            lines.append(f"    if w{index} is None:")
+            lines.append(f"        w{index} = e{index}(g{index})")
+        else:
+            lines.append(f"    w{index} = e{index}(g{index})")
+    given = ", ".join(f"g{i}" for i in range(len(fields)))
+    words = ", ".join(["H", *(f"w{i}" for i in range(len(fields)))])
+    lines.append(f"    return [{given}], join(({words},))")
+    exec("\n".join(lines), namespace)  # generated from indices only, see above
+    return namespace["build"]  # type: ignore[no-any-return]
+
+
 def _address_read(_given: Any, word: bytes) -> str:
     return encoding.to_checksum_address(word[12:])
 
@@ -429,7 +465,7 @@ class Struct(metaclass=_StructMeta):
     _reads: ClassVar[tuple[Read, ...]]
     _jsons: ClassVar[tuple[Read, ...]]
     _to_freeze: ClassVar[tuple[int, ...]]
-    _plan: ClassVar[tuple[tuple[str, ...], tuple[Encode, ...], tuple[int, ...], bytes]]
+    _plan: ClassVar[tuple[tuple[str, ...], Builder, tuple[int, ...]]]
     """What construction needs, fetched in one attribute lookup."""
     _encode_type: ClassVar[str]
     _type_hash: ClassVar[bytes]
@@ -460,7 +496,7 @@ class Struct(metaclass=_StructMeta):
         cls._reads = tuple(c[1] for c in codecs)
         cls._jsons = tuple(c[2] for c in codecs)
         cls._to_freeze = tuple(i for i, (_, t) in enumerate(cls.fields) if "[" in t or t.startswith("bytes"))
-        cls._plan = (cls._names, cls._encode_fns, cls._to_freeze, cls._type_hash)
+        cls._plan = (cls._names, _compile_builder(cls.fields, cls._encode_fns, cls._type_hash), cls._to_freeze)
         for index, field_name in enumerate(cls._names):
             if hasattr(Struct, field_name) or field_name.startswith("_"):
                 raise TypeDefinitionError(
@@ -491,20 +527,17 @@ class Struct(metaclass=_StructMeta):
         # The hot path of every struct: two comprehensions, no per-field bookkeeping. Which field
         # failed is worked out only when one did. ``_root`` (positional-only, internal) names the
         # object in error paths; from_message passes it.
-        names, encode_fns, to_freeze, type_hash = self._plan
+        names, build, to_freeze = self._plan
         if len(values) != len(names):
             self._shape_error(values, _root)
         try:
-            given = [values[name] for name in names]
+            given, data = build(values)
         except KeyError:
             self._shape_error(values, _root)
-        try:
-            words = [encode(value) for encode, value in zip(encode_fns, given, strict=True)]
         except Eip712KitError:
-            self._raise_field_error(given, _root)
+            self._raise_field_error([values[name] for name in names], _root)
         for index in to_freeze:
             given[index] = _frozen(given[index])
-        data = type_hash + b"".join(words)
         self._given = tuple(given)
         self._data = data
         self._hash = keccak256(data)
