@@ -1649,6 +1649,12 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n".join(list(diff)[:40]), file=sys.stderr)
         if stale:
             print(f"gen_vectors: out of date: {', '.join(stale)} (run python tools/gen_vectors.py)", file=sys.stderr)
+            core = args.out / "core.json"
+            committed = core.read_text(encoding="utf-8") if core.is_file() else ""
+            if ETH_ACCOUNT not in committed and "eth-account@" in committed:
+                print(f"gen_vectors: note: the files were stamped by another eth-account version than the installed "
+                      f"{ETH_ACCOUNT}; install that version to compare like with like, or commit the new stamps",
+                      file=sys.stderr)
             return 1
         print(f"gen_vectors: {len(files)} files up to date")
         return 0
