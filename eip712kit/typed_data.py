@@ -326,11 +326,12 @@ class Schema:
                 return hashers[struct_name](value)
 
         for size in dims:
-            encoder = _array_encoder(encoder, size, self._limits.max_array_length)
+            encoder = array_encoder(encoder, size, self._limits.max_array_length)
         return encoder
 
 
-def _array_encoder(inner: Encoder, size: int | None, max_length: int) -> Encoder:
+def array_encoder(inner: Encoder, size: int | None, max_length: int) -> Encoder:
+    """``T[]`` / ``T[N]``: keccak256 of the elements' words (checked for shape, length and limit)."""
     def encode_array(value: Any) -> bytes:
         if type(value) is not list:
             if not isinstance(value, (list, tuple)):
@@ -732,6 +733,7 @@ __all__ = [
     "DOMAIN_FIELD_TYPES",
     "Schema",
     "TypedData",
+    "array_encoder",
     "compile_types",
     "derived_domain_type",
     "domain_separator",

@@ -43,7 +43,15 @@ from ..hashing import keccak256
 from ..keys import PrivateKey, as_private_key
 from ..limits import DEFAULT_LIMITS
 from ..signature import Signature, recover_digest, sign_digest
-from ..typed_data import DOMAIN_FIELD_TYPES, compile_types, domain_separator, is_atomic, parse_field_type
+from ..typed_data import (
+    DOMAIN_FIELD_TYPES,
+    array_encoder,
+    compile_types,
+    derived_domain_type,
+    domain_separator,
+    is_atomic,
+    parse_field_type,
+)
 
 MAX_SAFE_JSON_INT = 2**53 - 1
 """Largest integer a JavaScript client reads from JSON without losing digits; larger ones travel as strings."""
@@ -116,13 +124,7 @@ class Domain:
         """A Domain from EIP-712 keys (``chainId``, ``verifyingContract``); unknown keys are refused."""
         if not isinstance(domain, Mapping):
             raise ValueEncodingError("domain must be a JSON object", code="INVALID_STRUCT", path="domain")
-        for key in domain:
-            if key not in DOMAIN_FIELD_TYPES:
-                raise TypeDefinitionError(
-                    f"{key!r} is not an EIP712Domain field (name, version, chainId, verifyingContract, salt)",
-                    code="INVALID_DOMAIN",
-                    path=f"domain.{key}",
-                )
+        derived_domain_type(domain)  # refuses keys outside the five EIP712Domain fields
         return cls(**{attr: domain[key] for key, attr in _DOMAIN_ATTRS if key in domain})
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,13 +183,7 @@ def separator_of(domain: DomainLike) -> bytes:
         return domain._separator
     if not isinstance(domain, Mapping):
         raise ValueEncodingError("domain must be a Domain or a JSON object", code="INVALID_STRUCT", path="domain")
-    for key in domain:
-        if key not in DOMAIN_FIELD_TYPES:
-            raise TypeDefinitionError(
-                f"{key!r} is not an EIP712Domain field (name, version, chainId, verifyingContract, salt)",
-                code="INVALID_DOMAIN",
-                path=f"domain.{key}",
-            )
+    derived_domain_type(domain)  # refuses keys outside the five EIP712Domain fields
     return domain_separator(domain)
 
 
@@ -350,26 +346,7 @@ def _fixed_bytes_codec(size: int) -> tuple[Encode, Read]:
 
 
 def _array_codec(inner: Encode, inner_read: Read, inner_json: Read, size: int | None) -> tuple[Encode, Read, Read]:
-    def encode(value: Any) -> bytes:
-        if not isinstance(value, (list, tuple)):
-            raise ValueEncodingError(
-                f"expected a JSON array{'' if size is None else f' of {size} elements'}, got {type(value).__name__}",
-                code="INVALID_ARRAY",
-            )
-        if size is not None and len(value) != size:
-            raise ValueEncodingError(
-                f"this fixed-size array needs exactly {size} elements, got {len(value)}", code="ARRAY_LENGTH"
-            )
-        if len(value) > _MAX_ARRAY_LENGTH:
-            raise DocumentError(f"array of {len(value)} elements exceeds the limit of {_MAX_ARRAY_LENGTH}",
-                                code="LIMIT_EXCEEDED")
-        words = []
-        for index, item in enumerate(value):
-            try:
-                words.append(inner(item))
-            except Eip712KitError as exc:
-                raise exc.at(index) from None
-        return keccak256(b"".join(words))
+    encode = array_encoder(inner, size, _MAX_ARRAY_LENGTH)  # the core's, so both paths agree
 
     def read(given: Any, _word: bytes) -> tuple[Any, ...]:
         return tuple(inner_read(item, inner(item)) for item in given)
