@@ -221,3 +221,10 @@ def test_deep_python_objects_are_refused_not_crashed() -> None:
     with pytest.raises(eip712kit.DocumentError) as err:
         TypedData(doc)
     assert err.value.code == "LIMIT_EXCEEDED"
+
+
+def test_a_json_number_too_long_for_python_is_refused() -> None:
+    # Python refuses to parse integers of more than 4300 digits; that is a limit, not a crash.
+    with pytest.raises(eip712kit.DocumentError) as err:
+        TypedData('{"types": {}, "message": ' + "9" * 5000 + "}")
+    assert err.value.code == "LIMIT_EXCEEDED"
