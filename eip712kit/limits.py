@@ -86,8 +86,8 @@ def load_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) ->
         raise DocumentError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", code="INVALID_JSON"
         ) from None
-    except ValueError as exc:  # Python's own bound: integers of more than 4300 digits
-        raise DocumentError(f"a number in the document is too long to parse ({exc})",
+    except ValueError:  # Python's own bound: integers of more than 4300 digits
+        raise DocumentError("a number in the document has thousands of digits; no EIP-712 integer is that long",
                             code="LIMIT_EXCEEDED") from None
     except RecursionError:  # pragma: no cover - the depth check above comes first
         raise DocumentError("the document nests too deeply to parse", code="LIMIT_EXCEEDED") from None
