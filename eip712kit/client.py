@@ -361,6 +361,40 @@ class AluraClient:
         return self.http.post("auth/evm/verify", dict(body))
 
 
+@dataclass
+class ServerVerdict:
+    """A server's answer to ``POST /verify-signature``, read tolerantly: ``valid`` plus code/field/detail."""
+
+    status: int
+    valid: bool
+    code: str | None
+    field: str | None
+    detail: str | None
+    body: Any
+
+    @classmethod
+    def from_response(cls, response: Response) -> ServerVerdict:
+        if response.status >= 500 or response.status == 429 or not response.is_json:
+            raise NetworkError(f"/verify-signature did not give a verdict: {response.describe()}",
+                               code="NETWORK_ERROR")
+        body = response.body
+        info = body if isinstance(body, dict) else {}
+        detail = next((info[k] for k in ("detail", "reason", "message", "error") if isinstance(info.get(k), str)),
+                      None)
+        code = info.get("code") if isinstance(info.get("code"), str) else None
+        field = info.get("field") if isinstance(info.get("field"), str) else None
+        if response.ok and isinstance(info.get("valid"), bool):
+            return cls(response.status, info["valid"], code, field, detail, body)
+        if response.ok:
+            raise NetworkError(f"/verify-signature answered without a boolean 'valid': {response.describe()}",
+                               code="NETWORK_ERROR")
+        return cls(response.status, False, code, field, detail or response.text[:300], body)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "valid": self.valid, "code": self.code, "field": self.field,
+                "detail": self.detail, "body": self.body}
+
+
 __all__ = [
     "ALURA_API",
     "RENANCE_API",
@@ -370,6 +404,7 @@ __all__ = [
     "RenanceClient",
     "Response",
     "SeraClient",
+    "ServerVerdict",
     "parse_server_time",
     "parse_tokens",
 ]

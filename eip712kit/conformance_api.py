@@ -9,7 +9,7 @@ when the server accepts the valid order and refuses every broken one; the report
 wrongly accepted or refused, with the reference verifier's own verdict beside the server's.
 
 All HTTP goes through :class:`eip712kit.client.SeraClient` (timeouts, retries, network errors in
-the kit's terms); the server's answers are read with the live check's ``ServerVerdict``; the
+the kit's terms); the server's answers are read with the client's ``ServerVerdict``; the
 expected verdicts come from the reference verifier (:func:`eip712kit.server.checks.check_order_request`).
 """
 
@@ -170,8 +170,7 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
     /markets). A case passes when the server accepts the valid order, or refuses a broken one; the
     reference verifier's own verdict on each request is shown beside the server's.
     """
-    from .cli.check import ServerVerdict
-    from .client import SeraClient
+    from .client import SeraClient, ServerVerdict
     from .protocols import sera
     from .server.checks import check_order_request
 

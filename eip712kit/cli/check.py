@@ -20,12 +20,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, Any
 
 import click
 
-from ..client import ALURA_API, RENANCE_API, SERA_API, AluraClient, RenanceClient, Response, SeraClient
+from ..client import (
+    ALURA_API,
+    RENANCE_API,
+    SERA_API,
+    AluraClient,
+    RenanceClient,
+    Response,
+    SeraClient,
+    ServerVerdict,
+)
 from ..errors import Eip712KitError, NetworkError
 from ..limits import load_json
 from ..protocols import alura, renance, sera
@@ -64,38 +72,6 @@ def check_group() -> None:
 
 
 # --- sera ---------------------------------------------------------------------------------------
-
-@dataclass
-class ServerVerdict:
-    status: int
-    valid: bool
-    code: str | None
-    field: str | None
-    detail: str | None
-    body: Any
-
-    @classmethod
-    def from_response(cls, response: Response) -> ServerVerdict:
-        if response.status >= 500 or response.status == 429 or not response.is_json:
-            raise NetworkError(f"/verify-signature did not give a verdict: {response.describe()}",
-                               code="NETWORK_ERROR")
-        body = response.body
-        info = body if isinstance(body, dict) else {}
-        detail = next((info[k] for k in ("detail", "reason", "message", "error") if isinstance(info.get(k), str)),
-                      None)
-        code = info.get("code") if isinstance(info.get("code"), str) else None
-        field = info.get("field") if isinstance(info.get("field"), str) else None
-        if response.ok and isinstance(info.get("valid"), bool):
-            return cls(response.status, info["valid"], code, field, detail, body)
-        if response.ok:
-            raise NetworkError(f"/verify-signature answered without a boolean 'valid': {response.describe()}",
-                               code="NETWORK_ERROR")
-        return cls(response.status, False, code, field, detail or response.text[:300], body)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "valid": self.valid, "code": self.code, "field": self.field,
-                "detail": self.detail, "body": self.body}
-
 
 def _apply_overrides(body: dict[str, Any], overrides: tuple[str, ...]) -> dict[str, Any]:
     """``FIELD=TEXT`` sets a string, ``FIELD:=JSON`` a JSON value — after signing, on purpose."""
