@@ -156,6 +156,5 @@ def _refuse(exc: Eip712KitError, as_json: bool) -> None:
     click.echo(f"error: {exc}", err=True)
 
 
-conformance_command = command
 
 __all__ = ["command", "conformance_command"]

@@ -18,8 +18,7 @@ import click
 from ..errors import Eip712KitError, NetworkError
 from ._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NETWORK, EXIT_OK, Output, dumps
 
-# name -> "module:attribute"; loaded on first use. Commands owned elsewhere (the conformance runner,
-# the doctor) are listed too and appear only once their module exists.
+# name -> "module:attribute"; loaded on first use, so `eip712kit hash` never imports the server.
 COMMANDS: dict[str, str] = {
     "hash": "eip712kit.cli.typed:hash_command",
     "sign": "eip712kit.cli.typed:sign_command",
@@ -32,10 +31,8 @@ COMMANDS: dict[str, str] = {
     "alura": "eip712kit.cli.alura:alura_group",
     "check": "eip712kit.cli.check:check_group",
     "serve": "eip712kit.cli.serve:serve_command",
-}
-OPTIONAL_COMMANDS: dict[str, tuple[str, ...]] = {
-    "conformance": ("eip712kit.conformance_cli", "eip712kit.conformance.cli", "eip712kit.cli.conformance"),
-    "doctor": ("eip712kit.doctor.cli", "eip712kit.doctor_cli", "eip712kit.cli.doctor"),
+    "conformance": "eip712kit.conformance_cli:command",
+    "doctor": "eip712kit.doctor_cli:command",
 }
 
 
@@ -53,40 +50,15 @@ class LazyGroup(click.Group):
             raise ReaderGone() from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        names = set(COMMANDS)
-        names.update(n for n in OPTIONAL_COMMANDS if self._load(n, optional=True) is not None)
-        return sorted(names)
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in COMMANDS:
-            return self._load(cmd_name)
-        if cmd_name in OPTIONAL_COMMANDS:
-            return self._load(cmd_name, optional=True)
-        return None
-
-    @staticmethod
-    def _load(name: str, optional: bool = False) -> click.Command | None:
-        if not optional:
-            module_name, attribute = COMMANDS[name].split(":")
-            command = getattr(importlib.import_module(module_name), attribute)
-            assert isinstance(command, click.Command), COMMANDS[name]
-            return command
-        # A command owned by another module: the first candidate module that exists and holds a
-        # click command of this name (attribute ``<name>_command``, or any command named so).
-        for module_name in OPTIONAL_COMMANDS[name]:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name and module_name.startswith(exc.name):
-                    continue
-                raise
-            found = getattr(module, f"{name}_command", None)
-            if isinstance(found, click.Command):
-                return found
-            for value in vars(module).values():
-                if isinstance(value, click.Command) and value.name == name:
-                    return value
-        return None
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command), COMMANDS[cmd_name]
+        return command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
