@@ -157,4 +157,4 @@ def _refuse(exc: Eip712KitError, as_json: bool) -> None:
 
 
 
-__all__ = ["command", "conformance_command"]
+__all__ = ["command"]
