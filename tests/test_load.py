@@ -1,0 +1,106 @@
+"""The reference verifier under concurrent load: no 5xx, no transport error, every rule still holds.
+
+A real ``eip712kit serve`` subprocess (SQLite file, loopback only) is driven by
+``tools/loadtest.py`` — 12 concurrent httpx connections, a fixed number of requests, each phase
+bounded in time — with three PUBLIC development wallets that sign with eth-account (not with the
+kit): valid and broken orders on ``/verify-signature``, more creates than the 10-key limit with
+every body sent twice, signed lists by body and by query, wrong secrets, then every key revoked
+(again each body twice). Every answer is judged (a valid order accepted as its signer's, a broken
+one refused with its code), and after each phase the server's state is read back: exactly 10
+keys per wallet, no signed body accepted twice, every 409 the replay of a body that succeeded, no
+key left after the revokes. ``pytest -s`` prints the table (requests, rps, p50/p99, statuses).
+
+Longer runs: ``python tools/loadtest.py --orders 20000 --clients 16``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from devkeys import DEV_KEYS
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from verifier_process import VerifierProcess
+
+from tools.loadtest import Outcome, Wallet, load_test, table
+
+CLIENTS = 12
+SECONDS = 10.0
+"""Bound on each phase; the run below takes about a second on two cores."""
+
+
+def eth_account_wallet(key: str, address: str) -> Wallet:
+    """A PUBLIC development key that signs typed data with eth-account."""
+    def sign(doc: dict[str, Any]) -> str:
+        return "0x" + bytes(Account.sign_message(encode_typed_data(full_message=doc), key).signature).hex()
+
+    return Wallet(address, sign)
+
+
+WALLETS = [eth_account_wallet(key, address) for key, address in DEV_KEYS]  # PUBLIC development keys
+
+
+@pytest.fixture(scope="module")
+def verifier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifierProcess]:
+    with VerifierProcess(tmp_path_factory.mktemp("load") / "state.sqlite3") as process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+def outcome(verifier: VerifierProcess) -> Outcome:
+    result = load_test(verifier.api, WALLETS, clients=CLIENTS, orders=240, creates_per_wallet=13,
+                       lists_per_wallet=8, seconds=SECONDS)
+    print("\n" + result.report())
+    return result
+
+
+def test_no_server_error_and_no_transport_error(outcome: Outcome) -> None:
+    for run in (outcome.mixed, outcome.revoke):
+        assert run.unsent == 0, f"{run.unsent} requests not sent within {SECONDS} s"
+        assert [r.transport_error for r in run.results if r.transport_error] == []
+        assert [r.status for r in run.results if r.status is None or r.status >= 500] == []
+    assert len(outcome.mixed.results) == 240 + 24 + 3 * (2 * 13 + 8 + 8)
+    assert len(outcome.revoke.results) == 3 * (2 * 10 + 8)
+
+
+def test_every_answer_is_the_right_one(outcome: Outcome) -> None:
+    wrong = [(r.call.endpoint, r.wrong) for run in (outcome.mixed, outcome.revoke) for r in run.results if r.wrong]
+    assert wrong == []
+    verdicts = [r for r in outcome.mixed.results if r.call.endpoint.startswith("POST /verify-signature")]
+    assert sum(r.body["valid"] for r in verdicts) == 120 and len(verdicts) == 240
+
+
+def test_the_ten_key_limit_and_replay_refusal_hold_under_concurrency(outcome: Outcome) -> None:
+    assert outcome.problems == []
+    creates = [r for r in outcome.mixed.results if r.call.endpoint == "POST /api-keys"]
+    statuses = sorted(r.status or 0 for r in creates)
+    # Per wallet: 13 bodies, each sent twice — 10 accepted, their 10 copies refused as replays, and
+    # the 3 over the limit refused both times (a refused create does not use up its signature).
+    assert statuses == sorted([201] * 30 + [409] * 30 + [400] * 18)
+    revokes = [r.status for r in outcome.revoke.results if "revoke" in r.call.endpoint or r.call.method == "DELETE"]
+    assert sorted(revokes) == [200] * 30 + [409] * 30
+
+
+def test_throughput_is_reported(outcome: Outcome) -> None:
+    rows = {row.endpoint: row for row in table(outcome.mixed)}
+    assert rows["all"].requests == len(outcome.mixed.results) and rows["all"].rps > 0
+    assert rows["all"].errors == 0 and rows["all"].wrong == 0
+
+
+def test_a_keep_alive_connection_answers_without_waiting_for_a_delayed_ack(tmp_path: Path) -> None:
+    """``eip712kit serve`` turns Nagle's algorithm off: without it every answer took ~40 ms on Linux."""
+    with VerifierProcess(tmp_path / "state.sqlite3") as process, httpx.Client(base_url=process.api,
+                                                                               timeout=10) as http:
+        http.get("/health")
+        times = []
+        for _ in range(30):
+            started = time.perf_counter()
+            http.get("/health")
+            times.append(time.perf_counter() - started)
+    assert statistics.median(times) < 0.02, times
