@@ -12,6 +12,7 @@ is a 500 ``{detail: "internal error"}`` and a line in the server log.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -71,9 +72,17 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
         if not raw.strip():
             raise BadRequest(400, "INVALID_REQUEST", "the request has no body: send a JSON object")
         try:
-            return load_json(raw, limits)
+            body = load_json(raw, limits)
         except Eip712KitError as exc:
             raise BadRequest(400, exc.code, f"malformed JSON body: {exc.message}") from None
+        # "\ud800" is JSON syntax but not text: refused here, it can reach neither SQLite (a label)
+        # nor a UTF-8 answer that echoes it (a field name in a refusal).
+        try:
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest(400, "INVALID_JSON", "malformed JSON body: a string holds an unpaired UTF-16 "
+                             "surrogate escape (\\ud800-\\udfff alone), which is not text") from None
+        return body
 
     def endpoint(fn: Handler) -> Handler:
         async def wrapped(request: Request) -> JSONResponse:
