@@ -93,6 +93,7 @@ def _report_error(exc: Eip712KitError) -> int:
 def run(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (what :func:`main` exits with)."""
     Output.json = False
+    _escape_unencodable_output()
     try:
         result: Any = cli.main(args=argv, prog_name="eip712kit", standalone_mode=False)
     except click.exceptions.Abort:
@@ -122,6 +123,22 @@ def run(argv: list[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _escape_unencodable_output() -> None:
+    """Print a lone surrogate as ``\\udXXX`` rather than die writing it.
+
+    Input can carry one — a JSON ``"\\ud800"``, or argv bytes that are not UTF-8 — and refusals
+    echo the offending name. Inside a JSON string the escape is that same value, so JSON output
+    stays valid JSON.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or detached stream: nothing will be written to it
+                pass
 
 
 def _silence_stdout() -> None:

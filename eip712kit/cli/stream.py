@@ -88,7 +88,8 @@ def run_stream(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: 
                     summary.ok += 1
                 else:
                     summary.negative += 1
-        write(b'{"line":%d,%s}\n' % (number, body.encode("utf-8")))
+        # backslashreplace: a lone surrogate an error echoes becomes its JSON escape, not a crash.
+        write(b'{"line":%d,%s}\n' % (number, body.encode("utf-8", "backslashreplace")))
         if flush_each:
             out.flush()
     out.flush()
