@@ -144,20 +144,17 @@ class Lab:
     def home(self) -> Path:
         return self.root / "home"
 
-    def path(self, name: str) -> str:
-        return str(self.work / name)
-
     def env(self, **extra: str) -> dict[str, str]:
         """Every secret in the environment, whatever the command: a command that dumped it would show."""
         return {"EIP712KIT_PRIVATE_KEY": KEY, "BOT_KEY": KEY[2:].upper(), "BOT_MNEMONIC": MNEMONIC,
                 "KS_PASSWORD": PASSWORD, "HOME": str(self.home), **extra}
 
     def assert_no_file_leaks(self) -> None:
-        for base in (self.work, self.home):
-            for path in base.rglob("*"):
-                if path.is_file() and path not in self.placed:
-                    found = leaks_in_bytes(path.read_bytes())
-                    assert not found, f"{path.relative_to(self.root)} holds {', '.join(found)}"
+        """Every file under the lab: the working directory, $HOME, the verifier's SQLite file and WAL."""
+        for path in self.root.rglob("*"):
+            if path.is_file() and path not in self.placed:
+                found = leaks_in_bytes(path.read_bytes())
+                assert not found, f"{path.relative_to(self.root)} holds {', '.join(found)}"
 
 
 @dataclass(frozen=True)
