@@ -94,6 +94,8 @@ def report() -> Iterator[None]:
 
 any_text = st.text(st.characters(exclude_categories=()), max_size=40)
 """Any code point, lone surrogates included (what ``surrogateescape`` makes of non-UTF-8 argv bytes)."""
+arg_text = st.text(st.characters(exclude_categories=(), exclude_characters="\x00"), max_size=40)
+"""What a process can receive as an argument: anything but NUL, which ends a C string."""
 json_scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**300), 2**300), st.floats(allow_nan=False, allow_infinity=False),
     any_text,
@@ -113,10 +115,10 @@ near_json = st.lists(st.one_of(
     st.text(max_size=6),
 ), max_size=40).map("".join)
 signatures = st.one_of(
-    any_text, st.sampled_from(["0x", "0x" + "00" * 65, "0x" + "ff" * 65, "0x" + "ab" * 64, "0x" + "1b" * 65]),
+    arg_text, st.sampled_from(["0x", "0x" + "00" * 65, "0x" + "ff" * 65, "0x" + "ab" * 64, "0x" + "1b" * 65]),
     st.binary(min_size=64, max_size=65).map(lambda b: "0x" + b.hex()),
 )
-addresses = st.one_of(any_text, st.sampled_from([ADDR0, ADDR0.lower(), ADDR0.upper(), "0x" + "00" * 20, "0x12"]))
+addresses = st.one_of(arg_text, st.sampled_from([ADDR0, ADDR0.lower(), ADDR0.upper(), "0x" + "00" * 20, "0x12"]))
 
 
 def encoded(value: Any) -> bytes:
@@ -254,7 +256,7 @@ def assert_one_result_per_line(stream: bytes, outcome: Outcome) -> None:
 # --- personal_sign messages ---------------------------------------------------------------------
 
 @FUZZ
-@given(any_text, signatures, addresses, st.booleans())
+@given(arg_text, signatures, addresses, st.booleans())
 def test_message_recover_and_verify_with_any_text(text: str, signature: str, address: str, is_hex: bool) -> None:
     flags = ("--hex",) if is_hex else ()
     cli("message", "recover", "--text", text, signature, *flags, tally="message recover")
@@ -270,9 +272,9 @@ def test_message_recover_from_any_stdin(stdin: bytes, signature: str, is_hex: bo
 
 # --- uuid_int -----------------------------------------------------------------------------------
 
-uuid_values = st.one_of(any_text, st.integers(-(2**260), 2**260).map(str), st.sampled_from(
+uuid_values = st.one_of(arg_text, st.integers(-(2**260), 2**260).map(str), st.sampled_from(
     ["6427948336465191935941739505432058208337171677044006212075520", "0x1", "-0", "1" * 100, " 1", "1_000"]))
-order_ids = st.one_of(any_text, st.uuids().map(str), st.sampled_from(["00000000-0000-4000-8000-000000000001",
+order_ids = st.one_of(arg_text, st.uuids().map(str), st.sampled_from(["00000000-0000-4000-8000-000000000001",
                                                                      "{00000000-0000-4000-8000-000000000001}"]))
 
 
@@ -309,7 +311,7 @@ OPTION_WORDS = [
     "--allow-high-s", "--new", "--help", "0", "1", "-1", "1000.0", "1.085", "1e3", "99999999999999999999999",
     ADDR0, "0x12", "00000000-0000-4000-8000-000000000001", "/nonexistent", "/dev/null", ".",
 ]
-argument_lists = st.lists(st.sampled_from(OPTION_WORDS) | any_text, max_size=10)
+argument_lists = st.lists(st.sampled_from(OPTION_WORDS) | arg_text, max_size=10)
 
 
 @FUZZ
