@@ -104,9 +104,9 @@ class PrivateKey:
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise KeySourceError(f"key file {path} does not exist", code="KEY_NOT_FOUND") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
             raise KeySourceError(
-                f"key file {path} cannot be read ({type(exc).__name__})", code="KEY_NOT_FOUND"
+                f"key file {path!r} cannot be read ({type(exc).__name__})", code="KEY_NOT_FOUND"
             ) from None
         if text.lstrip().startswith("{"):
             raise KeySourceError(
@@ -141,7 +141,7 @@ class PrivateKey:
                 keystore = json.loads(Path(path_or_json).read_text(encoding="utf-8"))
             except FileNotFoundError:
                 raise KeySourceError(f"keystore {where} does not exist", code="KEY_NOT_FOUND") from None
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
                 raise KeySourceError(
                     f"keystore {where} is not a readable JSON file ({type(exc).__name__})",
                     code="KEYSTORE_INVALID",
@@ -185,11 +185,15 @@ class PrivateKey:
         from eth_account import Account
 
         Account.enable_unaudited_hdwallet_features()
+        what = ""
         try:
             account = Account.from_mnemonic(" ".join(phrase.split()), passphrase=passphrase, account_path=path)
         except Exception as exc:  # eth-account raises ValidationError/ValueError with the phrase's words
             what = "derivation path" if "path" in str(exc).lower() else "mnemonic phrase"
-            raise KeySourceError(f"the {what} is invalid", code="MNEMONIC_INVALID") from None
+        if what:
+            # Raised outside the except block on purpose: inside it, eth-account's exception (which
+            # quotes the phrase) would stay reachable as __context__ even with ``from None``.
+            raise KeySourceError(f"the {what} is invalid", code="MNEMONIC_INVALID")
         return cls(bytes(account.key))
 
 

@@ -35,7 +35,7 @@ class LiveServer:
     """uvicorn serving ``app`` on 127.0.0.1 (loopback only) in a daemon thread."""
 
     def __init__(self, app: Any):
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # Nagle off (cli/serve.py)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self.port = self._sock.getsockname()[1]

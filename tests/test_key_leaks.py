@@ -574,9 +574,6 @@ def test_library_errors_describe_the_key_never_show_it(lab: Lab, caplog: pytest.
     assert_clean("a conformance answer to a bad key", json.dumps(result))
 
 
-@pytest.mark.xfail(strict=True, reason="keys.from_mnemonic raises its KeySourceError inside the except block: "
-                                        "`from None` hides eth-account's exception from tracebacks but keeps it as "
-                                        "__context__, and its message quotes the phrase")
 def test_no_exception_in_the_chain_quotes_the_mnemonic() -> None:
     with pytest.raises(Eip712KitError) as raised:
         PrivateKey.from_mnemonic(INVALID_MNEMONIC)

@@ -102,3 +102,9 @@ def test_invalid_keys_are_refused_without_echoing_them(bad: str) -> None:
 def test_only_one_key_source(tmp_path: Path) -> None:
     with pytest.raises(KeySourceError):
         load_key(env="A", file=tmp_path / "x")
+
+
+def test_a_nul_in_a_key_path_is_a_key_error(tmp_path: Path) -> None:
+    for load in (PrivateKey.from_file, lambda p: PrivateKey.from_keystore(p, password="x")):
+        with pytest.raises(KeySourceError):
+            load(str(tmp_path / "a\x00b"))
