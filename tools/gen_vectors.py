@@ -985,19 +985,7 @@ def build_sera(att: dict[str, Any]) -> Suite:
             "zero": {"user": z, "tokens": [z], "amounts": [0], "recipient": z, "deadline": 0, "uuid": 0},
         },
     }
-    for cls, sets in values.items():
-        first = True
-        for label, message in sets.items():
-            struct = cls.from_message(message)
-            targets = domains.items() if first else [("default", domains["default"])]
-            for dname, (domain, dtext) in targets:
-                s.struct(f"{cls.primary_type}-{label}-{dname}", f"{cls.primary_type} ({label}) on {dtext}.",
-                         struct, domain)
-            first = False
-        r = rng(f"sera/{cls.primary_type}")
-        for i in range(3):
-            s.struct(f"{cls.primary_type}-random-{i}", f"{cls.primary_type} with seeded random values.",
-                     cls.from_message(random_message(cls, r)), sera.DOMAIN, key=r.choice(["dev0", "dev1"]))
+    struct_cases(s, values, domains, "sera", sera.DOMAIN)
     return s
 
 
@@ -1033,6 +1021,24 @@ RENANCE_NONCE_TYPED_DATA = {
 }
 """A GET /auth/nonce typed_data from a server on another chain (42161): the domain is taken from it."""
 
+
+
+def struct_cases(s: Any, values: dict[Any, dict[str, dict[str, Any]]], domains: dict[str, Any], protocol: str,
+                 default_domain: Any) -> None:
+    """Each struct's value sets — the first on every domain, the rest on the default — and 3 seeded randoms."""
+    for cls, sets in values.items():
+        first = True
+        for label, message in sets.items():
+            struct = cls.from_message(message)
+            targets = domains.items() if first else [("default", domains["default"])]
+            for dname, (domain, dtext) in targets:
+                s.struct(f"{cls.primary_type}-{label}-{dname}", f"{cls.primary_type} ({label}) on {dtext}.",
+                         struct, domain)
+            first = False
+        r = rng(f"{protocol}/{cls.primary_type}")
+        for i in range(3):
+            s.struct(f"{cls.primary_type}-random-{i}", f"{cls.primary_type} with seeded random values.",
+                     cls.from_message(random_message(cls, r)), default_domain, key=r.choice(["dev0", "dev1"]))
 
 def build_renance(att: dict[str, Any]) -> Suite:
     s = Suite("renance", "Every Renance / XBlade Vault struct (Login, CreateOrder, CancelOrder, "
@@ -1084,19 +1090,7 @@ def build_renance(att: dict[str, Any]) -> Suite:
             "empty": {"wallet": DEV0, "orderIds": "", "timestamp": 0},
         },
     }
-    for cls, sets in values.items():
-        first = True
-        for label, message in sets.items():
-            struct = cls.from_message(message)
-            targets = domains.items() if first else [("default", domains["default"])]
-            for dname, (domain, dtext) in targets:
-                s.struct(f"{cls.primary_type}-{label}-{dname}", f"{cls.primary_type} ({label}) on {dtext}.",
-                         struct, domain)
-            first = False
-        r = rng(f"renance/{cls.primary_type}")
-        for i in range(3):
-            s.struct(f"{cls.primary_type}-random-{i}", f"{cls.primary_type} with seeded random values.",
-                     cls.from_message(random_message(cls, r)), renance.DOMAIN, key=r.choice(["dev0", "dev1"]))
+    struct_cases(s, values, domains, "renance", renance.DOMAIN)
     # The request builders sign exactly these structs: the body strings are the signed strings.
     built = renance.create_order(wallet=DEV0, symbol="BTCUSDT", side="buy", order_type="market", amount="0.5",
                                  timestamp=SERVER_NOW)
