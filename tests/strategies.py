@@ -8,6 +8,7 @@ string; lowercase or checksummed addresses).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from hypothesis import strategies as st
@@ -125,3 +126,25 @@ def documents(draw: Any, max_structs: int = 4) -> dict[str, Any]:
                  **types}
     message = value_for(draw, primary, types)
     return {"types": types, "primaryType": primary, "domain": domain, "message": message}
+
+
+def node_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into a JSON value (``()`` for the root), for tests that replace one node."""
+    out = [prefix]
+    if isinstance(node, dict):
+        for key, child in node.items():
+            out.extend(node_paths(child, (*prefix, key)))
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            out.extend(node_paths(child, (*prefix, index)))
+    return out
+
+
+def replaced(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A deep copy of ``doc`` with the node at ``path`` (not the root) replaced by ``value``."""
+    out = copy.deepcopy(doc)
+    target = out
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return out

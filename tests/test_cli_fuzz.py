@@ -15,7 +15,6 @@ speed; a few go through the installed script in a subprocess. Examples per hypot
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
@@ -32,7 +31,7 @@ from devkeys import DEV_KEYS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import eth_account_sign_typed
-from strategies import documents
+from strategies import documents, node_paths, replaced
 
 from eip712kit.cli import run
 
@@ -126,28 +125,12 @@ def encoded(value: Any) -> bytes:
     return json.dumps(value).encode("ascii")
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for key, child in node.items():
-            out.extend(_paths(child, (*prefix, key)))
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            out.extend(_paths(child, (*prefix, index)))
-    return out
-
-
 @st.composite
 def mutated_documents(draw: Any) -> dict[str, Any]:
     """A valid random document with one node (anywhere, keys of ``types`` included) replaced."""
     doc = draw(documents(max_structs=3))
-    path = draw(st.sampled_from([p for p in _paths(doc) if p]))
-    mutated = copy.deepcopy(doc)
-    target = mutated
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = draw(json_values)
-    return mutated
+    path = draw(st.sampled_from([p for p in node_paths(doc) if p]))
+    return replaced(doc, path, draw(json_values))
 
 
 stdin_documents = st.one_of(

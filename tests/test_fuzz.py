@@ -8,13 +8,12 @@ Longer runs use the atheris target in ``tools/fuzz_atheris.py``.
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import documents
+from strategies import documents, node_paths, replaced
 
 import eip712kit
 from eip712kit import Eip712KitError, Signature, TypedData, uuid_int
@@ -55,27 +54,11 @@ def test_random_text_as_a_document(text: str | bytes) -> None:
     only_our_errors(TypedData, text)
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for key, child in node.items():
-            out.extend(_paths(child, (*prefix, key)))
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            out.extend(_paths(child, (*prefix, index)))
-    return out
-
-
 @FUZZ
 @given(documents(max_structs=3), st.data())
 def test_valid_document_with_one_node_replaced(doc: dict[str, Any], data: st.DataObject) -> None:
-    paths = [p for p in _paths(doc) if p]
-    path = data.draw(st.sampled_from(paths))
-    mutated = copy.deepcopy(doc)
-    target = mutated
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = data.draw(json_values)
+    path = data.draw(st.sampled_from([p for p in node_paths(doc) if p]))
+    mutated = replaced(doc, path, data.draw(json_values))
     result = only_our_errors(TypedData, mutated)
     if isinstance(result, TypedData):  # accepted: it must hash exactly like the generic path
         assert result.digest() == TypedData(json.loads(json.dumps(mutated))).digest()
