@@ -404,8 +404,8 @@ def _token(inp: Mapping[str, Any], side: str) -> Any:
 
 def compute_sera_order(inp: Mapping[str, Any]) -> dict[str, Any]:
     """The Sera order builder: a side, amount and price on a pair → the signed Order and its body."""
+    from .domain import as_domain
     from .protocols import sera
-    from .protocols.base import as_domain
 
     domain = as_domain(inp["domain"]) if "domain" in inp else sera.DOMAIN
     built = sera.build_order(

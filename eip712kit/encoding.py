@@ -5,7 +5,7 @@ What is accepted, for every atomic type (the same rules in every entry point):
 * **integers** — a JSON integer, a decimal string (``"-12"``, leading zeros allowed) or a
   non-negative ``0x`` hex string; a JSON number with a fraction, ``true``/``false``, ``""``,
   whitespace, underscores and exponents are refused. A float that is a whole number and at most
-  2**53 (what a JavaScript client can send without losing digits) is accepted.
+  2**53 - 1 (what a JavaScript client can send without losing digits) is accepted.
 * **address** — ``0x`` + 40 hex digits. All-lowercase or all-uppercase digits are taken as they
   are; mixed case must be a valid EIP-55 checksum.
 * **bytesN** — ``0x`` hex (or Python ``bytes``) of exactly N bytes: no silent padding.
@@ -21,17 +21,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .caches import BoundedCache
 from .errors import ValueEncodingError
 from .hashing import keccak256
 
+# ASCII digits only: ``[0-9]`` in a str pattern is the ten ASCII digits, unlike ``\d`` or
+# ``str.isdigit()``, which also accept Arabic-Indic and other Unicode digits.
 _DECIMAL = re.compile(r"-?[0-9]+\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _HEX_BYTES = re.compile(r"0x(?:[0-9a-fA-F]{2})*\Z")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}\Z")
-_MAX_SAFE_FLOAT = 2**53
-# 2**256 has 78 decimal digits; anything longer cannot be in range and must not reach int(),
-# whose cost grows with the length of the string.
-_MAX_DECIMAL_CHARS = 80
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""JavaScript's ``Number.MAX_SAFE_INTEGER``: the largest integer every JSON reader keeps exactly.
+Beyond it a JSON number is ambiguous (``2**53 + 1`` reads as ``2**53``), so the kit accepts a whole
+float only up to it and writes larger integers as decimal strings."""
+
+MAX_DECIMAL_CHARS = 80
+"""The longest decimal string parsed as an integer: 2**256 has 78 digits, a sign and a leading zero
+fit in the rest. Longer strings cannot be in range and must not reach ``int()``, whose cost grows
+with the length of the string."""
 _MAX_HEX_CHARS = 2 + 64 + 16
 
 ZERO_WORD = bytes(32)
@@ -49,11 +58,11 @@ def parse_int(value: Any) -> int:
     if kind is int:
         return value  # type: ignore[no-any-return]
     if kind is str:
-        if len(value) <= _MAX_DECIMAL_CHARS and _DECIMAL.match(value):
+        if len(value) <= MAX_DECIMAL_CHARS and _DECIMAL.match(value):
             return int(value)
         if value[:2] == "0x" and len(value) <= _MAX_HEX_CHARS and _HEX.match(value):
             return int(value, 16)
-        if len(value) > _MAX_DECIMAL_CHARS and (_DECIMAL.match(value) or _HEX.match(value)):
+        if len(value) > MAX_DECIMAL_CHARS and (_DECIMAL.match(value) or _HEX.match(value)):
             raise ValueEncodingError(
                 f"integer string of {len(value)} characters cannot fit in 256 bits",
                 code="INT_OUT_OF_RANGE",
@@ -63,7 +72,7 @@ def parse_int(value: Any) -> int:
             code="INVALID_INT",
         )
     if kind is float:
-        if value.is_integer() and abs(value) <= _MAX_SAFE_FLOAT:
+        if value.is_integer() and abs(value) <= MAX_SAFE_INTEGER:
             return int(value)
         raise ValueEncodingError(
             f"{_describe(value)} is not an exact integer: send large or fractional values as a decimal string",
@@ -111,7 +120,7 @@ def bool_word(value: Any) -> bytes:
     )
 
 
-_CHECKSUMMED: dict[str, str] = {}
+_CHECKSUMMED: BoundedCache[str, str] = BoundedCache()
 
 
 def to_checksum_address(address: str | bytes) -> str:
@@ -127,23 +136,29 @@ def to_checksum_address(address: str | bytes) -> str:
         return cached
     digest = keccak256(hex40.encode("ascii")).hex()
     result = "0x" + "".join([c.upper() if d > "7" else c for c, d in zip(hex40, digest[:40], strict=True)])
-    if len(_CHECKSUMMED) >= 4096:
-        _CHECKSUMMED.clear()
-    _CHECKSUMMED[hex40] = result
-    return result
+    return _CHECKSUMMED.put(hex40, result)
 
 
 # Addresses repeat (the same user and tokens in every order), and validating a checksum costs a
-# keccak, so validated addresses are remembered. Bounded so hostile input cannot grow it.
-_ADDRESS_CACHE: dict[str, bytes] = {}
-_ADDRESS_CACHE_MAX = 4096
+# keccak, so the word of every validated address string is remembered — the kit's one address cache.
+_ADDRESS_WORDS: BoundedCache[str, bytes] = BoundedCache()
+_ADDRESS_PAD = bytes(12)
+
+
+def address_word(value: Any) -> bytes:
+    """The 32-byte word of an address string (12 zero bytes, then the 20 address bytes)."""
+    word = _ADDRESS_WORDS.get(value) if type(value) is str else None
+    if word is None:
+        word = _ADDRESS_WORDS.put(value, _ADDRESS_PAD + _validated_address(value))
+    return word
 
 
 def parse_address(value: Any) -> bytes:
     """Validate an address string and return its 20 bytes."""
-    cached = _ADDRESS_CACHE.get(value) if type(value) is str else None
-    if cached is not None:
-        return cached
+    return address_word(value)[12:]
+
+
+def _validated_address(value: Any) -> bytes:
     if type(value) is not str:
         raise ValueEncodingError(
             f"{_describe(value)} is not an address: use a 0x-prefixed string of 40 hex digits",
@@ -163,15 +178,13 @@ def parse_address(value: Any) -> bytes:
                 "(or write it all lowercase to skip the check)",
                 code="BAD_CHECKSUM",
             )
-    raw = bytes.fromhex(body)
-    if len(_ADDRESS_CACHE) >= _ADDRESS_CACHE_MAX:
-        _ADDRESS_CACHE.clear()
-    _ADDRESS_CACHE[value] = raw
-    return raw
+    return bytes.fromhex(body)
 
 
-def address_word(value: Any) -> bytes:
-    return b"\x00" * 12 + parse_address(value)
+def json_int(value: int) -> int | str:
+    """An int as JSON carries it safely: a number up to :data:`MAX_SAFE_INTEGER` in magnitude, else a
+    decimal string (what the vectors and every ``--json`` output do, so JavaScript reads it exactly)."""
+    return value if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else str(value)
 
 
 def parse_hex_bytes(value: Any) -> bytes:
@@ -223,12 +236,15 @@ def string_word(value: Any) -> bytes:
 
 
 __all__ = [
+    "MAX_DECIMAL_CHARS",
+    "MAX_SAFE_INTEGER",
     "ZERO_WORD",
     "address_word",
     "bool_word",
     "dynamic_bytes_word",
     "fixed_bytes_word",
     "int_word",
+    "json_int",
     "parse_address",
     "parse_hex_bytes",
     "parse_int",

@@ -23,17 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .atomic import parse_field_type
+from .domain import derived_domain_type, eip712_digest
 from .errors import Eip712KitError
 from .hashing import keccak256
-from .typed_data import (
-    EMPTY_ARRAY_HASH,
-    Schema,
-    TypedData,
-    compile_types,
-    derived_domain_type,
-    eip712_digest,
-    parse_field_type,
-)
+from .schema import EMPTY_ARRAY_HASH, Schema, compile_types
+from .typed_data import TypedData
 
 
 def _hex(data: bytes) -> str:

@@ -25,8 +25,9 @@ from eth_account.messages import encode_typed_data
 from login_servers import LiveServer
 from verifier_process import VerifierProcess
 
+from eip712kit.domain import Domain
 from eip712kit.protocols import sera
-from eip712kit.protocols.base import Domain, Struct
+from eip712kit.protocols.struct import Struct
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
 from eip712kit.server.store import ApiKeyStore

@@ -39,7 +39,7 @@ from verifier_process import VerifierProcess
 
 from eip712kit.errors import CODES
 from eip712kit.protocols import sera
-from eip712kit.protocols.base import Struct
+from eip712kit.protocols.struct import Struct
 from eip712kit.server.checks import API_KEY_FIELDS, ORDER_REQUEST_FIELDS
 from eip712kit.server.settings import MAX_BODY_BYTES, ServerSettings
 

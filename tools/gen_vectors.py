@@ -51,9 +51,9 @@ from eth_account.messages import encode_defunct, encode_typed_data  # noqa: E402
 from eth_utils import keccak  # noqa: E402
 
 from eip712kit import conformance  # noqa: E402
+from eip712kit.domain import DOMAIN_FIELD_TYPES, Domain  # noqa: E402
 from eip712kit.protocols import renance, sera  # noqa: E402
-from eip712kit.protocols.base import Domain, Struct  # noqa: E402
-from eip712kit.typed_data import DOMAIN_FIELD_TYPES  # noqa: E402
+from eip712kit.protocols.struct import Struct  # noqa: E402
 
 try:  # eth-account's own encodeType, for the encodeType/typeHash cross-check
     from eth_account._utils.encode_typed_data.encoding_and_hashing import encode_type as ea_encode_type

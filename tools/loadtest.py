@@ -51,8 +51,8 @@ from typing import Any
 import httpx
 
 from eip712kit.client import SeraClient
+from eip712kit.domain import Domain
 from eip712kit.protocols import sera
-from eip712kit.protocols.base import Domain
 
 HARDHAT_MNEMONIC = "test test test test test test test test test test test junk"  # PUBLIC development mnemonic
 MAX_KEYS = sera.MAX_ACTIVE_API_KEYS

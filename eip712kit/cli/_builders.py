@@ -21,10 +21,12 @@ from typing import Any, TypeVar
 import click
 
 from ..api import Verification, verify_digest
+from ..domain import Domain
 from ..encoding import parse_address, to_checksum_address
 from ..errors import Eip712KitError
 from ..keys import PrivateKey
-from ..protocols.base import Domain, HttpRequest, Prepared, Struct
+from ..protocols.requests import HttpRequest, Prepared
+from ..protocols.struct import Struct
 from ..signature import Signature
 from ._common import EXIT_INVALID, EXIT_OK, json_option, key_options, load_cli_key
 

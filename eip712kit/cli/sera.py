@@ -13,10 +13,10 @@ from typing import IO, Any
 
 import click
 
+from ..domain import Domain
 from ..errors import Eip712KitError, ProtocolError
 from ..limits import load_json
 from ..protocols import sera
-from ..protocols.base import Domain
 from ._builders import (
     Signer,
     domain_from_options,

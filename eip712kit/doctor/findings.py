@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..protocols.base import json_int
+from ..encoding import json_int
 
 # The catalogue: cause code -> what it means. docs/doctor.md lists every code with an example;
 # a test checks that every code a hypothesis can emit is here and documented there.

@@ -19,7 +19,7 @@ from ..keys import PrivateKey
 from ..limits import DEFAULT_LIMITS, load_json
 from ..messages import hash_message
 from ..signature import Signature, sign_digest
-from .base import HttpRequest, check_signer, signature_text
+from .requests import HttpRequest, check_signer, signature_text
 
 BASE_URL = "https://testnet-api.alura.fun"
 

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..decimal_amounts import parse_decimal
+from ..domain import Domain, derived_domain_type
 from ..encoding import parse_address, parse_int, to_checksum_address
 from ..errors import Eip712KitError, ProtocolError
 from ..limits import DEFAULT_LIMITS, load_json
-from ..typed_data import derived_domain_type
-from .base import Domain, HttpRequest, Prepared, Struct, check_timestamp_window
+from .requests import HttpRequest, Prepared
+from .struct import Struct
+from .windows import check_timestamp_window
 
 BASE_URL = "https://api.renance.xyz"
 

@@ -24,17 +24,13 @@ from typing import Any
 
 from .. import uuid_int as uuid_int_mod
 from ..decimal_amounts import check_decimals, format_decimal, multiply, parse_decimal, scale_to_units
+from ..domain import Domain
 from ..encoding import parse_address, parse_int, to_checksum_address, uint_word
 from ..errors import Eip712KitError, ProtocolError
 from ..limits import DEFAULT_LIMITS, load_json
-from .base import (
-    Domain,
-    HttpRequest,
-    Prepared,
-    Struct,
-    check_timestamp_window,
-    unix_time,
-)
+from .requests import HttpRequest, Prepared
+from .struct import Struct
+from .windows import check_timestamp_window, unix_time
 
 BASE_URL = "https://api.sera.cx/api/v1"
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"

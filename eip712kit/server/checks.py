@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api import verify_digest
+from ..domain import Domain
 from ..encoding import parse_address, parse_int, to_checksum_address
 from ..errors import Eip712KitError
 from ..protocols import sera
-from ..protocols.base import Domain
 
 ORDER_REQUEST_FIELDS = ("owner_address", "side", "amount", "price", "from_address", "to_address", "order_id",
                         "uuid_int", "signature", "expiration")

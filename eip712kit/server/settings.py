@@ -21,10 +21,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain import Domain
 from ..encoding import parse_address, to_checksum_address
 from ..errors import Eip712KitError, ProtocolError
 from ..protocols import sera
-from ..protocols.base import Domain
 
 DEFAULT_TOKENS: tuple[dict[str, Any], ...] = (
     {"symbol": "EURC", "address": "0x08210F9170F89Ab7658F0B5E3fF39b0E03C594D4", "decimals": 6},
