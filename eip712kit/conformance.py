@@ -22,7 +22,7 @@ Scoring, in one place (:func:`score`):
 * ``UNSUPPORTED`` from the target is *skipped*, never passed.
 
 Nothing here prints: reports are rendered as text, JSON or JUnit XML by the functions at the end,
-and the CLI (:mod:`eip712kit.conformance_cli`) decides where they go.
+and the CLI (:mod:`eip712kit.cli.conformance`) decides where they go.
 """
 
 from __future__ import annotations

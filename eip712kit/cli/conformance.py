@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from . import conformance
-from .conformance_api import run_api
-from .errors import Eip712KitError, NetworkError
+from .. import conformance
+from ..conformance_api import run_api
+from ..errors import Eip712KitError, NetworkError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
 
