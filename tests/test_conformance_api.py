@@ -17,7 +17,7 @@ from login_servers import LiveServer
 from starlette.responses import JSONResponse
 
 from eip712kit.cli.conformance import command
-from eip712kit.conformance_api import API_TAMPERS
+from eip712kit.conformance import API_TAMPERS
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
 

@@ -201,7 +201,7 @@ class Suite:
         if case_id in self._ids:
             raise GenerationError(f"duplicate case id {case_id}")
         self._ids.add(case_id)
-        unsafe = conformance._unsafe_numbers(inp, "input")
+        unsafe = conformance.first_unsafe_number(inp, "input")
         if unsafe:
             raise GenerationError(f"{case_id}: {unsafe} is a JSON number beyond 2**53")
         return {"id": case_id, "kind": kind, "description": description, "input": inp}
