@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 import pytest
-from devkeys import DEV_KEYS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
@@ -31,6 +30,7 @@ from eip712kit.protocols.base import (
     separator_of,
 )
 from eip712kit.typed_data import compile_types
+from tests.helpers.devkeys import DEV_KEYS
 
 ALL_STRUCTS = [*sera.STRUCTS, *renance.STRUCTS]
 

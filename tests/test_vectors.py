@@ -18,11 +18,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from devkeys import DEV_KEYS
-from reference import eth_account_parts, eth_account_sign_text, eth_account_sign_typed
 
 from eip712kit import conformance
 from eip712kit.hashing import keccak256
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.reference import eth_account_parts, eth_account_sign_text, eth_account_sign_typed
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "vectors"

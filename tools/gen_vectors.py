@@ -43,9 +43,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from devkeys import DEV_KEYS  # noqa: E402  (PUBLIC development keys, shared with the tests)
 from eth_account import Account  # noqa: E402
 from eth_account.messages import encode_defunct, encode_typed_data  # noqa: E402
 from eth_utils import keccak  # noqa: E402
@@ -54,6 +52,7 @@ from eip712kit import conformance  # noqa: E402
 from eip712kit.protocols import renance, sera  # noqa: E402
 from eip712kit.protocols.base import Domain, Struct  # noqa: E402
 from eip712kit.typed_data import DOMAIN_FIELD_TYPES  # noqa: E402
+from tests.helpers.devkeys import DEV_KEYS  # noqa: E402  (PUBLIC development keys, shared with the tests)
 
 try:  # eth-account's own encodeType, for the encodeType/typeHash cross-check
     from eth_account._utils.encode_typed_data.encoding_and_hashing import encode_type as ea_encode_type
