@@ -37,7 +37,7 @@ from .messages import hash_message
 from .signature import Signature, recover_digest, sign_digest
 from .typed_data import Schema, TypedData, compile_types
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it (dynamic version)
 
 __all__ = [
     "CODES",

@@ -92,6 +92,7 @@ CODES: dict[str, str] = {
     "UNKNOWN_PROTOCOL": "a protocol hint names no protocol the kit knows (sera, renance)",
     "VECTOR_INVALID": "a golden-vector file does not follow the vector format",
     "NETWORK_ERROR": "a server could not be reached or answered with an error",
+    "INTERNAL_ERROR": "a bug in eip712kit stopped one operation (the conformance runner fails that case, runs on)",
     # verdicts and the reference verifier (eip712kit serve, eip712kit check)
     "SIGNER_MISMATCH": "a signature recovers to another address than the expected signer",
     "ZERO_ADDRESS": "the expected signer is the zero address, which no key can sign as",

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import eip712kit
 from eip712kit import Eip712KitError, Signature, TypedData
+from tests.helpers.examples import mail
 
-MAIL = json.loads((Path(__file__).parent.parent / "examples" / "mail.json").read_text())
+MAIL = mail()
 WALLET = "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"
 
 ONE_FIELD = {"types": {"T": [{"name": "v", "type": "uint8"}]}, "primaryType": "T", "domain": {}, "message": {"v": 1}}

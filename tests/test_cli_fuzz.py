@@ -25,15 +25,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from cli_runner import COMMAND, assert_no_key_material, clean_env
 from click.testing import CliRunner
-from devkeys import DEV_KEYS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference import eth_account_sign_typed
-from strategies import documents, node_paths, replaced
 
 from eip712kit.cli import run
+from tests.helpers.cli_runner import COMMAND, assert_no_key_material, clean_env
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.reference import eth_account_sign_typed
+from tests.helpers.strategies import documents, node_paths, replaced
 
 KEY0, ADDR0 = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 EXAMPLES = int(os.environ.get("EIP712KIT_FUZZ_EXAMPLES", "100"))

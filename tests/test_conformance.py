@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from eip712kit import conformance
-from eip712kit.conformance_cli import command
+from eip712kit.cli.conformance import command
 
 ROOT = Path(__file__).resolve().parent.parent
 ADAPTERS = ROOT / "tools" / "adapters"

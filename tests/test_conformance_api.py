@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from login_servers import LiveServer
 from starlette.responses import JSONResponse
 
-from eip712kit.conformance_api import API_TAMPERS
-from eip712kit.conformance_cli import command
+from eip712kit.cli.conformance import command
+from eip712kit.conformance import API_TAMPERS
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
+from tests.helpers.login_servers import LiveServer
 
 
 def verify_signature_answering(body: dict[str, Any], inner: Any) -> Any:

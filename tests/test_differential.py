@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference import eth_account_digest
-from strategies import documents, node_paths, replaced
 
 from eip712kit import Eip712KitError, TypedData
+from tests.helpers.reference import eth_account_digest
+from tests.helpers.strategies import documents, node_paths, replaced
 
 # Codes with which we refuse what eth-account accepts. Every one is a case where eth-account would
 # sign something other than what the caller wrote (see test_documented_disagreements).

@@ -17,7 +17,6 @@ from typing import Any
 
 import coincurve
 import pytest
-from devkeys import DEV_KEYS
 from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_account.messages import encode_defunct, encode_typed_data
@@ -25,12 +24,13 @@ from eth_keys import keys as eth_keys
 from eth_utils import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import documents
 
 from eip712kit import Eip712KitError, TypedData, uuid_int
 from eip712kit.doctor import CAUSES, HYPOTHESES, Diagnosis, diagnose
 from eip712kit.doctor.domain import CHAIN_NAMES
 from eip712kit.protocols import renance, sera
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.strategies import documents
 
 KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 OTHER_KEY, OTHER_ADDRESS = DEV_KEYS[1]  # PUBLIC development key (account #1)

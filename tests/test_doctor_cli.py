@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from devkeys import DEV_KEYS
-from test_doctor import EXPIRATION, renance_order, sera_cancel, sera_order, sign_typed, with_change
 
-from eip712kit.doctor_cli import command
+from eip712kit.cli.doctor import command
+from tests.helpers.devkeys import DEV_KEYS
+from tests.test_doctor import EXPIRATION, renance_order, sera_cancel, sera_order, sign_typed, with_change
 
 KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 OTHER_KEY, _ = DEV_KEYS[1]  # PUBLIC development key (account #1)

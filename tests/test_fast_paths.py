@@ -6,16 +6,17 @@ import copy
 from typing import Any
 
 import pytest
-from devkeys import DEV_ADDRESS, DEV_KEY
 from hypothesis import HealthCheck, given, settings
-from strategies import documents
 
 import eip712kit
 from eip712kit import TypedData
 from eip712kit.batch import hash_many, recover_many, sign_many
-from eip712kit.bench import order_document
+from eip712kit.domain import eip712_digest
 from eip712kit.hashing import keccak256
-from eip712kit.typed_data import Schema, eip712_digest
+from eip712kit.schema import Schema
+from tests.helpers.devkeys import DevKey
+from tests.helpers.examples import order_document
+from tests.helpers.strategies import documents
 
 
 def generic_digest(doc: dict[str, Any]) -> bytes:
@@ -60,21 +61,23 @@ def test_cache_sees_a_types_object_mutated_in_place() -> None:
     assert TypedData(doc).encode_type().startswith("Order(address user,uint256 expiration,")
 
 
-def test_batches_equal_one_by_one() -> None:
+def test_batches_equal_one_by_one(dev_key: DevKey) -> None:
+    key, address = dev_key
     docs = [order_document(uuid=i) for i in range(50)]
     digests = hash_many(docs)
     assert digests == [eip712kit.hash_typed_data(d) for d in docs]
-    signatures = sign_many(docs, DEV_KEY)
-    assert [s.to_hex() for s in signatures] == [eip712kit.sign_typed_data(d, DEV_KEY).to_hex() for d in docs]
-    assert recover_many(docs, signatures) == [DEV_ADDRESS] * 50
+    signatures = sign_many(docs, key)
+    assert [s.to_hex() for s in signatures] == [eip712kit.sign_typed_data(d, key).to_hex() for d in docs]
+    assert recover_many(docs, signatures) == [address] * 50
 
 
-def test_batches_over_processes_equal_one_by_one() -> None:
+def test_batches_over_processes_equal_one_by_one(dev_key: DevKey) -> None:
+    key, address = dev_key
     docs = [order_document(uuid=i) for i in range(4_100)]
     assert hash_many(docs, processes=2) == hash_many(docs)
-    signatures = sign_many(docs, DEV_KEY, processes=2)
-    assert signatures == sign_many(docs, DEV_KEY)
-    assert recover_many(docs, signatures, processes=2) == [DEV_ADDRESS] * len(docs)
+    signatures = sign_many(docs, key, processes=2)
+    assert signatures == sign_many(docs, key)
+    assert recover_many(docs, signatures, processes=2) == [address] * len(docs)
 
 
 def test_a_bad_document_in_a_batch_is_named_by_index() -> None:

@@ -13,10 +13,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import documents, node_paths, replaced
 
 import eip712kit
 from eip712kit import Eip712KitError, Signature, TypedData, uuid_int
+from tests.helpers.strategies import documents, node_paths, replaced
 
 FUZZ = settings(max_examples=600, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
                                                                           HealthCheck.data_too_large])

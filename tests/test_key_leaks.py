@@ -42,13 +42,8 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_runner import COMMAND, clean_env
 from click.testing import CliRunner
-from devkeys import DEV_KEYS
 from eth_account import Account
-from login_servers import LiveServer, alura_app, renance_app
-from reference import eth_account_sign_text, eth_account_sign_typed
-from verifier_process import VerifierProcess
 
 import eip712kit
 from eip712kit import batch
@@ -58,6 +53,12 @@ from eip712kit.errors import Eip712KitError
 from eip712kit.keys import PrivateKey, as_private_key, load_key
 from eip712kit.protocols import alura, renance, sera
 from eip712kit.signature import SECP256K1_N, sign_digest
+from tests.helpers.cli_runner import COMMAND, clean_env
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.examples import mail
+from tests.helpers.login_servers import LiveServer, alura_app, renance_app
+from tests.helpers.reference import eth_account_sign_text, eth_account_sign_typed
+from tests.helpers.verifier_process import VerifierProcess
 
 KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 OTHER_ADDRESS = DEV_KEYS[1][1]
@@ -111,17 +112,9 @@ def assert_clean(what: str, text: str) -> None:
 
 # --- the lab: key sources, inputs, servers ------------------------------------------------------
 
-MAIL: dict[str, Any] = {
-    "types": {"Person": [{"name": "name", "type": "string"}, {"name": "wallet", "type": "address"}],
-              "Mail": [{"name": "from", "type": "Person"}, {"name": "to", "type": "Person"},
-                       {"name": "contents", "type": "string"}]},
-    "primaryType": "Mail",
-    "domain": {"name": "Ether Mail", "version": "1", "chainId": 1,
-               "verifyingContract": "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},
-    "message": {"from": {"name": "Cow", "wallet": "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},
-                "to": {"name": "Bob", "wallet": "0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},
-                "contents": "Hello, Bob!"},
-}
+_SPEC_MAIL = mail()
+MAIL: dict[str, Any] = {  # the specification's Mail example (examples/mail.json), its EIP712Domain left to be derived
+    **_SPEC_MAIL, "types": {k: v for k, v in _SPEC_MAIL["types"].items() if k != "EIP712Domain"}}
 ORDER = ["--side", "bid", "--amount", "1000.0", "--price", "1.085", "--base", "EURC", "--quote", "USDC"]
 USDC = "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238"
 EURC = "0x08210F9170F89Ab7658F0B5E3fF39b0E03C594D4"

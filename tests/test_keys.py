@@ -7,10 +7,10 @@ import pickle
 from pathlib import Path
 
 import pytest
-from devkeys import DEV_ADDRESS, DEV_KEY
 from eth_account import Account
 
 from eip712kit import KeySourceError, PrivateKey, load_key
+from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY
 
 # The Hardhat/Anvil PUBLIC development mnemonic; account 0 is DEV_KEY.
 DEV_MNEMONIC = "test test test test test test test test test test test junk"

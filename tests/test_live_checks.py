@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import assert_no_key_material, clean_env, run
-from devkeys import DEV_KEYS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
-from login_servers import LiveServer, alura_app, failing_verify_sera_app, renance_app
-from verifier_process import VerifierProcess
 
 from eip712kit.protocols import renance, sera
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
+from tests.helpers.cli_runner import Runner, assert_no_key_material, clean_env
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.login_servers import LiveServer, alura_app, failing_verify_sera_app, renance_app
+from tests.helpers.verifier_process import VerifierProcess
 
 KEY0, ADDR0 = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 KEY1, ADDR1 = DEV_KEYS[1]  # PUBLIC development key (Hardhat/Anvil account #1)
@@ -30,14 +29,8 @@ def env(key: str = KEY0) -> dict[str, str]:
     return clean_env(EIP712KIT_PRIVATE_KEY=key)
 
 
-@pytest.fixture(scope="module")
-def verifier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifierProcess]:
-    with VerifierProcess(tmp_path_factory.mktemp("verifier") / "state.sqlite3") as process:
-        yield process
-
-
-def check_sera(api: str, *args: str, key: str = KEY0) -> tuple[int, dict[str, Any]]:
-    result = run("check", "sera", "--api", api, *args, "--json", env=env(key))
+def check_sera(cli: Runner, api: str, *args: str, key: str = KEY0) -> tuple[int, dict[str, Any]]:
+    result = cli("check", "sera", "--api", api, *args, "--json", env=env(key))
     assert "Traceback" not in result.stderr
     assert_no_key_material(result.stdout, result.stderr)
     return result.returncode, json.loads(result.stdout) if result.stdout else {}
@@ -45,8 +38,8 @@ def check_sera(api: str, *args: str, key: str = KEY0) -> tuple[int, dict[str, An
 
 # --- check sera against eip712kit serve ---------------------------------------------------------
 
-def test_a_signed_order_is_accepted_by_both(verifier: VerifierProcess) -> None:
-    code, report = check_sera(verifier.api, *ORDER)
+def test_a_signed_order_is_accepted_by_both(cli: Runner, verifier: VerifierProcess) -> None:
+    code, report = check_sera(cli, verifier.api, *ORDER)
     assert code == 0 and report["accepted"] is True and report["agree"] is True
     body = report["request"]["body"]
     assert report["server"] == {"status": 200, "valid": True, "code": None, "field": None, "detail": None,
@@ -64,8 +57,8 @@ def test_a_signed_order_is_accepted_by_both(verifier: VerifierProcess) -> None:
     assert body["signature"] == "0x" + bytes(expected).hex()
 
 
-def test_the_human_report_shows_request_and_both_verdicts(verifier: VerifierProcess) -> None:
-    result = run("check", "sera", "--api", verifier.api, *ORDER, "--set", "amount=1000.5", env=env())
+def test_the_human_report_shows_request_and_both_verdicts(cli: Runner, verifier: VerifierProcess) -> None:
+    result = cli("check", "sera", "--api", verifier.api, *ORDER, "--set", "amount=1000.5", env=env())
     assert result.returncode == 1
     assert f"request: POST {verifier.api}/verify-signature" in result.stdout
     assert 'changed after signing: amount: "1000.0" -> "1000.5"' in result.stdout
@@ -83,9 +76,9 @@ def test_the_human_report_shows_request_and_both_verdicts(verifier: VerifierProc
     ("to_address=0x08210F9170F89Ab7658F0B5E3fF39b0E03C594D4", "UNKNOWN_MARKET", "from_address"),
     ("owner_address=0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "SIGNER_MISMATCH", "signature"),
 ])
-def test_a_field_broken_after_signing_is_named_by_the_verifier(verifier: VerifierProcess, override: str, code: str,
-                                                                 field: str) -> None:
-    exit_code, report = check_sera(verifier.api, *ORDER, "--set", override)
+def test_a_field_broken_after_signing_is_named_by_the_verifier(cli: Runner, verifier: VerifierProcess, override: str,
+                                                                 code: str, field: str) -> None:
+    exit_code, report = check_sera(cli, verifier.api, *ORDER, "--set", override)
     assert exit_code == 1
     assert (report["server"]["valid"], report["server"]["code"], report["server"]["field"]) == (False, code, field)
     local = report["local"]
@@ -96,48 +89,48 @@ def test_a_field_broken_after_signing_is_named_by_the_verifier(verifier: Verifie
     assert [c["field"] for c in report["changed"]] == [override.split("=")[0].rstrip(":")]
 
 
-def test_a_ready_request_file_is_checked_as_is(verifier: VerifierProcess, tmp_path: Path) -> None:
-    config = json.loads(run("sera", "order", *ORDER, "--executor-id", "0", "--body", env=env()).stdout)
+def test_a_ready_request_file_is_checked_as_is(cli: Runner, verifier: VerifierProcess, tmp_path: Path) -> None:
+    config = json.loads(cli("sera", "order", *ORDER, "--executor-id", "0", "--body", env=env()).stdout)
     path = tmp_path / "body.json"
     path.write_text(json.dumps(config))
-    result = run("check", "sera", "--api", verifier.api, "--request", str(path), "--json")  # no key needed
+    result = cli("check", "sera", "--api", verifier.api, "--request", str(path), "--json")  # no key needed
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["request"]["body"] == config
 
 
-def test_another_key_signing_for_the_owner_is_refused(verifier: VerifierProcess, tmp_path: Path) -> None:
-    unsigned = json.loads(run("sera", "order", *ORDER, "--executor-id", "0", "--unsigned", "--address", ADDR0,
+def test_another_key_signing_for_the_owner_is_refused(cli: Runner, verifier: VerifierProcess, tmp_path: Path) -> None:
+    unsigned = json.loads(cli("sera", "order", *ORDER, "--executor-id", "0", "--unsigned", "--address", ADDR0,
                               "--json").stdout)
     forged = Account.sign_message(encode_typed_data(full_message=unsigned["typedData"]), KEY1).signature
     path = tmp_path / "forged.json"
     path.write_text(json.dumps({**unsigned["request"]["json"], "signature": "0x" + bytes(forged).hex()}))
-    result = run("check", "sera", "--api", verifier.api, "--request", str(path), "--json")
+    result = cli("check", "sera", "--api", verifier.api, "--request", str(path), "--json")
     report = json.loads(result.stdout)
     assert result.returncode == 1
     assert report["server"]["code"] == report["local"]["code"] == "SIGNER_MISMATCH"
     assert f"recovers to {ADDR1}, not {ADDR0}" in report["server"]["detail"]
 
 
-def test_network_failures_exit_3() -> None:
-    unreachable = run("check", "sera", "--api", "http://127.0.0.1:9/api/v1", *ORDER, "--timeout", "2", env=env())
+def test_network_failures_exit_3(cli: Runner) -> None:
+    unreachable = cli("check", "sera", "--api", "http://127.0.0.1:9/api/v1", *ORDER, "--timeout", "2", env=env())
     assert unreachable.returncode == 3
     assert "could not reach http://127.0.0.1:9/api/v1/config" in unreachable.stderr
     assert "[NETWORK_ERROR]" in unreachable.stderr and "Traceback" not in unreachable.stderr
 
 
-def test_a_server_error_exits_3() -> None:
+def test_a_server_error_exits_3(cli: Runner) -> None:
     with LiveServer(failing_verify_sera_app(create_app(ServerSettings()))) as server:
-        result = run("check", "sera", "--api", server.url + "/api/v1", *ORDER, "--retries", "0", env=env())
+        result = cli("check", "sera", "--api", server.url + "/api/v1", *ORDER, "--retries", "0", env=env())
     assert result.returncode == 3
     assert "did not give a verdict" in result.stderr and "-> 500" in result.stderr
 
 
-def test_the_server_state_comes_from_the_server(tmp_path: Path) -> None:
+def test_the_server_state_comes_from_the_server(cli: Runner, tmp_path: Path) -> None:
     other_contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
     config = tmp_path / "settings.json"
     config.write_text(json.dumps({"chain_id": 31337, "sera_address": other_contract}))
     with VerifierProcess(None, "--executor-id", "7", "--config", str(config)) as process:
-        code, report = check_sera(process.api, *ORDER)
+        code, report = check_sera(cli, process.api, *ORDER)
     assert code == 0
     assert report["server_state"]["chain_id"] == 31337 and report["server_state"]["executor_id"] == 7
     assert int(report["request"]["body"]["uuid_int"]) >> 252 == 7
@@ -145,10 +138,10 @@ def test_the_server_state_comes_from_the_server(tmp_path: Path) -> None:
 
 # --- login flows ----------------------------------------------------------------------------------
 
-def test_renance_login_is_accepted_and_the_token_redacted() -> None:
+def test_renance_login_is_accepted_and_the_token_redacted(cli: Runner) -> None:
     with LiveServer(renance_app()) as server:
-        result = run("check", "renance-login", "--api", server.url, env=env())
-        shown = run("check", "renance-login", "--api", server.url, "--show-token", "--json", env=env())
+        result = cli("check", "renance-login", "--api", server.url, env=env())
+        shown = cli("check", "renance-login", "--api", server.url, "--show-token", "--json", env=env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "result: accepted" in result.stdout and "redacted" in result.stdout and "jwt." not in result.stdout
     data = json.loads(shown.stdout)
@@ -157,56 +150,56 @@ def test_renance_login_is_accepted_and_the_token_redacted() -> None:
     assert_no_key_material(result.stdout, result.stderr, shown.stdout)
 
 
-def test_renance_login_with_another_domain_is_signed_as_served_and_flagged() -> None:
+def test_renance_login_with_another_domain_is_signed_as_served_and_flagged(cli: Runner) -> None:
     local_chain = renance.DOMAIN.replace(chain_id=31337)
     with LiveServer(renance_app(domain=local_chain)) as server:
-        result = run("check", "renance-login", "--api", server.url, "--json", env=env())
+        result = cli("check", "renance-login", "--api", server.url, "--json", env=env())
     data = json.loads(result.stdout)
     assert result.returncode == 0 and data["accepted"] is True
     assert data["notes"] == ["the server's domain differs from the documented one: chainId: 31337 differs from "
                              "the documented 421614"]
 
 
-def test_renance_login_refused_when_the_server_checks_another_domain_than_it_serves() -> None:
+def test_renance_login_refused_when_the_server_checks_another_domain_than_it_serves(cli: Runner) -> None:
     with LiveServer(renance_app(served_domain=renance.DOMAIN.replace(chain_id=1))) as server:
-        result = run("check", "renance-login", "--api", server.url, env=env())
+        result = cli("check", "renance-login", "--api", server.url, env=env())
     assert result.returncode == 1
     assert "result: refused — HTTP 403" in result.stdout and "SIGNATURE_INVALID" in result.stdout
 
 
-def test_a_renance_refusal_is_reported_as_refused() -> None:
+def test_a_renance_refusal_is_reported_as_refused(cli: Runner) -> None:
     with LiveServer(renance_app(lie_about_nonce=True)) as server:
-        result = run("check", "renance-login", "--api", server.url, env=env())
+        result = cli("check", "renance-login", "--api", server.url, env=env())
     # The typed_data and the top-level nonce agree (both lie), so the kit signs; the server, which
     # checks its real nonce, refuses: the refusal is reported as such, not as success.
     assert result.returncode == 1 and "refused" in result.stdout
 
 
-def test_alura_login_is_accepted_even_after_rate_limiting() -> None:
+def test_alura_login_is_accepted_even_after_rate_limiting(cli: Runner) -> None:
     with LiveServer(alura_app(rate_limited_first=2)) as server:
         started = time.monotonic()
-        result = run("check", "alura-login", "--api", server.url, "--json", env=env())
+        result = cli("check", "alura-login", "--api", server.url, "--json", env=env())
         elapsed = time.monotonic() - started
     data = json.loads(result.stdout)
     assert result.returncode == 0 and data["accepted"] is True and data["token"] is None
     assert elapsed < 30
 
 
-def test_alura_login_always_rate_limited_or_broken_exits_3() -> None:
+def test_alura_login_always_rate_limited_or_broken_exits_3(cli: Runner) -> None:
     with LiveServer(alura_app(always_rate_limited=True)) as server:
-        limited = run("check", "alura-login", "--api", server.url, "--retries", "1", env=env())
+        limited = cli("check", "alura-login", "--api", server.url, "--retries", "1", env=env())
     assert limited.returncode == 3 and "429" in limited.stderr and "rate limited" in limited.stderr
     with LiveServer(alura_app(fail_verify=True)) as server:
-        broken = run("check", "alura-login", "--api", server.url, "--retries", "0", env=env())
+        broken = cli("check", "alura-login", "--api", server.url, "--retries", "0", env=env())
     assert broken.returncode == 3 and "-> 500" in broken.stderr
 
 
-def test_alura_challenge_is_signed_byte_for_byte() -> None:
+def test_alura_challenge_is_signed_byte_for_byte(cli: Runner) -> None:
     # A trailing newline and non-ASCII text are part of the message: signed exactly as sent.
     with LiveServer(alura_app(message_tail=" — ünïcode\n")) as server:
-        exact = run("check", "alura-login", "--api", server.url, "--json", env=env(KEY1))
+        exact = cli("check", "alura-login", "--api", server.url, "--json", env=env(KEY1))
     assert exact.returncode == 0 and json.loads(exact.stdout)["accepted"] is True
     # A server that verifies another text than it sent refuses: reported as refused, exit 1.
     with LiveServer(alura_app(message_tail="\n", verify_as=str.rstrip)) as server:
-        refused = run("check", "alura-login", "--api", server.url, env=env(KEY1))
+        refused = cli("check", "alura-login", "--api", server.url, env=env(KEY1))
     assert refused.returncode == 1 and "result: refused — HTTP 401" in refused.stdout

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from devkeys import DEV_KEYS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
-from verifier_process import VerifierProcess
 
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.verifier_process import VerifierProcess
 from tools.loadtest import Outcome, Wallet, load_test, table
 
 CLIENTS = 12
@@ -44,12 +43,6 @@ def eth_account_wallet(key: str, address: str) -> Wallet:
 
 
 WALLETS = [eth_account_wallet(key, address) for key, address in DEV_KEYS]  # PUBLIC development keys
-
-
-@pytest.fixture(scope="module")
-def verifier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifierProcess]:
-    with VerifierProcess(tmp_path_factory.mktemp("load") / "state.sqlite3") as process:
-        yield process
 
 
 @pytest.fixture(scope="module")

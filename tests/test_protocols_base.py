@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 import pytest
-from devkeys import DEV_KEYS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
@@ -27,6 +26,7 @@ from eip712kit.protocols.requests import Prepared
 from eip712kit.protocols.struct import Struct
 from eip712kit.protocols.windows import check_timestamp_window
 from eip712kit.schema import compile_types
+from tests.helpers.devkeys import DEV_KEYS
 
 ALL_STRUCTS = [*sera.STRUCTS, *renance.STRUCTS]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from devkeys import DEV_KEYS
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError
 from eip712kit.protocols import renance
+from tests.helpers.devkeys import DEV_KEYS
 
 KEY, WALLET = DEV_KEYS[0]
 OTHER_KEY, OTHER = DEV_KEYS[1]

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from devkeys import DEV_KEYS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 from eip712kit import Eip712KitError, TypedData
 from eip712kit.protocols import sera
 from eip712kit.protocols.sera import Token, TokenList, build_order
+from tests.helpers.devkeys import DEV_KEYS
 
 KEY, USER = DEV_KEYS[0]
 OTHER_KEY, OTHER = DEV_KEYS[1]

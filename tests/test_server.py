@@ -19,11 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
-from devkeys import DEV_KEYS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
-from login_servers import LiveServer
-from verifier_process import VerifierProcess
 
 from eip712kit.domain import Domain
 from eip712kit.protocols import sera
@@ -33,6 +30,9 @@ from eip712kit.server.settings import ServerSettings
 from eip712kit.server.store import ApiKeyStore
 from eip712kit.signature import SECP256K1_N
 from eip712kit.uuid_int import pack
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.login_servers import LiveServer
+from tests.helpers.verifier_process import VerifierProcess
 
 KEY0, ADDR0 = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 KEY1, ADDR1 = DEV_KEYS[1]  # PUBLIC development key (Hardhat/Anvil account #1)

@@ -30,18 +30,18 @@ from typing import Any
 
 import httpx
 import pytest
-from devkeys import DEV_KEYS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from verifier_process import VerifierProcess
 
 from eip712kit.errors import CODES
 from eip712kit.protocols import sera
 from eip712kit.protocols.struct import Struct
 from eip712kit.server.checks import API_KEY_FIELDS, ORDER_REQUEST_FIELDS
 from eip712kit.server.settings import MAX_BODY_BYTES, ServerSettings
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.verifier_process import VerifierProcess
 
 KEY0, ADDR0 = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 EXAMPLES = int(os.environ.get("EIP712KIT_FUZZ_EXAMPLES", "100"))

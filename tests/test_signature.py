@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from devkeys import DEV_ADDRESS, DEV_KEY
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import eth_account_sign_text, eth_account_sign_typed
-from strategies import documents
 
 import eip712kit
 from eip712kit import PrivateKey, Signature
 from eip712kit.signature import HALF_N, SECP256K1_N, sign_digest
+from tests.helpers.devkeys import DevKey
+from tests.helpers.reference import eth_account_sign_text, eth_account_sign_typed
+from tests.helpers.strategies import documents
 
 secrets = st.integers(1, SECP256K1_N - 1).map(lambda n: n.to_bytes(32, "big"))
 
@@ -63,17 +63,19 @@ def test_eip2098_example() -> None:
     assert Signature.parse(compact) == Signature.parse(full)
 
 
-def test_v_zero_one_and_27_28_are_the_same_signature() -> None:
-    sig = eip712kit.sign_message("hello", DEV_KEY)
-    assert eip712kit.recover_message("hello", sig.to_hex(v_offset=0)) == DEV_ADDRESS
-    assert eip712kit.recover_message("hello", sig.to_hex()) == DEV_ADDRESS
+def test_v_zero_one_and_27_28_are_the_same_signature(dev_key: DevKey) -> None:
+    key, address = dev_key
+    sig = eip712kit.sign_message("hello", key)
+    assert eip712kit.recover_message("hello", sig.to_hex(v_offset=0)) == address
+    assert eip712kit.recover_message("hello", sig.to_hex()) == address
 
 
-def test_normalized_high_s_twin_recovers_the_same_signer() -> None:
-    sig = eip712kit.sign_message("hello", DEV_KEY)
+def test_normalized_high_s_twin_recovers_the_same_signer(dev_key: DevKey) -> None:
+    key, address = dev_key
+    sig = eip712kit.sign_message("hello", key)
     twin = Signature(sig.r, SECP256K1_N - sig.s, 1 - sig.y_parity)
     assert twin.is_high_s and twin.normalized() == sig
-    assert eip712kit.recover_message("hello", twin, allow_high_s=True) == DEV_ADDRESS
+    assert eip712kit.recover_message("hello", twin, allow_high_s=True) == address
 
 
 def test_recovery_failure_is_an_error_not_a_crash() -> None:

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from reference import eth_account_digest, eth_account_parts
-from strategies import documents
 
 from eip712kit import TypedData
 from eip712kit.errors import Eip712KitError
 from eip712kit.hashing import keccak256
 from eip712kit.trace import StructTrace, ValueTrace, trace_typed_data
+from tests.helpers.reference import eth_account_digest, eth_account_parts
+from tests.helpers.strategies import documents
 
 MAIL: dict[str, Any] = {
     "types": {

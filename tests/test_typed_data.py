@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from reference import eth_account_digest, eth_account_parts
-from strategies import documents
 
 import eip712kit
 from eip712kit import TypedData, compile_types, hash_typed_data
+from tests.helpers.examples import mail
+from tests.helpers.reference import eth_account_digest, eth_account_parts
+from tests.helpers.strategies import documents
 
-MAIL = json.loads((Path(__file__).parent.parent / "examples" / "mail.json").read_text())
+MAIL = mail()
 
 
 def test_mail_example_matches_the_specification() -> None:

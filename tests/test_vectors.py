@@ -18,11 +18,12 @@ from typing import Any
 
 import jsonschema
 import pytest
-from devkeys import DEV_KEYS
-from reference import eth_account_parts, eth_account_sign_text, eth_account_sign_typed
 
 from eip712kit import conformance
+from eip712kit.encoding import MAX_SAFE_INTEGER
 from eip712kit.hashing import keccak256
+from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.reference import eth_account_parts, eth_account_sign_text, eth_account_sign_typed
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "vectors"
@@ -164,12 +165,12 @@ def test_the_documents_own_examples_hold() -> None:
 
 
 def test_big_integers_travel_as_strings() -> None:
-    """JavaScript reads JSON numbers as doubles: nothing beyond 2**53 may be a number in a positive case."""
+    """JavaScript reads JSON numbers as doubles: nothing beyond MAX_SAFE_INTEGER may be a number in a positive case."""
     def walk(value: Any, where: str) -> None:
         if isinstance(value, bool):
             return
         if isinstance(value, int):
-            assert abs(value) <= 2**53, where
+            assert abs(value) <= MAX_SAFE_INTEGER, where
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 walk(item, f"{where}[{i}]")

@@ -31,8 +31,8 @@ COMMANDS: dict[str, str] = {
     "alura": "eip712kit.cli.alura:alura_group",
     "check": "eip712kit.cli.check:check_group",
     "serve": "eip712kit.cli.serve:serve_command",
-    "conformance": "eip712kit.conformance_cli:command",
-    "doctor": "eip712kit.doctor_cli:command",
+    "conformance": "eip712kit.cli.conformance:command",
+    "doctor": "eip712kit.cli.doctor:command",
 }
 
 

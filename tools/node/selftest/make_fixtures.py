@@ -111,32 +111,12 @@ def personal_case(cid, message, encoding, key="dev0", description=""):
     }
 
 
-MAIL_TYPES = {
-    "EIP712Domain": [
-        {"name": "name", "type": "string"},
-        {"name": "version", "type": "string"},
-        {"name": "chainId", "type": "uint256"},
-        {"name": "verifyingContract", "type": "address"},
-    ],
-    "Person": [{"name": "name", "type": "string"}, {"name": "wallet", "type": "address"}],
-    "Mail": [
-        {"name": "from", "type": "Person"},
-        {"name": "to", "type": "Person"},
-        {"name": "contents", "type": "string"},
-    ],
-}
-MAIL_DOMAIN = {
-    "name": "Ether Mail",
-    "version": "1",
-    "chainId": 1,
-    "verifyingContract": "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC",
-}
-MAIL_MESSAGE = {
-    "from": {"name": "Cow", "wallet": "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},
-    "to": {"name": "Bob", "wallet": "0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},
-    "contents": "Hello, Bob!",
-}
-MAIL = {"types": MAIL_TYPES, "primaryType": "Mail", "domain": MAIL_DOMAIN, "message": MAIL_MESSAGE}
+# The EIP-712 specification's Mail example, from its one copy in the repository.
+with open(os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples", "mail.json"), encoding="utf-8") as fh:
+    MAIL = json.load(fh)
+MAIL_TYPES = MAIL["types"]
+MAIL_DOMAIN = MAIL["domain"]
+MAIL_MESSAGE = MAIL["message"]
 MAIL_DIGEST = "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"
 
 

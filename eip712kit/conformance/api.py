@@ -21,9 +21,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .conformance import DEFAULT_TIMEOUT, Case, Outcome, Problem, Report
-from .errors import Eip712KitError, ProtocolError
-from .keys import PrivateKey
+from ..errors import Eip712KitError, ProtocolError
+from ..keys import PrivateKey
+from .runner import DEFAULT_TIMEOUT, Report
+from .scoring import Outcome, Problem
+from .vectors import Case, load_vectors
 
 API_SUITE = "api"
 
@@ -55,7 +57,7 @@ class _ApiContext:
     body: dict[str, Any] = field(default_factory=dict)
 
     def build(self, **changes: Any) -> Any:
-        from .protocols import sera
+        from ..protocols import sera
 
         args: dict[str, Any] = {
             "side": "bid", "amount": "1", "price": "1", "base": self.base, "quote": self.quote,
@@ -82,14 +84,14 @@ def _fresh_uuid4() -> str:
 
 
 def _high_s(signature: str) -> str:
-    from .signature import SECP256K1_N, Signature
+    from ..signature import SECP256K1_N, Signature
 
     sig = Signature.parse(signature)
     return Signature(sig.r, SECP256K1_N - sig.s, 1 - sig.y_parity).to_hex()
 
 
 def _other_uuid_int(ctx: _ApiContext) -> str:
-    from . import uuid_int
+    from .. import uuid_int
 
     return str(uuid_int.pack(_fresh_uuid4(), ctx.executor_id))
 
@@ -154,8 +156,6 @@ def development_keys() -> tuple[PrivateKey, PrivateKey]:
     /verify-signature only verifies: signing with keys that hold nothing and that anyone may use
     keeps a live check free of real key material.
     """
-    from .conformance import load_vectors
-
     keys: dict[str, str] = {}
     for vf in load_vectors():
         keys.update({name: k["private_key"] for name, k in vf.keys.items()})
@@ -170,9 +170,9 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
     /markets). A case passes when the server accepts the valid order, or refuses a broken one; the
     reference verifier's own verdict on each request is shown beside the server's.
     """
-    from .client import SeraClient, ServerVerdict
-    from .protocols import sera
-    from .server.checks import check_order_request
+    from ..client import SeraClient, ServerVerdict
+    from ..protocols import sera
+    from ..server.checks import check_order_request
 
     if key is None or other_key is None:
         key, other_key = development_keys()

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import click
 
-from . import conformance
-from .conformance_api import run_api
-from .errors import Eip712KitError, NetworkError
+from .. import conformance
+from ..errors import Eip712KitError, NetworkError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
 
@@ -83,7 +82,7 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
         if exec_command or vector_paths or suites or case_ids or list_only:
             raise click.UsageError("--api checks a server; it takes no --exec, --vectors, --suite, --case or --list")
         try:
-            report = run_api(api_url, timeout=timeout, retries=retries)
+            report = conformance.run_api(api_url, timeout=timeout, retries=retries)
         except NetworkError as exc:
             _refuse(exc, as_json)
             ctx.exit(EXIT_NETWORK)
@@ -154,7 +153,6 @@ def _refuse(exc: Eip712KitError, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"ok": False, "error": exc.to_dict()}, ensure_ascii=False))
     click.echo(f"error: {exc}", err=True)
-
 
 
 __all__ = ["command"]

@@ -8,7 +8,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from cli_runner import COMMAND, clean_env
+from tests.helpers.cli_runner import COMMAND, clean_env
 
 _LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+/api/v1)")
 

@@ -12,11 +12,11 @@ from typing import IO, Any
 
 import click
 
-from .cli._common import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, dumps, json_option, read_input
-from .doctor import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, Diagnosis, diagnose
-from .doctor.context import PROTOCOLS
-from .doctor.findings import Finding, json_safe
-from .errors import Eip712KitError
+from ..doctor import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, Diagnosis, diagnose
+from ..doctor.context import PROTOCOLS
+from ..doctor.findings import Finding, json_safe
+from ..errors import Eip712KitError
+from ._common import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, dumps, json_option, read_input
 
 
 def _value(value: Any) -> str:

@@ -7,8 +7,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Protocol
 
-from devkeys import DEV_KEYS
+from tests.helpers.devkeys import DEV_KEYS
 
 _beside_python = shutil.which("eip712kit", path=str(Path(sys.executable).parent))
 COMMAND: list[str] = [_beside_python] if _beside_python else [sys.executable, "-m", "eip712kit"]
@@ -19,6 +20,13 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EIP712KIT_")}
     env.update(extra)
     return env
+
+
+class Runner(Protocol):
+    """The type of :func:`run`, for the ``cli`` fixture's users."""
+
+    def __call__(self, *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
+                 timeout: float = 60) -> subprocess.CompletedProcess[str]: ...
 
 
 def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
@@ -37,4 +45,4 @@ def assert_no_key_material(*texts: str) -> None:
             assert bare.lower() not in text.lower(), "a private key leaked into the output"
 
 
-__all__ = ["COMMAND", "assert_no_key_material", "clean_env", "run"]
+__all__ = ["COMMAND", "Runner", "assert_no_key_material", "clean_env", "run"]

@@ -1,0 +1,104 @@
+"""The conformance runner: golden vectors in, a verdict per case out — for this library or anyone's signer.
+
+The runner turns each case of a vector file into one request, hands it to a *target* and judges the
+answer field by field. One module per concern, each importing only the ones listed before it:
+
+* :mod:`.vectors` — the ``eip712kit-vectors/1`` format: loading and checking files, choosing cases,
+  the request a target receives and the JSON line it travels as;
+* :mod:`.scoring` — comparing one answer with one case (:func:`score`, :class:`Policy`,
+  :class:`Outcome`, :class:`Problem`): the format's equality and refusal rules, in one place;
+* :mod:`.runner` — the :class:`Target` contract, :func:`run` and the whole-run :func:`verdict`;
+* the targets: :mod:`.library` (:class:`LibraryTarget`, eip712kit in-process), :mod:`.adapter`
+  (:class:`ExecTarget`, ``--exec "COMMAND"``: any signer speaking JSON lines), and :mod:`.api`
+  (:func:`run_api`, ``--api URL``: a live verifier rather than a signer);
+* :mod:`.reports` — text, JSON and JUnit XML renderings of a :class:`Report`.
+
+Nothing here prints; the CLI (:mod:`eip712kit.cli.conformance`) decides where reports go. Every
+public name is re-exported here, so ``from eip712kit.conformance import run, LibraryTarget`` and
+``conformance.score(...)`` do not depend on which module holds it.
+"""
+
+from __future__ import annotations
+
+from .adapter import ExecTarget
+from .api import API_SUITE, API_TAMPERS, Tamper, development_keys, run_api
+from .library import (
+    TIME_WINDOW_RULES,
+    LibraryTarget,
+    Operation,
+    compute_personal_sign,
+    compute_sera_order,
+    compute_time_window,
+    compute_typed_data,
+    compute_uuid_int,
+)
+from .reports import render_json, render_junit, render_text
+from .runner import DEFAULT_TIMEOUT, AdapterFailure, Report, Target, run, run_case, verdict
+from .scoring import STRICT, Outcome, Policy, Problem, compare, score
+from .vectors import (
+    FORMAT,
+    FORMAT_PREFIX,
+    KINDS,
+    UNSUPPORTED,
+    Case,
+    VectorError,
+    VectorFile,
+    bundled_vectors,
+    first_unsafe_number,
+    load_file,
+    load_vectors,
+    parse_vector_file,
+    request_for,
+    select,
+    vector_paths,
+    wire_json,
+)
+
+__all__ = [
+    "API_SUITE",
+    "API_TAMPERS",
+    "DEFAULT_TIMEOUT",
+    "FORMAT",
+    "FORMAT_PREFIX",
+    "KINDS",
+    "STRICT",
+    "TIME_WINDOW_RULES",
+    "UNSUPPORTED",
+    "AdapterFailure",
+    "Case",
+    "ExecTarget",
+    "LibraryTarget",
+    "Operation",
+    "Outcome",
+    "Policy",
+    "Problem",
+    "Report",
+    "Tamper",
+    "Target",
+    "VectorError",
+    "VectorFile",
+    "bundled_vectors",
+    "compare",
+    "compute_personal_sign",
+    "compute_sera_order",
+    "compute_time_window",
+    "compute_typed_data",
+    "compute_uuid_int",
+    "development_keys",
+    "first_unsafe_number",
+    "load_file",
+    "load_vectors",
+    "parse_vector_file",
+    "render_json",
+    "render_junit",
+    "render_text",
+    "request_for",
+    "run",
+    "run_api",
+    "run_case",
+    "score",
+    "select",
+    "vector_paths",
+    "verdict",
+    "wire_json",
+]
