@@ -28,6 +28,7 @@ from .errors import (
     NetworkError,
     ProtocolError,
     SignatureError,
+    TrustError,
     TypeDefinitionError,
     ValueEncodingError,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Schema",
     "Signature",
     "SignatureError",
+    "TrustError",
     "TypeDefinitionError",
     "TypedData",
     "ValueEncodingError",

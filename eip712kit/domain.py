@@ -189,13 +189,13 @@ class Domain:
         return dataclasses.replace(self, **changes)
 
     def differences(self, other: Domain) -> list[str]:
-        """One sentence per field where ``other`` differs from this domain (addresses compared by value)."""
+        """One sentence per field where ``other`` (a server's) differs from this domain (the pinned one)."""
         out = []
         mine, theirs = self.to_dict(), other.to_dict()
         for key, _attr in _DOMAIN_ATTRS:
             if mine.get(key) != theirs.get(key):
                 out.append(
-                    f"{key}: {_show(theirs.get(key))} differs from the documented {_show(mine.get(key))}"
+                    f"{key}: {_show(theirs.get(key))} differs from the pinned {_show(mine.get(key))}"
                 )
         return out
 

@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "MISSING_PRIMARY_TYPE": "primaryType is missing and cannot be derived unambiguously",
     "INVALID_DOMAIN": "the domain does not match its EIP712Domain type",
     # values
+    "INVALID_VALUE": "a value does not fit the type it is declared with",
     "MISSING_FIELD": "a struct value lacks a field its type declares",
     "EXTRA_FIELD": "a struct value has a field its type does not declare",
     "INVALID_STRUCT": "a struct value is not a JSON object",
@@ -61,6 +62,7 @@ CODES: dict[str, str] = {
     "KEYSTORE_INVALID": "an encrypted keystore file is malformed or the password is wrong",
     "MNEMONIC_INVALID": "a mnemonic phrase or derivation path is invalid",
     # protocols
+    "PROTOCOL_VIOLATION": "a value breaks a rule of Sera, Renance or Alura",
     "UUID_INVALID": "a UUID string is malformed",
     "UUID_INT_OUT_OF_RANGE": "a uuid_int or one of its fields does not fit its bit width",
     "UUID_MISMATCH": "an order_id and a uuid_int do not encode the same order",
@@ -77,7 +79,12 @@ CODES: dict[str, str] = {
     "UNKNOWN_TOKEN": "a token is not in the known token list",
     "INVALID_ACTION": "an API-key action is not create, list, revoke_<api_key> or revoke_all",
     "INVALID_ORDER_ID": "an order id is empty or contains the batch separator",
-    "DOMAIN_MISMATCH": "a server's domain differs from the documented one",
+    "DOMAIN_MISMATCH": "a server's domain differs from the pinned one (documented, or given with --domain)",
+    "TOKEN_MISMATCH": "a server's token list differs from a pinned token (address or decimals)",
+    "UNTRUSTED": "a server sent something to sign that differs from what is pinned; refused unless the user "
+                 "grants that trust with a flag",
+    "CHALLENGE_MISMATCH": "a server's login text does not name the nonce and address it was issued for, "
+                          "or asks to sign in to another site",
     "INVALID_CONFIG": "a server configuration response lacks a required field",
     "DUPLICATE_ORDER_ID": "the same order id appears twice in one batch",
     "INVALID_ROUNDING": "a rounding mode is not one of down, up or half_even",
@@ -91,7 +98,9 @@ CODES: dict[str, str] = {
     # tools
     "UNKNOWN_PROTOCOL": "a protocol hint names no protocol the kit knows (sera, renance)",
     "VECTOR_INVALID": "a golden-vector file does not follow the vector format",
-    "NETWORK_ERROR": "a server could not be reached or answered with an error",
+    "NETWORK_ERROR": "a server could not be reached, did not answer in time, or answered with an error",
+    "SERVER_ERROR": "a server's answer cannot be used: malformed, over the size or nesting limit, of the wrong "
+                    "content type, or out of any plausible range",
     "INTERNAL_ERROR": "a bug in eip712kit stopped one operation (the conformance runner fails that case, runs on)",
     # verdicts and the reference verifier (eip712kit serve, eip712kit check)
     "SIGNER_MISMATCH": "a signature recovers to another address than the expected signer",
@@ -112,7 +121,8 @@ class Eip712KitError(Exception):
     and which rule.
     """
 
-    default_code = "INVALID_DOCUMENT"
+    default_code = "INTERNAL_ERROR"
+    """Each subclass names its own; an error raised without a code on purpose is a kit bug."""
 
     def __init__(self, message: str, *, code: str | None = None, path: str = "", **details: Any):
         self.code = code or self.default_code
@@ -152,6 +162,8 @@ class Eip712KitError(Exception):
 class DocumentError(Eip712KitError):
     """The input as a whole is malformed (not JSON, missing top-level keys, over limits)."""
 
+    default_code = "INVALID_DOCUMENT"
+
 
 class TypeDefinitionError(Eip712KitError):
     """The ``types`` graph is malformed; raised once, when the schema is compiled."""
@@ -162,7 +174,7 @@ class TypeDefinitionError(Eip712KitError):
 class ValueEncodingError(Eip712KitError):
     """A value does not fit the type it is declared with."""
 
-    default_code = "INVALID_INT"
+    default_code = "INVALID_VALUE"
 
 
 class SignatureError(Eip712KitError):
@@ -180,13 +192,24 @@ class KeySourceError(Eip712KitError):
 class ProtocolError(Eip712KitError):
     """A value breaks a rule of Sera, Renance or Alura (windows, sides, amounts, uuid_int)."""
 
-    default_code = "INVALID_AMOUNT"
+    default_code = "PROTOCOL_VIOLATION"
 
 
 class NetworkError(Eip712KitError):
-    """A live endpoint could not be reached or answered unexpectedly."""
+    """A live endpoint could not be reached, or its answer cannot be used (exit 3)."""
 
     default_code = "NETWORK_ERROR"
+
+
+class TrustError(ProtocolError):
+    """A server asked the kit to sign something other than what is pinned (exit 1).
+
+    The signer decides; a server only informs. A domain, a token's decimals or a login text from a
+    network answer that differs from the documented (or user-pinned) value is refused with both
+    values named, unless the user grants that trust with an explicit flag.
+    """
+
+    default_code = "UNTRUSTED"
 
 
 __all__ = [
@@ -197,6 +220,7 @@ __all__ = [
     "NetworkError",
     "ProtocolError",
     "SignatureError",
+    "TrustError",
     "TypeDefinitionError",
     "ValueEncodingError",
 ]

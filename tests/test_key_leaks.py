@@ -461,7 +461,7 @@ def _signed_things(key: PrivateKey | str | bytes) -> list[Any]:
                              executor_id=0, tokens=sera.TokenList.from_response(
                                  [{"symbol": "EURC", "address": EURC, "decimals": 6},
                                   {"symbol": "USDC", "address": USDC, "decimals": 6}]))
-    challenge = alura.parse_challenge({"address": ADDRESS, "nonce": "1", "message": "hello"})
+    challenge = alura.parse_challenge({"address": ADDRESS, "nonce": "1", "message": f"hello {ADDRESS}, nonce 1"})
     login = renance.login_request(ADDRESS, 7, int(time.time()))
     return [
         eip712kit.sign_typed_data(MAIL, key),

@@ -125,15 +125,27 @@ def test_a_server_error_exits_3(cli: Runner) -> None:
     assert "did not give a verdict" in result.stderr and "-> 500" in result.stderr
 
 
-def test_the_server_state_comes_from_the_server(cli: Runner, tmp_path: Path) -> None:
+def test_a_server_naming_another_deployment_is_refused_unless_trusted_or_pinned(cli: Runner, tmp_path: Path) -> None:
     other_contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
     config = tmp_path / "settings.json"
     config.write_text(json.dumps({"chain_id": 31337, "sera_address": other_contract}))
+    pin = tmp_path / "domain.json"
+    pin.write_text(json.dumps({"name": "Sera", "version": "1", "chainId": 31337, "verifyingContract": other_contract}))
     with VerifierProcess(None, "--executor-id", "7", "--config", str(config)) as process:
-        code, report = check_sera(cli, process.api, *ORDER)
-    assert code == 0
-    assert report["server_state"]["chain_id"] == 31337 and report["server_state"]["executor_id"] == 7
-    assert int(report["request"]["body"]["uuid_int"]) >> 252 == 7
+        refused = cli("check", "sera", "--api", process.api, *ORDER, env=env())
+        trusted_code, trusted = check_sera(cli, process.api, *ORDER, "--trust-server-domain")
+        pinned_code, pinned = check_sera(cli, process.api, *ORDER, "--domain", str(pin))
+    # The signer decides: by default nothing is signed or sent, and both values of each field are named.
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "chainId: 31337 differs from the pinned 11155111" in refused.stderr
+    assert f"verifyingContract: {other_contract!r} differs from the pinned" in refused.stderr
+    assert "[DOMAIN_MISMATCH]" in refused.stderr and "--trust-server-domain" in refused.stderr
+    for code, report in ((trusted_code, trusted), (pinned_code, pinned)):
+        assert code == 0, report
+        assert report["server_state"]["chain_id"] == 31337 and report["server_state"]["executor_id"] == 7
+        assert report["signed"]["domain"]["chainId"] == 31337
+        assert int(report["request"]["body"]["uuid_int"]) >> 252 == 7
+    assert trusted["notes"] and not pinned["notes"]
 
 
 # --- login flows ----------------------------------------------------------------------------------
@@ -150,19 +162,23 @@ def test_renance_login_is_accepted_and_the_token_redacted(cli: Runner) -> None:
     assert_no_key_material(result.stdout, result.stderr, shown.stdout)
 
 
-def test_renance_login_with_another_domain_is_signed_as_served_and_flagged(cli: Runner) -> None:
+def test_renance_login_with_another_domain_is_refused_unless_trusted(cli: Runner) -> None:
     local_chain = renance.DOMAIN.replace(chain_id=31337)
     with LiveServer(renance_app(domain=local_chain)) as server:
-        result = cli("check", "renance-login", "--api", server.url, "--json", env=env())
+        refused = cli("check", "renance-login", "--api", server.url, "--json", env=env())
+        result = cli("check", "renance-login", "--api", server.url, "--json", "--trust-server-domain", env=env())
+    assert refused.returncode == 1 and "chainId: 31337 differs from the pinned 421614" in refused.stderr
+    assert json.loads(refused.stdout)["error"]["code"] == "DOMAIN_MISMATCH"
     data = json.loads(result.stdout)
     assert result.returncode == 0 and data["accepted"] is True
-    assert data["notes"] == ["the server's domain differs from the documented one: chainId: 31337 differs from "
-                             "the documented 421614"]
+    assert data["notes"] == ["signing for the server's domain (--trust-server-domain): chainId: 31337 differs from "
+                             "the pinned 421614"]
+    assert data["signed"]["domain"]["chainId"] == 31337 and data["signed"]["message"]["wallet"] == ADDR0
 
 
 def test_renance_login_refused_when_the_server_checks_another_domain_than_it_serves(cli: Runner) -> None:
     with LiveServer(renance_app(served_domain=renance.DOMAIN.replace(chain_id=1))) as server:
-        result = cli("check", "renance-login", "--api", server.url, env=env())
+        result = cli("check", "renance-login", "--api", server.url, "--trust-server-domain", env=env())
     assert result.returncode == 1
     assert "result: refused — HTTP 403" in result.stdout and "SIGNATURE_INVALID" in result.stdout
 

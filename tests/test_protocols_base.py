@@ -349,7 +349,7 @@ def test_domain_differences_name_each_field() -> None:
     other = sera.DOMAIN.replace(chain_id=1, salt=b"\x01" * 32)
     differences = sera.DOMAIN.differences(other)
     assert len(differences) == 2
-    assert differences[0].startswith("chainId: 1 differs from the documented 11155111")
+    assert differences[0].startswith("chainId: 1 differs from the pinned 11155111")
     assert differences[1].startswith("salt:")
     assert sera.DOMAIN.differences(sera.DOMAIN) == []
 

@@ -214,7 +214,7 @@ def test_domain_from_the_servers_typed_data() -> None:
     assert domain == renance.DOMAIN and differences == []
     domain, differences = renance.domain_from_typed_data(nonce_response(chainId=42161)["typed_data"])
     assert domain.chain_id == 42161
-    assert differences == ["chainId: 42161 differs from the documented 421614"]
+    assert differences == ["chainId: 42161 differs from the pinned 421614"]
     with pytest.raises(Eip712KitError) as info:
         renance.domain_from_typed_data(nonce_response(chainId=42161), strict=True)
     assert info.value.code == "DOMAIN_MISMATCH"

@@ -107,8 +107,8 @@ def test_the_seed_bid_example() -> None:
         "expiration": EXPIRATION,
     }
     assert signed.orders_body() == body
-    assert signed.verify_signature_request().path == "/verify-signature"
-    assert signed.orders_request().path == "/orders" and signed.orders_request().method == "POST"
+    assert signed.verify_signature_request().path == "/api/v1/verify-signature"
+    assert signed.orders_request().path == "/api/v1/orders" and signed.orders_request().method == "POST"
     # the signature is eth-account's over the same document
     document = order.to_typed_data(sera.DOMAIN)
     assert signed.signature == "0x" + bytes(Account.sign_message(encode_typed_data(full_message=document),
@@ -307,16 +307,16 @@ def test_api_key_timestamp_window(offset: int, ok: bool) -> None:
 @pytest.mark.parametrize(
     ("action", "form", "label", "method", "path", "keys"),
     [
-        ("create", "body", "Trading bot", "POST", "/api-keys",
+        ("create", "body", "Trading bot", "POST", "/api/v1/api-keys",
          ["owner_address", "action", "timestamp", "signature", "label"]),
-        ("create", "body", None, "POST", "/api-keys", ["owner_address", "action", "timestamp", "signature"]),
-        ("list", "query", None, "GET", "/api-keys", ["owner_address", "action", "timestamp", "signature"]),
-        ("list", "body", None, "POST", "/api-keys/list", ["owner_address", "action", "timestamp", "signature"]),
-        ("revoke_sera_k1", "query", None, "DELETE", "/api-keys",
+        ("create", "body", None, "POST", "/api/v1/api-keys", ["owner_address", "action", "timestamp", "signature"]),
+        ("list", "query", None, "GET", "/api/v1/api-keys", ["owner_address", "action", "timestamp", "signature"]),
+        ("list", "body", None, "POST", "/api/v1/api-keys/list", ["owner_address", "action", "timestamp", "signature"]),
+        ("revoke_sera_k1", "query", None, "DELETE", "/api/v1/api-keys",
          ["owner_address", "api_key", "action", "timestamp", "signature"]),
-        ("revoke_sera_k1", "body", None, "POST", "/api-keys/revoke",
+        ("revoke_sera_k1", "body", None, "POST", "/api/v1/api-keys/revoke",
          ["owner_address", "action", "timestamp", "signature", "api_key"]),
-        ("revoke_all", "body", None, "POST", "/api-keys/revoke-all",
+        ("revoke_all", "body", None, "POST", "/api/v1/api-keys/revoke-all",
          ["owner_address", "action", "timestamp", "signature"]),
     ],
 )
@@ -363,7 +363,8 @@ def test_api_key_request_with_another_wallets_key_is_refused() -> None:
 
 def test_self_revoke_body() -> None:
     request = sera.self_revoke_request("sera_k1")
-    assert (request.method, request.path, request.json) == ("POST", "/api-keys/self-revoke", {"api_key": "sera_k1"})
+    assert (request.method, request.path) == ("POST", "/api/v1/api-keys/self-revoke")
+    assert request.json == {"api_key": "sera_k1"}
 
 
 # --- cancels and intents -------------------------------------------------------------------------

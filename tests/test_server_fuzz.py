@@ -37,8 +37,8 @@ from hypothesis import strategies as st
 
 from eip712kit.errors import CODES
 from eip712kit.protocols import sera
+from eip712kit.protocols.sera.verdicts import API_KEY_FIELDS, ORDER_REQUEST_FIELDS
 from eip712kit.protocols.struct import Struct
-from eip712kit.server.checks import API_KEY_FIELDS, ORDER_REQUEST_FIELDS
 from eip712kit.server.settings import MAX_BODY_BYTES, ServerSettings
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.verifier_process import VerifierProcess

@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from ..errors import Eip712KitError, NetworkError
-from ._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NETWORK, EXIT_OK, Output, dumps
+from ..errors import Eip712KitError, NetworkError, TrustError
+from ._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, Output, dumps
 
 # name -> "module:attribute"; loaded on first use, so `eip712kit hash` never imports the server.
 COMMANDS: dict[str, str] = {
@@ -83,7 +83,10 @@ def cli() -> None:
 
 
 def _report_error(exc: Eip712KitError) -> int:
-    code = EXIT_NETWORK if isinstance(exc, NetworkError) else EXIT_BAD_INPUT
+    # A server fault is exit 3; a refusal to sign what a server sent (it differs from what is pinned)
+    # is a verdict, exit 1; everything else is the caller's input to fix, exit 2.
+    code = EXIT_NETWORK if isinstance(exc, NetworkError) else EXIT_INVALID if isinstance(exc, TrustError) \
+        else EXIT_BAD_INPUT
     if Output.json:
         click.echo(dumps({"ok": False, "error": exc.to_dict()}))
     click.echo(f"error: {exc}", err=True)

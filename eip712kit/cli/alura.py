@@ -30,9 +30,15 @@ def alura_group() -> None:
 @click.option("--challenge", "challenge_file", type=click.File("rb"), required=True,
               help="The POST /auth/evm/challenge response {address, nonce, message} (JSON; - for stdin).")
 @click.option("--referral-code", help="Sent as referralCode in the verify body.")
+@click.option("--api", default=alura.BASE_URL, show_default=True,
+              help="The API the challenge came from: a Sign-In-With-Ethereum text must be for its host.")
+@click.option("--trust-server-text", is_flag=True,
+              help="Sign the text even when it does not name the nonce and this address, or is a "
+                   "Sign-In-With-Ethereum text for another host (you trust this server's text).")
 @signing_options
-def alura_login(challenge_file: IO[bytes], referral_code: str | None, address: str | None, unsigned: bool,
-                external_signature: str | None, as_json: bool, body_only: bool) -> int:
+def alura_login(challenge_file: IO[bytes], referral_code: str | None, api: str, trust_server_text: bool,
+                address: str | None, unsigned: bool, external_signature: str | None, as_json: bool,
+                body_only: bool) -> int:
     """Sign a login challenge; print the POST /auth/evm/verify body.
 
     \b
@@ -41,8 +47,10 @@ def alura_login(challenge_file: IO[bytes], referral_code: str | None, address: s
       -> {"request": {"method": "POST", "path": "/auth/evm/verify",
                       "json": {"address": …, "signature": …}}, "message": …, "digest": …}
 
-    The message is signed exactly as the server sent it (UTF-8 text, never read as hex), and only
-    for the wallet the challenge names.
+    The message is signed exactly as the server sent it (UTF-8 text, never read as hex), only
+    for the wallet the challenge names, and only when it names the challenge's nonce and address
+    (and, for a Sign-In-With-Ethereum text, the --api host); the text is printed (on stderr with
+    --body).
     """
     signer = Signer.from_options(address, unsigned, external_signature)
     try:
@@ -51,8 +59,10 @@ def alura_login(challenge_file: IO[bytes], referral_code: str | None, address: s
         raise exc.at("--challenge") from None
     verification = None
     signature: str | None = None
+    if body_only:
+        click.echo(f"signing (personal_sign, UTF-8): {json.dumps(challenge.message, ensure_ascii=False)}", err=True)
     if signer.key is not None:
-        signature = challenge.sign(signer.key).to_hex()
+        signature = challenge.sign(signer.key, api_url=api, trust_text=trust_server_text).to_hex()
     elif signer.external is not None:
         signature = Signature.parse(signer.external).to_hex()
         verification = challenge.verify(signer.external)
@@ -63,7 +73,7 @@ def alura_login(challenge_file: IO[bytes], referral_code: str | None, address: s
     else:
         if referral_code is not None:
             body["referralCode"] = referral_code
-        request = {"method": "POST", "path": "/auth/evm/verify", "json": body}
+        request = {"method": "POST", "path": alura.VERIFY_PATH, "json": body}
     out = {"request": request, "message": challenge.message, "nonce": challenge.nonce,
            "digest": "0x" + challenge.digest().hex(), "signer": challenge.address, "signature": signature}
     if verification is not None:

@@ -1,18 +1,30 @@
 """``check sera|renance-login|alura-login``: run a signature past a live server and show both verdicts.
 
-``check sera`` reads the server's state (``/config`` for the domain, ``/health`` for the
-executor_id, ``/system/time`` for the clock, ``/tokens`` for decimals), builds and signs an order
-with it — or takes a ready request — POSTs ``/verify-signature`` and prints the request, the local
-verdict (the reference verifier's own checks, :func:`eip712kit.server.checks.check_order_request`)
-and the server's side by side. ``--set FIELD=VALUE`` changes a field *after* signing, to watch a
-server refuse a broken request and say which field — the output lists what changed.
+The signer decides; a server only informs. Each check reads the server's state, but signs only
+what is pinned: the documented deployment (or ``--domain FILE``), pinned tokens (``--tokens FILE``,
+and the documented deployment's own), and a login text that names its nonce and address. When a
+server says otherwise, nothing is signed or sent: the command names each difference with both
+values and exits 1, unless the user grants that trust by a flag that names it
+(``--trust-server-domain``, ``--trust-server-tokens``, ``--trust-server-text``). Whatever is
+signed is printed first — the domain, and every field in base units, with each token's symbol and
+the decimals used.
+
+``check sera`` reads ``/config`` (the domain), ``/health`` (executor_id), ``/system/time`` (the
+clock) and ``/tokens`` (decimals), builds and signs an order — or takes a ready request — POSTs
+``/verify-signature`` and prints the local verdict (the reference verifier's own checks,
+:func:`eip712kit.protocols.sera.verdicts.check_order_request`) beside the server's. ``--set
+FIELD=VALUE`` changes a field *after* signing, to watch a server refuse a broken request.
 
 The login checks run Renance's and Alura's documented flows and say whether the server accepted
 the signature; the token it returns is redacted unless ``--show-token``.
 
-Exit codes: 0 accepted (and, for ``sera``, both verdicts agree), 1 refused or disagreeing,
-2 bad input, 3 network or server error (unreachable, timeout, 5xx, still rate limited after the
-retries, an answer that is not JSON).
+``--api`` means the same for every check: the server's origin (``http://127.0.0.1:8712``); a URL
+that ends in the protocol's documented prefix (``/api/v1``) names the same server.
+
+Exit codes: 0 accepted (and, for ``sera``, both verdicts agree), 1 refused, disagreeing, or not
+signed because the server differs from what is pinned, 2 bad input, 3 network or server error
+(unreachable, past the deadline, 5xx, still rate limited after the retries, an answer that is not
+usable JSON, too large, too deep, or absurd).
 """
 
 from __future__ import annotations
@@ -24,38 +36,64 @@ from typing import IO, Any
 
 import click
 
-from ..client import (
-    ALURA_API,
-    RENANCE_API,
-    SERA_API,
-    AluraClient,
-    RenanceClient,
-    Response,
-    SeraClient,
-    ServerVerdict,
-)
-from ..errors import Eip712KitError, NetworkError
+from ..client import AluraClient, RenanceClient, Response, SeraClient, ServerVerdict
+from ..client.transport import server_error
+from ..domain import Domain
+from ..errors import Eip712KitError, NetworkError, TrustError
 from ..limits import load_json
 from ..protocols import alura, renance, sera
-from ..server.checks import Verdict, check_order_request
+from ..protocols.sera.verdicts import Verdict, check_order_request
 from ..typed_data import TypedData
 from ._common import EXIT_INVALID, EXIT_OK, dumps, json_option, key_options, load_cli_key
 from .sera import load_tokens, order_options, require, token_ref
 
 _TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-                               help="Seconds to wait for each HTTP answer.")
+                               help="Seconds each HTTP exchange may take, connecting and reading the whole answer.")
 _RETRIES_OPTION = click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
                                help="Retries on 429/503, with exponential back-off.")
+_API_HELP = "The server's origin, e.g. http://127.0.0.1:8712 (the documented /api/v1 may be included)."
+
+
+def _domain_options(documented: Domain) -> Callable[[Any], Any]:
+    def decorate(f: Any) -> Any:
+        f = click.option("--trust-server-domain", is_flag=True,
+                         help="Sign for the domain the server names even when it differs from the pinned one.")(f)
+        f = click.option("--domain", "domain_file", type=click.File("rb"),
+                         help="Pin your own deployment: a JSON EIP-712 domain (name, version, chainId, "
+                              f"verifyingContract) [default: the documented one, chain {documented.chain_id}].")(f)
+        return f
+    return decorate
+
+
+def _pinned_domain(domain_file: IO[bytes] | None, documented: Domain) -> Domain:
+    if domain_file is None:
+        return documented
+    try:
+        return Domain.from_dict(load_json(domain_file.read()))
+    except Eip712KitError as exc:
+        raise exc.at("--domain") from None
+
+
+def _decide_domain(pinned: Domain, offered: Domain, trust: bool, source: str) -> tuple[Domain, list[str]]:
+    """The domain to sign with: the pinned one, unless the server names another and the user trusts it."""
+    differences = pinned.differences(offered)
+    if not differences:
+        return pinned, []
+    if not trust:
+        raise TrustError(f"{source} names another deployment than the pinned one — {'; '.join(differences)}. "
+                         "Nothing was signed or sent: pin that deployment with --domain FILE, or pass "
+                         "--trust-server-domain to sign for it", code="DOMAIN_MISMATCH", path="domain")
+    return offered, [f"signing for the server's domain (--trust-server-domain): {d}" for d in differences]
 
 
 def _from_server(what: str, fn: Callable[[], Any]) -> Any:
     """Run a parser over a server's answer; its refusal is the server's fault (exit 3), not the user's."""
     try:
         return fn()
-    except NetworkError:
+    except (NetworkError, TrustError):
         raise
     except Eip712KitError as exc:
-        raise NetworkError(f"the server's {what} is not usable: {exc}", code="NETWORK_ERROR") from None
+        raise server_error(f"the server's {what} is not usable: {exc}") from None
 
 
 @click.group("check")
@@ -64,10 +102,13 @@ def check_group() -> None:
 
     \b
     Examples:
-      eip712kit check sera --api http://127.0.0.1:8712/api/v1 --side bid --amount 1000.0 \\
+      eip712kit check sera --api http://127.0.0.1:8712 --side bid --amount 1000.0 \\
           --price 1.085 --base EURC --quote USDC
       eip712kit check renance-login --api https://api.renance.xyz
       eip712kit check alura-login --api https://testnet-api.alura.fun
+
+    Nothing is signed that differs from what is pinned (the documented deployment, --domain,
+    --tokens, a login text naming its nonce and address) unless a --trust-server-* flag says so.
     """
 
 
@@ -102,12 +143,15 @@ def _verdict_word(valid: bool) -> str:
 
 
 @check_group.command("sera")
-@click.option("--api", default=SERA_API, show_default=True, help="The Sera API base URL (with /api/v1).")
+@click.option("--api", default=sera.BASE_URL, show_default=True, help=_API_HELP)
 @order_options
 @click.option("--request", "request_file", type=click.File("rb"),
               help="Send this ready /verify-signature body (JSON, signed) instead of building one.")
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE",
               help="Change a request field after signing (FIELD:=JSON for a non-string); repeatable.")
+@_domain_options(sera.DOMAIN)
+@click.option("--trust-server-tokens", is_flag=True,
+              help="Use the server's GET /tokens even where it contradicts a pinned token (address, decimals).")
 @_TIMEOUT_OPTION
 @_RETRIES_OPTION
 @key_options
@@ -115,28 +159,37 @@ def _verdict_word(valid: bool) -> str:
 def check_sera(api: str, side: str | None, amount: str | None, price: str | None, base: str | None,
                quote: str | None, tokens_file: IO[bytes] | None, order_id: str | None, uuid_int: str | None,
                expiration: int | None, expires_in: int, rounding: str | None, request_file: IO[bytes] | None,
-               overrides: tuple[str, ...], timeout: float, retries: int, as_json: bool) -> int:
+               overrides: tuple[str, ...], domain_file: IO[bytes] | None, trust_server_domain: bool,
+               trust_server_tokens: bool, timeout: float, retries: int, as_json: bool) -> int:
     """Sign an order with the server's state, POST /verify-signature, compare both verdicts.
 
     \b
     Examples:
-      eip712kit check sera --api http://127.0.0.1:8712/api/v1 \\
+      eip712kit check sera --api http://127.0.0.1:8712 \\
           --side bid --amount 1000.0 --price 1.085 --base EURC --quote USDC
-      eip712kit check sera --api http://127.0.0.1:8712/api/v1 \\
+      eip712kit check sera --api http://127.0.0.1:8712 \\
           --side bid --amount 1000.0 --price 1.085 --base EURC --quote USDC --set amount=1000.5
-      eip712kit check sera --request body.json --json
+      eip712kit check sera --request examples/verify_signature_body.json --json
 
-    The domain comes from GET /config, the executor_id from GET /health, the clock from
-    GET /system/time (expiration = server time + --expires-in) and decimals from GET /tokens.
+    The executor_id comes from GET /health and the clock from GET /system/time (expiration =
+    server time + --expires-in). The domain is the documented one (or --domain FILE): a GET /config
+    that names another is refused unless --trust-server-domain. Token decimals come from GET
+    /tokens, except where pinned (--tokens FILE, and the documented deployment's EURC and USDC):
+    a server that contradicts a pin is refused unless --trust-server-tokens.
     """
+    pinned = _pinned_domain(domain_file, sera.DOMAIN)
     with SeraClient(api, timeout=timeout, retries=retries) as client:
-        domain = _from_server("GET /config", lambda: sera.domain_from_config(client.config()))
+        offered = _from_server("GET /config", lambda: sera.domain_from_config(client.config()))
+        domain, notes = _decide_domain(pinned, offered, trust_server_domain, "GET /config")
         executor_id = client.executor_id()
         server_now = client.server_time()
-        if tokens_file is not None:
-            tokens = load_tokens(tokens_file)
-        else:
-            tokens = _from_server("GET /tokens", lambda: sera.TokenList.from_response(client.tokens()))
+        served = _from_server("GET /tokens", lambda: sera.TokenList.from_response(client.tokens()))
+        tokens = _decide_tokens(_token_pins(tokens_file, domain), served, trust_server_tokens)
+        url = client.http.url(sera.endpoints.VERIFY_SIGNATURE)
+        state = {"chain_id": domain.chain_id, "verifying_contract": domain.verifying_contract,
+                 "executor_id": executor_id, "server_time": server_now,
+                 "clock_offset": server_now - int(time.time())}
+        signed_view: dict[str, Any] | None = None
         if request_file is not None:
             if any(v is not None for v in (side, amount, price, base, quote, order_id, uuid_int, expiration)):
                 raise click.UsageError("--request carries the order; drop the order options")
@@ -149,29 +202,85 @@ def check_sera(api: str, side: str | None, amount: str | None, price: str | None
             key = load_cli_key()
             if expiration is None:
                 expiration = sera.safe_expiration(server_now, expires_in)
+            base_token = tokens.resolve(token_ref(base, "--base"), field="base")
+            quote_token = tokens.resolve(token_ref(quote, "--quote"), field="quote")
             built = sera.build_order(
-                side=side, amount=amount, price=price, base=token_ref(base, "--base"),
-                quote=token_ref(quote, "--quote"), user=key.address, expiration=expiration, uuid_int=uuid_int,
+                side=side, amount=amount, price=price, base=base_token, quote=quote_token, user=key.address,
+                expiration=expiration, uuid_int=uuid_int,
                 order_id=order_id if order_id is not None or uuid_int is not None else _new_uuid(),
-                executor_id=executor_id, rounding=rounding, tokens=tokens, server_now=server_now,
+                executor_id=executor_id, rounding=rounding, server_now=server_now,
             )
+            signed_view = signed_order_view(built.order, domain, (base_token, quote_token))
+            if not as_json:  # shown before anything is sent, so a hung server cannot hide it
+                click.echo(_render_signed(signed_view, notes))
             signed = built.sign(key, domain).verify_signature_body()
         sent = _apply_overrides(signed, overrides)
         local = check_order_request(sent, domain=domain, tokens=tokens, executor_id=executor_id, now=server_now)
         response = client.verify_signature(sent)
-        url = client.http.url("verify-signature")
     server = ServerVerdict.from_response(response)
     changes = _changes(signed, sent) if overrides else []
     agree = local.valid == server.valid
-    state = {"chain_id": domain.chain_id, "verifying_contract": domain.verifying_contract,
-             "executor_id": executor_id, "server_time": server_now, "clock_offset": server_now - int(time.time())}
     if as_json:
-        click.echo(dumps({"request": {"method": "POST", "url": url, "body": sent}, "changed": changes,
-                          "server_state": state, "local": local.to_dict(), "server": server.to_dict(),
-                          "agree": agree, "accepted": local.valid and server.valid}))
+        click.echo(dumps({"server_state": state, "notes": notes, "signed": signed_view,
+                          "request": {"method": "POST", "url": url, "body": sent}, "changed": changes,
+                          "local": local.to_dict(), "server": server.to_dict(), "agree": agree,
+                          "accepted": local.valid and server.valid}))
     else:
-        click.echo(_render_sera(url, sent, changes, state, local, server, agree))
+        click.echo(_render_sera(url, sent, changes, state, local, server, agree, notes if signed_view is None else []))
     return EXIT_OK if (local.valid and server.valid) else EXIT_INVALID
+
+
+def _token_pins(tokens_file: IO[bytes] | None, domain: Domain) -> sera.TokenList:
+    """The user's pins (--tokens FILE), else the documented deployment's tokens when signing for it."""
+    if tokens_file is not None:
+        return load_tokens(tokens_file)
+    return sera.SEPOLIA_TOKENS if domain.chain_id == sera.DOMAIN.chain_id else sera.NO_TOKENS
+
+
+def _decide_tokens(pins: sera.TokenList, served: sera.TokenList, trust: bool) -> sera.TokenList:
+    conflicts = served.conflicts(pins)
+    if conflicts and not trust:
+        raise TrustError("GET /tokens contradicts the pinned tokens — " + "; ".join(conflicts)
+                         + ". Nothing was signed or sent: fix the pin (--tokens FILE), or pass --trust-server-tokens "
+                         "to use the server's values", code="TOKEN_MISMATCH", path="tokens")
+    return served if trust else served.pinned_by(pins)
+
+
+def signed_order_view(order: sera.Order, domain: Domain, pair: tuple[sera.Token, sera.Token]) -> dict[str, Any]:
+    """Exactly what is signed: the domain and every Order field (integers in base units, as decimal
+    strings beyond 2**53 - 1), with each token's symbol and the decimals used."""
+    view: dict[str, Any] = {"primaryType": "Order", "domain": domain.to_dict(), "message": order.to_message()}
+    by_address = {token.address: token for token in pair}
+    described = {}
+    for field_name in ("fromToken", "toToken"):
+        token = by_address[getattr(order, field_name)]
+        described[field_name] = {"address": token.address, "symbol": token.symbol, "decimals": token.decimals}
+    view["tokens"] = described
+    return view
+
+
+def _render_signed(view: dict[str, Any], notes: list[str]) -> str:
+    domain = view["domain"]
+    out = [*(f"note: {n}" for n in notes),
+           f"signing {view['primaryType']} (EIP-712) in domain {domain.get('name')!r} v{domain.get('version')}, "
+           f"chain {domain.get('chainId')}, contract {domain.get('verifyingContract')}:"]
+    tokens = view["tokens"]
+    amounts = {"fromAmount": "fromToken", "toAmount": "toToken"}
+    for name, value in view["message"].items():
+        line = f"  {name:<21}{value}"
+        if name in tokens:
+            token = tokens[name]
+            line += f"  ({token['symbol'] or 'no symbol'}, {token['decimals']} decimals)"
+        elif name in amounts:
+            token = tokens[amounts[name]]
+            line += f"  base units (= {_in_units(int(value), token['decimals'])} {token['symbol'] or ''})".rstrip()
+        out.append(line)
+    return "\n".join(out)
+
+
+def _in_units(base_units: int, decimals: int) -> str:
+    whole, fraction = divmod(base_units, 10**decimals)
+    return f"{whole}.{str(fraction).zfill(decimals).rstrip('0') or '0'}" if decimals else str(whole)
 
 
 def _new_uuid() -> str:
@@ -181,8 +290,9 @@ def _new_uuid() -> str:
 
 
 def _render_sera(url: str, sent: dict[str, Any], changes: list[dict[str, Any]], state: dict[str, Any],
-                 local: Verdict, server: ServerVerdict, agree: bool) -> str:
-    out = [f"server: chain {state['chain_id']}, contract {state['verifying_contract']}, executor_id "
+                 local: Verdict, server: ServerVerdict, agree: bool, notes: list[str]) -> str:
+    out = [*(f"note: {n}" for n in notes),
+           f"server: chain {state['chain_id']}, contract {state['verifying_contract']}, executor_id "
            f"{state['executor_id']}, time {state['server_time']} (local clock {-state['clock_offset']:+d} s)",
            f"request: POST {url}", json.dumps(sent, indent=2, ensure_ascii=False)]
     for change in changes:
@@ -224,13 +334,13 @@ def _token_shown(token: Any, show: bool) -> str:
 
 
 def _login_result(response: Response, token_key: str, show_token: bool, as_json: bool,
-                  steps: list[dict[str, Any]], notes: list[str]) -> int:
+                  steps: list[dict[str, Any]], notes: list[str], signed: dict[str, Any]) -> int:
     if response.status >= 500 or response.status == 429:
         raise NetworkError(f"the login call failed on the server: {response.describe()}", code="NETWORK_ERROR")
     body = response.body if isinstance(response.body, dict) else {}
     token = body.get(token_key)
     accepted = response.ok and isinstance(token, str) and bool(token)
-    result: dict[str, Any] = {"accepted": accepted, "status": response.status, "steps": steps,
+    result: dict[str, Any] = {"signed": signed, "accepted": accepted, "status": response.status, "steps": steps,
                               "notes": notes}
     if accepted:
         result["token"] = token if show_token else None
@@ -256,13 +366,15 @@ def _step(response: Response) -> dict[str, Any]:
 
 
 @check_group.command("renance-login")
-@click.option("--api", default=RENANCE_API, show_default=True, help="The Renance base URL (without /api/v1).")
+@click.option("--api", default=renance.BASE_URL, show_default=True, help=_API_HELP)
+@_domain_options(renance.DOMAIN)
 @click.option("--show-token", is_flag=True, help="Print the JWT the server returns (redacted by default).")
 @_TIMEOUT_OPTION
 @_RETRIES_OPTION
 @key_options
 @json_option
-def check_renance_login(api: str, show_token: bool, timeout: float, retries: int, as_json: bool) -> int:
+def check_renance_login(api: str, domain_file: IO[bytes] | None, trust_server_domain: bool, show_token: bool,
+                        timeout: float, retries: int, as_json: bool) -> int:
     """Run Renance's login flow: GET the nonce, sign its Login, POST /api/v1/auth/login.
 
     \b
@@ -270,45 +382,60 @@ def check_renance_login(api: str, show_token: bool, timeout: float, retries: int
       eip712kit check renance-login --api https://api.renance.xyz
       eip712kit check renance-login --api http://127.0.0.1:9000 --key-env BOT_KEY --json
 
-    The typed data the server sends is checked (Login type, nonce, wallet) and signed as sent;
-    a domain that differs from the documented XBlade Vault domain is reported.
+    The typed data the server sends is checked (Login type, nonce, wallet) and must be in the
+    documented XBlade Vault domain (or --domain FILE); a server domain that differs is refused,
+    nothing signed, unless --trust-server-domain. What is signed is printed first.
     """
     key = load_cli_key()
+    pinned = _pinned_domain(domain_file, renance.DOMAIN)
     with RenanceClient(api, timeout=timeout, retries=retries) as client:
-        nonce_request = renance.nonce_request(key.address)
-        answer = client.http.get(nonce_request.path.lstrip("/")).expect()
+        answer = client.nonce(key.address).expect()
         steps = [_step(answer)]
-        challenge = _from_server("nonce response",
-                                 lambda: renance.parse_nonce_response(answer.json_object(), address=key.address))
+        challenge = _from_server("nonce response", lambda: renance.parse_nonce_response(
+            answer.json_object(), address=key.address, pinned=pinned))
         typed = _from_server("typed_data", lambda: TypedData(answer.json_object()["typed_data"]))
-        notes = [f"the server's domain differs from the documented one: {d}" for d in challenge.differences]
+        domain, notes = _decide_domain(pinned, challenge.domain, trust_server_domain, "the nonce's typed_data")
+        if challenge.differences and not notes:  # only the declared EIP712Domain form differs
+            raise TrustError("the nonce's typed_data differs from the pinned domain — "
+                             + "; ".join(challenge.differences) + ". Nothing was signed or sent; pass "
+                             "--trust-server-domain to sign it anyway", code="DOMAIN_MISMATCH", path="domain")
         prepared = challenge.request()
         if typed.digest() != prepared.digest(challenge.domain):
-            raise NetworkError("the server's typed_data does not hash like the documented Login in its own "
-                               "domain; refusing to sign something other than the documented message",
-                               code="NETWORK_ERROR")
-        signed = prepared.sign(key, challenge.domain)
+            raise TrustError("the server's typed_data does not hash like the documented Login in its own domain; "
+                             "refusing to sign something other than the documented message",
+                             code="DOMAIN_MISMATCH", path="typed_data")
+        signed_view = {"primaryType": "Login", "domain": domain.to_dict(), "message": prepared.message.to_message()}
+        if not as_json:
+            click.echo(_render_typed(signed_view, notes))
+        signed = prepared.sign(key, domain)
         response = client.login(signed.body())
         steps.append(_step(response))
-    return _login_result(response, "token", show_token, as_json, steps, notes)
+    return _login_result(response, "token", show_token, as_json, steps, notes, signed_view)
 
 
 @check_group.command("alura-login")
-@click.option("--api", default=ALURA_API, show_default=True, help="The Alura base URL.")
+@click.option("--api", default=alura.BASE_URL, show_default=True, help=_API_HELP)
 @click.option("--referral-code", help="Sent as referralCode with the signature.")
+@click.option("--trust-server-text", is_flag=True,
+              help="Sign the server's text even when it does not name the nonce and this address, or is a "
+                   "Sign-In-With-Ethereum text for another host.")
 @click.option("--show-token", is_flag=True, help="Print the access token the server returns (redacted by default).")
 @_TIMEOUT_OPTION
 @_RETRIES_OPTION
 @key_options
 @json_option
-def check_alura_login(api: str, referral_code: str | None, show_token: bool, timeout: float, retries: int,
-                      as_json: bool) -> int:
+def check_alura_login(api: str, referral_code: str | None, trust_server_text: bool, show_token: bool,
+                      timeout: float, retries: int, as_json: bool) -> int:
     """Run Alura's login flow: POST the challenge, personal_sign its message, POST the verify call.
 
     \b
     Examples:
       eip712kit check alura-login --api https://testnet-api.alura.fun
       eip712kit check alura-login --api http://127.0.0.1:9001 --json
+
+    The exact text is printed before it is signed. A text that does not contain the challenge's
+    nonce and this address, or a Sign-In-With-Ethereum text whose domain is not the --api host,
+    is refused (nothing signed or sent) unless --trust-server-text.
     """
     key = load_cli_key()
     with AluraClient(api, timeout=timeout, retries=retries) as client:
@@ -316,7 +443,11 @@ def check_alura_login(api: str, referral_code: str | None, show_token: bool, tim
         steps = [_step(answer)]
         challenge = _from_server("challenge", lambda: alura.parse_challenge(answer.json_object(),
                                                                             address=key.address))
-        signature = challenge.sign(key)
+        signed_view = {"method": "personal_sign", "encoding": "utf-8", "text": challenge.message,
+                       "digest": "0x" + challenge.digest().hex()}
+        if not as_json:
+            click.echo(f"signing (personal_sign, UTF-8): {json.dumps(challenge.message, ensure_ascii=False)}")
+        signature = challenge.sign(key, api_url=client.http.base_url, trust_text=trust_server_text)
         request = challenge.verify_request(signature, referral_code)
         response = client.verify(request.json or {})
         steps.append(_step(response))
@@ -324,7 +455,16 @@ def check_alura_login(api: str, referral_code: str | None, show_token: bool, tim
     if response.ok and isinstance(response.body, dict) and response.body.get("ok") is False:
         notes.append("the server answered ok: false")
         response = Response(response.method, response.url, response.status, {}, response.text, response.headers)
-    return _login_result(response, "accessToken", show_token, as_json, steps, notes)
+    return _login_result(response, "accessToken", show_token, as_json, steps, notes, signed_view)
 
 
-__all__ = ["check_group"]
+def _render_typed(view: dict[str, Any], notes: list[str]) -> str:
+    domain = view["domain"]
+    out = [*(f"note: {n}" for n in notes),
+           f"signing {view['primaryType']} (EIP-712) in domain {domain.get('name')!r} v{domain.get('version')}, "
+           f"chain {domain.get('chainId')}, contract {domain.get('verifyingContract')}:"]
+    out.extend(f"  {name:<21}{value}" for name, value in view["message"].items())
+    return "\n".join(out)
+
+
+__all__ = ["check_group", "signed_order_view"]

@@ -48,15 +48,13 @@ def _domain(chain_id: int | None, verifying_contract: str | None, config_file: I
 
 
 def load_tokens(tokens_file: IO[bytes] | None) -> sera.TokenList:
-    """The token list of ``--tokens FILE`` (a GET /tokens response), else the reference verifier's."""
+    """The token list of ``--tokens FILE`` (a GET /tokens response), else the documented deployment's."""
     if tokens_file is not None:
         try:
             return sera.TokenList.from_response(tokens_file.read())
         except Eip712KitError as exc:
             raise exc.at("--tokens") from None
-    from ..server.settings import DEFAULT_TOKENS
-
-    return sera.TokenList.from_response(list(DEFAULT_TOKENS))
+    return sera.SEPOLIA_TOKENS
 
 
 def token_ref(text: str, option: str) -> sera.Token | str:

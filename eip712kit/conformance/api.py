@@ -10,7 +10,7 @@ wrongly accepted or refused, with the reference verifier's own verdict beside th
 
 All HTTP goes through :class:`eip712kit.client.SeraClient` (timeouts, retries, network errors in
 the kit's terms); the server's answers are read with the client's ``ServerVerdict``; the
-expected verdicts come from the reference verifier (:func:`eip712kit.server.checks.check_order_request`).
+expected verdicts come from the reference verifier (:func:`eip712kit.protocols.sera.verdicts.check_order_request`).
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
     """
     from ..client import SeraClient, ServerVerdict
     from ..protocols import sera
-    from ..server.checks import check_order_request
+    from ..protocols.sera.verdicts import check_order_request
 
     if key is None or other_key is None:
         key, other_key = development_keys()

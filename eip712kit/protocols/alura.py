@@ -4,17 +4,24 @@ Flow: ``POST /auth/evm/challenge {address}`` → ``{address, nonce, message}``; 
 ``message`` — its exact text, UTF-8, never reinterpreted as hex — with ``personal_sign``; then
 ``POST /auth/evm/verify {address, signature, referralCode?}`` returns a Bearer token. Every
 other Alura call is plain Bearer REST with no signature of its own.
+
+The text is the server's, so it is checked before it is signed (:meth:`Challenge.text_problems`):
+it must name the nonce and the address it was issued for, and a Sign-In-With-Ethereum (EIP-4361)
+text must be for the API's own host — otherwise a hostile server could have the wallet sign in to
+another site. A caller who trusts the server anyway says so (``trust_text=True``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..api import Verification, check_message, recover_message
 from ..encoding import parse_address, to_checksum_address
-from ..errors import Eip712KitError, ProtocolError
+from ..errors import Eip712KitError, ProtocolError, TrustError
 from ..keys import PrivateKey
 from ..limits import DEFAULT_LIMITS, load_json
 from ..messages import hash_message
@@ -22,6 +29,9 @@ from ..signature import Signature, sign_digest
 from .requests import HttpRequest, check_signer, signature_text
 
 BASE_URL = "https://testnet-api.alura.fun"
+"""The documented base URL (the paths below hang directly from it)."""
+CHALLENGE_PATH = "/auth/evm/challenge"
+VERIFY_PATH = "/auth/evm/verify"
 
 
 def _address(address: Any, path: str = "address") -> str:
@@ -34,7 +44,7 @@ def _address(address: Any, path: str = "address") -> str:
 def challenge_request(address: str) -> HttpRequest:
     """``POST /auth/evm/challenge {address}`` (the address sent as given, once validated)."""
     _address(address)
-    return HttpRequest("POST", "/auth/evm/challenge", json={"address": address})
+    return HttpRequest("POST", CHALLENGE_PATH, json={"address": address})
 
 
 @dataclass(frozen=True)
@@ -49,9 +59,53 @@ class Challenge:
         """The EIP-191 digest of the message's UTF-8 text."""
         return hash_message(self.message)
 
-    def sign(self, key: PrivateKey | str) -> Signature:
-        """personal_sign of the message; a key for another address is refused (KEY_MISMATCH)."""
-        return sign_digest(self.digest(), check_signer(key, self.address))
+    def text_problems(self, api_url: str | None = None) -> list[str]:
+        """Why this text should not be signed for this challenge (empty when it may be).
+
+        The text must contain the nonce and the address it was issued for. A Sign-In-With-Ethereum
+        text (EIP-4361) must name ``api_url``'s host as its domain, and this address and nonce on
+        its own lines; without ``api_url`` its domain cannot be checked, which is a problem too.
+        """
+        problems = []
+        text = self.message
+        if str(self.nonce) not in text:
+            problems.append(f"the text does not contain the nonce {self.nonce!r} it was issued with")
+        if self.address.lower() not in text.lower():
+            problems.append(f"the text does not contain the address {self.address} it was issued for")
+        siwe = _SIWE_FIRST_LINE.match(text.split("\n", 1)[0])
+        if siwe is not None:
+            domain = siwe.group("domain")
+            if api_url is None:
+                problems.append(f"it is a Sign-In-With-Ethereum text for {domain!r}, and no API host was given "
+                                "to check that domain against")
+            elif _authority(domain) != _authority(api_url):
+                problems.append(f"it is a Sign-In-With-Ethereum text for {domain!r}, not for the API's host "
+                                f"{urlsplit(api_url).netloc!r}: signing it would sign in to another site")
+            lines = text.split("\n")
+            if len(lines) < 2 or lines[1].strip().lower() != self.address.lower():
+                problems.append("its second line is not the address the challenge was issued for")
+            nonces = [line.split(":", 1)[1].strip() for line in lines if line.startswith("Nonce:")]
+            if nonces != [str(self.nonce)]:
+                problems.append(f"its Nonce line is not the challenge's nonce {self.nonce!r}")
+        return problems
+
+    def sign(self, key: PrivateKey | str, *, api_url: str | None = None, trust_text: bool = False) -> Signature:
+        """personal_sign of the message, once its text is checked (:meth:`text_problems`).
+
+        A text that fails the check is refused (CHALLENGE_MISMATCH) unless ``trust_text``; a key for
+        another address is refused (KEY_MISMATCH).
+        """
+        private_key = check_signer(key, self.address)
+        problems = [] if trust_text else self.text_problems(api_url)
+        if problems:
+            raise TrustError(
+                "refusing to sign the server's login text: " + "; ".join(problems)
+                + ". Nothing was signed; if you trust this server's text, say so explicitly (trust_text / "
+                "--trust-server-text)",
+                code="CHALLENGE_MISMATCH",
+                path="message",
+            )
+        return sign_digest(self.digest(), private_key)
 
     def recover(self, signature: Any) -> str:
         return recover_message(self.message, signature)
@@ -62,6 +116,23 @@ class Challenge:
 
     def verify_request(self, signature: Any, referral_code: str | None = None) -> HttpRequest:
         return verify_request(self.address, signature, referral_code)
+
+
+_SIWE_FIRST_LINE = re.compile(
+    r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?P<domain>\S+) wants you to sign in with your Ethereum account:\Z")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _authority(text: str) -> tuple[str, int | None]:
+    """``(host, port)`` of a URL or a bare ``host[:port]``, with a scheme's default port dropped."""
+    parts = urlsplit(text if "://" in text else "//" + text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1  # an unparsable port matches nothing
+    if port is not None and port == _DEFAULT_PORTS.get(parts.scheme):
+        port = None
+    return (parts.hostname or "").lower(), port
 
 
 def parse_challenge(response: Mapping[str, Any] | str | bytes, *, address: str | None = None) -> Challenge:
@@ -78,6 +149,10 @@ def parse_challenge(response: Mapping[str, Any] | str | bytes, *, address: str |
     for key in ("address", "nonce", "message"):
         if key not in data or data[key] is None:
             raise ProtocolError(f"the challenge response has no {key!r}", code="INVALID_CHALLENGE", path=key)
+    nonce = data["nonce"]
+    if type(nonce) not in (str, int) or nonce == "":
+        raise ProtocolError("the challenge nonce is a non-empty string or an integer", code="INVALID_CHALLENGE",
+                            path="nonce")
     message = data["message"]
     if type(message) is not str or not message:
         raise ProtocolError("the challenge message is a non-empty string", code="INVALID_CHALLENGE",
@@ -89,11 +164,12 @@ def parse_challenge(response: Mapping[str, Any] | str | bytes, *, address: str |
             code="INVALID_CHALLENGE",
             path="address",
         )
-    return Challenge(challenged, data["nonce"], message)
+    return Challenge(challenged, nonce, message)
 
 
-def sign_challenge(challenge: Challenge, key: PrivateKey | str) -> Signature:
-    return challenge.sign(key)
+def sign_challenge(challenge: Challenge, key: PrivateKey | str, *, api_url: str | None = None,
+                   trust_text: bool = False) -> Signature:
+    return challenge.sign(key, api_url=api_url, trust_text=trust_text)
 
 
 def verify_request(address: str, signature: Any, referral_code: str | None = None) -> HttpRequest:
@@ -105,11 +181,13 @@ def verify_request(address: str, signature: Any, referral_code: str | None = Non
             raise ProtocolError("referralCode is a non-empty string when given", code="INVALID_CHALLENGE",
                                 path="referralCode")
         body["referralCode"] = referral_code
-    return HttpRequest("POST", "/auth/evm/verify", json=body)
+    return HttpRequest("POST", VERIFY_PATH, json=body)
 
 
 __all__ = [
     "BASE_URL",
+    "CHALLENGE_PATH",
+    "VERIFY_PATH",
     "Challenge",
     "challenge_request",
     "parse_challenge",

@@ -25,13 +25,19 @@ from typing import Any
 from ..decimal_amounts import parse_decimal
 from ..domain import Domain, derived_domain_type
 from ..encoding import parse_address, parse_int, to_checksum_address
-from ..errors import Eip712KitError, ProtocolError
+from ..errors import Eip712KitError, ProtocolError, TrustError
 from ..limits import DEFAULT_LIMITS, load_json
 from .requests import HttpRequest, Prepared
 from .struct import Struct
 from .windows import check_timestamp_window
 
 BASE_URL = "https://api.renance.xyz"
+"""The documented base URL; every endpoint's path starts with :data:`API_PREFIX`."""
+API_PREFIX = "/api/v1"
+NONCE_PATH = API_PREFIX + "/auth/nonce/{address}"
+LOGIN_PATH = API_PREFIX + "/auth/login"
+ORDERS_PATH = API_PREFIX + "/orders"
+BATCH_CANCEL_PATH = API_PREFIX + "/orders/batch"
 
 DOMAIN = Domain(
     name="XBlade Vault",
@@ -182,14 +188,15 @@ def chunk_order_ids(order_ids: Iterable[str], size: int = MAX_BATCH_CANCEL) -> l
 
 # --- the domain the server hands out -----------------------------------------------------------
 
-def domain_from_typed_data(typed_data: Mapping[str, Any] | str | bytes, *, strict: bool = False
-                           ) -> tuple[Domain, list[str]]:
+def domain_from_typed_data(typed_data: Mapping[str, Any] | str | bytes, *, strict: bool = False,
+                           pinned: Domain = DOMAIN) -> tuple[Domain, list[str]]:
     """The domain of a server's ``typed_data`` (as ``GET /auth/nonce`` returns it), and how it differs.
 
-    The list names every difference from the documented :data:`DOMAIN` — a field's value, a
-    missing or extra field, or an ``EIP712Domain`` type that is not the canonical one — empty when
-    the server uses the documented domain. ``strict=True`` raises DOMAIN_MISMATCH instead. The
-    whole nonce response (with ``typed_data`` inside) is accepted too.
+    The list names every difference from ``pinned`` (the documented :data:`DOMAIN` unless the caller
+    pins its own deployment) — a field's value, a missing or extra field, or an ``EIP712Domain``
+    type that is not the canonical one — empty when the server uses the pinned domain.
+    ``strict=True`` raises DOMAIN_MISMATCH instead. The whole nonce response (with ``typed_data``
+    inside) is accepted too.
     """
     data = load_json(typed_data, DEFAULT_LIMITS) if isinstance(typed_data, (str, bytes, bytearray)) else typed_data
     if isinstance(data, Mapping) and "typed_data" in data:
@@ -197,7 +204,7 @@ def domain_from_typed_data(typed_data: Mapping[str, Any] | str | bytes, *, stric
     if not isinstance(data, Mapping) or not isinstance(data.get("domain"), Mapping):
         raise ProtocolError("typed_data has no domain object", code="INVALID_DOMAIN", path="typed_data.domain")
     domain = Domain.from_dict(data["domain"])
-    differences = DOMAIN.differences(domain)
+    differences = pinned.differences(domain)
     declared = data.get("types", {}).get("EIP712Domain") if isinstance(data.get("types"), Mapping) else None
     if isinstance(declared, list) and declared != derived_domain_type(data["domain"]):
         shown = ", ".join(f"{f.get('type')} {f.get('name')}" for f in declared if isinstance(f, Mapping))
@@ -206,8 +213,8 @@ def domain_from_typed_data(typed_data: Mapping[str, Any] | str | bytes, *, stric
             "sign the server's typed_data as a whole (TypedData) rather than this struct"
         )
     if strict and differences:
-        raise ProtocolError("the server's domain differs from the documented XBlade Vault domain: "
-                            + "; ".join(differences), code="DOMAIN_MISMATCH", path="typed_data.domain")
+        raise TrustError("the server's domain differs from the pinned XBlade Vault domain: "
+                         + "; ".join(differences), code="DOMAIN_MISMATCH", path="typed_data.domain")
     return domain, differences
 
 
@@ -225,14 +232,15 @@ class NonceChallenge:
         return login_request(self.login.wallet, self.nonce, self.login.timestamp)
 
 
-def parse_nonce_response(response: Mapping[str, Any] | str | bytes, *, address: str | None = None
-                         ) -> NonceChallenge:
+def parse_nonce_response(response: Mapping[str, Any] | str | bytes, *, address: str | None = None,
+                         pinned: Domain = DOMAIN) -> NonceChallenge:
     """Check a nonce response: its Login type and nonce must match what the document says.
 
     The Login message is taken from ``typed_data.message`` (its timestamp is the server's); a
     ``nonce`` that differs from the message's nonce, a Login type other than the documented one,
     or (with ``address``) a wallet other than the one asked for, is refused (INVALID_CHALLENGE);
-    a domain that differs is reported in ``differences``.
+    a domain that differs from ``pinned`` is reported in ``differences`` (a signer refuses it
+    unless its user trusts the server's domain).
     """
     data = load_json(response, DEFAULT_LIMITS) if isinstance(response, (str, bytes, bytearray)) else response
     if not isinstance(data, Mapping) or not isinstance(data.get("typed_data"), Mapping):
@@ -266,7 +274,7 @@ def parse_nonce_response(response: Mapping[str, Any] | str | bytes, *, address: 
         if login.wallet != asked:
             raise ProtocolError(f"the challenge is for {login.wallet}, not {asked}", code="INVALID_CHALLENGE",
                                 path="typed_data.message.wallet")
-    domain, differences = domain_from_typed_data(typed)
+    domain, differences = domain_from_typed_data(typed, pinned=pinned)
     return NonceChallenge(login.nonce, login, domain, tuple(differences))
 
 
@@ -278,14 +286,14 @@ def nonce_request(address: str) -> HttpRequest:
         raw = parse_address(address)
     except Eip712KitError as exc:
         raise exc.at("address") from None
-    return HttpRequest("GET", f"/api/v1/auth/nonce/0x{raw.hex()}")
+    return HttpRequest("GET", NONCE_PATH.format(address="0x" + raw.hex()))
 
 
 def login_request(wallet: str, nonce: int, timestamp: int) -> Prepared:
     """``POST /api/v1/auth/login {address, signature, timestamp}`` around a Login message."""
     login = Login(wallet=wallet, nonce=nonce, timestamp=timestamp)
     fields = {"address": "0x" + parse_address(wallet).hex(), "signature": None, "timestamp": login.timestamp}
-    return Prepared(login, login.wallet, "POST", "/api/v1/auth/login", fields)
+    return Prepared(login, login.wallet, "POST", LOGIN_PATH, fields)
 
 
 def create_order(
@@ -339,7 +347,7 @@ def create_order(
         "signature": None,
         "timestamp": message.timestamp,
     }
-    return Prepared(message, message.wallet, "POST", "/api/v1/orders", fields)
+    return Prepared(message, message.wallet, "POST", ORDERS_PATH, fields)
 
 
 def batch_cancel(order_ids: Iterable[str], *, wallet: str, timestamp: int, server_now: int | None = None
@@ -360,7 +368,7 @@ def batch_cancel(order_ids: Iterable[str], *, wallet: str, timestamp: int, serve
         check_timestamp(timestamp, server_now)
     message = BatchCancelOrders(wallet=wallet, orderIds=ORDER_ID_SEPARATOR.join(ids), timestamp=timestamp)
     fields = {"order_ids": ids, "signature": None, "timestamp": message.timestamp}
-    return Prepared(message, message.wallet, "POST", "/api/v1/orders/batch", fields)
+    return Prepared(message, message.wallet, "POST", BATCH_CANCEL_PATH, fields)
 
 
 def cancel_order(order_id: str, *, wallet: str, timestamp: int) -> CancelOrder:
@@ -373,11 +381,16 @@ def cancel_order(order_id: str, *, wallet: str, timestamp: int) -> CancelOrder:
 
 
 __all__ = [
+    "API_PREFIX",
     "BASE_URL",
+    "BATCH_CANCEL_PATH",
     "DEFAULT_LEVERAGE",
     "DOMAIN",
+    "LOGIN_PATH",
     "MARKET_PRICE",
     "MAX_BATCH_CANCEL",
+    "NONCE_PATH",
+    "ORDERS_PATH",
     "ORDER_TYPES",
     "SIDES",
     "STRUCTS",

@@ -26,7 +26,8 @@ from starlette.routing import Route
 from ..errors import Eip712KitError
 from ..limits import Limits, load_json
 from ..protocols import sera
-from .checks import ApiKeyRefusal, Verdict, check_manage_api_key, check_order_request
+from ..protocols.sera import endpoints
+from ..protocols.sera.verdicts import ApiKeyRefusal, Verdict, check_manage_api_key, check_order_request
 from .settings import ServerSettings
 from .store import ApiKeyStore, StoreError
 
@@ -231,20 +232,19 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
             return JSONResponse({"detail": "Invalid api_key or api_secret"}, status_code=401)
         return JSONResponse({"valid": True, "owner_address": key.owner})
 
-    prefix = "/api/v1"
     routes = [
-        Route(prefix + "/health", health, methods=["GET"]),
-        Route(prefix + "/system/time", system_time, methods=["GET"]),
-        Route(prefix + "/config", config, methods=["GET"]),
-        Route(prefix + "/tokens", tokens, methods=["GET"]),
-        Route(prefix + "/markets", markets, methods=["GET"]),
-        Route(prefix + "/verify-signature", verify_signature, methods=["POST"]),
-        Route(prefix + "/api-keys", api_keys, methods=["GET", "POST", "DELETE"]),
-        Route(prefix + "/api-keys/list", api_keys_list, methods=["POST"]),
-        Route(prefix + "/api-keys/revoke", api_keys_revoke, methods=["POST"]),
-        Route(prefix + "/api-keys/revoke-all", api_keys_revoke_all, methods=["POST"]),
-        Route(prefix + "/api-keys/self-revoke", api_keys_self_revoke, methods=["POST"]),
-        Route(prefix + "/api-keys/verify", api_keys_verify, methods=["POST"]),
+        Route(endpoints.HEALTH, health, methods=["GET"]),
+        Route(endpoints.SYSTEM_TIME, system_time, methods=["GET"]),
+        Route(endpoints.CONFIG, config, methods=["GET"]),
+        Route(endpoints.TOKENS, tokens, methods=["GET"]),
+        Route(endpoints.MARKETS, markets, methods=["GET"]),
+        Route(endpoints.VERIFY_SIGNATURE, verify_signature, methods=["POST"]),
+        Route(endpoints.API_KEYS, api_keys, methods=["GET", "POST", "DELETE"]),
+        Route(endpoints.API_KEYS_LIST, api_keys_list, methods=["POST"]),
+        Route(endpoints.API_KEYS_REVOKE, api_keys_revoke, methods=["POST"]),
+        Route(endpoints.API_KEYS_REVOKE_ALL, api_keys_revoke_all, methods=["POST"]),
+        Route(endpoints.API_KEYS_SELF_REVOKE, api_keys_self_revoke, methods=["POST"]),
+        Route(endpoints.API_KEYS_VERIFY, api_keys_verify, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.settings = settings

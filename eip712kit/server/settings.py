@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Domain
@@ -26,10 +26,6 @@ from ..encoding import parse_address, to_checksum_address
 from ..errors import Eip712KitError, ProtocolError
 from ..protocols import sera
 
-DEFAULT_TOKENS: tuple[dict[str, Any], ...] = (
-    {"symbol": "EURC", "address": "0x08210F9170F89Ab7658F0B5E3fF39b0E03C594D4", "decimals": 6},
-    {"symbol": "USDC", "address": "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238", "decimals": 6},
-)
 DEFAULT_MARKETS: tuple[dict[str, str], ...] = ({"base": "EURC", "quote": "USDC"},)
 
 MAX_BODY_BYTES = 64 * 1024
@@ -64,7 +60,7 @@ class ServerSettings:
     sera_address: str = sera.DOMAIN.verifying_contract or ""
     vault_address: str | None = None
     sor_address: str | None = None
-    tokens: sera.TokenList = field(default_factory=lambda: sera.TokenList.from_response(list(DEFAULT_TOKENS)))
+    tokens: sera.TokenList = sera.SEPOLIA_TOKENS
     markets: tuple[Market, ...] = ()
     max_body_bytes: int = MAX_BODY_BYTES
     clock: Callable[[], float] = time.time
@@ -97,7 +93,7 @@ class ServerSettings:
         tokens = sera.TokenList.from_response(data["tokens"]) if "tokens" in data else None
         if tokens is not None:
             values["tokens"] = tokens
-        book = tokens or sera.TokenList.from_response(list(DEFAULT_TOKENS))
+        book = tokens or sera.SEPOLIA_TOKENS
         if "markets" in data:
             if not isinstance(data["markets"], list):
                 raise ProtocolError("markets is a list of {base, quote}", code="INVALID_CONFIG", path="markets")
@@ -150,4 +146,4 @@ def _market(tokens: sera.TokenList, item: Any) -> Market:
     return Market(base, quote)
 
 
-__all__ = ["DEFAULT_MARKETS", "DEFAULT_TOKENS", "MAX_BODY_BYTES", "Market", "ServerSettings"]
+__all__ = ["DEFAULT_MARKETS", "MAX_BODY_BYTES", "Market", "ServerSettings"]

@@ -1,18 +1,19 @@
-"""The reference verifier's verdicts, as pure functions of a request and the server's state.
+"""Sera's verdicts on signed requests, as pure functions of a request and the server's state.
 
 :func:`check_order_request` is what ``POST /verify-signature`` answers, and what ``eip712kit check
 sera`` computes locally to show beside a live server's verdict. It applies Sera's rules through the
-protocol builder (:func:`eip712kit.protocols.sera.build_order`) — never a second copy of them — in
+protocol builder (:func:`eip712kit.protocols.build_order`) — never a second copy of them — in
 the order a person fixing a request wants to hear about problems: the shape of the body, then each
 field (owner, side, tokens and market, amounts, expiration window, order_id/uuid_int binding and
 executor), and last the signature. The first refusal is the verdict, with a stable ``code``, the
 request ``field`` it concerns and a sentence.
 
 :func:`check_manage_api_key` does the same for the signed API-key calls (action, ±5-minute window,
-signature by ``owner_address``); replay and the 10-key limit need state and live in
-:mod:`eip712kit.server.store`.
+signature by ``owner_address``); replay and the 10-key limit need state and live in the
+verifier's store (:mod:`eip712kit.server.store`).
 
-No starlette here: the CLI imports this module without the ``server`` extra.
+Pure Sera rules, so they live with the protocol: the reference verifier (``eip712kit serve``) answers
+with them, and the CLI and the conformance runner compute them locally, without the server extra.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import verify_digest
-from ..domain import Domain
-from ..encoding import parse_address, parse_int, to_checksum_address
-from ..errors import Eip712KitError
-from ..protocols import sera
+from ...api import verify_digest
+from ...domain import Domain
+from ...encoding import parse_address, parse_int, to_checksum_address
+from ...errors import Eip712KitError
+from .api_keys import check_action, check_api_key_timestamp, manage_api_key
+from .orders import build_order, check_side
+from .tokens import Token, TokenList
 
 ORDER_REQUEST_FIELDS = ("owner_address", "side", "amount", "price", "from_address", "to_address", "order_id",
                         "uuid_int", "signature", "expiration")
@@ -94,14 +97,14 @@ def check_body_shape(body: Any, fields: tuple[str, ...], optional: tuple[str, ..
     return None
 
 
-MarketCheck = Callable[[sera.Token, sera.Token], bool]
+MarketCheck = Callable[[Token, Token], bool]
 
 
 def check_order_request(
     body: Any,
     *,
     domain: Domain,
-    tokens: sera.TokenList,
+    tokens: TokenList,
     executor_id: int | None,
     now: int,
     is_market: MarketCheck | None = None,
@@ -119,7 +122,7 @@ def check_order_request(
     except Eip712KitError as exc:
         return Verdict.refuse(exc, "owner_address")
     try:
-        sera.check_side(body["side"])
+        check_side(body["side"])
         base = _token(tokens, body["from_address"], "from_address")
         quote = _token(tokens, body["to_address"], "to_address")
     except Eip712KitError as exc:
@@ -133,7 +136,7 @@ def check_order_request(
     except Eip712KitError as exc:
         return Verdict.refuse(exc, "expiration")
     try:
-        built = sera.build_order(
+        built = build_order(
             side=body["side"], amount=body["amount"], price=body["price"], base=base, quote=quote, user=owner,
             expiration=expiration, uuid_int=body["uuid_int"], order_id=body["order_id"],
             executor_id=executor_id, server_now=now,
@@ -152,7 +155,7 @@ def check_order_request(
     return Verdict(True, signer=verification.signer, digest=digest, typed_data=typed_data)
 
 
-def _token(tokens: sera.TokenList, value: Any, field: str) -> sera.Token:
+def _token(tokens: TokenList, value: Any, field: str) -> Token:
     try:
         parse_address(value)
     except Eip712KitError as exc:
@@ -206,7 +209,7 @@ def check_manage_api_key(
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "owner_address")) from None
     action = fields["action"]
     try:
-        sera.check_action(action)
+        check_action(action)
     except Eip712KitError as exc:
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "action")) from None
     if action != expected_action:
@@ -214,8 +217,8 @@ def check_manage_api_key(
                                          f"action {action!r} is signed, but this endpoint does {expected_action!r}",
                                          "action"))
     try:
-        timestamp = sera.check_api_key_timestamp(fields["timestamp"], now)
-        message = sera.manage_api_key(owner, action, timestamp)
+        timestamp = check_api_key_timestamp(fields["timestamp"], now)
+        message = manage_api_key(owner, action, timestamp)
     except Eip712KitError as exc:
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "timestamp")) from None
     digest = message.digest(domain)

@@ -1,0 +1,178 @@
+"""Sera's public endpoints over HTTP, and readers for the answers the document does not show.
+
+The client knows paths (:mod:`eip712kit.protocols.sera.endpoints`) and response shapes, nothing
+about signing: it takes signed bodies built by :mod:`eip712kit.protocols.sera` and returns what the
+server said. Where the document does not show a response's shape (``/system/time``, ``/tokens``),
+the readers below accept the few plausible forms and say so in one place each (*inferred*), and
+refuse anything else as the server's fault (exit 3): an absurd clock is never used to sign.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import NetworkError
+from ..protocols.sera import endpoints
+from .transport import MAX_BODY_SHOWN, ApiClient, Response, server_error
+
+_TIME_KEYS = ("server_time", "timestamp", "time", "serverTime", "now", "epoch")
+MILLISECONDS_FROM = 10**11
+"""A server time at or above this is taken as milliseconds (10**11 s is the year 5138)."""
+EARLIEST_SERVER_TIME = 1_000_000_000
+"""2001-09-09: a server clock before it is broken, not a clock to sign with."""
+MAX_EXECUTOR_ID = 15
+
+
+def _shown(body: Any) -> str:
+    return json.dumps(body)[:MAX_BODY_SHOWN]
+
+
+def _whole_number(value: Any) -> int | None:
+    """An int from an int, an ASCII-digit string or a finite float; None for anything else.
+
+    Only ASCII digits are digits: ``str.isdigit()`` alone accepts Arabic-Indic and other digits.
+    """
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
+        return int(value)
+    if type(value) is float and math.isfinite(value):
+        return int(value)  # fractional seconds: the whole second that has begun
+    return None
+
+
+def parse_server_time(body: Any) -> int:
+    """Unix seconds from a ``GET /system/time`` answer.
+
+    *Inferred* (the Sera document does not show the shape): a bare number, or an object with one of
+    ``server_time``, ``timestamp``, ``time``, ``serverTime``, ``now``, ``epoch`` (at the top or under
+    ``data``) holding a number or a string of ASCII digits; 10**11 or more is milliseconds and is
+    converted exactly (floor). A time before 2001 or beyond the year 5138 is a server fault.
+    """
+    value: Any = body
+    if isinstance(body, dict):
+        inner = body.get("data")
+        source: dict[str, Any] = inner if isinstance(inner, dict) else body
+        value = next((source[k] for k in _TIME_KEYS if k in source), None)
+    number = _whole_number(value)
+    if number is None:
+        raise server_error(f"cannot read a server time from {_shown(body)}; expected a number or an object with "
+                           f"one of {', '.join(_TIME_KEYS)} holding one")
+    seconds = number // 1000 if number >= MILLISECONDS_FROM else number
+    if not EARLIEST_SERVER_TIME <= seconds < MILLISECONDS_FROM:
+        raise server_error(f"the server's clock says {value!r}, which is not a plausible Unix time; refusing to "
+                           "derive an expiration or a timestamp from it")
+    return seconds
+
+
+def parse_executor_id(health: Mapping[str, Any]) -> int:
+    """The ``executor_id`` of a ``GET /health`` answer: a whole number from 0 to 15."""
+    number = _whole_number(health.get("executor_id"))
+    if number is None or not 0 <= number <= MAX_EXECUTOR_ID or type(health.get("executor_id")) is float:
+        raise server_error(f"GET /health has no executor_id from 0 to {MAX_EXECUTOR_ID}: {_shown(dict(health))}")
+    return number
+
+
+def parse_tokens(body: Any) -> list[dict[str, Any]]:
+    """The token list of a ``GET /tokens`` answer: a list, or an object holding it under
+    ``tokens`` or ``data`` (*inferred*). Each token needs ``address`` and ``decimals``."""
+    items = body
+    if isinstance(body, dict):
+        items = body.get("tokens", body.get("data"))
+    if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
+        raise server_error(f"cannot read a token list from {_shown(body)}")
+    return items
+
+
+class SeraClient(ApiClient):
+    """Sera's public endpoints; the base URL is the server's origin (``/api/v1`` may be included)."""
+
+    default_url = endpoints.BASE_URL
+    prefix = endpoints.API_PREFIX
+
+    def health(self) -> dict[str, Any]:
+        return self.http.get(endpoints.HEALTH).expect().json_object()
+
+    def executor_id(self) -> int:
+        return parse_executor_id(self.health())
+
+    def server_time(self) -> int:
+        return parse_server_time(self.http.get(endpoints.SYSTEM_TIME).expect().body)
+
+    def config(self) -> dict[str, Any]:
+        return self.http.get(endpoints.CONFIG).expect().json_object()
+
+    def tokens(self) -> list[dict[str, Any]]:
+        return parse_tokens(self.http.get(endpoints.TOKENS).expect().body)
+
+    def markets(self) -> Any:
+        return self.http.get(endpoints.MARKETS).expect().body
+
+    def verify_signature(self, body: Mapping[str, Any]) -> Response:
+        """POST /verify-signature; the server's verdict, whatever its status."""
+        return self.http.post(endpoints.VERIFY_SIGNATURE, dict(body))
+
+    # API keys: signed bodies come from eip712kit.protocols.sera; the answers are returned as they are.
+
+    def create_api_key(self, body: Mapping[str, Any]) -> Response:
+        return self.http.post(endpoints.API_KEYS, dict(body))
+
+    def list_api_keys(self, body: Mapping[str, Any], *, use_query: bool = False) -> Response:
+        if use_query:
+            return self.http.get(endpoints.API_KEYS, params=body)
+        return self.http.post(endpoints.API_KEYS_LIST, dict(body))
+
+    def revoke_api_key(self, body: Mapping[str, Any], *, use_query: bool = False) -> Response:
+        if use_query:
+            return self.http.delete(endpoints.API_KEYS, params=body)
+        return self.http.post(endpoints.API_KEYS_REVOKE, dict(body))
+
+    def revoke_all_api_keys(self, body: Mapping[str, Any]) -> Response:
+        return self.http.post(endpoints.API_KEYS_REVOKE_ALL, dict(body))
+
+    def self_revoke_api_key(self, api_key: str, api_secret: str) -> Response:
+        return self.http.post(endpoints.API_KEYS_SELF_REVOKE, {"api_key": api_key},
+                              headers={"Authorization": f"Bearer {api_key}:{api_secret}"})
+
+    def verify_api_key(self, api_key: str, api_secret: str) -> Response:
+        return self.http.post(endpoints.API_KEYS_VERIFY, {"api_key": api_key, "api_secret": api_secret})
+
+
+@dataclass
+class ServerVerdict:
+    """A server's answer to ``POST /verify-signature``, read tolerantly: ``valid`` plus code/field/detail."""
+
+    status: int
+    valid: bool
+    code: str | None
+    field: str | None
+    detail: str | None
+    body: Any
+
+    @classmethod
+    def from_response(cls, response: Response) -> ServerVerdict:
+        if response.status >= 500 or response.status == 429 or not response.is_json:
+            raise NetworkError(f"/verify-signature did not give a verdict: {response.describe()}",
+                               code="SERVER_ERROR" if response.status < 500 else "NETWORK_ERROR")
+        body = response.body
+        info = body if isinstance(body, dict) else {}
+        detail = next((info[k] for k in ("detail", "reason", "message", "error") if isinstance(info.get(k), str)),
+                      None)
+        code = info.get("code") if isinstance(info.get("code"), str) else None
+        field = info.get("field") if isinstance(info.get("field"), str) else None
+        if response.ok and isinstance(info.get("valid"), bool):
+            return cls(response.status, info["valid"], code, field, detail, body)
+        if response.ok:
+            raise server_error(f"/verify-signature answered without a boolean 'valid': {response.describe()}")
+        return cls(response.status, False, code, field, detail or response.text[:300], body)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "valid": self.valid, "code": self.code, "field": self.field,
+                "detail": self.detail, "body": self.body}
+
+
+__all__ = ["SeraClient", "ServerVerdict", "parse_executor_id", "parse_server_time", "parse_tokens"]

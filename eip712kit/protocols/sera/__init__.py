@@ -1,0 +1,88 @@
+"""Sera: the EIP-712 structs, the documented deployment, and the rules a signed request must follow.
+
+One module per concern, all pure (server time is a parameter, read it from ``GET /system/time``):
+
+* :mod:`~.structs` — :class:`ManageApiKey`, :class:`Order`, :class:`Intent`, :class:`CancelOrder`,
+  :class:`CancelVLBatch`, :class:`WithdrawIntent` (field order is part of the hash);
+* :mod:`~.deployment` — the documented domain (:data:`DOMAIN`) and :func:`domain_from_config`;
+* :mod:`~.endpoints` — every HTTP path, written once;
+* :mod:`~.expiration` — the expiration / deadline window (:func:`check_expiration`,
+  :func:`safe_expiration`);
+* :mod:`~.api_keys` — API-key actions, the ±5-minute window and their requests;
+* :mod:`~.tokens` and :mod:`~.orders` — tokens, and the order builder (:func:`build_order`): side,
+  decimal amount and price, base and quote tokens → the signed :class:`Order` with exact integer
+  amounts and the ``/verify-signature`` / ``POST /orders`` bodies;
+* :mod:`~.verdicts` — the verdict on a whole request (:func:`check_order_request`,
+  :func:`check_manage_api_key`), which the reference verifier answers with;
+* the uuid_int binding — :mod:`eip712kit.uuid_int`.
+
+Where the Sera document is silent, the choice made is listed in ``docs/protocols.md``.
+"""
+
+from .api_keys import (
+    API_KEY_ACTIONS,
+    API_KEY_TIMESTAMP_WINDOW,
+    MAX_ACTIVE_API_KEYS,
+    REVOKE_PREFIX,
+    api_key_action,
+    api_key_request,
+    check_action,
+    check_api_key,
+    check_api_key_timestamp,
+    manage_api_key,
+    self_revoke_request,
+)
+from .deployment import DOMAIN, SEPOLIA_TOKENS, domain_from_config
+from .endpoints import BASE_URL
+from .expiration import (
+    DEFAULT_BUFFER,
+    DEFAULT_LIFETIME,
+    EXPIRATION_MAX_AHEAD,
+    check_expiration,
+    require_expiration,
+    safe_expiration,
+)
+from .orders import SIDES, ZERO_ADDRESS, SeraOrder, build_order, cancel_order, check_side, intent_from_quote
+from .structs import STRUCTS, CancelOrder, CancelVLBatch, Intent, ManageApiKey, Order, WithdrawIntent
+from .tokens import NO_TOKENS, Token, TokenList
+
+__all__ = [
+    "API_KEY_ACTIONS",
+    "API_KEY_TIMESTAMP_WINDOW",
+    "BASE_URL",
+    "DEFAULT_BUFFER",
+    "DEFAULT_LIFETIME",
+    "DOMAIN",
+    "EXPIRATION_MAX_AHEAD",
+    "MAX_ACTIVE_API_KEYS",
+    "NO_TOKENS",
+    "REVOKE_PREFIX",
+    "SEPOLIA_TOKENS",
+    "SIDES",
+    "STRUCTS",
+    "ZERO_ADDRESS",
+    "CancelOrder",
+    "CancelVLBatch",
+    "Intent",
+    "ManageApiKey",
+    "Order",
+    "SeraOrder",
+    "Token",
+    "TokenList",
+    "WithdrawIntent",
+    "api_key_action",
+    "api_key_request",
+    "build_order",
+    "cancel_order",
+    "check_action",
+    "check_api_key",
+    "check_api_key_timestamp",
+    "check_expiration",
+    "check_side",
+    "domain_from_config",
+    "intent_from_quote",
+    "manage_api_key",
+    "require_expiration",
+    "safe_expiration",
+    "self_revoke_request",
+]

@@ -1,0 +1,191 @@
+"""The order builder: a side, a decimal amount and price on a base/quote pair → the signed :class:`Order`.
+
+Also the cancel and intent messages that refer to orders. Amounts convert exactly into base units
+(AMOUNT_PRECISION otherwise, unless a rounding mode is named); the uuid_int binds the order id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ... import uuid_int as uuid_int_mod
+from ...decimal_amounts import format_decimal, multiply, parse_decimal, scale_to_units
+from ...errors import ProtocolError
+from ..requests import HttpRequest, Prepared
+from . import endpoints
+from .expiration import check_expiration, require_expiration
+from .structs import CancelOrder, Intent, Order
+from .tokens import NO_TOKENS, Token, TokenList
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+
+
+SIDES = ("bid", "ask")
+
+
+def check_side(side: Any) -> str:
+    """``bid`` (buy base with quote) or ``ask`` (sell base for quote), exactly."""
+    if side in SIDES:
+        return str(side)
+    hint = ""
+    if type(side) is str and side.lower() in SIDES:
+        hint = f" (lowercase: {side.lower()!r})"
+    elif side in ("buy", "sell", "BUY", "SELL"):
+        hint = " (Sera's sides are bid and ask; buy/sell is Renance's wording)"
+    raise ProtocolError(f"side {side!r} is not bid or ask{hint}", code="INVALID_SIDE", path="side")
+
+
+@dataclass(frozen=True)
+class SeraOrder(Prepared):
+    """A built Sera order: the signed :class:`Order` and the request body that names the pair.
+
+    ``POST /verify-signature`` and ``POST /orders`` carry the same ten fields (the second by
+    inference: the document shows only the first, as the check to run before submitting).
+    """
+
+    @property
+    def order(self) -> Order:
+        return self.message  # type: ignore[return-value]
+
+    @property
+    def uuid_int(self) -> int:
+        return int(self.fields["uuid_int"])
+
+    @property
+    def order_id(self) -> str:
+        return str(self.fields["order_id"])
+
+    def verify_signature_body(self) -> dict[str, Any]:
+        return self.body()
+
+    def orders_body(self) -> dict[str, Any]:
+        return self.body()
+
+    def verify_signature_request(self) -> HttpRequest:
+        return self.request(endpoints.VERIFY_SIGNATURE)
+
+    def orders_request(self) -> HttpRequest:
+        return self.request(endpoints.ORDERS)
+
+
+def _amount_text(value: Any) -> str:
+    return value if type(value) is str else format_decimal(parse_decimal(value))
+
+
+def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id: int | None) -> tuple[str, int]:
+    if uuid_int is not None:
+        if order_id is None:
+            order_id = uuid_int_mod.unpack(uuid_int).uuid
+        fields = uuid_int_mod.check_binding(order_id, uuid_int, executor_id=executor_id)
+        return order_id, fields.value
+    if order_id is not None and executor_id is not None:
+        return order_id, uuid_int_mod.pack(order_id, executor_id)
+    raise ProtocolError(
+        "an order needs its uuid_int: pass uuid_int, or order_id with executor_id (from GET /health)",
+        code="MISSING_FIELD",
+        path="uuid_int",
+    )
+
+
+def build_order(
+    *,
+    side: str,
+    amount: Any,
+    price: Any,
+    base: Token | str,
+    quote: Token | str,
+    user: str,
+    expiration: int,
+    uuid_int: int | str | None = None,
+    order_id: str | None = None,
+    executor_id: int | None = None,
+    fee_bps: int = 0,
+    recipient: str = ZERO_ADDRESS,
+    initial_deposit_amount: int = 0,
+    rounding: str | None = None,
+    tokens: TokenList | None = None,
+    server_now: int | None = None,
+) -> SeraOrder:
+    """A limit order on the pair base/quote, ready to sign.
+
+    ``amount`` is in base-token units and ``price`` in quote per base, both decimal strings. A
+    bid spends ``amount × price`` of quote and receives ``amount`` of base; an ask is the mirror
+    (inferred from the document's one example, see docs/protocols.md). Amounts are exact, or
+    AMOUNT_PRECISION unless ``rounding`` names a mode. Give the uuid_int, or the order_id and
+    executor_id to pack it; with both uuid_int and order_id their binding is checked. With
+    ``server_now`` the expiration window is checked.
+    """
+    side = check_side(side)
+    book = tokens if tokens is not None else NO_TOKENS
+    base_token = book.resolve(base, field="base")
+    quote_token = book.resolve(quote, field="quote")
+    if base_token.address == quote_token.address:
+        raise ProtocolError(f"base and quote are the same token {base_token.label}", code="INVALID_TOKEN",
+                            path="quote")
+    amount_value = parse_decimal(amount, field="amount")
+    price_value = parse_decimal(price, field="price")
+    base_units = scale_to_units(amount_value, base_token.decimals, rounding=rounding, field="amount",
+                                unit=base_token.label)
+    quote_units = scale_to_units(multiply(amount_value, price_value), quote_token.decimals, rounding=rounding,
+                                 field="amount × price", unit=quote_token.label)
+    require_expiration(expiration)
+    if server_now is not None:
+        check_expiration(expiration, server_now)
+    order_id, packed = _order_binding(order_id, uuid_int, executor_id)
+    if side == "bid":
+        spend, spend_units, receive, receive_units = quote_token, quote_units, base_token, base_units
+    else:
+        spend, spend_units, receive, receive_units = base_token, base_units, quote_token, quote_units
+    order = Order(
+        user=user,
+        expiration=expiration,
+        feeBps=fee_bps,
+        recipient=recipient,
+        fromToken=spend.address,
+        toToken=receive.address,
+        fromAmount=spend_units,
+        toAmount=receive_units,
+        initialDepositAmount=initial_deposit_amount,
+        uuid=packed,
+    )
+    fields = {
+        "owner_address": order.user,
+        "side": side,
+        "amount": _amount_text(amount),
+        "price": _amount_text(price),
+        "from_address": base_token.address,
+        "to_address": quote_token.address,
+        "order_id": order_id,
+        "uuid_int": str(packed),
+        "signature": None,
+        "expiration": order.expiration,
+    }
+    return SeraOrder(order, order.user, "POST", endpoints.ORDERS, fields)
+
+
+# --- cancels and intents -----------------------------------------------------------------------
+
+def cancel_order(owner: str, uuid_int: int | str, *, order_id: str | None = None) -> CancelOrder:
+    """The CancelOrder message for the order packed as ``uuid_int`` (bound to ``order_id`` when given)."""
+    if order_id is not None:
+        return CancelOrder(owner=owner, orderId=uuid_int_mod.check_binding(order_id, uuid_int).value)
+    return CancelOrder(owner=owner, orderId=uuid_int_mod.unpack(uuid_int).value)
+
+
+def intent_from_quote(quote: Mapping[str, Any], *, server_now: int | None = None) -> Intent:
+    """The Intent to sign from a ``POST /swap/quote`` response (or its ``route_params``), as returned.
+
+    With ``server_now`` the deadline is held to the expiration window.
+    """
+    if isinstance(quote, Mapping) and "route_params" in quote:
+        intent = Intent.from_message(quote["route_params"], root="route_params")
+    else:
+        intent = Intent.from_message(quote)
+    if server_now is not None:
+        check_expiration(intent.deadline, server_now, field="deadline")
+    return intent
+
+
+__all__ = ["SIDES", "ZERO_ADDRESS", "SeraOrder", "build_order", "cancel_order", "check_side", "intent_from_quote"]
