@@ -27,6 +27,7 @@ from ..errors import Eip712KitError
 from ..limits import Limits, load_json
 from ..protocols import sera
 from .checks import ApiKeyRefusal, Verdict, check_manage_api_key, check_order_request
+from .debug import debug_routes
 from .settings import ServerSettings
 from .store import ApiKeyStore, StoreError
 
@@ -245,6 +246,7 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
         Route(prefix + "/api-keys/revoke-all", api_keys_revoke_all, methods=["POST"]),
         Route(prefix + "/api-keys/self-revoke", api_keys_self_revoke, methods=["POST"]),
         Route(prefix + "/api-keys/verify", api_keys_verify, methods=["POST"]),
+        *debug_routes(),  # the signature debugger page at /debug (server/debug.py)
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.settings = settings
