@@ -255,7 +255,7 @@
       box.append(show);
     }
     box.hidden = false;
-    setStatus("Invalid: " + (error.path ? error.path + ": " : "") + error.message);
+    setStatus("Not valid typed data: " + error.code + (error.path ? " at " + error.path : "") + ".");
   }
 
   function renderInspection(data) {
@@ -379,8 +379,8 @@
     const note = el("div", { className: "signed-given" },
       el("span", {}, "signed "), el("code", {}, shown(finding.signed_value)),
       el("span", {}, " · given "), el("code", {}, shown(finding.given_value)));
-    const anchor = target.tagName === "DETAILS" ? target.querySelector("summary") : target;
-    anchor.after(note);
+    if (target.tagName === "DETAILS") target.querySelector("summary").after(note);
+    else target.append(note);
     return target;
   }
 
