@@ -234,12 +234,16 @@ def test_a_key_like_field_is_refused_and_not_echoed(client: httpx.Client, field:
 @pytest.mark.parametrize("secret", [DEV_KEY, DEV_KEY[2:], DEV_KEY.upper().replace("0X", "0x"), f" {DEV_KEY} ",
                                     MNEMONIC])
 @pytest.mark.parametrize("endpoint", ["inspect", "diagnose"])
-def test_a_key_or_phrase_where_the_signature_goes_is_refused_and_not_echoed(client: httpx.Client, secret: str,
-                                                                           endpoint: str) -> None:
-    answer = client.post(f"/debug/api/{endpoint}", json={"document": MAIL.read_text(), "signature": secret,
-                                                         "expect": DEV_ADDRESS})
-    error = answer.json()["recovered"]["error"] if endpoint == "inspect" else answer.json()["error"]
-    assert error["code"] == "SIGNATURE_MALFORMED" and error["path"] == "signature"
+@pytest.mark.parametrize(("field", "code"), [("signature", "SIGNATURE_MALFORMED"), ("expect", "INVALID_ADDRESS")])
+def test_a_key_or_phrase_where_the_signature_or_address_goes_is_refused_and_not_echoed(
+        client: httpx.Client, secret: str, endpoint: str, field: str, code: str) -> None:
+    body = {"document": MAIL.read_text(), "signature": "0x" + "11" * 65, "expect": DEV_ADDRESS, field: secret}
+    answer = client.post(f"/debug/api/{endpoint}", json=body)
+    if endpoint == "inspect":
+        error = answer.json()["recovered" if field == "signature" else "expected"]["error"]
+    else:
+        error = answer.json()["error"]
+    assert error["code"] == code and error["path"] == field
     assert "never needs" in error["message"]
     for key, _ in DEV_KEYS:
         assert key[2:].lower() not in answer.text.lower()

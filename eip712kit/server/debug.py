@@ -49,7 +49,7 @@ from ..api import check_typed_data, recover_typed_data
 from ..doctor import diagnose
 from ..doctor.findings import json_safe
 from ..encoding import parse_address, to_checksum_address
-from ..errors import DocumentError, Eip712KitError, SignatureError
+from ..errors import DocumentError, Eip712KitError, SignatureError, ValueEncodingError
 from ..limits import DEFAULT_LIMITS, Limits, load_json
 from ..signature import Signature
 from ..trace import trace_typed_data
@@ -199,19 +199,19 @@ async def read_body(request: Request, limits: Limits = DEFAULT_LIMITS) -> dict[s
     return body
 
 
-def _refuse_secret_shape(signature: str) -> None:
-    """A key or a phrase pasted where the signature goes: refuse it, and never echo it."""
-    text = signature.strip()
+def _refuse_secret_shape(value: str, path: str) -> None:
+    """A key or a phrase pasted where the signature or the address goes: refuse it, and never echo it."""
+    text = value.strip()
+    if path == "signature":
+        error, code, wanted = SignatureError, "SIGNATURE_MALFORMED", "a signature (65 bytes, or 64 compact)"
+    else:
+        error, code, wanted = ValueEncodingError, "INVALID_ADDRESS", "an address (20 bytes)"
     if _HEX_KEY.fullmatch(text):
-        raise SignatureError(
-            "this is 32 bytes of hex, the size of a private key, not of a signature (65 bytes, or 64 compact). "
-            "The debugger never needs a key: do not paste one here or anywhere else",
-            code="SIGNATURE_MALFORMED", path="signature")
+        raise error(f"this is 32 bytes of hex, the size of a private key, not of {wanted}. "
+                    "The debugger never needs a key: do not paste one here or anywhere else", code=code, path=path)
     if _WORDS.fullmatch(text):
-        raise SignatureError(
-            "this is a list of words, the shape of a mnemonic phrase, not a signature. The debugger never "
-            "needs a phrase: do not paste one here or anywhere else",
-            code="SIGNATURE_MALFORMED", path="signature")
+        raise error(f"this is a list of words, the shape of a mnemonic phrase, not {wanted}. "
+                    "The debugger never needs a phrase: do not paste one here or anywhere else", code=code, path=path)
 
 
 def _document_bytes(document: Any) -> bytes:
@@ -256,13 +256,15 @@ def inspect(body: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[st
 
     def recovered() -> dict[str, Any]:
         assert signature is not None
-        _refuse_secret_shape(signature)
+        _refuse_secret_shape(signature, "signature")
         parts = Signature.parse(signature)
         result: dict[str, Any] = {"parts": parts.to_dict(),
                                   "signer": recover_typed_data(td, parts, allow_high_s=True)}
         return result
 
     def expected() -> dict[str, Any]:
+        assert expect is not None
+        _refuse_secret_shape(expect, "expect")
         return {"address": to_checksum_address(parse_address(expect))}
 
     if signature is not None:
@@ -281,7 +283,8 @@ def diagnosis(body: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[
         if not body.get(name):
             raise Refusal(400, _request_error(f"the doctor needs {name!r}", name))
     source, td = _typed_data(body["document"], limits)
-    _refuse_secret_shape(body["signature"])
+    _refuse_secret_shape(body["signature"], "signature")
+    _refuse_secret_shape(body["expect"], "expect")
     # The text, not the TypedData: the doctor's "personal_sign of the JSON" hypothesis reads it.
     return {"ok": True, "diagnosis": diagnose(source, body["signature"], body["expect"]).to_dict()}
 

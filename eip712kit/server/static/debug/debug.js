@@ -129,14 +129,12 @@
   // A key or a phrase pasted where the signature goes is neither sent nor kept in the link.
   function currentState() {
     const state = { doc: inputs.doc.value, sig: inputs.sig.value.trim(), expect: inputs.expect.value.trim() };
-    if (KEY_SHAPE.test(state.sig) || WORDS_SHAPE.test(state.sig)) {
-      showWarning("That is the shape of a private key or a mnemonic phrase, not a signature. It was not sent " +
-        "anywhere and is not kept in the link. This page never needs a key: clear the field.");
-      state.sig = "";
-      state.secretShaped = true;
-    } else {
-      showWarning("");
-    }
+    const secret = ["sig", "expect"].filter((name) => KEY_SHAPE.test(state[name]) || WORDS_SHAPE.test(state[name]));
+    for (const name of secret) state[name] = "";
+    state.secretShaped = secret.length > 0;
+    showWarning(secret.length ? "The " + (secret.includes("sig") ? "signature" : "expected signer") + " field " +
+      "holds the shape of a private key or a mnemonic phrase. It was not sent anywhere and is not kept in the " +
+      "link. This page never needs a key: clear the field." : "");
     return state;
   }
 
