@@ -273,6 +273,8 @@
     summary.append(signerBlock(data));
     summary.hidden = false;
 
+    // A small document is drawn fully open; a large one opens at its first level (the rest a click away).
+    openAll = countNodes(trace.domain) + (trace.message ? countNodes(trace.message) : 0) <= OPEN_ALL_NODES;
     const messageTree = $("message-tree");
     if (trace.message) messageTree.append(structNode("message", trace.primaryType, trace.message, "message", true));
     else messageTree.append(el("p", {}, "primaryType is EIP712Domain: only the domain is signed."));
@@ -387,8 +389,22 @@
     return m ? m[1] : "";
   }
 
+  let openAll = true;
+  const OPEN_ALL_NODES = 200;
+
+  function countNodes(struct) {
+    let n = 1;
+    const visit = (node) => {
+      n++;
+      if (node.struct) n += countNodes(node.struct);
+      if (node.elements) node.elements.forEach(visit);
+    };
+    struct.fields.forEach(visit);
+    return n;
+  }
+
   function structNode(label, typeName, struct, path, open) {
-    const details = el("details", { className: "struct", dataset: { path }, open: open || null });
+    const details = el("details", { className: "struct", dataset: { path }, open: open || openAll || null });
     details.append(el("summary", {},
       el("span", { className: "name" }, label), " ",
       el("span", { className: "type" }, typeName), " ",
@@ -408,7 +424,7 @@
     if (node.struct) return structNode(label, node.type, node.struct, path, false);
     if (node.elements) {
       const count = node.elements.length;
-      const details = el("details", { className: "array", dataset: { path } });
+      const details = el("details", { className: "array", dataset: { path }, open: openAll || null });
       details.append(el("summary", {},
         el("span", { className: "name" }, label), " ", el("span", { className: "type" }, node.type), " ",
         el("span", { className: "what" }, count ? count + " element" + (count === 1 ? "" : "s") : "empty"), " ",
