@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +29,7 @@ from eip712kit.conformance import load_vectors
 from eip712kit.server.app import create_app
 from eip712kit.server.debug import examples, fragment
 from eip712kit.trace import StructTrace, ValueTrace, trace_typed_data
-from tools.chromium import Chromium, Page, find_chromium
+from tools.chromium import FLAGS, Chromium, Page, find_chromium
 from tools.debug_screenshots import Scenario, doctor, invalid, settle, valid
 
 pytestmark = pytest.mark.skipif(
@@ -180,8 +182,8 @@ def test_an_invalid_document_shows_the_error_at_its_path(browser: Chromium, serv
     scenario = invalid()
     page = open_page(browser, scenario.link(server.url))
     settle(page, scenario)
-    error = page.evaluate("(() => { const e = document.getElementById('error'); "
-                          "return {code: e.dataset.code, path: e.dataset.path, text: e.innerText, hidden: e.hidden}; })()")
+    error = page.evaluate("(() => { const e = document.getElementById('error'); return {code: e.dataset.code, "
+                          "path: e.dataset.path, text: e.innerText, hidden: e.hidden}; })()")
     assert (error["code"], error["path"], error["hidden"]) == ("BAD_CHECKSUM", "message.from.wallet", False)
     assert "message.from.wallet: 0xcD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826 fails its EIP-55 checksum" in error["text"]
     assert "[BAD_CHECKSUM]" in error["text"]
@@ -276,6 +278,27 @@ def test_the_keyboard_reaches_every_control_in_reading_order(browser: Chromium, 
                                       ".filter(n => !n.getAttribute('aria-label')).length")
     assert unlabelled_copies == 0
     assert page.evaluate("[...document.querySelectorAll('[tabindex]')].every(n => n.tabIndex <= 0)")
+
+
+@pytest.mark.parametrize("case_id", ["core/recursive-mail-friends", "sera/Order-seed-bid-default"])
+def test_chromium_dump_dom_holds_the_digest_and_every_struct_hash(server: LiveServer, case_id: str) -> None:
+    """The issue's own check: ``chromium --headless --dump-dom URL#doc=…`` once the page's script has run."""
+    case = vector(case_id)
+    document = json.dumps(case.input["typed_data"], indent=2)
+    url = server.url + "/debug" + fragment(document, case.expected.get("signature"), case.expected.get("signer"))
+    flags = [f for f in FLAGS if f != "--remote-debugging-pipe"]
+    with tempfile.TemporaryDirectory() as profile:
+        dumped = subprocess.run([str(find_chromium()), *flags, f"--user-data-dir={profile}",
+                                 "--virtual-time-budget=10000", "--dump-dom", url],
+                                capture_output=True, text=True, timeout=120)
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    dom = dumped.stdout
+    assert f'data-role="digest">{case.expected["digest"]}<' in dom
+    assert f'data-role="struct-hash">{case.expected["structHash"]}<' in dom
+    for path, struct_hash in library_view(document)["structs"].items():
+        assert f'data-path="{path}">{struct_hash}<' in dom, path
+    for type_hash in case.expected["typeHash"].values():
+        assert type_hash in dom
 
 
 def test_nothing_in_the_whole_session_left_loopback(browser: Chromium, server: LiveServer) -> None:

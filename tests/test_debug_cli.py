@@ -53,7 +53,7 @@ def test_debug_serves_the_page_on_a_free_loopback_port_and_stops_on_ctrl_c() -> 
                                                            "signature": mail["signature"], "expect": mail["expect"]})
             assert answer.json()["verification"]["valid"] is True
     finally:
-        code, out, err = _stop(process)
+        code, _, err = _stop(process)
     assert code == 130, err
     assert "Traceback" not in err
 

@@ -104,11 +104,11 @@ class Chromium:
             os.dup2(commands_read, 3)
             os.dup2(answers_write, 4)
 
-        self._stderr = open(Path(self._profile) / "stderr.log", "wb")  # noqa: SIM115 - closed in __exit__
+        self._stderr = open(Path(self._profile) / "stderr.log", "wb")  # closed in __exit__
         self._process = subprocess.Popen(
             [self.executable, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
-            pass_fds=(3, 4), preexec_fn=place_pipes,  # noqa: PLW1509 - single-threaded use in tests and tools
+            pass_fds=(3, 4), preexec_fn=place_pipes,  # preexec_fn: tests and tools start browsers from one thread
         )
         os.close(commands_read)
         os.close(answers_write)

@@ -45,7 +45,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     409 on a replayed signature). Listens on loopback unless --host says otherwise.
     """
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - the server extra is installed (run_server uses it)
 
         from ..server.app import create_app
     except ModuleNotFoundError as exc:

@@ -202,6 +202,7 @@ async def read_body(request: Request, limits: Limits = DEFAULT_LIMITS) -> dict[s
 def _refuse_secret_shape(value: str, path: str) -> None:
     """A key or a phrase pasted where the signature or the address goes: refuse it, and never echo it."""
     text = value.strip()
+    error: type[Eip712KitError]
     if path == "signature":
         error, code, wanted = SignatureError, "SIGNATURE_MALFORMED", "a signature (65 bytes, or 64 compact)"
     else:
@@ -282,7 +283,7 @@ def diagnosis(body: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[
     for name in ("signature", "expect"):
         if not body.get(name):
             raise Refusal(400, _request_error(f"the doctor needs {name!r}", name))
-    source, td = _typed_data(body["document"], limits)
+    source, _ = _typed_data(body["document"], limits)  # refused here with the API's limits, as in inspect
     _refuse_secret_shape(body["signature"], "signature")
     _refuse_secret_shape(body["expect"], "expect")
     # The text, not the TypedData: the doctor's "personal_sign of the JSON" hypothesis reads it.
