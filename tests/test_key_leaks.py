@@ -418,6 +418,21 @@ def test_a_key_that_signs_as_another_address_is_refused_by_address(lab: Lab, cap
 
 # --- the verifier answering signed requests -----------------------------------------------------
 
+def stop(server: subprocess.Popen[bytes]) -> tuple[str, str]:
+    """Ctrl-C a server; its stdout and stderr."""
+    server.send_signal(signal.SIGINT)
+    out, err = server.communicate(timeout=10)
+    return out.decode("utf-8", "backslashreplace"), err.decode("utf-8", "backslashreplace")
+
+
+def assert_server_output_clean(name: str, output: tuple[str, str], *, logged: str) -> None:
+    """A server run at debug log level logged ``logged`` (so requests were recorded) and no secret."""
+    out, err = output
+    assert logged in err + out
+    assert_clean(f"{name}'s stdout", out)
+    assert_clean(f"{name}'s log", err)
+
+
 def test_serve_with_signed_requests(lab: Lab, caplog: pytest.LogCaptureFixture) -> None:
     """A verifier at debug log level, run by a user who exported the key, answers CLI-signed requests."""
     db = lab.work / "serve.sqlite3"
@@ -450,11 +465,8 @@ def test_serve_with_signed_requests(lab: Lab, caplog: pytest.LogCaptureFixture) 
                                                                   source=SOURCES[4])).json()
             assert verdict["valid"] is True and verdict["signer"] == ADDRESS
     finally:
-        server.send_signal(signal.SIGINT)
-        out, err = server.communicate(timeout=10)
-    assert "GET /api/v1/api-keys" in err.decode() + out.decode()  # the debug log did record the requests
-    assert_clean("the server's stdout", out.decode("utf-8", "backslashreplace"))
-    assert_clean("the server's log", err.decode("utf-8", "backslashreplace"))
+        output = stop(server)
+    assert_server_output_clean("the server", output, logged="GET /api/v1/api-keys")
     written = [p for p in lab.work.iterdir() if p.name.startswith("serve.sqlite3")]
     assert db in written
     lab.assert_no_file_leaks()  # the SQLite file and its WAL included
@@ -482,11 +494,8 @@ def test_debug_page_refuses_keys_without_echoing_them(lab: Lab) -> None:
                     assert answer.status_code < 500
                     assert_clean(f"the {endpoint} answer to {sorted(body)}", answer.text)
     finally:
-        server.send_signal(signal.SIGINT)
-        out, err = server.communicate(timeout=10)
-    assert "POST /debug/api/inspect" in err.decode() + out.decode()  # the debug log did record the requests
-    assert_clean("the debug server's stdout", out.decode("utf-8", "backslashreplace"))
-    assert_clean("the debug server's log", err.decode("utf-8", "backslashreplace"))
+        output = stop(server)
+    assert_server_output_clean("the debug server", output, logged="POST /debug/api/inspect")
     lab.assert_no_file_leaks()
 
 

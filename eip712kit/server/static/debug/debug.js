@@ -488,38 +488,31 @@
       i++;
       return JSON.parse(text.slice(start, i));
     };
+    // The members of an object or the elements of an array, each at its own path.
+    const members = (close, pathOf) => {
+      i++;
+      let index = 0;
+      for (ws(); text[i] !== close; ws()) {
+        if (close === "}") {
+          const key = str();
+          ws(); i++;  // ':'
+          value(pathOf(key));
+        } else {
+          value(pathOf(index++));
+        }
+        ws();
+        if (text[i] === ",") i++;
+        if (i >= text.length) throw new Error("unterminated");
+      }
+      i++;
+    };
     const value = (path) => {
       ws();
       const start = i;
-      if (text[i] === "{") {
-        i++; ws();
-        while (text[i] !== "}") {
-          ws();
-          const key = str();
-          ws(); i++;  // ':'
-          value(path ? path + "." + key : key);
-          ws();
-          if (text[i] === ",") i++;
-          ws();
-          if (i >= text.length) throw new Error("unterminated");
-        }
-        i++;
-      } else if (text[i] === "[") {
-        i++; ws();
-        let index = 0;
-        while (text[i] !== "]") {
-          value(path + "[" + index++ + "]");
-          ws();
-          if (text[i] === ",") i++;
-          ws();
-          if (i >= text.length) throw new Error("unterminated");
-        }
-        i++;
-      } else if (text[i] === '"') {
-        str();
-      } else {
-        while (i < text.length && !",]} \t\r\n".includes(text[i])) i++;
-      }
+      if (text[i] === "{") members("}", (key) => (path ? path + "." + key : key));
+      else if (text[i] === "[") members("]", (index) => path + "[" + index + "]");
+      else if (text[i] === '"') str();
+      else while (i < text.length && !",]} \t\r\n".includes(text[i])) i++;
       if (path) spans.set(path, [start, i]);
     };
     value("");
