@@ -300,6 +300,7 @@ KEY_FREE: dict[str, tuple[str, Callable[[Lab], list[str]]]] = {
 """Commands without key options. They still run with every secret in their environment."""
 
 SERVE = "serve"  # run by test_serve_with_signed_requests
+DEBUG = "debug"  # run by test_debug_page_refuses_keys_without_echoing_them
 
 
 def help_text(args: list[str]) -> str:
@@ -327,7 +328,7 @@ def commands_in_help() -> dict[str, str]:
 
 def test_every_command_is_checked_or_declared_key_free() -> None:
     commands = commands_in_help()
-    assert set(commands) == set(KEY_COMMANDS) | set(KEY_FREE) | {SERVE}, (
+    assert set(commands) == set(KEY_COMMANDS) | set(KEY_FREE) | {SERVE, DEBUG}, (
         "a command is neither run with every key source (KEY_COMMANDS) nor listed as key-free (KEY_FREE)")
     takes_a_key = {path for path, text in commands.items() if "--key-env" in text}
     assert takes_a_key == set(KEY_COMMANDS), "a command with key options must be run with every key source"
@@ -410,6 +411,21 @@ def test_a_key_that_signs_as_another_address_is_refused_by_address(lab: Lab, cap
 
 # --- the verifier answering signed requests -----------------------------------------------------
 
+def stop(server: subprocess.Popen[bytes]) -> tuple[str, str]:
+    """Ctrl-C a server; its stdout and stderr."""
+    server.send_signal(signal.SIGINT)
+    out, err = server.communicate(timeout=10)
+    return out.decode("utf-8", "backslashreplace"), err.decode("utf-8", "backslashreplace")
+
+
+def assert_server_output_clean(name: str, output: tuple[str, str], *, logged: str) -> None:
+    """A server run at debug log level logged ``logged`` (so requests were recorded) and no secret."""
+    out, err = output
+    assert logged in err + out
+    assert_clean(f"{name}'s stdout", out)
+    assert_clean(f"{name}'s log", err)
+
+
 def test_serve_with_signed_requests(lab: Lab, caplog: pytest.LogCaptureFixture) -> None:
     """A verifier at debug log level, run by a user who exported the key, answers CLI-signed requests."""
     db = lab.work / "serve.sqlite3"
@@ -442,14 +458,38 @@ def test_serve_with_signed_requests(lab: Lab, caplog: pytest.LogCaptureFixture) 
                                                                   source=SOURCES[4])).json()
             assert verdict["valid"] is True and verdict["signer"] == ADDRESS
     finally:
-        server.send_signal(signal.SIGINT)
-        out, err = server.communicate(timeout=10)
-    assert "GET /api/v1/api-keys" in err.decode() + out.decode()  # the debug log did record the requests
-    assert_clean("the server's stdout", out.decode("utf-8", "backslashreplace"))
-    assert_clean("the server's log", err.decode("utf-8", "backslashreplace"))
+        output = stop(server)
+    assert_server_output_clean("the server", output, logged="GET /api/v1/api-keys")
     written = [p for p in lab.work.iterdir() if p.name.startswith("serve.sqlite3")]
     assert db in written
     lab.assert_no_file_leaks()  # the SQLite file and its WAL included
+
+
+def test_debug_page_refuses_keys_without_echoing_them(lab: Lab) -> None:
+    """The debugger page's API, run by a user who exported every secret, sent a key every way it could be."""
+    server = subprocess.Popen([*COMMAND, "debug", "--no-browser", "--log-level", "debug"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, cwd=lab.work, env=clean_env(**lab.env()))
+    try:
+        assert server.stdout is not None
+        started = re.search(r"(http://127\.0\.0\.1:\d+/debug)", server.stdout.readline().decode())
+        assert started is not None
+        document = json.dumps(MAIL)
+        bodies = [{"document": document, "privateKey": KEY}, {"document": document, "mnemonic": MNEMONIC},
+                  {"document": document, "password": PASSWORD}, {"document": document, "signature": KEY},
+                  {"document": document, "signature": KEY[2:].upper(), "expect": ADDRESS},
+                  {"document": document, "signature": MNEMONIC, "expect": ADDRESS},
+                  {"document": document, "signature": NEAR_KEY}, {"document": document, "expect": KEY},
+                  {"document": KEY}, {"document": MNEMONIC}]
+        with httpx.Client(timeout=30) as http:
+            for body in bodies:
+                for endpoint in ("inspect", "diagnose"):
+                    answer = http.post(f"{started.group(1)}/api/{endpoint}", json=body)
+                    assert answer.status_code < 500
+                    assert_clean(f"the {endpoint} answer to {sorted(body)}", answer.text)
+    finally:
+        output = stop(server)
+    assert_server_output_clean("the debug server", output, logged="POST /debug/api/inspect")
+    lab.assert_no_file_leaks()
 
 
 # --- the library --------------------------------------------------------------------------------

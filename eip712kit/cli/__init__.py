@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "alura": "eip712kit.cli.alura:alura_group",
     "check": "eip712kit.cli.check:check_group",
     "serve": "eip712kit.cli.serve:serve_command",
+    "debug": "eip712kit.cli.debug:debug_command",
     "conformance": "eip712kit.cli.conformance:command",
     "doctor": "eip712kit.cli.doctor:command",
 }
@@ -73,6 +74,7 @@ def cli() -> None:
       eip712kit verify order.json 0xSIG 0xADDR   exit 0 valid, 1 invalid
       eip712kit hash --jsonl - < docs.jsonl      one result line per document
       eip712kit serve --port 8712                local Sera reference verifier
+      eip712kit debug order.json                 every hash, and the doctor, in a browser
 
     \b
     Exit codes: 0 ok, 1 invalid or mismatch, 2 bad input or usage,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,7 +45,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     409 on a replayed signature). Listens on loopback unless --host says otherwise.
     """
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - the server extra is installed (run_server uses it)
 
         from ..server.app import create_app
     except ModuleNotFoundError as exc:
@@ -67,6 +70,20 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     store = ApiKeyStore(db_path or ":memory:")
     app = create_app(settings, store)
 
+    sock = listen(host, port)
+    click.echo(f"eip712kit reference verifier listening on {base_url(host, sock)}/api/v1 "
+               f"(executor_id {settings.executor_id}, chain {settings.chain_id}, "
+               f"db {db_path or 'in memory'}); signature debugger at {base_url(host, sock)}/debug")
+    sys.stdout.flush()
+    try:
+        run_server(app, sock, log_level)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: a free one), or a usage error that says why not."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP, not the default 0: asyncio turns Nagle's algorithm off only on sockets whose proto
     # says TCP, and accepted connections inherit it. Without it each answer's body waits for the
@@ -79,20 +96,33 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
         sock.close()
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     sock.listen(128)
-    bound = sock.getsockname()[1]
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
-    click.echo(f"eip712kit reference verifier listening on http://{shown}:{bound}/api/v1 "
-               f"(executor_id {settings.executor_id}, chain {settings.chain_id}, "
-               f"db {db_path or 'in memory'})")
-    sys.stdout.flush()
+    return sock
+
+
+def base_url(host: str, sock: socket.socket) -> str:
+    shown = f"[{host}]" if sock.family == socket.AF_INET6 else host
+    return f"http://{shown}:{sock.getsockname()[1]}"
+
+
+def run_server(app: Any, sock: socket.socket, log_level: str, *,
+               on_start: Callable[[], None] | None = None) -> None:
+    """Serve ``app`` on ``sock`` until Ctrl-C (uvicorn stops gracefully on SIGINT/SIGTERM); close the socket."""
+    import uvicorn
+
     config = uvicorn.Config(app, log_level=log_level, access_log=log_level in ("info", "debug"), lifespan="off")
     server = uvicorn.Server(config)
+    if on_start is not None:
+        def watch() -> None:
+            while not server.started and not server.should_exit:
+                time.sleep(0.05)
+            if server.started:
+                on_start()
+
+        threading.Thread(target=watch, daemon=True).start()
     try:
         server.run(sockets=[sock])
     finally:
-        store.close()
         sock.close()
-    return EXIT_OK
 
 
-__all__ = ["serve_command"]
+__all__ = ["base_url", "listen", "run_server", "serve_command"]

@@ -7,7 +7,8 @@ CLI, a bot, another language's signer) can be checked offline and in CI.
 
 Layout: :mod:`.settings` (what the server claims: chain, contract, tokens, markets, executor),
 :mod:`.checks` (the verdicts, pure functions of a request and the server's clock),
-:mod:`.store` (API keys and used signatures in SQLite, one transaction per change) and
+:mod:`.store` (API keys and used signatures in SQLite, one transaction per change),
+:mod:`.debug` (the signature debugger page at ``/debug`` and its JSON API) and
 :mod:`.app` (the Starlette routes). Only :mod:`.app` needs the optional ``server`` extra
 (``pip install eip712kit[server]``); the checks are importable without it, and the CLI's live
 checks use them for the local side of their side-by-side verdicts.

@@ -28,6 +28,7 @@ from ..limits import Limits, load_json
 from ..protocols import sera
 from ..protocols.sera import endpoints
 from ..protocols.sera.verdicts import ApiKeyRefusal, Verdict, check_manage_api_key, check_order_request
+from .debug import debug_routes
 from .settings import ServerSettings
 from .store import ApiKeyStore, StoreError
 
@@ -245,6 +246,7 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
         Route(endpoints.API_KEYS_REVOKE_ALL, api_keys_revoke_all, methods=["POST"]),
         Route(endpoints.API_KEYS_SELF_REVOKE, api_keys_self_revoke, methods=["POST"]),
         Route(endpoints.API_KEYS_VERIFY, api_keys_verify, methods=["POST"]),
+        *debug_routes(),  # the signature debugger page at /debug (server/debug.py)
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.settings = settings
