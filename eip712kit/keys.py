@@ -18,13 +18,29 @@ from pathlib import Path
 from typing import Any
 
 import coincurve
+from coincurve.context import GLOBAL_CONTEXT
 
 from .errors import KeySourceError
-from .signature import SECP256K1_N, public_key_to_address
+from .secp256k1 import SECP256K1_N, public_key_to_address
 
 DEFAULT_KEY_ENV = "EIP712KIT_PRIVATE_KEY"
 DEFAULT_DERIVATION_PATH = "m/44'/60'/0'/0/0"
 _HEX_KEY = re.compile(r"(?:0x)?[0-9a-fA-F]{64}\Z")
+
+
+def _signer(secret: bytes) -> coincurve.PrivateKey:
+    """libsecp256k1's signing key for ``secret`` (already range-checked), without its public keys.
+
+    ``coincurve.PrivateKey(secret)`` derives two public keys at once — two elliptic-curve
+    multiplications, more than a signature costs — which made signing with a hex key about 2.3x
+    dearer than with a loaded one. Signing needs only the secret and the context
+    (``sign_recoverable``), so the object is made with just those; the public key and address are
+    derived when asked (``tests/test_keys.py`` holds this signer to coincurve's own, byte for byte).
+    """
+    signer: coincurve.PrivateKey = coincurve.PrivateKey.__new__(coincurve.PrivateKey)
+    signer.secret = secret
+    signer.context = GLOBAL_CONTEXT
+    return signer
 
 
 class PrivateKey:
@@ -39,21 +55,24 @@ class PrivateKey:
             raise KeySourceError(
                 "the private key is zero or not below the secp256k1 curve order", code="KEY_INVALID"
             )
-        self._signing_key = coincurve.PrivateKey(bytes(secret))
-        self._address = public_key_to_address(self._signing_key.public_key.format(compressed=False))
+        self._signing_key = _signer(bytes(secret))
+        self._address: str | None = None
 
     @property
     def address(self) -> str:
-        """The EIP-55 address this key signs as."""
+        """The EIP-55 address this key signs as (derived once, when first asked)."""
+        if self._address is None:
+            self._address = public_key_to_address(self.public_key)
         return self._address
 
     @property
     def public_key(self) -> bytes:
         """The 65-byte uncompressed public key."""
-        return bytes(self._signing_key.public_key.format(compressed=False))
+        public = coincurve.PublicKey.from_valid_secret(self._signing_key.secret, self._signing_key.context)
+        return bytes(public.format(compressed=False))
 
     def __repr__(self) -> str:
-        return f"PrivateKey(address={self._address})"
+        return f"PrivateKey(address={self.address})"
 
     __str__ = __repr__
 
@@ -61,10 +80,10 @@ class PrivateKey:
         raise TypeError("a PrivateKey cannot be pickled; load it again from its source")
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PrivateKey) and other._address == self._address
+        return isinstance(other, PrivateKey) and other.address == self.address
 
     def __hash__(self) -> int:
-        return hash(self._address)
+        return hash(self.address)
 
     # -- sources --
 

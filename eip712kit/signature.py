@@ -13,20 +13,14 @@ malleated signature. ``allow_high_s=True`` recovers it anyway, for diagnosis.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import coincurve
 
-from .encoding import parse_hex_bytes, to_checksum_address
+from .encoding import parse_hex_bytes
 from .errors import Eip712KitError, SignatureError
-from .hashing import keccak256
-
-if TYPE_CHECKING:
-    from .keys import PrivateKey
-
-SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-HALF_N = SECP256K1_N // 2
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+from .keys import PrivateKey
+from .secp256k1 import HALF_N, SECP256K1_N, ZERO_ADDRESS, public_key_to_address
 
 
 @dataclass(frozen=True)
@@ -137,24 +131,6 @@ class Signature:
             "compact": None if self.is_high_s else self.to_compact(),
             "highS": self.is_high_s,
         }
-
-
-_ADDRESSES: dict[bytes, str] = {}
-
-
-def public_key_to_address(public_key: bytes) -> str:
-    """EIP-55 address of a 65-byte uncompressed public key (``0x04 ‖ X ‖ Y``).
-
-    Remembered per key (bounded): a verifier sees the same signers again and again, and two
-    keccaks are a fifth of a recovery's cost.
-    """
-    address = _ADDRESSES.get(public_key)
-    if address is None:
-        address = to_checksum_address(keccak256(public_key[1:])[12:])
-        if len(_ADDRESSES) >= 4096:
-            _ADDRESSES.clear()
-        _ADDRESSES[public_key] = address
-    return address
 
 
 def sign_digest(digest: bytes, key: PrivateKey) -> Signature:

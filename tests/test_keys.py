@@ -6,10 +6,16 @@ import json
 import pickle
 from pathlib import Path
 
+import coincurve
 import pytest
 from eth_account import Account
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eip712kit import KeySourceError, PrivateKey, load_key
+from eip712kit.keys import as_private_key
+from eip712kit.secp256k1 import SECP256K1_N
+from eip712kit.signature import sign_digest
 from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY
 
 # The Hardhat/Anvil PUBLIC development mnemonic; account 0 is DEV_KEY.
@@ -108,3 +114,16 @@ def test_a_nul_in_a_key_path_is_a_key_error(tmp_path: Path) -> None:
     for load in (PrivateKey.from_file, lambda p: PrivateKey.from_keystore(p, password="x")):
         with pytest.raises(KeySourceError):
             load(str(tmp_path / "a\x00b"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, SECP256K1_N - 1), st.binary(min_size=32, max_size=32))
+def test_the_lazy_signer_is_coincurves_own_key_byte_for_byte(secret: int, digest: bytes) -> None:
+    # PrivateKey skips coincurve's eager public-key derivation (see keys._signer); the signature,
+    # public key and address must stay exactly coincurve's.
+    raw = secret.to_bytes(32, "big")
+    key, reference = PrivateKey(raw), coincurve.PrivateKey(raw)
+    assert key._signing_key.sign_recoverable(digest, hasher=None) == reference.sign_recoverable(digest, hasher=None)
+    assert key.public_key == reference.public_key.format(compressed=False)
+    assert key.address == Account.from_key(raw).address
+    assert sign_digest(digest, key) == sign_digest(digest, as_private_key("0x" + raw.hex()))
