@@ -60,7 +60,8 @@ def alura_login(challenge_file: IO[bytes], referral_code: str | None, api: str, 
     verification = None
     signature: str | None = None
     if body_only:
-        click.echo(f"signing (personal_sign, UTF-8): {json.dumps(challenge.message, ensure_ascii=False)}", err=True)
+        click.echo(f"text to sign (personal_sign, UTF-8): {json.dumps(challenge.message, ensure_ascii=False)}",
+                   err=True)
     if signer.key is not None:
         signature = challenge.sign(signer.key, api_url=api, trust_text=trust_server_text).to_hex()
     elif signer.external is not None:

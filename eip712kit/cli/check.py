@@ -446,7 +446,7 @@ def check_alura_login(api: str, referral_code: str | None, trust_server_text: bo
         signed_view = {"method": "personal_sign", "encoding": "utf-8", "text": challenge.message,
                        "digest": "0x" + challenge.digest().hex()}
         if not as_json:
-            click.echo(f"signing (personal_sign, UTF-8): {json.dumps(challenge.message, ensure_ascii=False)}")
+            click.echo(f"text to sign (personal_sign, UTF-8): {json.dumps(challenge.message, ensure_ascii=False)}")
         signature = challenge.sign(key, api_url=client.http.base_url, trust_text=trust_server_text)
         request = challenge.verify_request(signature, referral_code)
         response = client.verify(request.json or {})

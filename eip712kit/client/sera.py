@@ -28,7 +28,7 @@ MAX_EXECUTOR_ID = 15
 
 
 def _shown(body: Any) -> str:
-    return json.dumps(body)[:MAX_BODY_SHOWN]
+    return json.dumps(body, ensure_ascii=False)[:MAX_BODY_SHOWN]
 
 
 def _whole_number(value: Any) -> int | None:
@@ -59,6 +59,9 @@ def parse_server_time(body: Any) -> int:
         source: dict[str, Any] = inner if isinstance(inner, dict) else body
         value = next((source[k] for k in _TIME_KEYS if k in source), None)
     number = _whole_number(value)
+    if number is None and isinstance(value, str) and value.isdigit():
+        raise server_error(f"the server's clock {value!r} is written in digits other than ASCII 0-9; only those "
+                           "are read as a time")
     if number is None:
         raise server_error(f"cannot read a server time from {_shown(body)}; expected a number or an object with "
                            f"one of {', '.join(_TIME_KEYS)} holding one")

@@ -1,0 +1,265 @@
+"""A deliberately hostile HTTP server on 127.0.0.1, for proving the client and the checks survive it.
+
+One small threaded server plays Sera's public API and Alura's login in one *mode* at a time: a
+foreign deployment, foreign decimals, a body trickled a byte at a time, an endless or huge body,
+clocks that are NaN, Infinity, 1e300 or written in Arabic-Indic digits, JSON nested 200,000 deep,
+broken JSON, HTML instead of JSON, a Sign-In-With-Ethereum text for another site, a challenge that
+does not name its nonce. Everything else it answers like the documented deployment, so each test
+isolates one fault. Every request it receives is recorded, so a test can prove that nothing was
+signed and sent when the kit had to refuse.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from eip712kit.protocols import sera
+from eip712kit.protocols.sera import endpoints
+
+NOW = int(time.time())
+EURC, USDC = (t.address for t in sera.SEPOLIA_TOKENS.tokens)
+HEADERS_ONLY = "headers-only"
+
+MODES = (
+    "honest", "foreign-domain", "foreign-decimals", "foreign-symbol", "unpinned-token", "trickled-body",
+    "endless-body", "huge-body", "huge-declared", "nan-time", "infinity-time", "1e300-time", "arabic-digit-time",
+    "deep-json", "bad-json", "wrong-content-type", "siwe-other-host", "no-nonce", HEADERS_ONLY,
+)
+
+
+def _config(mode: str) -> dict[str, Any]:
+    if mode == "foreign-domain":
+        return {"chain_id": 1, "sera_address": "0x000000000000000000000000000000000000dEaD"}
+    return {"chain_id": sera.DOMAIN.chain_id, "sera_address": sera.DOMAIN.verifying_contract}
+
+
+def _tokens(mode: str) -> list[dict[str, Any]]:
+    usdc_decimals = 18 if mode == "foreign-decimals" else 6
+    usdc_address = "0x" + "aa" * 20 if mode == "foreign-symbol" else USDC
+    tokens = [{"symbol": "EURC", "address": EURC, "decimals": 6},
+              {"symbol": "USDC", "address": usdc_address, "decimals": usdc_decimals}]
+    if mode == "unpinned-token":
+        tokens.append({"symbol": "WETH", "address": "0x" + "77" * 20, "decimals": 18})
+    return tokens
+
+
+def _time(mode: str) -> str:
+    """The /system/time body as text: the faults are in the JSON text itself (NaN is not JSON)."""
+    return {
+        "nan-time": '{"server_time": NaN}',
+        "infinity-time": '{"server_time": Infinity}',
+        "1e300-time": '{"server_time": 1e300}',
+        "arabic-digit-time": json.dumps({"server_time": "١٧٠٠٠٠٠٠٠٠"}),
+    }.get(mode, json.dumps({"server_time": NOW}))
+
+
+def _challenge(mode: str, address: str, nonce: str) -> str:
+    if mode == "siwe-other-host":
+        return (f"app.uniswap.org wants you to sign in with your Ethereum account:\n{address}\n\n"
+                f"Sign in to Uniswap.\n\nURI: https://app.uniswap.org\nVersion: 1\nChain ID: 1\nNonce: {nonce}\n"
+                "Issued At: 2026-11-29T00:00:00Z")
+    if mode == "no-nonce":
+        return f"Welcome to Alura!\n\nWallet: {address}"
+    return f"Welcome to Alura!\n\nWallet: {address}\nNonce: {nonce}"
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up on a hostile answer is the expected outcome, not an error to print."""
+
+
+class HostileServer:
+    """The server, its mode, and the log of what it received (method and path, in order)."""
+
+    def __init__(self, mode: str):
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        self.received: list[tuple[str, str]] = []
+        self.stop = threading.Event()
+        self._http = _QuietServer(("127.0.0.1", 0), _handler(self))
+        self._http.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._http.server_address[1]}"
+
+    def posted(self, path: str) -> bool:
+        return ("POST", path) in self.received
+
+
+def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:  # quiet
+            pass
+
+        def do_GET(self) -> None:
+            self._answer()
+
+        def do_POST(self) -> None:
+            self._answer()
+
+        def _answer(self) -> None:
+            server.received.append((self.command, self.path))
+            length = int(self.headers.get("Content-Length", "0") or 0)
+            body = json.loads(self.rfile.read(length) or b"null") if length else None
+            mode = server.mode
+            if self.path == endpoints.CONFIG:
+                return self._config(mode)
+            if self.path == endpoints.SYSTEM_TIME:
+                return self._send(_time(mode).encode())
+            if self.path == endpoints.HEALTH:
+                return self._json({"status": "ok", "executor_id": 0, "server_time": NOW})
+            if self.path == endpoints.TOKENS:
+                return self._json({"tokens": _tokens(mode)})
+            if self.path == endpoints.VERIFY_SIGNATURE:
+                return self._json({"valid": True})
+            if self.path == "/auth/evm/challenge":
+                address = body.get("address") if isinstance(body, dict) else None
+                return self._json({"address": address, "nonce": "n-7f3a",
+                                   "message": _challenge(mode, str(address), "n-7f3a")})
+            if self.path == "/auth/evm/verify":
+                return self._json({"ok": True, "accessToken": "alura.token", "tokenType": "Bearer"})
+            self._json({"detail": "not found"}, status=404)
+
+        def _config(self, mode: str) -> None:
+            faults = {"trickled-body": self._trickle, "endless-body": self._endless, "huge-body": self._huge,
+                      "huge-declared": self._huge_declared, HEADERS_ONLY: self._headers_only}
+            if mode in faults:
+                return faults[mode]()
+            if mode == "deep-json":
+                return self._send(b"[" * 200_000 + b"]" * 200_000)
+            if mode == "bad-json":
+                return self._send(b'{"chain_id": 11155111, "sera_address": ')
+            if mode == "wrong-content-type":
+                return self._send(json.dumps(_config(mode)).encode(), "text/html")
+            self._json(_config(mode))
+
+        def _json(self, value: Any, status: int = 200) -> None:
+            self._send(json.dumps(value).encode(), status=status)
+
+        def _send(self, data: bytes, content_type: str = "application/json", status: int = 200) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _stream_headers(self, length: int | None = None) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if length is None:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(length))
+            self.end_headers()
+            self.wfile.flush()
+
+        def _trickle(self) -> None:
+            text = json.dumps(_config("honest")).encode()
+            self._stream_headers(len(text))
+            for byte in text:  # one byte every 0.2 s: each read is quick, the whole answer is not
+                if server.stop.wait(0.2):
+                    return
+                self._write(bytes([byte]))
+
+        def _endless(self) -> None:
+            self._stream_headers()
+            self._write(b'{"chain_id": 11155111, "padding": "')
+            while not server.stop.wait(0.01) and self._write(b"x" * 256):  # never ends, well under the cap
+                pass
+
+        def _huge(self) -> None:
+            self._stream_headers()  # no Content-Length: the cap must be found while reading
+            chunk = b" " * 65536
+            for _ in range(400 * 16):  # 400 MiB of whitespace before any JSON
+                if server.stop.is_set() or not self._write(chunk):
+                    return
+
+        def _huge_declared(self) -> None:
+            self._stream_headers(400 * 1024 * 1024)
+            self._write(b" " * 65536)
+
+        def _headers_only(self) -> None:
+            self._stream_headers(100)
+            server.stop.wait(60)
+
+        def _write(self, data: bytes) -> bool:
+            try:
+                self.wfile.write(data)
+                self.wfile.flush()
+                return True
+            except OSError:  # the client gave up: what it should do
+                return False
+
+    return Handler
+
+
+@contextmanager
+def hostile_server(mode: str) -> Iterator[HostileServer]:
+    """A running :class:`HostileServer` in ``mode``, shut down (and its slow answers stopped) on exit."""
+    server = HostileServer(mode)
+    thread = threading.Thread(target=server._http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.stop.set()
+        server._http.shutdown()
+        server._http.server_close()
+
+
+
+
+# --- running the command line against it ----------------------------------------------------------
+
+SERA_ORDER = ("--side", "bid", "--amount", "1000.0", "--price", "1.085", "--base", "EURC", "--quote", "USDC")
+_WRAPPER = (
+    "import os, resource, sys\n"
+    "from eip712kit.cli import run\n"
+    "code = run(sys.argv[1:])\n"
+    "sys.stdout.flush()\n"
+    "with open(os.environ['HOSTILE_RSS_FILE'], 'w') as out:\n"
+    "    out.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "sys.exit(code)\n"
+)
+
+
+@dataclass
+class Outcome:
+    """What one command did against one mode: exit code, output, peak memory, time, and what was sent."""
+
+    mode: str
+    command: tuple[str, ...]
+    code: int
+    stdout: str
+    stderr: str
+    max_rss_kib: int
+    seconds: float
+    received: list[tuple[str, str]]
+
+
+def run_against(mode: str, *args: str, env: dict[str, str], tmp: Path, timeout: float = 120) -> Outcome:
+    """``eip712kit ARGS --api URL`` against a hostile server in ``mode``, measured from inside the process."""
+    rss_file = tmp / f"rss-{mode}"
+    with hostile_server(mode) as server:
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-c", _WRAPPER, *args, "--api", server.url], capture_output=True,
+                              text=True, env={**env, "HOSTILE_RSS_FILE": str(rss_file)}, timeout=timeout)
+        seconds = time.monotonic() - started
+        received = list(server.received)
+    rss = int(rss_file.read_text()) if rss_file.exists() else -1
+    return Outcome(mode, args, done.returncode, done.stdout, done.stderr, rss, seconds, received)
+
+
+__all__ = ["HEADERS_ONLY", "MODES", "NOW", "SERA_ORDER", "HostileServer", "Outcome", "hostile_server", "run_against"]

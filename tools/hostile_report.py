@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Run the checks against every mode of the hostile test server and print what each did.
+
+``python tools/hostile_report.py [--timeout 3]``: one row per mode with the exit code, the time the
+command took, its peak memory and its one-line refusal. The tests (tests/test_hostile_server.py)
+assert the outcomes; this prints the times, which tests never assert.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers.cli_runner import clean_env  # noqa: E402
+from tests.helpers.devkeys import DEV_KEY  # noqa: E402  PUBLIC development key
+from tests.helpers.hostile_server import MODES, SERA_ORDER, run_against  # noqa: E402
+
+ALURA_MODES = ("honest", "siwe-other-host", "no-nonce")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", default="3", help="--timeout given to each check (seconds)")
+    args = parser.parse_args()
+    env = clean_env(EIP712KIT_PRIVATE_KEY=DEV_KEY)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [(mode, ("check", "sera", *SERA_ORDER)) for mode in MODES if mode not in ("siwe-other-host", "no-nonce")]
+        runs += [(mode, ("check", "alura-login")) for mode in ALURA_MODES]
+        for mode, command in runs:
+            outcome = run_against(mode, *command, "--timeout", args.timeout, "--retries", "0", env=env, tmp=Path(tmp))
+            said = next((line for line in outcome.stderr.splitlines() if line.startswith("error: ")), "")
+            signed = ("POST", "/api/v1/verify-signature") in outcome.received or \
+                ("POST", "/auth/evm/verify") in outcome.received
+            sent = "yes" if signed else "no"
+            rows.append((command[1], mode, str(outcome.code), f"{outcome.seconds:.2f}",
+                         f"{outcome.max_rss_kib / 1024:.0f}", sent, said[7:110]))
+    header = ("check", "mode", "exit", "seconds", "peak MiB", "signature sent", "refusal")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
