@@ -183,6 +183,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         corrupt["crypto"]["ciphertext"] = "00" + corrupt["crypto"]["ciphertext"][2:]
         write("corrupt-keystore.json", json.dumps(corrupt), placed=True)
         write("mail.json", json.dumps(MAIL))
+        write("renance-domain.json", json.dumps(renance.DOMAIN.to_dict()))
         write("mails.jsonl", "\n".join(json.dumps(MAIL) for _ in range(3)) + "\n")
         write("challenge.json", json.dumps({"address": ADDRESS, "nonce": "n-1",
                                             "message": f"Sign in to Alura\nWallet: {ADDRESS}\nNonce: n-1"}))
@@ -265,10 +266,13 @@ KEY_COMMANDS: dict[str, Callable[[Lab], list[str]]] = {
     "renance order": lambda lab: ["renance", "order", "--symbol", "BTCUSDT", "--side", "buy", "--type", "limit",
                                   "--amount", "0.001", "--price", "100000.00", "--json"],
     "renance cancel": lambda lab: ["renance", "cancel", "order_1", "order_2", "--json"],
-    "alura login": lambda lab: ["alura", "login", "--challenge", "challenge.json", "--json"],
-    "check sera": lambda lab: ["check", "sera", "--api", lab.verifier.api, *ORDER, "--json"],
-    "check renance-login": lambda lab: ["check", "renance-login", "--api", lab.renance_url, "--json"],
-    "check alura-login": lambda lab: ["check", "alura-login", "--api", lab.alura_url, "--json"],
+    "alura login": lambda lab: ["alura", "login", "--challenge", "challenge.json", "--trust-server-text", "--json"],
+    "check sera": lambda lab: ["check", "sera", "--api", lab.verifier.api, *ORDER, "--trust-server-domain",
+                               "--trust-server-tokens", "--json"],
+    "check renance-login": lambda lab: ["check", "renance-login", "--api", lab.renance_url, "--domain",
+                                        "renance-domain.json", "--json"],
+    "check alura-login": lambda lab: ["check", "alura-login", "--api", lab.alura_url, "--trust-server-text",
+                                      "--json"],
 }
 """Commands that load a key: each runs with every key source, and must succeed signing as ADDRESS."""
 

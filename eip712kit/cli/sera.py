@@ -62,7 +62,7 @@ def token_ref(text: str, option: str) -> sera.Token | str:
     if ":" not in text:
         return text
     address, _, decimals = text.partition(":")
-    if not decimals.isdigit():
+    if not (decimals.isascii() and decimals.isdigit()):
         raise click.BadParameter(f"{text!r}: write SYMBOL, ADDRESS or ADDRESS:DECIMALS", param_hint=option)
     try:
         return sera.Token(address, int(decimals))
