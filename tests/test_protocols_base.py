@@ -97,8 +97,14 @@ def test_struct_digest_matches_typed_data_and_eth_account(cls: type[Struct], dat
     struct = cls.from_message(message)
     document = struct.to_typed_data(domain)
     json.dumps(document)  # the document is plain JSON
-    assert struct.digest(domain) == TypedData(document).digest()
+    typed = TypedData(document)
+    assert struct.digest(domain) == typed.digest()
     assert struct.digest(domain) == eth_account_digest(document)
+    # the facade and the document path are one encoder: the same bytes at every step (alloy's repro idea),
+    # and the caller's own spellings (decimal strings, lowercase addresses) hash alike through both
+    assert (struct.encode_type(), struct.type_hash(), struct.encode_data(), struct.struct_hash()) == (
+        typed.encode_type(), typed.type_hash(), typed.encode_data(), typed.struct_hash())
+    assert TypedData({**document, "message": message}).digest() == struct.digest(domain)
     assert struct.struct_hash() == encode_typed_data(full_message=document).body
     # a plain dict domain gives the same digest as the Domain value
     assert struct.digest(domain.to_dict()) == struct.digest(domain)
