@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .encoding import parse_address, to_checksum_address
-from .errors import Eip712KitError
-from .keys import PrivateKey, as_private_key
-from .messages import hash_message
+from .errors import Eip712KitError, ValueEncodingError
+from .keys import KeyLike, as_private_key
+from .messages import MessageLike, hash_message
 from .signature import ZERO_ADDRESS, Signature, recover_digest, sign_digest
 from .typed_data import TypedData
 
@@ -29,7 +29,7 @@ def hash_typed_data(doc: Document) -> bytes:
     return _typed(doc).digest()
 
 
-def sign_typed_data(doc: Document, key: PrivateKey | str | bytes) -> Signature:
+def sign_typed_data(doc: Document, key: KeyLike) -> Signature:
     """Sign a typed-data document as ``eth_signTypedData_v4`` does (deterministic, low-s)."""
     return sign_digest(_typed(doc).digest(), as_private_key(key))
 
@@ -39,12 +39,12 @@ def recover_typed_data(doc: Document, signature: Any, *, allow_high_s: bool = Fa
     return recover_digest(_typed(doc).digest(), signature, allow_high_s=allow_high_s)
 
 
-def sign_message(message: str | bytes, key: PrivateKey | str | bytes, *, hex: bool = False) -> Signature:
+def sign_message(message: MessageLike, key: KeyLike, *, hex: bool = False) -> Signature:
     """EIP-191 ``personal_sign`` of text (UTF-8) or bytes."""
     return sign_digest(hash_message(message, hex=hex), as_private_key(key))
 
 
-def recover_message(message: str | bytes, signature: Any, *, hex: bool = False, allow_high_s: bool = False) -> str:
+def recover_message(message: MessageLike, signature: Any, *, hex: bool = False, allow_high_s: bool = False) -> str:
     return recover_digest(hash_message(message, hex=hex), signature, allow_high_s=allow_high_s)
 
 
@@ -71,9 +71,24 @@ class Verification:
                 "code": self.code, "reason": self.reason}
 
 
-def verify_digest(digest: bytes, signature: Any, address: str) -> Verification:
+Address = str | bytes
+"""An expected signer: a 0x-hex string (EIP-55 checked when mixed case) or its 20 bytes, as eth-account takes it."""
+
+
+def expected_address(address: Address) -> str:
+    """The checksummed form of an expected signer given as text or as 20 bytes (eth-account's ``bytes`` address)."""
+    if isinstance(address, (bytes, bytearray, memoryview)):
+        raw = bytes(address)
+        if len(raw) != 20:
+            raise ValueEncodingError(f"an address given as bytes is 20 bytes long, not {len(raw)}",
+                                     code="INVALID_ADDRESS")
+        return to_checksum_address(raw)
+    return to_checksum_address(parse_address(address))
+
+
+def verify_digest(digest: bytes, signature: Any, address: Address) -> Verification:
     """Check that ``signature`` over ``digest`` was made by ``address``; never raises on a bad signature."""
-    expected = to_checksum_address(parse_address(address))
+    expected = expected_address(address)
     if expected == ZERO_ADDRESS:
         return Verification(False, None, expected, "ZERO_ADDRESS",
                             "the zero address cannot sign; it is what a failed ecrecover returns")
@@ -91,12 +106,12 @@ def verify_digest(digest: bytes, signature: Any, address: str) -> Verification:
     return Verification(True, signer, expected)
 
 
-def check_typed_data(doc: Document, signature: Any, address: str) -> Verification:
+def check_typed_data(doc: Document, signature: Any, address: Address) -> Verification:
     """Like :func:`verify_typed_data` but says why a signature is not valid."""
     return verify_digest(_typed(doc).digest(), signature, address)
 
 
-def verify_typed_data(doc: Document, signature: Any, address: str) -> bool:
+def verify_typed_data(doc: Document, signature: Any, address: Address) -> bool:
     """True when ``signature`` is a low-s signature of the document by ``address`` (not the zero address).
 
     A malformed document or address raises (that is the caller's input to fix); a malformed,
@@ -105,18 +120,20 @@ def verify_typed_data(doc: Document, signature: Any, address: str) -> bool:
     return check_typed_data(doc, signature, address).valid
 
 
-def check_message(message: str | bytes, signature: Any, address: str, *, hex: bool = False) -> Verification:
+def check_message(message: MessageLike, signature: Any, address: Address, *, hex: bool = False) -> Verification:
     return verify_digest(hash_message(message, hex=hex), signature, address)
 
 
-def verify_message(message: str | bytes, signature: Any, address: str, *, hex: bool = False) -> bool:
+def verify_message(message: MessageLike, signature: Any, address: Address, *, hex: bool = False) -> bool:
     return check_message(message, signature, address, hex=hex).valid
 
 
 __all__ = [
+    "Address",
     "Verification",
     "check_message",
     "check_typed_data",
+    "expected_address",
     "hash_typed_data",
     "recover_message",
     "recover_typed_data",

@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar
 
 from .api import Document
 from .errors import Eip712KitError
-from .keys import PrivateKey, as_private_key
+from .keys import KeyLike, PrivateKey, as_private_key
 from .signature import Signature, recover_digest, sign_digest
 from .typed_data import TypedData
 
@@ -96,7 +96,7 @@ def _sign_with_forked_key(doc: Document) -> Signature:
     return sign_digest(_digest(doc), _FORKED_KEY)
 
 
-def sign_many(documents: Iterable[Document], key: PrivateKey | str | bytes, *, processes: int | None = None,
+def sign_many(documents: Iterable[Document], key: KeyLike, *, processes: int | None = None,
               errors: Errors = "raise") -> list[Any]:
     """Sign each document with one key (deterministic, low-s), in order."""
     global _FORKED_KEY

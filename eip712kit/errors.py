@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     "KEY_NOT_FOUND": "the key source (environment variable, file) is empty or missing",
     "KEYSTORE_INVALID": "an encrypted keystore file is malformed or the password is wrong",
     "MNEMONIC_INVALID": "a mnemonic phrase or derivation path is invalid",
+    "EXTRA_MISSING": "a feature needs an optional extra that is not installed; the message names the pip command",
     # protocols
     "PROTOCOL_VIOLATION": "a value breaks a rule of Sera, Renance or Alura",
     "UUID_INVALID": "a UUID string is malformed",

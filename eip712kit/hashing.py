@@ -1,30 +1,126 @@
 """keccak-256, the one hash every EIP-712 and EIP-191 value goes through.
 
-The binding is chosen by measurement (``tools/bench.py`` prints it): safe-pysha3's C keccak is
-about 4x faster per call than pycryptodome's on 200-byte inputs here, and a typed-data digest
-makes several calls. pycryptodome stays as the fallback for platforms where safe-pysha3 has no
-wheel and no compiler.
+A typed-data digest makes several keccak calls, so the binding matters; which one is used is
+decided here, once, at import: the first of :data:`PREFERENCE` that imports and reproduces
+``keccak256(b"")``. ``tools/bench.py`` prints the binding in use and every available binding's
+cost per call, so the order below stays a measurement, not a belief:
+
+``safe-pysha3``
+    C keccak behind a thin call: the fastest measured (~1 µs per 200-byte call on the 2-core
+    development machine). It ships wheels for Linux only — elsewhere it needs a C compiler — so it
+    is the optional extra ``pip install 'eip712kit[fast]'``, picked up whenever it is importable.
+``hashlib``
+    ``hashlib.new("KECCAK-256")``, which exists only where Python's OpenSSL is 3.2 or newer. Its call
+    is the same shape as ``hashlib``'s other OpenSSL digests (a copy of a prepared context, one
+    update, one digest), measured at about the cost of safe-pysha3's, so it comes second. Most
+    CPython builds of 2025 still link OpenSSL 3.0 and do not have it.
+``pycryptodome``
+    The base dependency, with wheels for every platform and CPython 3.10-3.13: the always-available
+    default. Its public ``keccak.new(...)`` spends most of a call in keyword handling and ctypes
+    argument wrapping (~4-5x safe-pysha3's cost); calling its ``Keccak_Hash`` class directly
+    skips the keyword handling (measured ~15% faster) and stays on its documented behaviour.
+    eth-hash's pycryptodome backend wraps the same ``keccak.new`` and measured slower still.
+
+``EIP712KIT_KECCAK=<name>`` (one of :data:`PREFERENCE`) forces a binding — the tests run the golden
+vectors under the always-available default this way, and the benchmark compares them. Naming an
+unavailable binding is an error at import, not a silent fallback.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
-keccak256: Callable[[bytes], bytes]
+Keccak = Callable[[bytes], bytes]
 
-try:
-    from sha3 import keccak_256 as _pysha3_keccak
+_EMPTY_DIGEST = bytes.fromhex("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+"""keccak256(b""): a binding that does not reproduce it (SHA3-256 padding, say) is not used."""
 
-    def keccak256(data: bytes) -> bytes:
-        return _pysha3_keccak(data).digest()  # type: ignore[no-any-return]
 
-    BACKEND = "safe-pysha3"
-except ImportError:  # pragma: no cover - exercised only where safe-pysha3 is unavailable
-    from Crypto.Hash import keccak as _crypto_keccak
+def _safe_pysha3() -> Keccak:
+    from sha3 import keccak_256
 
     def keccak256(data: bytes) -> bytes:
-        return _crypto_keccak.new(digest_bits=256, data=data).digest()
+        return keccak_256(data).digest()  # type: ignore[no-any-return]
 
-    BACKEND = "pycryptodome"
+    return keccak256
 
-__all__ = ["BACKEND", "keccak256"]
+
+def _hashlib() -> Keccak:
+    import hashlib
+
+    try:
+        prepared = hashlib.new("KECCAK-256")
+    except ValueError:  # OpenSSL before 3.2: the digest is unknown
+        raise ImportError("this Python's OpenSSL has no KECCAK-256") from None
+    copy = prepared.copy
+
+    def keccak256(data: bytes) -> bytes:
+        context = copy()
+        context.update(data)
+        return context.digest()
+
+    return keccak256
+
+
+def _pycryptodome() -> Keccak:
+    from Crypto.Hash.keccak import Keccak_Hash
+
+    def keccak256(data: bytes) -> bytes:
+        # Keccak_Hash(data, digest_bytes, update_after_digest) is what keccak.new(...) builds after
+        # checking its keywords; calling it directly skips that work on every call.
+        return Keccak_Hash(data, 32, False).digest()
+
+    return keccak256
+
+
+BINDINGS: dict[str, Callable[[], Keccak]] = {
+    "safe-pysha3": _safe_pysha3,
+    "hashlib": _hashlib,
+    "pycryptodome": _pycryptodome,
+}
+"""Each binding's loader; a loader raises ImportError where its binding is not available."""
+
+PREFERENCE: tuple[str, ...] = ("safe-pysha3", "hashlib", "pycryptodome")
+"""Fastest first, as measured (see the module docstring and ``tools/bench.py``)."""
+
+ENV = "EIP712KIT_KECCAK"
+
+
+def load(name: str) -> Keccak:
+    """The keccak-256 function of binding ``name``; ImportError when it is missing or computes something else."""
+    function = BINDINGS[name]()
+    if function(b"") != _EMPTY_DIGEST:
+        raise ImportError(f"the {name} binding does not compute keccak-256")
+    return function
+
+
+def available() -> dict[str, Keccak]:
+    """Every binding that works in this interpreter, in :data:`PREFERENCE` order (for the benchmark)."""
+    found: dict[str, Keccak] = {}
+    for name in PREFERENCE:
+        try:
+            found[name] = load(name)
+        except ImportError:
+            pass
+    return found
+
+
+def _choose() -> tuple[str, Keccak]:
+    forced = os.environ.get(ENV)
+    if forced:
+        if forced not in BINDINGS:
+            raise ImportError(f"{ENV}={forced!r}: the keccak bindings are {', '.join(PREFERENCE)}")
+        return forced, load(forced)
+    for name in PREFERENCE:
+        try:
+            return name, load(name)
+        except ImportError:
+            continue
+    raise ImportError("no keccak-256 binding: pycryptodome is a dependency of eip712kit; reinstall eip712kit")
+
+
+BACKEND, keccak256 = _choose()
+"""The binding in use, and the function every hash in the kit goes through."""
+
+__all__ = ["BACKEND", "BINDINGS", "ENV", "PREFERENCE", "available", "keccak256", "load"]

@@ -4,9 +4,11 @@ A :class:`PrivateKey` is the only object in the kit that holds secret material. 
 ``str`` show the address, never the key; errors about a key describe what is wrong with it (its
 length, its range), never its digits; no function here logs or prints.
 
-Sources: a hex string, an environment variable, a file holding hex, an encrypted v3 keystore
-(password from an argument, an environment variable or a prompt) and a BIP-39 mnemonic with a
-derivation path. Keystore decryption and BIP-32 derivation use eth-account's audited code.
+Sources: a hex string, an environment variable, a file holding hex, an eth-account
+``LocalAccount``, an encrypted v3 keystore (password from an argument, an environment variable or a
+prompt) and a BIP-39 mnemonic with a derivation path. Keystore decryption and BIP-32 derivation use
+eth-account's audited code (eth-keyfile and eth-account), which the ``keys`` extra installs: without
+it those two sources are refused with ``EXTRA_MISSING`` and the command to run.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import coincurve
 from coincurve.context import GLOBAL_CONTEXT
 
 from .errors import KeySourceError
+from .extras import require
 from .secp256k1 import SECP256K1_N, public_key_to_address
 
 DEFAULT_KEY_ENV = "EIP712KIT_PRIVATE_KEY"
@@ -180,10 +184,10 @@ class PrivateKey:
                 "a keystore needs a password: give one through an environment variable or the prompt",
                 code="KEY_NOT_FOUND",
             )
-        from eth_keyfile.keyfile import decode_keyfile_json
-
+        keyfile = require("eth_keyfile.keyfile", extra="keys", feature="an encrypted keystore",
+                          error=KeySourceError)
         try:
-            secret = decode_keyfile_json(keystore, password.encode("utf-8"))
+            secret = keyfile.decode_keyfile_json(keystore, password.encode("utf-8"))
         except ValueError as exc:
             wrong = "MAC mismatch" in str(exc)
             raise KeySourceError(
@@ -201,8 +205,7 @@ class PrivateKey:
         cls, phrase: str, *, path: str = DEFAULT_DERIVATION_PATH, passphrase: str = ""
     ) -> PrivateKey:
         """From a BIP-39 mnemonic and a BIP-32 derivation path (MetaMask's first account by default)."""
-        from eth_account import Account
-
+        Account = require("eth_account", extra="keys", feature="a BIP-39 mnemonic", error=KeySourceError).Account
         Account.enable_unaudited_hdwallet_features()
         what = ""
         try:
@@ -242,17 +245,48 @@ def load_key(
     return PrivateKey.from_env(env or DEFAULT_KEY_ENV)
 
 
-def as_private_key(key: PrivateKey | str | bytes) -> PrivateKey:
-    """Accept a loaded key, 32 raw bytes or a hex string wherever a key is taken."""
+class AccountLike(Protocol):
+    """What the kit reads of an eth-account ``LocalAccount`` (for type checkers; the check is by class)."""
+
+    @property
+    def key(self) -> bytes: ...
+
+    @property
+    def address(self) -> str: ...
+
+
+KeyLike = PrivateKey | str | bytes | AccountLike
+"""Whatever a signing function accepts as a key: a loaded key, 32 raw bytes, a hex string, or a LocalAccount."""
+
+
+def _local_account_class() -> type | None:
+    """eth-account's ``LocalAccount``, if eth-account is already imported (else no value can be one)."""
+    module = sys.modules.get("eth_account.signers.local")
+    cls = getattr(module, "LocalAccount", None)
+    return cls if isinstance(cls, type) else None
+
+
+def as_private_key(key: KeyLike) -> PrivateKey:
+    """Accept a loaded key, 32 raw bytes, a hex string or an eth-account ``LocalAccount`` wherever a key is taken.
+
+    A ``LocalAccount`` is recognised by its class (eth-account's, and only when eth-account is
+    imported, so this costs no import); its key is copied into a :class:`PrivateKey`, which shows
+    its address only. Errors name the type that was given, never a value.
+    """
     if isinstance(key, PrivateKey):
         return key
     if isinstance(key, (bytes, bytearray)):
         return PrivateKey(bytes(key))
     if isinstance(key, str):
         return PrivateKey.from_hex(key)
+    account_class = _local_account_class()
+    if account_class is not None and isinstance(key, account_class):
+        return PrivateKey(bytes(key.key))
     raise KeySourceError(
-        f"a key is a PrivateKey, 32 bytes or a hex string, not {type(key).__name__}", code="KEY_INVALID"
+        f"a key is a PrivateKey, an eth-account LocalAccount, 32 bytes or a hex string, not {type(key).__name__}",
+        code="KEY_INVALID",
     )
 
 
-__all__ = ["DEFAULT_DERIVATION_PATH", "DEFAULT_KEY_ENV", "PrivateKey", "as_private_key", "load_key"]
+__all__ = ["DEFAULT_DERIVATION_PATH", "DEFAULT_KEY_ENV", "AccountLike", "KeyLike", "PrivateKey", "as_private_key",
+           "load_key"]

@@ -8,13 +8,55 @@ here, and a guess is how a login signature ends up over the wrong bytes.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import Any, Protocol, cast
 
 from .encoding import parse_hex_bytes, string_bytes
 from .errors import Eip712KitError, ValueEncodingError
 from .hashing import keccak256
 
 PREFIX = b"\x19Ethereum Signed Message:\n"
+
+
+class SignableLike(Protocol):
+    """eth-account's ``SignableMessage``: the EIP-191 parts after the ``0x19`` byte."""
+
+    @property
+    def version(self) -> bytes: ...
+
+    @property
+    def header(self) -> bytes: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+
+MessageLike = str | bytes | SignableLike
+"""What the personal_sign verbs take: text, bytes, or an eth-account ``SignableMessage`` (as eth-account does)."""
+
+
+def signable(value: Any) -> SignableLike | None:
+    """``value`` if it is an eth-account ``SignableMessage`` (by class, when eth-account is imported), else None."""
+    module = sys.modules.get("eth_account.messages")
+    cls = getattr(module, "SignableMessage", None)
+    if isinstance(cls, type) and isinstance(value, cls):
+        return cast(SignableLike, value)
+    return None
+
+
+def signable_payload(message: SignableLike) -> bytes:
+    """``0x19 ‖ version ‖ header ‖ body``: what eth-account hashes and signs for a ``SignableMessage``.
+
+    Version ``E`` is personal_sign, ``0x01`` EIP-712 (header = domain separator, body = hashStruct),
+    ``0x00`` data with an intended validator.
+    """
+    parts = (message.version, message.header, message.body)
+    if not all(isinstance(part, (bytes, bytearray)) for part in parts) or len(message.version) != 1:
+        raise ValueEncodingError(
+            "a SignableMessage has a one-byte version and bytes header and body", code="INVALID_MESSAGE",
+            path="message",
+        )
+    return b"\x19" + b"".join(bytes(part) for part in parts)
 
 
 def message_bytes(message: str | bytes, *, hex: bool = False) -> bytes:
@@ -39,9 +81,20 @@ def eip191_payload(message: str | bytes, *, hex: bool = False) -> bytes:
     return PREFIX + str(len(body)).encode("ascii") + body
 
 
-def hash_message(message: str | bytes, *, hex: bool = False) -> bytes:
-    """The EIP-191 personal_sign digest of text (UTF-8) or bytes."""
-    return keccak256(eip191_payload(message, hex=hex))
+def hash_message(message: MessageLike, *, hex: bool = False) -> bytes:
+    """The EIP-191 personal_sign digest of text (UTF-8) or bytes.
+
+    An eth-account ``SignableMessage`` is hashed as eth-account hashes it (:func:`signable_payload`),
+    so the verbs built on this one accept what ``Account.sign_message`` accepts.
+    """
+    if not isinstance(message, (str, bytes)):
+        parts = signable(message)
+        if parts is not None:
+            if hex:
+                raise ValueEncodingError("hex=True applies to text, not to a SignableMessage", code="INVALID_MESSAGE",
+                                         path="message")
+            return keccak256(signable_payload(parts))
+    return keccak256(eip191_payload(message, hex=hex))  # type: ignore[arg-type]
 
 
 def as_message(value: Any) -> str | bytes:
@@ -57,4 +110,5 @@ def as_message(value: Any) -> str | bytes:
     )
 
 
-__all__ = ["PREFIX", "as_message", "eip191_payload", "hash_message", "message_bytes"]
+__all__ = ["PREFIX", "MessageLike", "SignableLike", "as_message", "eip191_payload", "hash_message", "message_bytes",
+           "signable", "signable_payload"]

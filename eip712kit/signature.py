@@ -12,38 +12,58 @@ malleated signature. ``allow_high_s=True`` recovers it anyway, for diagnosis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
 from typing import Any
 
 import coincurve
 
 from .encoding import parse_hex_bytes
 from .errors import Eip712KitError, SignatureError
-from .keys import PrivateKey
+from .keys import KeyLike, PrivateKey, as_private_key
 from .secp256k1 import HALF_N, SECP256K1_N, ZERO_ADDRESS, public_key_to_address
 
+_V_BYTE = (b"\x1b", b"\x1c")  # v = 27 + yParity, as one byte
 
-@dataclass(frozen=True)
-class Signature:
-    """An ECDSA signature ``(r, s, yParity)``; ``v`` is ``27 + yParity``."""
 
-    r: int
-    s: int
-    y_parity: int
+class Signature(bytes):
+    """An ECDSA signature ``(r, s, yParity)``: the 65 bytes ``r‖s‖v`` with ``v = 27 + yParity``.
 
-    def __post_init__(self) -> None:
-        if not 0 < self.r < SECP256K1_N:
+    It *is* those bytes (a ``bytes`` subclass) because that is what a signature is to the rest of
+    the Ethereum world: ``bytes(sig)``, ``HexBytes(sig)``, ``sig == signed.signature`` (eth-account's
+    ``HexBytes``) and writing it to a socket all work as they would with eth-account's own value.
+    Equality is byte equality of this canonical form, so a signature written with v as 0/1 or in
+    EIP-2098 compact form equals ``sig`` after :meth:`parse`, not before; a hex string is never
+    equal to bytes (as with ``HexBytes``). Immutable, hashable and picklable.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, r: int, s: int, y_parity: int) -> Signature:
+        if not (isinstance(r, int) and 0 < r < SECP256K1_N):
             raise SignatureError("r is zero or not below the curve order", code="SIGNATURE_MALFORMED")
-        if not 0 < self.s < SECP256K1_N:
+        if not (isinstance(s, int) and 0 < s < SECP256K1_N):
             raise SignatureError("s is zero or not below the curve order", code="SIGNATURE_MALFORMED")
-        if self.y_parity not in (0, 1):
+        if y_parity not in (0, 1):
             raise SignatureError("yParity must be 0 or 1", code="SIGNATURE_V_INVALID")
+        return bytes.__new__(cls, r.to_bytes(32, "big") + s.to_bytes(32, "big") + _V_BYTE[y_parity])
+
+    @classmethod
+    def _canonical(cls, raw: bytes) -> Signature:
+        """From 65 bytes already in canonical form (r, s in range, v 27/28): no checks, no copies."""
+        return bytes.__new__(cls, raw)
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        return (Signature.parse, (bytes(self),))
 
     # -- parsing --
 
     @classmethod
     def parse(cls, value: Any) -> Signature:
-        """A signature from 0x-hex or bytes of 65 (``r‖s‖v``) or 64 (EIP-2098 compact) bytes."""
+        """A signature from 0x-hex or bytes of 65 (``r‖s‖v``) or 64 (EIP-2098 compact) bytes.
+
+        Bytes-like values (``bytes``, ``bytearray``, ``memoryview``, eth-account's ``HexBytes``) are taken
+        as the raw bytes; a string is 0x-hex; an eth-account ``SignedMessage`` gives its ``signature``.
+        """
         if isinstance(value, Signature):
             return value
         if type(value) is str and len(value) == 132 and value[:2] == "0x" and value.isascii():
@@ -53,6 +73,8 @@ class Signature:
                 raw = b""
             if len(raw) == 65:
                 return cls._from_65(raw)
+        if not isinstance(value, (str, bytes, bytearray, memoryview)):
+            value = _signed_message_signature(value)
         try:
             raw = parse_hex_bytes(value)
         except Eip712KitError:
@@ -83,15 +105,32 @@ class Signature:
                 "EIP-155 values (35+) belong to transactions, not messages",
                 code="SIGNATURE_V_INVALID",
             )
-        return cls(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), parity)
+        if not 0 < int.from_bytes(raw[:32], "big") < SECP256K1_N:
+            raise SignatureError("r is zero or not below the curve order", code="SIGNATURE_MALFORMED")
+        if not 0 < int.from_bytes(raw[32:64], "big") < SECP256K1_N:
+            raise SignatureError("s is zero or not below the curve order", code="SIGNATURE_MALFORMED")
+        return cls._canonical(raw if v == 27 + parity else raw[:64] + _V_BYTE[parity])
 
     from_hex = parse
 
     # -- properties and forms --
 
     @property
+    def r(self) -> int:
+        return int.from_bytes(self[:32], "big")
+
+    @property
+    def s(self) -> int:
+        return int.from_bytes(self[32:64], "big")
+
+    @property
     def v(self) -> int:
-        return 27 + self.y_parity
+        """27 or 28, as ``personal_sign`` and ``eth_signTypedData_v4`` write it (eth-account's ``v`` too)."""
+        return self[64]
+
+    @property
+    def y_parity(self) -> int:
+        return self[64] - 27
 
     @property
     def is_high_s(self) -> bool:
@@ -104,28 +143,38 @@ class Signature:
         return Signature(self.r, SECP256K1_N - self.s, 1 - self.y_parity)
 
     def to_bytes(self, *, v_offset: int = 27) -> bytes:
-        """65 bytes ``r‖s‖v``; ``v_offset=0`` writes v as 0/1 instead of 27/28."""
-        if v_offset not in (0, 27):
-            raise ValueError("v_offset is 0 or 27")
-        return self.r.to_bytes(32, "big") + self.s.to_bytes(32, "big") + bytes([v_offset + self.y_parity])
+        """65 bytes ``r‖s‖v`` (a plain ``bytes``); ``v_offset=0`` writes v as 0/1 instead of 27/28."""
+        if v_offset == 27:
+            return bytes(self)
+        if v_offset == 0:
+            return self[:64] + bytes([self.y_parity])
+        raise ValueError("v_offset is 0 or 27")
 
     def to_hex(self, *, v_offset: int = 27) -> str:
-        return "0x" + self.to_bytes(v_offset=v_offset).hex()
+        """``0x`` and 130 hex digits (``bytes.hex()`` is the same digits without the ``0x``)."""
+        return "0x" + (self.hex() if v_offset == 27 else self.to_bytes(v_offset=v_offset).hex())
+
+    def to_0x_hex(self) -> str:
+        """The name HexBytes (eth-account's signature type) gives :meth:`to_hex`."""
+        return self.to_hex()
 
     def to_compact(self) -> str:
         """EIP-2098: 64 bytes ``r ‖ (yParity << 255 | s)``; defined only for low-s signatures."""
         if self.is_high_s:
             raise SignatureError("a high-s signature has no EIP-2098 compact form", code="SIGNATURE_HIGH_S")
-        return "0x" + (self.r.to_bytes(32, "big") + ((self.y_parity << 255) | self.s).to_bytes(32, "big")).hex()
+        return "0x" + (self[:32] + ((self.y_parity << 255) | self.s).to_bytes(32, "big")).hex()
 
     def __str__(self) -> str:
         return self.to_hex()
 
+    def __repr__(self) -> str:
+        return f"Signature({self.to_hex()!r})"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "signature": self.to_hex(),
-            "r": "0x" + self.r.to_bytes(32, "big").hex(),
-            "s": "0x" + self.s.to_bytes(32, "big").hex(),
+            "r": "0x" + self[:32].hex(),
+            "s": "0x" + self[32:64].hex(),
             "v": self.v,
             "yParity": self.y_parity,
             "compact": None if self.is_high_s else self.to_compact(),
@@ -133,12 +182,29 @@ class Signature:
         }
 
 
-def sign_digest(digest: bytes, key: PrivateKey) -> Signature:
-    """Sign a 32-byte digest: RFC 6979 nonce, low-s, as libsecp256k1 always does."""
+def _signed_message_signature(value: Any) -> Any:
+    """The signature bytes of an eth-account ``SignedMessage`` (by class, only when eth-account is imported)."""
+    module = sys.modules.get("eth_account.datastructures")
+    signed_class = getattr(module, "SignedMessage", None)
+    if isinstance(signed_class, type) and isinstance(value, signed_class):
+        return getattr(value, "signature", value)
+    return value
+
+
+def sign_digest(digest: bytes, key: KeyLike) -> Signature:
+    """Sign a 32-byte digest as is: RFC 6979 nonce, low-s, as libsecp256k1 always does.
+
+    No prefix is added: whoever chose these 32 bytes chose what is signed (a transaction hash, a
+    permit). The verbs that build the digest themselves (``sign_typed_data``, ``sign_message``) are
+    what a program normally wants; the command line signs a bare digest only with ``--no-hash``.
+    """
+    if type(key) is not PrivateKey:
+        key = as_private_key(key)
     if len(digest) != 32:
         raise SignatureError("a digest to sign is exactly 32 bytes", code="SIGNATURE_MALFORMED")
     raw = key._signing_key.sign_recoverable(digest, hasher=None)
-    return Signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), raw[64])
+    # libsecp256k1 returns r‖s‖recid with r, s in range and s low: the canonical form but for v.
+    return Signature._canonical(raw[:64] + _V_BYTE[raw[64]])
 
 
 def recover_public_key(digest: bytes, signature: Any, *, allow_high_s: bool = False) -> bytes:
@@ -152,7 +218,7 @@ def recover_public_key(digest: bytes, signature: Any, *, allow_high_s: bool = Fa
                 code="SIGNATURE_HIGH_S",
             )
         sig = sig.normalized()
-    compact = sig.r.to_bytes(32, "big") + sig.s.to_bytes(32, "big") + bytes([sig.y_parity])
+    compact = sig[:64] + bytes([sig.y_parity])
     try:
         public = coincurve.PublicKey.from_signature_and_message(compact, digest, hasher=None)
     except Exception:  # libsecp256k1 says only that recovery failed

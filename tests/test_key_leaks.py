@@ -286,6 +286,7 @@ KEY_FREE: dict[str, tuple[str, Callable[[Lab], list[str]]]] = {
     "hash": ("reads a document", lambda lab: ["hash", "mail.json", "--trace"]),
     "recover": ("reads a signature", lambda lab: ["recover", "mail.json", SIGNATURE, "--json"]),
     "verify": ("reads a signature", lambda lab: ["verify", "mail.json", SIGNATURE, ADDRESS, "--json"]),
+    "message hash": ("hashes a message", lambda lab: ["message", "hash", "--text", "hello", "--json"]),
     "message recover": ("reads a signature", lambda lab: ["message", "recover", "--text", "hello",
                                                           MESSAGE_SIGNATURE]),
     "message verify": ("reads a signature", lambda lab: ["message", "verify", "--text", "hello", MESSAGE_SIGNATURE,

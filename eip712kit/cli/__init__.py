@@ -1,9 +1,11 @@
 """The ``eip712kit`` command: what a person types at a terminal and a pipeline runs in a script.
 
 Subcommands live in modules named after what they hold and are imported only when used, so that
-``eip712kit hash`` does not pay for the HTTP client or the web server. :func:`main` is the console
-script: it turns every refusal into a one-line message and an exit code (see
-:mod:`eip712kit.cli._common`) and never shows a traceback for a user's mistake.
+``eip712kit hash`` does not pay for the HTTP client or the web server — and ``eip712kit --help``
+pays for none of them: its command list is the static :data:`SHORT_HELP` (``tests/test_cli_help.py``
+holds it to each command's own first line). :func:`main` is the console script: it turns every
+refusal into a one-line message and an exit code (see :mod:`eip712kit.cli._common`) and never
+shows a traceback for a user's mistake.
 """
 
 from __future__ import annotations
@@ -37,6 +39,35 @@ COMMANDS: dict[str, str] = {
 }
 
 
+SHORT_HELP: dict[str, str] = {
+    "alura": "Alura's EVM login: the challenge message signed with personal_sign (EIP-191).",
+    "check": "Check signatures against a live server (or the local verifier: eip712kit serve).",
+    "conformance": "Check a signer against the golden vectors.",
+    "debug": "Open the signature debugger: every hash of a typed-data document, drawn, and the doctor's answer.",
+    "doctor": "Say why SIGNATURE does not verify as ADDRESS's signature of the typed data in FILE.",
+    "hash": "Print the EIP-712 digest of a typed-data document (FILE, or - for stdin).",
+    "message": "EIP-191 personal_sign of a message (Alura's login challenge).",
+    "recover": "Print the address that signed a typed-data document.",
+    "renance": "Build and sign Renance / XBlade Vault requests (domain: XBlade Vault, Arbitrum Sepolia).",
+    "sera": "Build and sign Sera requests (domain: Sera, version 1, Sepolia; see GET /config).",
+    "serve": "Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.",
+    "sign": "Sign a typed-data document as eth_signTypedData_v4 does (deterministic RFC 6979, low-s).",
+    "uuid": "Sera's uuid_int: [255:252] executor_id | [251:124] UUID | [123:12] group_id | [11:0] leg_id.",
+    "verify": "Check that SIGNATURE over a typed-data document was made by ADDRESS: exit 0 valid, 1 invalid.",
+}
+"""Each command's one-line help, as ``eip712kit --help`` lists it without importing the command."""
+
+RAW_KEY_OPTIONS = frozenset({"--private-key", "--private_key", "--privatekey", "--privateKey", "--pk", "--key",
+                             "--raw-key", "--secret-key"})
+"""Options other tools (cast's ``--private-key``) take a raw key with; here they get :data:`RAW_KEY_HINT`."""
+
+RAW_KEY_HINT = (
+    "no option takes a raw private key (it would stay in shell history and in ps): export it as "
+    "EIP712KIT_PRIVATE_KEY, or name its source with --key-env NAME, --key-file PATH, --keystore PATH "
+    "or --mnemonic-env NAME"
+)
+
+
 class ReaderGone(Exception):
     """stdout was closed by its reader (``| head``); carried past click, which would exit 1 for it."""
 
@@ -52,6 +83,15 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`SHORT_HELP`: listing must not import every command (the doctor
+        alone brings eth-abi), so ``eip712kit --help`` costs what ``eip712kit --version`` does."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, _shortened(SHORT_HELP.get(name, ""), limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
@@ -84,6 +124,13 @@ def cli() -> None:
     """
 
 
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut at a word to fit ``limit`` columns, with "..." as click marks a cut help line."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 3, 1)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
 def _report_error(exc: Eip712KitError) -> int:
     # A server fault is exit 3; a refusal to sign what a server sent (it differs from what is pinned)
     # is a verdict, exit 1; everything else is the caller's input to fix, exit 2.
@@ -104,6 +151,12 @@ def run(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
+    except click.exceptions.NoSuchOption as exc:
+        if exc.option_name not in RAW_KEY_OPTIONS:
+            exc.show()
+            return EXIT_BAD_INPUT
+        click.echo(f"error: {exc.option_name}: {RAW_KEY_HINT}", err=True)
+        return EXIT_BAD_INPUT
     except click.exceptions.ClickException as exc:
         exc.show()
         # click reports an unreadable FILE argument with exit 1; here that is bad input.
@@ -164,4 +217,4 @@ def main() -> None:
     sys.exit(code)
 
 
-__all__ = ["COMMANDS", "cli", "main", "run"]
+__all__ = ["COMMANDS", "RAW_KEY_HINT", "SHORT_HELP", "cli", "main", "run"]

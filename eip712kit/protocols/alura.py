@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from ..api import Verification, check_message, recover_message
 from ..encoding import parse_address, to_checksum_address
 from ..errors import Eip712KitError, ProtocolError, TrustError
-from ..keys import PrivateKey
+from ..keys import KeyLike
 from ..limits import DEFAULT_LIMITS, load_json
 from ..messages import hash_message
 from ..signature import Signature, sign_digest
@@ -89,7 +89,7 @@ class Challenge:
                 problems.append(f"its Nonce line is not the challenge's nonce {self.nonce!r}")
         return problems
 
-    def sign(self, key: PrivateKey | str, *, api_url: str | None = None, trust_text: bool = False) -> Signature:
+    def sign(self, key: KeyLike, *, api_url: str | None = None, trust_text: bool = False) -> Signature:
         """personal_sign of the message, once its text is checked (:meth:`text_problems`).
 
         A text that fails the check is refused (CHALLENGE_MISMATCH) unless ``trust_text``; a key for
@@ -167,7 +167,7 @@ def parse_challenge(response: Mapping[str, Any] | str | bytes, *, address: str |
     return Challenge(challenged, nonce, message)
 
 
-def sign_challenge(challenge: Challenge, key: PrivateKey | str, *, api_url: str | None = None,
+def sign_challenge(challenge: Challenge, key: KeyLike, *, api_url: str | None = None,
                    trust_text: bool = False) -> Signature:
     return challenge.sign(key, api_url=api_url, trust_text=trust_text)
 

@@ -16,7 +16,7 @@ from .. import encoding
 from ..api import Verification
 from ..domain import DomainLike
 from ..errors import KeySourceError, ProtocolError
-from ..keys import PrivateKey, as_private_key
+from ..keys import KeyLike, PrivateKey, as_private_key
 from ..signature import Signature
 from .struct import Struct
 
@@ -55,7 +55,7 @@ def signature_text(signature: Any) -> str:
     return parsed.to_hex()
 
 
-def check_signer(key: PrivateKey | str, signer: str) -> PrivateKey:
+def check_signer(key: KeyLike, signer: str) -> PrivateKey:
     """The loaded key, refused when it does not sign as the address the message names."""
     private_key = as_private_key(key)
     expected = encoding.to_checksum_address(encoding.parse_address(signer))
@@ -90,7 +90,7 @@ class Prepared:
     def to_typed_data(self, domain: DomainLike) -> dict[str, Any]:
         return self.message.to_typed_data(domain)
 
-    def sign(self: _P, key: PrivateKey | str, domain: DomainLike) -> _P:
+    def sign(self: _P, key: KeyLike, domain: DomainLike) -> _P:
         """A signed copy; a key that is not the message's signer is refused (KEY_MISMATCH)."""
         private_key = check_signer(key, self.signer)
         return dataclasses.replace(self, signature=self.message.sign(private_key, domain).to_hex())
