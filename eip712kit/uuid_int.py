@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .encoding import parse_int
+from .encoding import json_int, parse_int
 from .errors import Eip712KitError, ProtocolError
 
 EXECUTOR_BITS = 4
@@ -205,7 +205,7 @@ class UuidInt:
             "uuid_int": str(self.value),
             "executor_id": self.executor_id,
             "uuid": self.uuid,
-            "group_id": self.group_id,
+            "group_id": json_int(self.group_id),  # 112 bits: a decimal string above 2**53, as JSON readers need
             "leg_id": self.leg_id,
             "is_uuid4": is_uuid4(self.uuid),
             "standalone": self.is_standalone,

@@ -9,8 +9,9 @@ Never 70 (an internal error), never a traceback, never silence on failure.
 
 Most runs are in-process through :func:`eip712kit.cli.run` — the same function the console script
 calls, so the exit-code mapping is the real one — inside click's ``CliRunner`` isolation, for
-speed; a few go through the installed script in a subprocess. Examples per hypothesis test:
-``EIP712KIT_FUZZ_EXAMPLES`` (default 100); ``pytest -s`` prints what was run and for how long.
+speed; a few go through the installed script in a subprocess. Examples per hypothesis test: 20 in
+the default run; under ``pytest -m fuzz`` ``EIP712KIT_FUZZ_EXAMPLES`` (default 100). ``pytest -s``
+prints what was run and for how long.
 """
 
 from __future__ import annotations
@@ -26,19 +27,21 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from eip712kit.cli import run
 from tests.helpers.cli_runner import COMMAND, assert_no_key_material, clean_env
 from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.fuzzing import fuzzed
 from tests.helpers.reference import eth_account_sign_typed
 from tests.helpers.strategies import documents, node_paths, replaced
 
 KEY0, ADDR0 = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 EXAMPLES = int(os.environ.get("EIP712KIT_FUZZ_EXAMPLES", "100"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ: dict[str, Any] = {"quick": min(20, EXAMPLES), "full": EXAMPLES, "database": None,
+                        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+"""20 examples per test in the default run; ``EIP712KIT_FUZZ_EXAMPLES`` under ``pytest -m fuzz``."""
 ALLOWED_EXITS = {0, 1, 2}
 
 TALLY: Counter[str] = Counter()
@@ -144,28 +147,24 @@ stdin_documents = st.one_of(
 
 # --- typed data: hash, sign, recover, verify ----------------------------------------------------
 
-@FUZZ
-@given(stdin_documents, st.sampled_from([(), ("--json",), ("--trace",), ("--trace", "--json")]))
+@fuzzed(stdin_documents, st.sampled_from([(), ("--json",), ("--trace",), ("--trace", "--json")]), **FUZZ)
 def test_hash_of_anything_on_stdin(stdin: bytes, flags: tuple[str, ...]) -> None:
     cli("hash", "-", *flags, stdin=stdin, tally="hash")
 
 
-@FUZZ
-@given(stdin_documents, st.sampled_from([(), ("--json",), ("--compact",)]))
+@fuzzed(stdin_documents, st.sampled_from([(), ("--json",), ("--compact",)]), **FUZZ)
 def test_sign_of_anything_on_stdin(stdin: bytes, flags: tuple[str, ...]) -> None:
     cli("sign", "-", *flags, stdin=stdin, env={"EIP712KIT_PRIVATE_KEY": KEY0}, tally="sign")
 
 
-@FUZZ
-@given(stdin_documents, signatures, addresses, st.booleans())
+@fuzzed(stdin_documents, signatures, addresses, st.booleans(), **FUZZ)
 def test_recover_and_verify_with_any_arguments(stdin: bytes, signature: str, address: str, as_json: bool) -> None:
     flags = ("--json",) if as_json else ()
     cli("recover", "-", signature, *flags, stdin=stdin, tally="recover")
     cli("verify", "-", signature, address, *flags, stdin=stdin, tally="verify")
 
 
-@FUZZ
-@given(documents(max_structs=3), st.data())
+@fuzzed(documents(max_structs=3), st.data(), **FUZZ)
 def test_a_valid_signature_with_one_argument_broken(doc: dict[str, Any], data: st.DataObject) -> None:
     signature = eth_account_sign_typed(doc, KEY0)
     signature = data.draw(st.sampled_from([signature, signature.upper(), signature[:-2], signature + "00",
@@ -199,27 +198,23 @@ def jsonl_streams(draw: Any, envelope: tuple[str, ...]) -> bytes:
     return ending.join(lines) + draw(st.sampled_from([b"", ending]))
 
 
-@FUZZ
-@given(jsonl_streams(()), st.sampled_from([(), ("--trace",), ("--max-document-bytes", "64")]))
+@fuzzed(jsonl_streams(()), st.sampled_from([(), ("--trace",), ("--max-document-bytes", "64")]), **FUZZ)
 def test_hash_jsonl_streams(stream: bytes, flags: tuple[str, ...]) -> None:
     outcome = cli("hash", "--jsonl", "-", *flags, stdin=stream, tally="hash --jsonl")
     assert_one_result_per_line(stream, outcome)
 
 
-@FUZZ
-@given(jsonl_streams(("signature",)))
+@fuzzed(jsonl_streams(("signature",)), **FUZZ)
 def test_recover_jsonl_streams(stream: bytes) -> None:
     assert_one_result_per_line(stream, cli("recover", "--jsonl", "-", stdin=stream, tally="recover --jsonl"))
 
 
-@FUZZ
-@given(jsonl_streams(("signature", "address")))
+@fuzzed(jsonl_streams(("signature", "address")), **FUZZ)
 def test_verify_jsonl_streams(stream: bytes) -> None:
     assert_one_result_per_line(stream, cli("verify", "--jsonl", "-", stdin=stream, tally="verify --jsonl"))
 
 
-@FUZZ
-@given(jsonl_streams(()))
+@fuzzed(jsonl_streams(()), **FUZZ)
 def test_sign_jsonl_streams(stream: bytes) -> None:
     outcome = cli("sign", "--jsonl", "-", stdin=stream, env={"EIP712KIT_PRIVATE_KEY": KEY0}, tally="sign --jsonl")
     assert_one_result_per_line(stream, outcome)
@@ -238,16 +233,14 @@ def assert_one_result_per_line(stream: bytes, outcome: Outcome) -> None:
 
 # --- personal_sign messages ---------------------------------------------------------------------
 
-@FUZZ
-@given(arg_text, signatures, addresses, st.booleans())
+@fuzzed(arg_text, signatures, addresses, st.booleans(), **FUZZ)
 def test_message_recover_and_verify_with_any_text(text: str, signature: str, address: str, is_hex: bool) -> None:
     flags = ("--hex",) if is_hex else ()
     cli("message", "recover", "--text", text, signature, *flags, tally="message recover")
     cli("message", "verify", "--text", text, signature, address, *flags, tally="message verify")
 
 
-@FUZZ
-@given(st.binary(max_size=300), signatures, st.booleans())
+@fuzzed(st.binary(max_size=300), signatures, st.booleans(), **FUZZ)
 def test_message_recover_from_any_stdin(stdin: bytes, signature: str, is_hex: bool) -> None:
     flags = ("--hex",) if is_hex else ()
     cli("message", "recover", "--file", "-", signature, *flags, stdin=stdin, tally="message recover --file")
@@ -261,8 +254,7 @@ order_ids = st.one_of(arg_text, st.uuids().map(str), st.sampled_from(["00000000-
                                                                      "{00000000-0000-4000-8000-000000000001}"]))
 
 
-@FUZZ
-@given(uuid_values, order_ids, st.one_of(st.none(), st.integers(-3, 20)), st.booleans())
+@fuzzed(uuid_values, order_ids, st.one_of(st.none(), st.integers(-3, 20)), st.booleans(), **FUZZ)
 def test_uuid_commands_with_any_arguments(value: str, order_id: str, executor: int | None, as_json: bool) -> None:
     flags = ("--json",) if as_json else ()
     executor_flags = () if executor is None else ("--executor-id", str(executor))
@@ -297,9 +289,8 @@ OPTION_WORDS = [
 argument_lists = st.lists(st.sampled_from(OPTION_WORDS) | arg_text, max_size=10)
 
 
-@FUZZ
-@given(st.sampled_from(COMMAND_LINES), argument_lists, st.binary(max_size=100) | documents(max_structs=2).map(encoded),
-       st.booleans())
+@fuzzed(st.sampled_from(COMMAND_LINES), argument_lists, st.binary(max_size=100) | documents(max_structs=2).map(encoded),
+       st.booleans(), **FUZZ)
 def test_random_argument_lists(command: tuple[str, ...], words: list[str], stdin: bytes, with_key: bool) -> None:
     env = {"EIP712KIT_PRIVATE_KEY": KEY0} if with_key else {}
     cli(*command, *words, stdin=stdin, env=env, tally="random arguments")
@@ -344,8 +335,7 @@ def test_nasty_inputs_through_the_console_script(args: list[str | bytes], stdin:
     assert outcome.code in (1, 2)
 
 
-@settings(max_examples=max(5, EXAMPLES // 20), deadline=None, database=None)
-@given(st.sampled_from([["hash", "-"], ["verify", "-", "0x" + "1b" * 65, ADDR0], ["hash", "--jsonl", "-"]]),
-       stdin_documents)
+@fuzzed(st.sampled_from([["hash", "-"], ["verify", "-", "0x" + "1b" * 65, ADDR0], ["hash", "--jsonl", "-"]]),
+        stdin_documents, quick=2, full=max(5, EXAMPLES // 20), database=None)
 def test_random_stdin_through_the_console_script(args: list[str], stdin: bytes) -> None:
     script([*args], stdin)

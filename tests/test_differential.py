@@ -11,10 +11,11 @@ import copy
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError, TypedData
+from tests.helpers.fuzzing import fuzzed
 from tests.helpers.reference import eth_account_digest
 from tests.helpers.strategies import documents, node_paths, replaced
 
@@ -30,8 +31,7 @@ plausible_values = st.one_of(
 )
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
-@given(documents(max_structs=2), st.data())
+@fuzzed(documents(max_structs=2), st.data(), quick=100, full=800, suppress_health_check=list(HealthCheck))
 def test_mutated_documents_agree_or_disagree_only_as_documented(doc: dict[str, Any], data: st.DataObject) -> None:
     paths = [p for p in node_paths(doc) if len(p) >= 2 and p[0] in ("message", "domain")]
     if not paths:

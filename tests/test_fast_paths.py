@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 
 import eip712kit
 from eip712kit import TypedData
@@ -16,6 +16,7 @@ from eip712kit.hashing import keccak256
 from eip712kit.schema import Schema
 from tests.helpers.devkeys import DevKey
 from tests.helpers.examples import order_document
+from tests.helpers.fuzzing import fuzzed
 from tests.helpers.strategies import documents
 
 
@@ -30,8 +31,7 @@ def generic_digest(doc: dict[str, Any]) -> bytes:
     return eip712_digest(separator, keccak256(schema.encode_data(doc["primaryType"], doc["message"])))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents())
+@fuzzed(documents(), quick=50, full=400, suppress_health_check=[HealthCheck.too_slow])
 def test_compiled_and_cached_paths_equal_the_generic_path(doc: dict[str, Any]) -> None:
     first = TypedData(doc).digest()  # compiles and caches
     again = TypedData(copy.deepcopy(doc)).digest()  # served from the caches

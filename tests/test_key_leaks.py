@@ -309,9 +309,13 @@ DEBUG = "debug"  # run by test_debug_page_refuses_keys_without_echoing_them
 
 
 def help_text(args: list[str]) -> str:
-    done = subprocess.run([*COMMAND, *args, "--help"], capture_output=True, text=True, timeout=60, env=clean_env())
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    """``eip712kit ARGS --help`` in-process (:func:`eip712kit.cli.run`, what the script runs): some forty
+    help pages, each a subprocess, took most of a minute; the text is the same."""
+    with CliRunner().isolation(env=clean_env()) as (out, err, _):
+        code = run([*args, "--help"])
+        text, errors = out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")
+    assert code == 0, errors
+    return text
 
 
 def commands_in_help() -> dict[str, str]:

@@ -27,6 +27,7 @@ from eip712kit.protocols.struct import Struct
 from eip712kit.protocols.windows import check_timestamp_window
 from eip712kit.schema import compile_types
 from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.fuzzing import fuzzed
 
 ALL_STRUCTS = [*sera.STRUCTS, *renance.STRUCTS]
 
@@ -89,8 +90,7 @@ def eth_account_digest(document: dict[str, Any]) -> bytes:
 # --- the three digests agree --------------------------------------------------------------------
 
 @pytest.mark.parametrize("cls", ALL_STRUCTS, ids=lambda c: f"{c.__module__.rsplit('.', 1)[-1]}.{c.__name__}")
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
+@fuzzed(data=st.data(), quick=12, full=60, suppress_health_check=[HealthCheck.too_slow])
 def test_struct_digest_matches_typed_data_and_eth_account(cls: type[Struct], data: st.DataObject) -> None:
     message = data.draw(message_strategy(cls))
     domain = data.draw(domains)
@@ -171,8 +171,7 @@ class Everything(Struct):
     )
 
 
-@settings(max_examples=60, deadline=None)
-@given(message=message_strategy(Everything), domain=domains)
+@fuzzed(message=message_strategy(Everything), domain=domains, quick=15, full=60)
 def test_every_supported_type_matches_eth_account(message: dict[str, Any], domain: Domain) -> None:
     struct = Everything.from_message(message)
     document = struct.to_typed_data(domain)

@@ -10,13 +10,14 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
-from hypothesis import example, given, settings
+from hypothesis import example
 from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError, TypedData
 from eip712kit.protocols import sera
 from eip712kit.protocols.sera import Token, TokenList, build_order
 from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.fuzzing import fuzzed
 
 KEY, USER = DEV_KEYS[0]
 OTHER_KEY, OTHER = DEV_KEYS[1]
@@ -133,9 +134,8 @@ def test_decimal_text() -> None:
     assert (decimal_text(1085, 3), decimal_text(5, 2), decimal_text(7, 0)) == ("1.085", "0.05", "7")
 
 
-@settings(max_examples=100, deadline=None)
-@given(base_units=st.integers(1, 10**30), price_units=st.integers(1, 10**12), base_decimals=st.integers(0, 24),
-       price_places=st.integers(0, 8), side=st.sampled_from(["bid", "ask"]))
+@fuzzed(base_units=st.integers(1, 10**30), price_units=st.integers(1, 10**12), base_decimals=st.integers(0, 24),
+        price_places=st.integers(0, 8), side=st.sampled_from(["bid", "ask"]), quick=25, full=100)
 @example(base_units=10**28 + 1, price_units=10**12 - 1, base_decimals=0, price_places=8, side="bid")
 def test_amounts_are_exact(base_units: int, price_units: int, base_decimals: int, price_places: int,
                            side: str) -> None:

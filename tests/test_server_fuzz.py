@@ -11,9 +11,9 @@ instead of stalling it. The server's log is read as it comes and its internal er
 The valid requests the mutations start from are signed by eth-account, not by the kit, at the
 server's time when the module starts (they stay inside the ±300 s window for a run of minutes).
 
-Examples per hypothesis test: ``EIP712KIT_FUZZ_EXAMPLES`` (default 100; CI keeps the default, a
-long run sets thousands). With ``pytest -s`` the module prints how many requests each test sent
-and for how long.
+Examples per hypothesis test: 20 in the default run; under ``pytest -m fuzz``
+``EIP712KIT_FUZZ_EXAMPLES`` (default 100; CI keeps the default, a long run sets thousands). With
+``pytest -s`` the module prints how many requests each test sent and for how long.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import httpx
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from eip712kit.errors import CODES
@@ -41,13 +41,15 @@ from eip712kit.protocols.sera.verdicts import API_KEY_FIELDS, ORDER_REQUEST_FIEL
 from eip712kit.protocols.struct import Struct
 from eip712kit.server.settings import MAX_BODY_BYTES, ServerSettings
 from tests.helpers.devkeys import DEV_KEYS
+from tests.helpers.fuzzing import fuzzed
 from tests.helpers.verifier_process import VerifierProcess
 
 KEY0, ADDR0 = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 EXAMPLES = int(os.environ.get("EIP712KIT_FUZZ_EXAMPLES", "100"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+FUZZ: dict[str, Any] = {"quick": min(20, EXAMPLES), "full": EXAMPLES, "database": None,
+                        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                  HealthCheck.function_scoped_fixture]}
+"""20 examples per test in the default run; ``EIP712KIT_FUZZ_EXAMPLES`` under ``pytest -m fuzz``."""
 TIMEOUT = 10.0
 """Seconds any one answer may take; past it the request fails as a hang."""
 
@@ -217,20 +219,17 @@ def bearer() -> dict[str, str]:
 
 # --- random and mutated bodies ------------------------------------------------------------------
 
-@FUZZ
-@given(st.sampled_from(POST_ENDPOINTS), json_values)
+@fuzzed(st.sampled_from(POST_ENDPOINTS), json_values, **FUZZ)
 def test_random_json_bodies(verifier: Fuzzed, path: str, value: Any) -> None:
     verifier.post_json(path, value, tally="random JSON")
 
 
-@FUZZ
-@given(st.sampled_from(POST_ENDPOINTS), json_objects)
+@fuzzed(st.sampled_from(POST_ENDPOINTS), json_objects, **FUZZ)
 def test_random_objects_with_the_endpoints_field_names(verifier: Fuzzed, path: str, value: dict[str, Any]) -> None:
     verifier.post_json(path, value, tally="random objects")
 
 
-@FUZZ
-@given(st.sampled_from(POST_ENDPOINTS), st.data())
+@fuzzed(st.sampled_from(POST_ENDPOINTS), st.data(), **FUZZ)
 def test_a_valid_request_with_one_field_replaced_removed_or_added(verifier: Fuzzed, path: str,
                                                                    data: st.DataObject) -> None:
     body = dict(verifier.seeds[path])
@@ -246,9 +245,8 @@ def test_a_valid_request_with_one_field_replaced_removed_or_added(verifier: Fuzz
     verifier.post_json(path, body, tally="one field changed")
 
 
-@FUZZ
-@given(st.sampled_from(POST_ENDPOINTS), st.binary(max_size=300) | near_json.map(lambda t: t.encode("utf-8", "replace")),
-       content_types)
+@fuzzed(st.sampled_from(POST_ENDPOINTS),
+        st.binary(max_size=300) | near_json.map(lambda t: t.encode("utf-8", "replace")), content_types, **FUZZ)
 def test_bytes_and_near_json_under_any_content_type(verifier: Fuzzed, path: str, content: bytes,
                                                     content_type: str | None) -> None:
     headers = bearer()
@@ -257,16 +255,14 @@ def test_bytes_and_near_json_under_any_content_type(verifier: Fuzzed, path: str,
     verifier.request("POST", path, content=content, headers=headers, tally="bytes / near-JSON")
 
 
-@FUZZ
-@given(st.sampled_from(POST_ENDPOINTS), near_json)
+@fuzzed(st.sampled_from(POST_ENDPOINTS), near_json, **FUZZ)
 def test_near_json_with_unescaped_surrogates_and_controls(verifier: Fuzzed, path: str, text: str) -> None:
     """Text the way a careless client escapes it: lone surrogates written as ``\\udXXX``, raw controls."""
     verifier.request("POST", path, content=text.encode("utf-8", "surrogatepass"), headers=bearer(),
                      tally="near-JSON, raw escapes")
 
 
-@FUZZ
-@given(st.sampled_from(["GET", "DELETE"]), st.data())
+@fuzzed(st.sampled_from(["GET", "DELETE"]), st.data(), **FUZZ)
 def test_query_parameters_of_get_and_delete(verifier: Fuzzed, method: str, data: st.DataObject) -> None:
     if data.draw(st.booleans()):
         params = list(data.draw(st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=10),
@@ -281,8 +277,7 @@ def test_query_parameters_of_get_and_delete(verifier: Fuzzed, method: str, data:
     verifier.request(method, "/api-keys", params=params, tally="query parameters")
 
 
-@FUZZ
-@given(header_text, json_values)
+@fuzzed(header_text, json_values, **FUZZ)
 def test_self_revoke_with_any_authorization_header(verifier: Fuzzed, header: str, body: Any) -> None:
     verifier.post_json("/api-keys/self-revoke", body, headers={"Authorization": header}, tally="authorization headers")
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import eip712kit
 from eip712kit import PrivateKey, Signature
 from eip712kit.signature import HALF_N, SECP256K1_N, sign_digest
 from tests.helpers.devkeys import DevKey
+from tests.helpers.fuzzing import fuzzed
 from tests.helpers.reference import eth_account_sign_text, eth_account_sign_typed
 from tests.helpers.strategies import documents
 
 secrets = st.integers(1, SECP256K1_N - 1).map(lambda n: n.to_bytes(32, "big"))
 
 
-@settings(max_examples=200, deadline=None)
-@given(secrets, st.binary(min_size=32, max_size=32))
+@fuzzed(secrets, st.binary(min_size=32, max_size=32), quick=40, full=200)
 def test_sign_then_recover_gives_the_signer(secret: bytes, digest: bytes) -> None:
     key = PrivateKey(secret)
     sig = sign_digest(digest, key)
@@ -27,16 +27,14 @@ def test_sign_then_recover_gives_the_signer(secret: bytes, digest: bytes) -> Non
     assert sign_digest(digest, key) == sig  # RFC 6979: deterministic
 
 
-@settings(max_examples=150, deadline=None)
-@given(secrets, documents(max_structs=2))
+@fuzzed(secrets, documents(max_structs=2), quick=30, full=150)
 def test_typed_signatures_match_eth_account_byte_for_byte(secret: bytes, doc: dict[str, Any]) -> None:
     sig = eip712kit.sign_typed_data(doc, secret)
     assert sig.to_hex() == eth_account_sign_typed(doc, "0x" + secret.hex())
     assert eip712kit.recover_typed_data(doc, sig.to_hex()) == PrivateKey(secret).address
 
 
-@settings(max_examples=150, deadline=None)
-@given(secrets, st.one_of(st.text(max_size=200), st.binary(max_size=200)))
+@fuzzed(secrets, st.one_of(st.text(max_size=200), st.binary(max_size=200)), quick=30, full=150)
 def test_personal_sign_matches_eth_account(secret: bytes, message: str | bytes) -> None:
     sig = eip712kit.sign_message(message, secret)
     assert sig.to_hex() == eth_account_sign_text(message, "0x" + secret.hex())

@@ -11,12 +11,13 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 
 from eip712kit import TypedData
 from eip712kit.errors import Eip712KitError
 from eip712kit.hashing import keccak256
 from eip712kit.trace import StructTrace, ValueTrace, trace_typed_data
+from tests.helpers.fuzzing import fuzzed
 from tests.helpers.reference import eth_account_digest, eth_account_parts
 from tests.helpers.strategies import documents
 
@@ -63,8 +64,7 @@ def _walk(node: StructTrace) -> list[StructTrace]:
     return out
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents())
+@fuzzed(documents(), quick=30, full=150, suppress_health_check=[HealthCheck.too_slow])
 def test_trace_digest_equals_typed_data_and_eth_account_on_random_documents(doc: dict[str, Any]) -> None:
     td = TypedData(doc)
     trace = trace_typed_data(td)

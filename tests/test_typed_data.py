@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 
 import eip712kit
 from eip712kit import TypedData, compile_types, hash_typed_data
 from tests.helpers.examples import mail
+from tests.helpers.fuzzing import fuzzed
 from tests.helpers.reference import eth_account_digest, eth_account_parts
 from tests.helpers.strategies import documents
 
@@ -150,8 +151,7 @@ def test_same_values_in_other_spellings_hash_the_same() -> None:
     assert TypedData(doc).digest() == TypedData(MAIL).digest()
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(documents())
+@fuzzed(documents(), quick=150, full=1500, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 def test_random_documents_agree_with_eth_account(doc: dict[str, Any]) -> None:
     td = TypedData(doc)
     separator, struct_hash = eth_account_parts(doc)

@@ -229,8 +229,16 @@ _WRAPPER = (
     "from eip712kit.cli import run\n"
     "code = run(sys.argv[1:])\n"
     "sys.stdout.flush()\n"
+    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    # Linux carries the pre-exec high-water mark into ru_maxrss (with vfork, the parent's: a pytest
+    # process hundreds of MiB large), so the peak of this process's own memory is VmHWM when there is one.
+    "try:\n"
+    "    with open('/proc/self/status') as status:\n"
+    "        peak = next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))\n"
+    "except (OSError, StopIteration, ValueError):\n"
+    "    pass\n"
     "with open(os.environ['HOSTILE_RSS_FILE'], 'w') as out:\n"
-    "    out.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "    out.write(str(peak))\n"
     "sys.exit(code)\n"
 )
 

@@ -167,8 +167,10 @@ def alura_app(*, rate_limited_first: int = 0, always_rate_limited: bool = False,
         return JSONResponse({"ok": True, "accessToken": "alura." + secrets.token_urlsafe(24),
                              "tokenType": "Bearer", "expiresIn": 86400})
 
-    return Starlette(routes=[Route("/auth/evm/challenge", challenge, methods=["POST"]),
-                             Route("/auth/evm/verify", verify, methods=["POST"])])
+    app = Starlette(routes=[Route("/auth/evm/challenge", challenge, methods=["POST"]),
+                            Route("/auth/evm/verify", verify, methods=["POST"])])
+    app.state.rate_limited = state  # {"limited": n}: how many challenge calls were answered 429, for the tests
+    return app
 
 
 def failing_verify_sera_app(inner: Any) -> Any:
