@@ -36,6 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from eip712kit import hashing  # noqa: E402  (the keccak binding in use, and every available one)
 from tests.helpers.devkeys import DEV_KEY  # noqa: E402  (PUBLIC development key: benchmarks sign with it)
 from tests.helpers.examples import order_document  # noqa: E402
 
@@ -73,7 +74,6 @@ def measure(quick: bool, stream_lines: int) -> tuple[list[Row], dict[str, Any]]:
     from eth_utils.crypto import keccak
 
     import eip712kit
-    from eip712kit import hashing
     from eip712kit.signature import sign_digest
 
     seconds, repeats = (0.25, 3) if quick else (1.0, 5)
@@ -137,20 +137,7 @@ def measure(quick: bool, stream_lines: int) -> tuple[list[Row], dict[str, Any]]:
     rows.append(Row("sign a typed-data document (vs coincurve bare)", ours_sign_doc, bare_rate,
                     "coincurve sign_recoverable", ours_sign_doc / bare_rate, "", None))
 
-    # keccak bindings, per call on a 200-byte input (the choice in hashing.py).
-    data = b"\x00" * 200
-    keccaks: dict[str, float] = {}
-    try:
-        import sha3
-
-        keccaks["safe-pysha3"] = rate(lambda: sha3.keccak_256(data).digest(), seconds=seconds / 2, repeats=repeats)
-    except ImportError:
-        pass
-    from Crypto.Hash import keccak as crypto_keccak
-
-    keccaks["pycryptodome"] = rate(lambda: crypto_keccak.new(digest_bits=256, data=data).digest(),
-                                   seconds=seconds / 2, repeats=repeats)
-    keccaks["eth-hash (auto)"] = rate(lambda: keccak(data), seconds=seconds / 2, repeats=repeats)
+    keccaks = measure_keccaks(seconds=seconds / 2, repeats=repeats)
 
     stream = measure_stream(stream_lines)
     rows.append(Row(f"hash --jsonl stream of {stream['lines']:,} documents", stream["lines_per_second"], None, "",
@@ -165,6 +152,34 @@ def measure(quick: bool, stream_lines: int) -> tuple[list[Row], dict[str, Any]]:
         "quick": quick,
     }
     return rows, info
+
+
+def measure_keccaks(*, seconds: float, repeats: int) -> dict[str, float]:
+    """Calls per second of every keccak binding this interpreter has, on a 200-byte input.
+
+    The bindings are eip712kit.hashing's own (the order there is this measurement's), beside
+    pycryptodome's public ``keccak.new`` and eth-hash's backends for comparison.
+    """
+    from Crypto.Hash import keccak as crypto_keccak
+    from eth_hash.backends import pycryptodome as eth_hash_pycryptodome
+
+    data = bytes(range(200))
+    candidates: dict[str, Callable[[bytes], bytes]] = {
+        f"{name} (eip712kit.hashing)": function for name, function in hashing.available().items()}
+    candidates["pycryptodome keccak.new(...)"] = lambda d: crypto_keccak.new(digest_bits=256, data=d).digest()
+    candidates["eth-hash pycryptodome backend"] = eth_hash_pycryptodome.keccak256
+    try:
+        from eth_hash.backends import pysha3 as eth_hash_pysha3
+
+        candidates["eth-hash pysha3 backend"] = eth_hash_pysha3.keccak256
+    except ImportError:  # safe-pysha3 (the fast extra) is not installed
+        pass
+    expected = hashing.keccak256(data)
+    rates = {}
+    for name, function in candidates.items():
+        assert function(data) == expected, name
+        rates[name] = rate(lambda function=function: function(data), seconds=seconds, repeats=repeats)
+    return rates
 
 
 def eth_digest_from_text(text: str) -> bytes:
@@ -241,11 +256,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="shorter runs (finishes in under a minute)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--lines", type=int, default=None, help="documents in the --jsonl stream test")
+    parser.add_argument("--keccak-only", action="store_true",
+                        help="only the keccak bindings' cost per call (what eip712kit/hashing.py orders by)")
     parser.add_argument("--eth-keys-native", action="store_true",
                         help="measure eth-account with eth-keys' pure-Python backend (a plain pip install)")
     args = parser.parse_args(argv)
     if args.eth_keys_native:
         os.environ["ECC_BACKEND_CLASS"] = "eth_keys.backends.NativeECCBackend"
+    if args.keccak_only:
+        rates = measure_keccaks(seconds=0.5 if args.quick else 2.0, repeats=5)
+        report = {"keccak_backend": hashing.BACKEND, "keccak_us_per_call": {k: 1e6 / v for k, v in rates.items()}}
+        fastest_first = sorted(rates.items(), key=lambda kv: -kv[1])
+        print(json.dumps(report, indent=2) if args.json else f"keccak binding in use: {hashing.BACKEND}\n"
+              + "\n".join(f"  {name:<40} {1e6 / r:6.2f} µs per call" for name, r in fastest_first))
+        return 0
     lines = args.lines or (20_000 if args.quick else 100_000)
     rows, info = measure(args.quick, lines)
     if args.json:
