@@ -113,7 +113,8 @@ def test_the_server_is_imported_only_by_the_commands_that_serve() -> None:
 
 
 @pytest.mark.parametrize("heavy", ["eip712kit.doctor", "eip712kit.client", "eip712kit.cli", "eip712kit.server",
-                                   "eip712kit.conformance", "httpx", "starlette", "eth_abi"])
+                                   "eip712kit.conformance", "httpx", "starlette", "eth_abi", "eth_account",
+                                   "eth_keyfile", "eip712kit.interop"])
 def test_import_eip712kit_stays_light(heavy: str) -> None:
     code = f"import sys, eip712kit; sys.exit(1 if {heavy!r} in sys.modules else 0)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0, f"import eip712kit imports {heavy}"
