@@ -130,3 +130,9 @@ def test_json_output_carries_big_integers_as_strings(cli: Runner, args: list[str
 
 def test_the_scan_sees_a_big_number() -> None:
     assert big_numbers({"a": [1, 2**53], "b": str(2**60), "c": True}) == ["$.a[1]"]
+
+
+def test_a_digest_given_to_sign_is_refused_with_the_explicit_way(cli: Runner) -> None:
+    result = cli("sign", "-", input=DIGEST + "\n", env=keyed())
+    assert result.returncode == 2 and result.stdout == ""
+    assert "32-byte digest, not a typed-data document" in result.stderr and "--no-hash" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from typing import IO, Any
@@ -30,8 +31,22 @@ from .stream import LineHandler, run_stream
 _FILE = click.File("rb")
 
 
+_BARE_DIGEST = re.compile(rb"\s*0x[0-9a-fA-F]{64}\s*\Z")
+
+
 def _document(stream: IO[bytes], limits: Limits) -> TypedData:
-    return TypedData(read_input(stream, limits), limits=limits)
+    raw = read_input(stream, limits)
+    try:
+        return TypedData(raw, limits=limits)
+    except DocumentError as exc:
+        # A digest where a document belongs: say how to sign one, which only ever happens on purpose.
+        if exc.code == "INVALID_JSON" and _BARE_DIGEST.match(raw):
+            raise DocumentError(
+                "this is a 32-byte digest, not a typed-data document; to sign a bare digest as it is, say so: "
+                "eip712kit message sign --no-hash --text 0x<digest>",
+                code="INVALID_JSON",
+            ) from None
+        raise
 
 
 def _stream(stream: IO[bytes], handler: LineHandler, limits: Limits) -> int:
