@@ -15,6 +15,7 @@ from eip712kit.signature import recover_digest, sign_digest
 from tests.helpers.cli_runner import Runner, assert_no_key_material, clean_env
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.examples import EXAMPLES
+from tests.helpers.verifier_process import VerifierProcess
 
 KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat #0)
 DIGEST = "0x" + "5a" * 32
@@ -136,3 +137,13 @@ def test_a_digest_given_to_sign_is_refused_with_the_explicit_way(cli: Runner) ->
     result = cli("sign", "-", input=DIGEST + "\n", env=keyed())
     assert result.returncode == 2 and result.stdout == ""
     assert "32-byte digest, not a typed-data document" in result.stderr and "--no-hash" in result.stderr
+
+
+def test_json_of_the_conformance_report_and_a_live_check_carries_big_integers_as_strings(
+        cli: Runner, verifier: VerifierProcess) -> None:
+    report = cli("conformance", "--json")
+    assert report.returncode == 0 and big_numbers(json.loads(report.stdout)) == []
+    check = cli("check", "sera", "--api", verifier.api, "--side", "bid", "--amount", "1000.0", "--price", "1.085",
+                "--base", "EURC", "--quote", "USDC", "--json", env=keyed())
+    assert check.returncode == 0, check.stderr
+    assert big_numbers(json.loads(check.stdout)) == []

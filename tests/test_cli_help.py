@@ -73,3 +73,14 @@ def test_the_hint_names_every_key_source() -> None:
 def test_other_unknown_options_stay_usage_errors(cli: Runner) -> None:
     result = cli("hash", MAIL, "--bogus")
     assert result.returncode == 2 and "No such option" in result.stderr and RAW_KEY_HINT not in result.stderr
+
+
+def test_version_is_the_one_written_in_the_package_and_its_metadata(cli: Runner) -> None:
+    from importlib.metadata import version
+
+    import eip712kit
+
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"eip712kit, version {eip712kit.__version__}"
+    assert eip712kit.__version__ == version("eip712kit")
