@@ -1,25 +1,25 @@
 """keccak-256, the one hash every EIP-712 and EIP-191 value goes through.
 
-A typed-data digest makes several keccak calls, so the binding matters; which one is used is
-decided here, once, at import: the first of :data:`PREFERENCE` that imports and reproduces
-``keccak256(b"")``. ``tools/bench.py`` prints the binding in use and every available binding's
-cost per call, so the order below stays a measurement, not a belief:
+A typed-data digest makes several keccak calls (fewer once caches are warm), so the binding
+matters; which one is used is decided here, once, at import: the first of :data:`PREFERENCE` that
+imports and reproduces ``keccak256(b"")``. ``python tools/bench.py --keccak-only`` prints the
+binding in use and every available binding's cost per call, so the order below is a measurement,
+not a belief. Per 200-byte call on the 2-core development machine (best of 15 rounds, busy machine):
 
-``safe-pysha3``
-    C keccak behind a thin call: the fastest measured (~1 µs per 200-byte call on the 2-core
-    development machine). It ships wheels for Linux only — elsewhere it needs a C compiler — so it
-    is the optional extra ``pip install 'eip712kit[fast]'``, picked up whenever it is importable.
+``safe-pysha3``  1.5 µs
+    C keccak behind a thin call: the fastest. It ships wheels for Linux only — elsewhere it needs a
+    C compiler — so it is the optional extra ``pip install 'eip712kit[fast]'``, picked up whenever
+    it is importable. (eth-hash's pysha3 backend is the same binding, at the same cost.)
 ``hashlib``
-    ``hashlib.new("KECCAK-256")``, which exists only where Python's OpenSSL is 3.2 or newer. Its call
-    is the same shape as ``hashlib``'s other OpenSSL digests (a copy of a prepared context, one
-    update, one digest), measured at about the cost of safe-pysha3's, so it comes second. Most
-    CPython builds of 2025 still link OpenSSL 3.0 and do not have it.
-``pycryptodome``
-    The base dependency, with wheels for every platform and CPython 3.10-3.13: the always-available
-    default. Its public ``keccak.new(...)`` spends most of a call in keyword handling and ctypes
-    argument wrapping (~4-5x safe-pysha3's cost); calling its ``Keccak_Hash`` class directly
-    skips the keyword handling (measured ~15% faster) and stays on its documented behaviour.
-    eth-hash's pycryptodome backend wraps the same ``keccak.new`` and measured slower still.
+    ``hashlib.new("KECCAK-256")``, which exists only where Python's OpenSSL is 3.2 or newer (not on
+    the development machine: OpenSSL 3.0). A copy of a prepared context, one update, one digest:
+    the shape of hashlib's other OpenSSL digests, which cost about what safe-pysha3 does, so it
+    comes second. It is checked against ``keccak256(b"")`` like the others before it is used.
+``pycryptodome``  5.9 µs
+    A base dependency with wheels for every platform and CPython 3.10-3.13: the always-available
+    default. Its public ``keccak.new(...)`` (6.6 µs) spends most of a call checking keywords and
+    wrapping ctypes arguments; calling its ``Keccak_Hash`` class directly skips the keyword work.
+    eth-hash's pycryptodome backend wraps ``keccak.new`` and measured slower still (6.8 µs).
 
 ``EIP712KIT_KECCAK=<name>`` (one of :data:`PREFERENCE`) forces a binding — the tests run the golden
 vectors under the always-available default this way, and the benchmark compares them. Naming an
