@@ -371,10 +371,7 @@ def diagnose_message(
     selected = _select(hypotheses, ("signature", "text"))
     expected, expected_raw = _expected_address(expect)
     reading = read_signature(signature)
-    try:
-        raw = message_bytes(message)
-    except Eip712KitError as exc:
-        raise exc.at("message") from None
+    raw = message_bytes(message)  # refuses what is no text or bytes, at path "message"
     ctx = TextContext(raw, expected=expected, signature=reading.signature, nonce=nonce, nonces=tuple(nonces),
                       protocol=protocol, challenge=challenge)
     return _diagnose(ctx, reading, selected, expected_raw, started, time_budget, max_candidates, clock, "message")
@@ -382,7 +379,6 @@ def diagnose_message(
 
 def _diagnose(ctx: _Diagnosable, reading: Reading, selected: list[Hypothesis], expected_raw: bytes, started: float,
               time_budget: float, max_candidates: int, clock: Clock, kind: str) -> Diagnosis:
-    search = _Search(expected_raw, reading.signature, started + time_budget, max_candidates, clock)
     try:
         signer: str | None = public_key_to_address(recover_public_key(ctx.digest, reading.signature))
     except SignatureError:
@@ -393,6 +389,7 @@ def _diagnose(ctx: _Diagnosable, reading: Reading, selected: list[Hypothesis], e
             code="RECOVERY_FAILED",
             path="signature",
         ) from None
+    search = _Search(expected_raw, reading.signature, started + time_budget, max_candidates, clock)
     search.seen.add(ctx.digest)
     search.count = 1
 
