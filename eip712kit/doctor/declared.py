@@ -53,7 +53,7 @@ def _int_fields(ctx: Context) -> Iterator[tuple[str, int, str, str, str, int]]:
                 yield struct, index, field, ftype, match.group(1), int(match.group(2))
 
 
-@hypothesis("type-width", "message", "each integer field declared with another width or signedness", tier=1)
+@hypothesis("type-width", "message", "each integer field declared with another width or signedness", tier=0)
 def other_widths(ctx: Context) -> Iterator[Variant[bytes]]:
     for struct, index, field, ftype, kind, bits in _int_fields(ctx):
         base = f"{kind}{bits}"

@@ -13,8 +13,9 @@
    and rare-times-rare products do not crowd the budget.
 4. Stop at the first digest that recovers the expected address, at the time budget, or at the
    candidate cap — whichever comes first — and say which. After a match, the rest of the
-   candidates of the same cost (and every single variant) are hashed — not recovered — to find
-   other explanations of the *same* digest; they are reported, ranked, as ``alternatives``.
+   candidates of the same cost (and the single variants a little less likely) are hashed — not
+   recovered — to find other explanations of the *same* digest; they are reported, ranked, as
+   ``alternatives``.
 
 A cause is reported only when recovery over its digest gives the expected address: a wrong
 guess would need a keccak collision to pass, so a reported cause is a confirmed one. What cannot
@@ -59,6 +60,8 @@ TRIPLE_TIERS = 0
 """Triples are tried when their three tiers add up to at most this: three cheap mistakes."""
 PAIR_COST = 2
 TRIPLE_COST = 4
+ALTERNATIVE_TIERS = 2
+"""After a match, single variants up to this many tiers above it are hashed for other explanations."""
 MAX_COST = max(MAX_TIER, PAIR_TIERS + PAIR_COST, TRIPLE_TIERS + TRIPLE_COST)
 
 Clock = Callable[[], float]
@@ -413,11 +416,12 @@ def _diagnose(ctx: _Diagnosable, reading: Reading, selected: list[Hypothesis], e
     if reading.alternatives:
         tried.append(Tried("signature-readings", "other readings of the signature bytes", len(reading.alternatives)))
     counts: Counter[str] = Counter()
+    variants = _Variants(ctx, search, selected)
     try:
-        match = _search(ctx, search, selected, counts)
+        match = _search(ctx, search, variants, counts)
     except _Stop as stop:
-        return finish(None, tried + _account(selected, counts), str(stop))
-    return finish(match, tried + _account(selected, counts), None)
+        return finish(None, tried + _account(selected, variants.reached, counts), str(stop))
+    return finish(match, tried + _account(selected, variants.reached, counts), None)
 
 
 _COMBINATION_SUMMARIES = {
@@ -426,25 +430,49 @@ _COMBINATION_SUMMARIES = {
 }
 
 
-def _account(selected: list[Hypothesis], counts: Counter[str]) -> list[Tried]:
-    lines = [Tried(h.name, h.summary, counts.pop(h.name, 0)) for h in selected]
+def _account(selected: list[Hypothesis], reached: list[str], counts: Counter[str]) -> list[Tried]:
+    """What was tried: each hypothesis that ran (in search order), then each kind of combination."""
+    ran = set(reached)
+    lines = [Tried(h.name, h.summary, counts.pop(h.name, 0)) for h in selected if h.name in ran]
     for label, number in counts.items():  # the combinations, in the order they were first tried
         size = label.count("×") + 1
         lines.append(Tried(label, _COMBINATION_SUMMARIES[size].format(label.replace(" × ", ", ")), number))
     return lines
 
 
-def _generate(ctx: _Diagnosable, search: _Search, selected: list[Hypothesis]) -> list[_Item]:
-    """Every hypothesis's variants, in search order (by tier, then hypothesis order)."""
-    items: list[_Item] = []
-    for hyp in selected:
-        for variant in hyp.generate(ctx):
-            search.check()
-            tier = hyp.tier if variant.tier is None else variant.tier
-            exclusive, touches = _touches(hyp.layer, variant)
-            items.append(_Item(hyp.layer, tier, variant, hyp.name, len(items), exclusive, touches))
-    items.sort(key=lambda i: (i.tier, i.rank))
-    return items
+class _Variants:
+    """Every hypothesis's variants, generated lazily by tier: a quick answer does not wait for the long tails.
+
+    A variant's tier is never below its hypothesis's (a hypothesis's tier is its likeliest variant's),
+    so once the hypotheses of tier ≤ t have run, every variant of tier ≤ t is known.
+    """
+
+    def __init__(self, ctx: _Diagnosable, search: _Search, selected: list[Hypothesis]):
+        self.ctx = ctx
+        self.search = search
+        self.pending = list(selected)  # in search order: by tier, then layer, then registration
+        self.reached: list[str] = []
+        self.by_tier: dict[int, list[_Item]] = {}
+        self.pools: dict[int, list[_Item]] = {}
+        """Variants that combine (compose, and of a layer that combines), by tier."""
+        self.count = 0
+
+    def upto(self, tier: int) -> None:
+        """Run every hypothesis of tier ≤ ``tier`` not yet run."""
+        while self.pending and self.pending[0].tier <= tier:
+            hyp = self.pending.pop(0)
+            self.reached.append(hyp.name)
+            for variant in hyp.generate(self.ctx):
+                self.search.check()
+                own = hyp.tier if variant.tier is None else variant.tier
+                if own < hyp.tier:
+                    raise AssertionError(f"{hyp.name}: a variant of tier {own} below its hypothesis's {hyp.tier}")
+                exclusive, touches = _touches(hyp.layer, variant)
+                item = _Item(hyp.layer, own, variant, hyp.name, self.count, exclusive, touches)
+                self.count += 1
+                self.by_tier.setdefault(own, []).append(item)
+                if variant.compose and hyp.layer not in ("signature", "digest"):
+                    self.pools.setdefault(own, []).append(item)
 
 
 Candidate = tuple[int, tuple[_Item, ...], bytes]
@@ -480,23 +508,18 @@ def _combinations(pools: dict[int, list[_Item]], size: int, total: int) -> Itera
                 yield items
 
 
-def _candidates(ctx: _Diagnosable, singles: list[_Item]) -> Iterator[Candidate | None]:
+def _candidates(ctx: _Diagnosable, variants: _Variants) -> Iterator[Candidate | None]:
     """Every candidate, by cost: singles of that tier, then pairs, then triples (None: one that did not apply)."""
-    pools: dict[int, list[_Item]] = {}
-    by_tier: dict[int, list[_Item]] = {}
-    for item in singles:
-        by_tier.setdefault(item.tier, []).append(item)
-        if item.variant.compose and item.layer not in ("signature", "digest"):
-            pools.setdefault(item.tier, []).append(item)
     combine = ctx.combine
     for cost in range(MAX_COST + 1):
-        for item in by_tier.get(cost, []):
+        variants.upto(cost)
+        for item in variants.by_tier.get(cost, []):
             digest = _single_digest(ctx, item)
             yield None if digest is None else (cost, (item,), digest)
         for size, extra, limit in ((2, PAIR_COST, PAIR_TIERS), (3, TRIPLE_COST, TRIPLE_TIERS)):
             total = cost - extra
             if 0 <= total <= limit:
-                for items in _combinations(pools, size, total):
+                for items in _combinations(variants.pools, size, total):
                     digest = combine([(i.layer, i.variant) for i in items])
                     yield None if digest is None else (cost, items, digest)
 
@@ -511,9 +534,8 @@ def _label(items: tuple[_Item, ...], labels: dict[tuple[str, ...], str]) -> str:
     return label
 
 
-def _search(ctx: _Diagnosable, search: _Search, selected: list[Hypothesis], counts: Counter[str]) -> _Match | None:
-    singles = _generate(ctx, search, selected)
-    stream = _candidates(ctx, singles)
+def _search(ctx: _Diagnosable, search: _Search, variants: _Variants, counts: Counter[str]) -> _Match | None:
+    stream = _candidates(ctx, variants)
     labels: dict[tuple[str, ...], str] = {}
     for candidate in stream:
         if candidate is None:
@@ -527,14 +549,15 @@ def _search(ctx: _Diagnosable, search: _Search, selected: list[Hypothesis], coun
         if found:
             match = _Match(digest, _findings(items))
             if signature is None:
-                _alternatives(ctx, search, match, cost, stream, singles)
+                _alternatives(ctx, search, match, cost, stream, variants)
             return match
     return None
 
 
 def _alternatives(ctx: _Diagnosable, search: _Search, match: _Match, cost: int, stream: Iterator[Candidate | None],
-                  singles: list[_Item]) -> None:
-    """Other explanations of the matched digest: the rest of its cost level, and every single variant.
+                  variants: _Variants) -> None:
+    """Other explanations of the matched digest: the rest of its cost level, and the single variants
+    up to :data:`ALTERNATIVE_TIERS` tiers above it.
 
     Only hashing, no recovery (the digest is known). Bounded by the same clock; a cut ranking is
     simply shorter.
@@ -556,12 +579,15 @@ def _alternatives(ctx: _Diagnosable, search: _Search, match: _Match, cost: int, 
             search.check()
             if candidate[2] == match.digest:
                 consider(candidate[1])
-        for item in singles:
-            if item.tier <= cost or item.layer == "signature":
-                continue
-            search.check()
-            if _single_digest(ctx, item) == match.digest:
-                consider((item,))
+        last = min(MAX_TIER, cost + ALTERNATIVE_TIERS)
+        variants.upto(last)
+        for tier in range(cost + 1, last + 1):
+            for item in variants.by_tier.get(tier, []):
+                if item.layer == "signature":
+                    continue
+                search.check()
+                if _single_digest(ctx, item) == match.digest:
+                    consider((item,))
     except _Stop:
         pass
 

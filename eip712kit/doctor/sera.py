@@ -71,7 +71,7 @@ def uuid_for_uuid_int(ctx: Context) -> Iterator[Variant[bytes]]:
 
 
 @hypothesis("uuid-int-executor", "message", "Sera: the uuid_int packed with each other executor_id (0-15), or "
-            "without group/leg", tier=2)
+            "without group/leg", tier=1)
 def other_packings(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf, number, fields in _uuid_leaves(ctx):
         bits = uuid_int.parse_uuid(fields.uuid)
@@ -85,7 +85,7 @@ def other_packings(ctx: Context) -> Iterator[Variant[bytes]]:
                 f"(same UUID {fields.uuid}): the client used a stale executor id. Read the current one from "
                 "GET /health right before packing.",
                 field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
-            ))
+            ), tier=2)
             if variant:
                 yield variant
         standalone_group = bits >> uuid_int.GROUP_FROM_UUID_SHIFT

@@ -177,7 +177,7 @@ def _human_finding(leaf: Leaf, signed: int, given: int, decimals: int, *, exact:
 
 
 @hypothesis("amount-decimals", "message", "an integer amount scaled by 10^±2, ±6, ±8, ±10, ±12, ±18 (wrong decimals)",
-            tier=2)
+            tier=1)
 def wrong_decimals(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf, number in int_leaves(ctx):
         if not _amount_leaf(number):
