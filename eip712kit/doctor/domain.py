@@ -413,7 +413,8 @@ def other_protocol_domain(ctx: Context) -> Iterator[Variant[bytes]]:
         variant = ctx.domain_variant(domain, Finding(
             "DOMAIN_OF_OTHER_PROTOCOL",
             f"The signature was made with {protocol}'s documented domain ({show(domain)}), not the document's "
-            f"({show(ctx.domain)}): the client is configured for the wrong API.",
+            f"({show(ctx.domain)}): the client is configured for the wrong API. Take the domain from this API's "
+            "own typed data (Sera: GET /config; Renance: the typed_data of GET /api/v1/auth/nonce).",
             field="domain", step="domain separator", signed_value=domain, given_value=ctx.domain,
         ), fields=canonical_fields(list(domain)))
         if variant:

@@ -23,6 +23,8 @@ from .registry import NotApplicable, hypothesis
 
 DigestFn = Callable[[bytes, "bytes | None"], bytes]
 
+_BY_LIBRARY = (" Let the library build the digest — ethers TypedDataEncoder.hash(domain, types, message), viem "
+               "hashTypedData, eth-account encode_typed_data — instead of assembling it by hand.")
 _V4 = "eth_signTypedData_v4 over the digest keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message))"
 
 
@@ -89,7 +91,7 @@ def digest_without_prefix(ctx: Context) -> Iterator[Variant[DigestFn]]:
     yield _method(lambda sep, sh: keccak256(sep + (sh or b"")), Finding(
         "DIGEST_WITHOUT_1901",
         "The digest was computed without the two bytes 0x19 0x01 in front of the domain separator. EIP-712 signs "
-        "keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message)).",
+        "keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message))." + _BY_LIBRARY,
         step="digest", signed_value="keccak256(domainSeparator ‖ hashStruct)",
         given_value="keccak256(0x1901 ‖ domainSeparator ‖ hashStruct)",
     ))
@@ -101,7 +103,7 @@ def digest_without_domain(ctx: Context) -> Iterator[Variant[DigestFn]]:
     yield _method(_needs_struct(lambda sep, sh: keccak256(b"\x19\x01" + sh)), Finding(
         "DIGEST_WITHOUT_DOMAIN",
         "The digest was computed without the domain separator: keccak256(0x1901 ‖ hashStruct). EIP-712 puts "
-        "hashStruct(EIP712Domain, domain) between the prefix and the struct hash.",
+        "hashStruct(EIP712Domain, domain) between the prefix and the struct hash." + _BY_LIBRARY,
         step="digest", signed_value="keccak256(0x1901 ‖ hashStruct)",
         given_value="keccak256(0x1901 ‖ domainSeparator ‖ hashStruct)",
     ))
@@ -140,7 +142,9 @@ def personal_sign_of_preimage(ctx: Context) -> Iterator[Variant[DigestFn]]:
     yield _method(lambda sep, sh: hash_message(b"\x19\x01" + sep + (sh or b"")), Finding(
         "PERSONAL_SIGN_OF_PREIMAGE",
         "The 66 bytes 0x1901 ‖ domainSeparator ‖ hashStruct were signed with personal_sign instead of being "
-        "hashed and signed raw. Sign keccak256 of them with no prefix (eth_signTypedData_v4 does).",
+        "hashed and signed raw: personal_sign / signMessage adds its own prefix and hash. Call "
+        "eth_signTypedData_v4 (signTypedData) with the document, or sign keccak256 of the 66 bytes with a raw-hash "
+        "signer (signingKey.sign, unsafe_sign_hash).",
         step="signing method", signed_value="personal_sign(0x1901 ‖ domainSeparator ‖ hashStruct)", given_value=_V4,
     ))
 
