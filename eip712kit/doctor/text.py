@@ -159,10 +159,7 @@ def json_quoted(ctx: TextContext) -> Iterator[Variant[bytes]]:
         ("JSON.stringify(message) — quoted and escaped", lambda s: json.dumps(s, ensure_ascii=False), 1),
         ("Python json.dumps(message) — quoted, non-ASCII escaped", lambda s: json.dumps(s), 2),
     ]
-    for label, transform, tier in forms:
-        variant = ctx.transform_variant(transform, _json_finding(label), phase=ENCODING, tier=tier)
-        if variant:
-            yield variant
+    yield from _forms(ctx, forms, "MESSAGE_JSON_QUOTED", _JSON_ADVICE, phase=ENCODING, given="the message's text")
     if ctx.challenge is not None:
         for label, text in (("the challenge response as compact JSON",
                              json.dumps(ctx.challenge, separators=(",", ":"), ensure_ascii=False)),
@@ -171,16 +168,28 @@ def json_quoted(ctx: TextContext) -> Iterator[Variant[bytes]]:
             yield Variant(hash_message(text), (_json_finding(label),), False, 1)
 
 
+_JSON_ADVICE = ("The signed text is {label}, not the message: the quotes, escapes (\\n for a newline) or the whole "
+                "object went into personal_sign. Sign the message string itself (response.message, not "
+                "JSON.stringify of it).")
+
+
 def _json_finding(label: str) -> Finding:
-    return Finding(
-        "MESSAGE_JSON_QUOTED",
-        f"The signed text is {label}, not the message: the quotes, escapes (\\n for a newline) or the whole object "
-        "went into personal_sign. Sign the message string itself (response.message, not JSON.stringify of it).",
-        step="message text", signed_value=label, given_value="the message's text",
-    )
+    return Finding("MESSAGE_JSON_QUOTED", _JSON_ADVICE.format(label=label), step="message text", signed_value=label,
+                   given_value="the message's text")
 
 
 # --- whitespace and line endings ----------------------------------------------------------------
+
+def _forms(ctx: TextContext, forms: Sequence[tuple[str, Transform, int]], code: str, advice: str, *, phase: int,
+           given: str) -> Iterator[Variant[bytes]]:
+    """One variant per labelled transform, each a finding ``code`` whose sentence is the label and the advice."""
+    for label, transform, tier in forms:
+        variant = ctx.transform_variant(transform, Finding(
+            code, advice.format(label=label), step="message text", signed_value=label, given_value=given,
+        ), phase=phase, tier=tier)
+        if variant:
+            yield variant
+
 
 @hypothesis("text-trailing-newline", "text", "a trailing newline added (LF, CRLF) or removed", tier=0)
 def trailing_newline(ctx: TextContext) -> Iterator[Variant[bytes]]:
@@ -192,15 +201,10 @@ def trailing_newline(ctx: TextContext) -> Iterator[Variant[bytes]]:
     if ctx.text is not None and ctx.text.endswith("\n"):
         forms.insert(0, ("the trailing newline removed (.trim(), readline().strip(), $(...))",
                          lambda s: s[:-2] if s.endswith("\r\n") else s[:-1] if s.endswith("\n") else s, 0))
-    for label, transform, tier in forms:
-        variant = ctx.transform_variant(transform, Finding(
-            "MESSAGE_TRAILING_NEWLINE",
-            f"The signed text differs from the message at its end: {label}. Sign the message exactly as the server "
-            "returned it — take the JSON field, print it with printf '%s' (not echo), and do not trim it.",
-            step="message text", signed_value=label, given_value="the message as returned",
-        ), phase=TRAILING, tier=tier)
-        if variant:
-            yield variant
+    yield from _forms(ctx, forms, "MESSAGE_TRAILING_NEWLINE",
+                      "The signed text differs from the message at its end: {label}. Sign the message exactly as the "
+                      "server returned it — take the JSON field, print it with printf '%s' (not echo), and do not "
+                      "trim it.", phase=TRAILING, given="the message as returned")
 
 
 @hypothesis("text-line-endings", "text", "line endings converted: LF to CRLF, CRLF to LF, LF to CR", tier=0)
@@ -213,15 +217,10 @@ def line_endings(ctx: TextContext) -> Iterator[Variant[bytes]]:
         ("CRLF converted to LF (git, a Unix editor, Python's text mode)", lambda s: s.replace("\r\n", "\n"), 0),
         ("LF converted to CR", lambda s: s.replace("\r\n", "\n").replace("\n", "\r"), 2),
     ]
-    for label, transform, tier in forms:
-        variant = ctx.transform_variant(transform, Finding(
-            "MESSAGE_LINE_ENDINGS",
-            f"The signed text has other line endings than the message: {label}. Line endings are bytes and are "
-            "signed; sign the message string from the response without passing it through a file or a form.",
-            step="message text", signed_value=label, given_value="the message's line endings",
-        ), phase=LINE_ENDINGS, tier=tier)
-        if variant:
-            yield variant
+    yield from _forms(ctx, forms, "MESSAGE_LINE_ENDINGS",
+                      "The signed text has other line endings than the message: {label}. Line endings are bytes and "
+                      "are signed; sign the message string from the response without passing it through a file or a "
+                      "form.", phase=LINE_ENDINGS, given="the message's line endings")
 
 
 def _each_line(change: Callable[[str], str]) -> Transform:
@@ -251,15 +250,10 @@ def whitespace(ctx: TextContext) -> Iterator[Variant[bytes]]:
     for width in (2, 4, 6, 8):
         forms.append((f"lines after the first indented by {width} spaces (a template literal in indented code)",
                       _indenting(width), 2))
-    for label, transform, tier in forms:
-        variant = ctx.transform_variant(transform, Finding(
-            "MESSAGE_WHITESPACE",
-            f"The signed text's whitespace differs from the message's: {label}. Every space is signed: sign the "
-            "message as returned, without trimming, re-indenting or rebuilding it.",
-            step="message text", signed_value=label, given_value="the message's whitespace",
-        ), phase=WHITESPACE, tier=tier)
-        if variant:
-            yield variant
+    yield from _forms(ctx, forms, "MESSAGE_WHITESPACE",
+                      "The signed text's whitespace differs from the message's: {label}. Every space is signed: sign "
+                      "the message as returned, without trimming, re-indenting or rebuilding it.", phase=WHITESPACE,
+                      given="the message's whitespace")
 
 
 # --- what the text says -------------------------------------------------------------------------
