@@ -172,12 +172,17 @@ class WordTree:
             return node.word
         depth = len(path)
         words = list(node.words)
+        groups: dict[str | int, list[Path]] = {}
+        for changed in below:
+            groups.setdefault(changed[depth], []).append(changed)
         for index, key in enumerate(node.keys):
-            child = (*path, key)
-            under = [c for c in below if len(c) > depth and c[depth] == key]
-            child_node = self._nodes.get(child)
-            if under or (retyped and child_node is not None and not child_node.structs.isdisjoint(type_hashes)):
-                words[index] = self._word(child, under, changes, type_hashes)
+            under = groups.get(key)
+            if under is not None:
+                words[index] = self._word((*path, key), under, changes, type_hashes)
+            elif retyped:
+                child = self._nodes.get((*path, key))
+                if child is not None and not child.structs.isdisjoint(type_hashes):
+                    words[index] = self._word((*path, key), [], changes, type_hashes)
         prefix = type_hashes.get(node.struct, node.prefix) if node.struct else node.prefix
         return keccak256(prefix + b"".join(words))
 
@@ -358,6 +363,19 @@ class Context:
                 return None
         return type_text
 
+    def field_of(self, path: Path) -> tuple[str, str] | None:
+        """The (struct, field) that declares the value at ``path`` (an array item: its array's field)."""
+        names = [i for i, seg in enumerate(path) if isinstance(seg, str)]
+        if not names:
+            return None
+        last = names[-1]
+        owner = self.type_at(path[:last])
+        if owner is None:
+            return None
+        field = path[last]
+        assert isinstance(field, str)
+        return parse_field_type(owner)[0], field
+
     def words_for(self, changes: Sequence[tuple[Path, Any]]) -> dict[Path, bytes] | None:
         """The 32-byte words of new values at paths, under the document's types (None if one does not fit)."""
         words: dict[Path, bytes] = {}
@@ -370,6 +388,41 @@ class Context:
             except (Eip712KitError, KeyError, TypeError, ValueError):
                 return None
         return words
+
+    def retype_variant(self, struct: str, field: str, new_type: str, *findings: Finding, checked: bool = True,
+                       tier: int | None = None) -> Variant[bytes] | None:
+        """A variant for ``struct.field`` declared ``new_type`` when every word stays the same.
+
+        Only the typeHashes of ``struct`` and of the structs that include it move: they are taken
+        from the core's encodeType with that one declaration rewritten, and the message's words are
+        reused — no schema to compile. ``checked`` first confirms with the core encoder that each
+        value of the field encodes to the same word under ``new_type`` (a value that does not fit is
+        a variant the client could not have signed); a spelling the core cannot compile (a
+        width-less ``uint``) passes ``checked=False``.
+        """
+        tree = self.tree
+        fields = self.schema.types[struct]
+        old_type = dict(fields)[field]
+        if tree is None:
+            return None
+        if checked:
+            try:
+                for _path, name, value in self.struct_values():
+                    if name == struct and (self.schema.encode_field(new_type, value[field])
+                                           != self.schema.encode_field(old_type, value[field])):
+                        return None
+            except (Eip712KitError, KeyError, TypeError, ValueError):
+                return None
+        signature = f"{struct}({','.join(f'{new_type if n == field else t} {n}' for n, t in fields)})"
+        type_hashes = {name: keccak256(encode_type_with(self.schema, name, struct, signature).encode("utf-8"))
+                       for name in self.reachable() if struct in self.schema.dependencies(name)}
+        struct_hash = tree.rehash({}, type_hashes)
+        if struct_hash == self.struct_hash:
+            return None
+        types = ({**self.types(), struct: tuple((n, new_type if n == field else t) for n, t in fields)}
+                 if checked else None)
+        return Variant(struct_hash, findings, True, tier,
+                       MessageEdit(types=types, type_hashes=type_hashes, retyped=frozenset({(struct, field)})))
 
     def value_variant(self, changes: Sequence[tuple[Path, Any]], *findings: Finding, compose: bool = True,
                       tier: int | None = None) -> Variant[bytes] | None:
@@ -418,17 +471,21 @@ class Context:
                 if any(_related(path, p) for p, _ in changes):
                     return None
                 changes.append((path, value))
-        typed = [e for e in edits if e.types is not None or e.primary is not None]
-        if not typed:
-            words: dict[Path, bytes] = {}
-            for edit in edits:
-                if edit.words is None:
-                    return None
-                words.update(edit.words)
-            tree = self.tree
-            return None if tree is None else tree.rehash(words)
+        typed = [e for e in edits if e.types is not None or e.primary is not None or e.type_hashes is not None]
         if len(typed) > 1:
             return None
+        retype = typed[0] if typed and typed[0].type_hashes is not None else None
+        if not typed or (retype is not None and not any(self.field_of(p) in retype.retyped for p, _ in changes)):
+            words: dict[Path, bytes] = {}
+            for edit in edits:
+                if edit.type_hashes is None:
+                    if edit.words is None:
+                        return None
+                    words.update(edit.words)
+            tree = self.tree
+            return None if tree is None else tree.rehash(words, None if retype is None else retype.type_hashes)
+        if typed[0].types is None and typed[0].primary is None:
+            return None  # a retype the core cannot compile, with a new value in the retyped field
         message = self.apply(changes)
         if message is None:
             return None

@@ -19,9 +19,8 @@ from typing import Any
 
 from ..encoding import parse_int
 from ..errors import Eip712KitError
-from ..hashing import keccak256
 from ..typed_data import parse_field_type
-from .context import PROTOCOL_STRUCTS, Context, Fields, Path, Types, encode_type_with, render_path
+from .context import PROTOCOL_STRUCTS, Context, Fields, Path, Types, render_path
 from .findings import REMOVED, Finding, Variant
 from .registry import hypothesis
 from .values import time_leaves
@@ -63,7 +62,7 @@ def other_widths(ctx: Context) -> Iterator[Variant[bytes]]:
             new_type = option + ftype[len(base):]
             ethers = (f" (ethers also maps a width-less `{kind}` to {kind}256, so a client that declared `{kind}` "
                       "signs this)" if option == f"{kind}256" else "")
-            variant = ctx.types_variant(_retyped(ctx.types(), struct, field, new_type), Finding(
+            variant = ctx.retype_variant(struct, field, new_type, Finding(
                 "TYPE_WIDTH",
                 f"The signer declared {struct}.{field} as {new_type}, the document as {ftype}{ethers}. The value is "
                 "the same, but the declared type is part of encodeType, so the typeHash differs. Declare "
@@ -78,23 +77,16 @@ def other_widths(ctx: Context) -> Iterator[Variant[bytes]]:
 @hypothesis("type-without-width", "message", "an integer field declared uint/int without a width, hashed as that "
             "literal (eth-account)", tier=2)
 def types_without_width(ctx: Context) -> Iterator[Variant[bytes]]:
-    tree = ctx.tree
-    if tree is None:
-        return
     for struct, index, field, ftype, kind, bits in _int_fields(ctx):
-        literal = kind + ftype[len(f"{kind}{bits}"):]
-        fields = ctx.schema.types[struct]
-        signature = f"{struct}({','.join(f'{literal if n == field else t} {n}' for n, t in fields)})"
-        type_hashes = {name: keccak256(encode_type_with(ctx.schema, name, struct, signature).encode("utf-8"))
-                       for name in ctx.reachable() if struct in ctx.schema.dependencies(name)}
-        variant = ctx.message_variant(tree.rehash({}, type_hashes), Finding(
+        literal = kind + ftype[len(f"{kind}{bits}"):]  # uint48[] -> uint[]: the value encodes as 256 bits
+        variant = ctx.retype_variant(struct, field, literal, Finding(
             "TYPE_WITHOUT_WIDTH",
             f"The signer declared {struct}.{field} as `{literal}` with no width, and its library hashed that literal "
             f"text into encodeType (eth-account does; ethers maps it to {kind}256). The value encodes the same, the "
             f"typeHash does not. Declare {field} as {ftype}.",
             field=f"types.{struct}[{index}].type", step="typeHash (encodeType)", signed_value=literal,
             given_value=ftype,
-        ))
+        ), checked=False)
         if variant:
             yield variant
 
@@ -128,13 +120,15 @@ def other_field_orders(ctx: Context) -> Iterator[Variant[bytes]]:
                 yield variant
 
 
-@hypothesis("field-swap", "message", "two fields of a struct swapped in the type definition (same type first)",
-            tier=2)
+@hypothesis("field-swap", "message", "two fields of a struct swapped in the type definition: any two of the same "
+            "type, or two neighbours", tier=2)
 def swapped_fields(ctx: Context) -> Iterator[Variant[bytes]]:
     for struct in ctx.reachable():
         fields = ctx.schema.types[struct]
         for i in range(len(fields)):
             for j in range(i + 1, len(fields)):
+                if fields[i][1] != fields[j][1] and j != i + 1:
+                    continue
                 order = list(fields)
                 order[i], order[j] = order[j], order[i]
                 same = fields[i][1] == fields[j][1]
@@ -296,7 +290,7 @@ def _extra_fields(ctx: Context) -> list[tuple[str, str, Any, str]]:
 
 
 @hypothesis("field-added", "message", "the primary struct with an extra field (nonce, timestamp, deadline, chainId) "
-            "at each position", tier=2)
+            "appended or prepended", tier=2)
 def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
     if ctx.primary == "EIP712Domain" or not isinstance(ctx.message, dict):
         return
@@ -305,10 +299,9 @@ def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
     for name, type_text, value, label in _extra_fields(ctx):
         if name in names:
             continue
-        for position in [len(fields), 0, *range(1, len(fields))]:
+        for position in (len(fields), 0):  # appended, or put first: where a copied field lands
             declared = (*fields[:position], (name, type_text), *fields[position:])
-            where = ("last" if position == len(fields) else "first" if position == 0 else
-                     f"after {fields[position - 1][0]}")
+            where = "last" if position == len(fields) else "first"
             variant = ctx.types_variant({**ctx.types(), ctx.primary: declared}, Finding(
                 "STRUCT_FIELD_ADDED",
                 f"The signer's {ctx.primary} has an extra field `{type_text} {name}` ({where}, value {label}: {value}) "
@@ -316,7 +309,7 @@ def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
                 f"{ctx.primary} type and message, or, if the server expects it, put it in the document.",
                 field=f"types.{ctx.primary}", step="typeHash (encodeType) and encodeData",
                 signed_value=[n for n, _ in declared], given_value=[n for n, _ in fields],
-            ), changes=[((name,), value)], tier=2 if position in (0, len(fields)) else 3)
+            ), changes=[((name,), value)], tier=2 if position == len(fields) else 3)
             if variant:
                 yield variant
 

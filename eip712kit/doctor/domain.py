@@ -113,7 +113,7 @@ def _case_variants(text: str) -> list[str]:
 
 def names(ctx: Context) -> list[tuple[str, int]]:
     """Candidate names with their tiers: the name's own case (0), its spacing and the protocols' names (1),
-    the protocols' names in other forms and "" (2)."""
+    "" (2), the protocols' names in other forms (3)."""
     given = ctx.domain.get("name")
     own = _case_variants(given) if isinstance(given, str) else []
     known = [str(d["name"]) for d in PROTOCOL_DOMAINS.values()] + list(OTHER_NAMES)
@@ -122,8 +122,9 @@ def names(ctx: Context) -> list[tuple[str, int]]:
         tiers.setdefault(name, 0 if index < 4 else 1)
     for name in known:
         tiers.setdefault(name, 1)
-    for name in [*(v for k in known for v in _case_variants(k)), ""]:
-        tiers.setdefault(name, 2)
+    tiers.setdefault("", 2)
+    for name in (v for k in known for v in _case_variants(k)):
+        tiers.setdefault(name, 3)
     return list(tiers.items())
 
 
@@ -317,7 +318,7 @@ def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
                 f"may include it — or delete domain.{key} from the object you sign (and from types.EIP712Domain).",
                 field=f"domain.{key}", step="domain separator (encodeType)",
                 signed_value={key: value}, given_value=None,
-            ), fields=fields, tier=1 if index < 2 else 2)
+            ), fields=fields, tier=1 if index < 2 else 3)
             if variant:
                 yield variant
     if "chainId" in absent and "verifyingContract" in absent:

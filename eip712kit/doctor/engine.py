@@ -245,7 +245,7 @@ def _touches(layer: str, variant: Variant[Any]) -> tuple[bool, frozenset[Any]]:
     if layer == "domain" and isinstance(edit, DomainEdit):
         return False, frozenset([*edit.values, *(["fields"] if edit.fields is not None else [])])
     if layer == "message" and isinstance(edit, MessageEdit):
-        typed = ["types"] if edit.types is not None or edit.primary is not None else []
+        typed = ["types"] if edit.types is not None or edit.primary is not None or edit.type_hashes else []
         return False, frozenset([*(path for path, _ in edit.values), *typed])
     if layer == "text" and isinstance(edit, TextEdit):
         return False, frozenset(["method"] if edit.method is not None else [edit.phase])

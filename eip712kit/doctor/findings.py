@@ -171,12 +171,17 @@ class MessageEdit:
 
     ``words`` caches the 32-byte word of each changed value under the document's own types, so
     that combining value edits rehashes only the changed structs (see ``Context.merge_message``).
+    A *retype* — a declaration change that keeps every word (``uint256`` for ``uint48``, a literal
+    ``uint``) — carries the new ``type_hashes`` instead and the ``retyped`` (struct, field) pairs,
+    whose values must then not change too.
     """
 
     values: tuple[tuple[Path, Any], ...] = ()
     types: Types | None = None
     primary: str | None = None
     words: dict[Path, bytes] | None = None
+    type_hashes: dict[str, bytes] | None = None
+    retyped: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

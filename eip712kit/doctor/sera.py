@@ -55,7 +55,8 @@ def uuid_for_uuid_int(ctx: Context) -> Iterator[Variant[bytes]]:
             continue  # retyping is only unambiguous for a direct field of the primary struct
         types = ctx.types()
         types[leaf.struct] = tuple((n, "string" if n == leaf.field else t) for n, t in types[leaf.struct])
-        for text in dict.fromkeys((fields.uuid, fields.uuid.upper(), fields.uuid.replace("-", ""), str(number))):
+        for index, text in enumerate(dict.fromkeys((fields.uuid, fields.uuid.upper(), fields.uuid.replace("-", ""),
+                                                    str(number)))):
             is_uuid = text != str(number)
             variant = ctx.types_variant(types, Finding(
                 "UUID_STRING_AS_UUID_INT" if is_uuid else "NUMBER_AS_STRING",
@@ -65,7 +66,7 @@ def uuid_for_uuid_int(ctx: Context) -> Iterator[Variant[bytes]]:
                  "uint256 — declare it uint256 and sign the number."),
                 field=leaf.where, step="typeHash (encodeType) and encodeData",
                 signed_value=text, given_value=number,
-            ), changes=[(leaf.path, text)])
+            ), changes=[(leaf.path, text)], tier=0 if index == 0 else 1)
             if variant:
                 yield variant
 
@@ -85,7 +86,7 @@ def other_packings(ctx: Context) -> Iterator[Variant[bytes]]:
                 f"(same UUID {fields.uuid}): the client used a stale executor id. Read the current one from "
                 "GET /health right before packing.",
                 field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
-            ), tier=2)
+            ), tier=2 if executor < 4 else 3)
             if variant:
                 yield variant
         standalone_group = bits >> uuid_int.GROUP_FROM_UUID_SHIFT

@@ -28,7 +28,8 @@ _INT_TYPE = re.compile(r"(u?int)([0-9]+)\Z")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_\- ]{0,63}\Z")
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 _ADDRESS_IN_TEXT = re.compile(r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
-_TIME_NAME = re.compile(r"(?i)time|stamp|deadline|expir|date|(?<=[a-z])At\Z|_at\Z|\Ats\Z")
+_TIME_NAME = re.compile(r"(?i)time|stamp|deadline|exp|date|until|since|epoch|issued|valid|(?<=[a-z])At\Z|_at\Z|\Ats\Z")
+"""Field names of unix times (timestamp, deadline, expiration, validUntil, createdAt, ts ...)."""
 _ID_LIST_NAME = re.compile(r"(?i)ids\Z|_ids\Z|list\Z")
 
 SECONDS = range(10**9, 10**10)  # unix seconds: 2001-09-09 .. 2286-11-20
@@ -74,8 +75,9 @@ def _ms_finding(leaf: Leaf, signed: int, given: int) -> Finding:
 @hypothesis("milliseconds-for-seconds", "message", "a unix time in seconds signed as milliseconds (×1000)", tier=0)
 def milliseconds_for_seconds(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf, number in int_leaves(ctx):
-        if number in SECONDS:
-            variant = _value_variant(ctx, leaf, number * 1000, _ms_finding(leaf, number * 1000, number))
+        if number in SECONDS:  # a time by its name (tier 0) or only by its size (tier 1: could be an amount)
+            variant = _value_variant(ctx, leaf, number * 1000, _ms_finding(leaf, number * 1000, number),
+                                     tier=0 if _TIME_NAME.search(leaf.field) else 1)
             if variant:
                 yield variant
 
@@ -192,7 +194,7 @@ def wrong_decimals(ctx: Context) -> Iterator[Variant[bytes]]:
                 f"{abs(power)} {more} decimal places than the document (e.g. 18 for a 6-decimal token). Scale by the "
                 "token's own decimals (Sera: GET /tokens; parseUnits(amount, token.decimals)).",
                 field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
-            ), tier=1 if abs(power) == 12 else 2)
+            ), tier=1 if abs(power) == 12 else 2 if abs(power) == 2 else 3)
             if variant:
                 yield variant
 
