@@ -80,8 +80,9 @@ def render(diagnosis: Diagnosis, *, show_tried: bool = False) -> str:
             lines.append(f"also      {len(diagnosis.alternatives)} other explanation"
                          f"{'s' if len(diagnosis.alternatives) > 1 else ''} of the same digest, as confirmed, "
                          "less likely (ranked):")
-            lines += [f"  {i}. {' + '.join(f.code for f in alt)}: {alt[0].sentence}"
-                      for i, alt in enumerate(diagnosis.alternatives, 1)]
+            for i, alt in enumerate(diagnosis.alternatives, 1):
+                lines.append(f"  {i}. {' + '.join(f.code for f in alt)}")
+                lines += ["  " + line for line in _wrap(" ".join(f.sentence for f in alt))]
     plural = "" if diagnosis.candidates == 1 else "s"
     search = f"searched  {diagnosis.candidates} candidate digest{plural} in {diagnosis.elapsed * 1000:.0f} ms"
     if diagnosis.stopped:

@@ -188,3 +188,11 @@ def test_message_help_is_its_own() -> None:
     assert code == 0 and "Usage: doctor message" in out and "--challenge" in out
     code, out, _ = doctor("--help")
     assert code == 0 and "doctor message --help" in out
+
+
+def test_message_with_several_confirmed_explanations_lists_them_ranked(tmp_path: Path) -> None:
+    path = tmp_path / "challenge.txt"
+    path.write_bytes((CHALLENGE_TEXT + "\n").encode())
+    code, out, _ = doctor("message", "--file", str(path), sign_text(CHALLENGE_TEXT), "--expect", ADDRESS)
+    assert code == 1 and "cause     MESSAGE_TRAILING_NEWLINE" in out
+    assert "other explanations of the same digest" in out and "  1. MESSAGE_WHITESPACE" in out
