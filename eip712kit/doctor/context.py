@@ -5,6 +5,11 @@ hypothesis says *what* the mistaken client changed — a domain value, a declare
 value — and the context hashes it exactly as the core would, so a confirmed variant is the
 document with that one change and nothing else.
 
+Speed comes from not re-encoding what did not change. The message's 32-byte words are encoded
+once into a :class:`WordTree` (one node per struct and array value); a changed value re-encodes
+one word and rehashes only the structs on its path up to the root — for a flat Sera ``Order``
+one keccak instead of ten field encodings. Domain separators are cached per (fields, values).
+
 Variant schemas are compiled with :class:`Schema` directly, not through the shared
 ``compile_types`` cache: a diagnosis tries hundreds of type variants, and they must not evict the
 schemas a server keeps warm.
@@ -13,20 +18,19 @@ schemas a server keeps warm.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..encoding import parse_int
 from ..errors import Eip712KitError, ProtocolError
+from ..hashing import keccak256
 from ..protocols import renance, sera
 from ..signature import Signature
 from ..typed_data import DOMAIN_FIELD_TYPES, Schema, TypedData, eip712_digest, parse_field_type
-from .findings import Finding, Variant
-
-Path = tuple[str | int, ...]
-Fields = tuple[tuple[str, str], ...]
-Types = dict[str, Fields]
+from .findings import REMOVED, DomainEdit, Fields, Finding, MessageEdit, Path, Types, Variant
+from .registry import NotApplicable
 
 PROTOCOL_DOMAINS: dict[str, dict[str, Any]] = {
     "sera": sera.DOMAIN.to_dict(),
@@ -107,6 +111,103 @@ def detect_protocol(td: TypedData, hint: str | None = None) -> str | None:
     return None
 
 
+class WordTree:
+    """The message's encoded words, one node per struct or array value, for cheap partial rehashing.
+
+    A node holds its prefix (a struct's typeHash, nothing for an array), the 32-byte word of each
+    child in order, and its own word (the struct's hashStruct, the array's keccak). :meth:`rehash`
+    takes new words at some paths (and new typeHashes for some structs) and recomputes only the
+    nodes above them.
+    """
+
+    __slots__ = ("_nodes", "_root")
+
+    def __init__(self, schema: Schema, primary: str, message: Any):
+        self._nodes: dict[Path, _Node] = {}
+        self._root = self._build(schema, primary, message, ())
+
+    def _build(self, schema: Schema, type_text: str, value: Any, path: Path) -> bytes:
+        base, dims = parse_field_type(type_text)
+        if dims:
+            inner = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+            keys: tuple[str | int, ...] = tuple(range(len(value)))
+            words = [self._build(schema, inner, item, (*path, i)) for i, item in enumerate(value)]
+            prefix, struct = b"", None
+        elif base in schema.types:
+            fields = schema.types[base]
+            keys = tuple(n for n, _ in fields)
+            words = [self._build(schema, t, value[n], (*path, n)) for n, t in fields]
+            prefix, struct = schema.type_hash(base), base
+        else:
+            return schema.encode_field(type_text, value)
+        word = keccak256(prefix + b"".join(words))
+        structs = {struct} if struct else set()
+        for key in keys:
+            child = self._nodes.get((*path, key))
+            if child is not None:
+                structs |= child.structs
+        self._nodes[path] = _Node(prefix, keys, words, word, struct, frozenset(structs))
+        return word
+
+    @property
+    def root(self) -> bytes:
+        """The message's hashStruct."""
+        return self._root
+
+    def rehash(self, changes: Mapping[Path, bytes], type_hashes: Mapping[str, bytes] | None = None) -> bytes:
+        """The message's hashStruct with the word at each changed path, and each struct's typeHash, replaced."""
+        if not changes and not type_hashes:
+            return self._root
+        return self._word((), list(changes), changes, type_hashes or {})
+
+    def _word(self, path: Path, below: list[Path], changes: Mapping[Path, bytes],
+              type_hashes: Mapping[str, bytes]) -> bytes:
+        if path in changes:
+            return changes[path]
+        node = self._nodes.get(path)
+        if node is None:
+            raise KeyError(path)  # pragma: no cover - a leaf is only reached through `changes`
+        retyped = bool(type_hashes) and not node.structs.isdisjoint(type_hashes)
+        if not below and not retyped:
+            return node.word
+        depth = len(path)
+        words = list(node.words)
+        groups: dict[str | int, list[Path]] = {}
+        for changed in below:
+            groups.setdefault(changed[depth], []).append(changed)
+        for index, key in enumerate(node.keys):
+            under = groups.get(key)
+            if under is not None:
+                words[index] = self._word((*path, key), under, changes, type_hashes)
+            elif retyped:
+                child = self._nodes.get((*path, key))
+                if child is not None and not child.structs.isdisjoint(type_hashes):
+                    words[index] = self._word((*path, key), [], changes, type_hashes)
+        prefix = type_hashes.get(node.struct, node.prefix) if node.struct else node.prefix
+        return keccak256(prefix + b"".join(words))
+
+
+@dataclass(frozen=True)
+class _Node:
+    prefix: bytes
+    keys: tuple[str | int, ...]
+    words: list[bytes]
+    word: bytes
+    struct: str | None
+    """The struct this node is a value of (None for an array)."""
+    structs: frozenset[str]
+    """Every struct with a value in this subtree: a new typeHash for one of them rehashes the node."""
+
+
+_LAYER_ORDER = {"method": 0, "domain": 1, "message": 2}
+
+
+def _related(a: Path, b: Path) -> bool:
+    """One path is the other or lies inside it: edits at both cannot both apply."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
 class Context:
     """What the hypotheses read: the compiled document, its intermediates, and rebuild helpers."""
 
@@ -130,9 +231,11 @@ class Context:
         self.expected = expected
         self.signature = signature
         """The signature as the doctor reads it (canonical low-s)."""
-        self._domain_schemas: dict[Fields, Schema] = {}
-        self._schemas: dict[tuple[tuple[str, Fields], ...], Schema] = {}
+        self._domain_schemas: dict[Fields, Schema | None] = {}
+        self._schemas: dict[tuple[tuple[str, Fields], ...], Schema | None] = {}
         self._leaves: list[Leaf] | None = None
+        self._tree: WordTree | None = None
+        self._merged: dict[tuple[int, ...], bytes | None] = {}
 
     # -- the standard digest of any pair --
 
@@ -147,24 +250,49 @@ class Context:
         None when the values do not fit the fields: a variant the client could not have signed.
         """
         fields = self.domain_fields if fields is None else fields
-        schema = self._domain_schemas.get(fields)
-        if schema is None:
+        if fields in self._domain_schemas:
+            schema = self._domain_schemas[fields]
+        else:
             try:
                 schema = Schema({"EIP712Domain": [{"name": n, "type": t} for n, t in fields]})
             except Eip712KitError:
-                return None
+                schema = None
             self._domain_schemas[fields] = schema
+        if schema is None:
+            return None
         try:
             return schema.hash_struct("EIP712Domain", {n: domain[n] for n, _ in fields})
         except (Eip712KitError, KeyError):
             return None
 
     def domain_variant(self, domain: Mapping[str, Any], *findings: Finding, fields: Fields | None = None,
-                       compose: bool = True) -> Variant[bytes] | None:
+                       compose: bool = True, tier: int | None = None) -> Variant[bytes] | None:
+        """A variant for the domain the signer used (its values, and its EIP712Domain fields if other)."""
         separator = self.separator_with(domain, fields)
         if separator is None or separator == self.separator:
             return None
-        return Variant(separator, findings, compose)
+        changed = {k: v for k, v in domain.items()
+                   if k not in self.domain or type(v) is not type(self.domain[k]) or v != self.domain[k]}
+        edit = DomainEdit(changed, None if fields is None or fields == self.domain_fields else fields)
+        return Variant(separator, findings, compose, tier, edit)
+
+    def merge_domain(self, edits: Sequence[DomainEdit]) -> bytes | None:
+        """The separator with every edit applied, or None when two edits touch the same thing."""
+        values: dict[str, Any] = {}
+        fields: Fields | None = None
+        for edit in edits:
+            if values.keys() & edit.values.keys():
+                return None
+            values.update(edit.values)
+            if edit.fields is not None:
+                if fields is not None:
+                    return None
+                fields = edit.fields
+        final = self.domain_fields if fields is None else fields
+        names = {n for n, _ in final}
+        if any(k not in names for k in values):
+            return None  # a value for a field the signer's domain does not have: no change at all
+        return self.separator_with({**self.domain, **values}, final)
 
     def domain_int(self, key: str) -> int | None:
         """A numeric domain value (chainId) as an int, or None when absent or not numeric."""
@@ -179,13 +307,14 @@ class Context:
 
     def schema_for(self, types: Types) -> Schema | None:
         key = tuple(types.items())
-        schema = self._schemas.get(key)
-        if schema is None:
-            try:
-                schema = Schema({n: [{"name": f, "type": t} for f, t in fs] for n, fs in types.items()})
-            except Eip712KitError:
-                return None
-            self._schemas[key] = schema
+        if key in self._schemas:
+            return self._schemas[key]
+        try:
+            schema: Schema | None = Schema(
+                {n: [{"name": f, "type": t} for f, t in fs] for n, fs in types.items()})
+        except Eip712KitError:
+            schema = None
+        self._schemas[key] = schema
         return schema
 
     def struct_hash_with(self, message: Any = None, types: Types | None = None, primary: str | None = None
@@ -199,14 +328,168 @@ class Context:
             return None
         try:
             return schema.hash_struct(primary or self.primary, self.message if message is None else message)
-        except Eip712KitError:
+        except (Eip712KitError, KeyError, TypeError):
             return None
 
-    def message_variant(self, struct_hash: bytes | None, *findings: Finding, compose: bool = True
-                        ) -> Variant[bytes] | None:
+    def message_variant(self, struct_hash: bytes | None, *findings: Finding, compose: bool = True,
+                        tier: int | None = None) -> Variant[bytes] | None:
+        """A variant for a struct hash computed some other way (it combines across layers only)."""
         if struct_hash is None or struct_hash == self.struct_hash:
             return None
-        return Variant(struct_hash, findings, compose)
+        return Variant(struct_hash, findings, compose, tier)
+
+    @property
+    def tree(self) -> WordTree | None:
+        """The message's words (None for a domain-only document)."""
+        if self._tree is None and self.primary != "EIP712Domain":
+            self._tree = WordTree(self.schema, self.primary, self.message)
+        return self._tree
+
+    def type_at(self, path: Path) -> str | None:
+        """The declared type of the value at ``path`` in the message (None if there is none)."""
+        type_text = self.primary
+        for seg in path:
+            base, dims = parse_field_type(type_text)
+            if dims:
+                if not isinstance(seg, int):
+                    return None
+                type_text = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+            elif base in self.schema.types and isinstance(seg, str):
+                declared = dict(self.schema.types[base]).get(seg)
+                if declared is None:
+                    return None
+                type_text = declared
+            else:
+                return None
+        return type_text
+
+    def field_of(self, path: Path) -> tuple[str, str] | None:
+        """The (struct, field) that declares the value at ``path`` (an array item: its array's field)."""
+        names = [i for i, seg in enumerate(path) if isinstance(seg, str)]
+        if not names:
+            return None
+        last = names[-1]
+        owner = self.type_at(path[:last])
+        if owner is None:
+            return None
+        field = path[last]
+        assert isinstance(field, str)
+        return parse_field_type(owner)[0], field
+
+    def words_for(self, changes: Sequence[tuple[Path, Any]]) -> dict[Path, bytes] | None:
+        """The 32-byte words of new values at paths, under the document's types (None if one does not fit)."""
+        words: dict[Path, bytes] = {}
+        for path, value in changes:
+            type_text = self.type_at(path)
+            if type_text is None or value is REMOVED:
+                return None
+            try:
+                words[path] = self.schema.encode_field(type_text, value)
+            except (Eip712KitError, KeyError, TypeError, ValueError):
+                return None
+        return words
+
+    def retype_variant(self, struct: str, field: str, new_type: str, *findings: Finding, checked: bool = True,
+                       tier: int | None = None) -> Variant[bytes] | None:
+        """A variant for ``struct.field`` declared ``new_type`` when every word stays the same.
+
+        Only the typeHashes of ``struct`` and of the structs that include it move: they are taken
+        from the core's encodeType with that one declaration rewritten, and the message's words are
+        reused — no schema to compile. ``checked`` first confirms with the core encoder that each
+        value of the field encodes to the same word under ``new_type`` (a value that does not fit is
+        a variant the client could not have signed); a spelling the core cannot compile (a
+        width-less ``uint``) passes ``checked=False``.
+        """
+        tree = self.tree
+        fields = self.schema.types[struct]
+        old_type = dict(fields)[field]
+        if tree is None:
+            return None
+        if checked:
+            try:
+                for _path, name, value in self.struct_values():
+                    if name == struct and (self.schema.encode_field(new_type, value[field])
+                                           != self.schema.encode_field(old_type, value[field])):
+                        return None
+            except (Eip712KitError, KeyError, TypeError, ValueError):
+                return None
+        signature = f"{struct}({','.join(f'{new_type if n == field else t} {n}' for n, t in fields)})"
+        type_hashes = {name: keccak256(encode_type_with(self.schema, name, struct, signature).encode("utf-8"))
+                       for name in self.reachable() if struct in self.schema.dependencies(name)}
+        struct_hash = tree.rehash({}, type_hashes)
+        if struct_hash == self.struct_hash:
+            return None
+        types = ({**self.types(), struct: tuple((n, new_type if n == field else t) for n, t in fields)}
+                 if checked else None)
+        return Variant(struct_hash, findings, True, tier,
+                       MessageEdit(types=types, type_hashes=type_hashes, retyped=frozenset({(struct, field)})))
+
+    def value_variant(self, changes: Sequence[tuple[Path, Any]], *findings: Finding, compose: bool = True,
+                      tier: int | None = None) -> Variant[bytes] | None:
+        """A variant for the message with new values at some paths, types unchanged (the fast path)."""
+        tree = self.tree
+        words = self.words_for(changes)
+        if tree is None or words is None:
+            return None
+        struct_hash = tree.rehash(words)
+        if struct_hash == self.struct_hash:
+            return None
+        return Variant(struct_hash, findings, compose, tier, MessageEdit(tuple(changes), None, None, words))
+
+    def types_variant(self, types: Types, *findings: Finding, changes: Sequence[tuple[Path, Any]] = (),
+                      primary: str | None = None, compose: bool = True, tier: int | None = None
+                      ) -> Variant[bytes] | None:
+        """A variant for other declared types (and primary type), with new values at some paths."""
+        message = self.apply(changes)
+        if message is None:
+            return None
+        struct_hash = self.struct_hash_with(message, types, primary)
+        if struct_hash is None or struct_hash == self.struct_hash:
+            return None
+        return Variant(struct_hash, findings, compose, tier, MessageEdit(tuple(changes), types, primary))
+
+    def apply(self, changes: Sequence[tuple[Path, Any]], message: Any = None) -> Any:
+        """The message with each change applied (``REMOVED`` drops the key); None if a path is missing."""
+        out = self.message if message is None else message
+        try:
+            for path, value in changes:
+                out = _remove(out, path) if value is REMOVED else _replace(out, path, value)
+        except (KeyError, IndexError, TypeError):
+            return None
+        return out
+
+    def merge_message(self, edits: Sequence[MessageEdit]) -> bytes | None:
+        """The struct hash with every edit applied, or None when two edits touch the same thing.
+
+        Value edits at unrelated paths merge by rehashing only the changed words' structs (the
+        :class:`WordTree`); with one edit of the declared types, the values are encoded under it.
+        Two type edits do not merge: a client declares its types once.
+        """
+        changes: list[tuple[Path, Any]] = []
+        for edit in edits:
+            for path, value in edit.values:
+                if any(_related(path, p) for p, _ in changes):
+                    return None
+                changes.append((path, value))
+        typed = [e for e in edits if e.types is not None or e.primary is not None or e.type_hashes is not None]
+        if len(typed) > 1:
+            return None
+        retype = typed[0] if typed and typed[0].type_hashes is not None else None
+        if not typed or (retype is not None and not any(self.field_of(p) in retype.retyped for p, _ in changes)):
+            words: dict[Path, bytes] = {}
+            for edit in edits:
+                if edit.type_hashes is None:
+                    if edit.words is None:
+                        return None
+                    words.update(edit.words)
+            tree = self.tree
+            return None if tree is None else tree.rehash(words, None if retype is None else retype.type_hashes)
+        if typed[0].types is None and typed[0].primary is None:
+            return None  # a retype the core cannot compile, with a new value in the retyped field
+        message = self.apply(changes)
+        if message is None:
+            return None
+        return self.struct_hash_with(message, typed[0].types, typed[0].primary)
 
     def types(self) -> Types:
         """A copy of the document's struct definitions (without EIP712Domain)."""
@@ -240,6 +523,21 @@ class Context:
             return
         yield Leaf(path, base, value, struct, field)
 
+    def struct_values(self) -> Iterator[tuple[Path, str, dict[str, Any]]]:
+        """Every struct value in the message: its path, its struct name and its fields' values."""
+        if self.primary == "EIP712Domain":
+            return
+        stack: list[tuple[Path, str, Any]] = [((), self.primary, self.message)]
+        while stack:
+            path, type_text, value = stack.pop(0)
+            base, dims = parse_field_type(type_text)
+            if dims:
+                inner = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+                stack.extend(((*path, i), inner, item) for i, item in enumerate(value))
+            elif base in self.schema.types and isinstance(value, dict):
+                yield path, base, value
+                stack.extend(((*path, n), t, value[n]) for n, t in self.schema.types[base])
+
     def replace(self, path: Path, value: Any, message: Any = None) -> Any:
         """A copy of the message with the value at ``path`` replaced (only the path is copied)."""
         return _replace(self.message if message is None else message, path, value)
@@ -247,6 +545,64 @@ class Context:
     def rename(self, path: Path, new_key: str, message: Any = None) -> Any:
         """A copy of the message with the key at ``path`` renamed, keeping key order."""
         return _rename(self.message if message is None else message, path, new_key)
+
+    # -- combinations --
+
+    def combine(self, parts: Sequence[tuple[str, Variant[Any]]]) -> bytes | None:
+        """The digest of several variants of different (or, through their edits, the same) layers.
+
+        ``parts`` are (layer, variant) pairs; None when they cannot apply together (two methods,
+        two edits of the same value, a variant without an edit beside another of its layer).
+        Merged separators and struct hashes are remembered, so a triple reuses its pair's work.
+        """
+        if len(parts) == 2 and parts[0][0] != parts[1][0]:  # the common case, without the general machinery
+            (la, a), (lb, b) = sorted(parts, key=lambda p: _LAYER_ORDER[p[0]])
+            try:
+                if la == "method":
+                    value: bytes = (a.value(b.value, self.struct_hash) if lb == "domain" else
+                                    a.value(self.separator, b.value))
+                    return value
+            except NotApplicable:
+                return None
+            return eip712_digest(a.value, b.value)
+        methods = [v for layer, v in parts if layer == "method"]
+        domains = [v for layer, v in parts if layer == "domain"]
+        messages = [v for layer, v in parts if layer == "message"]
+        if len(methods) > 1 or len(methods) + len(domains) + len(messages) != len(parts):
+            return None
+        separator = self._merged_value(domains, self.separator, "domain")
+        struct_hash = self._merged_value(messages, self.struct_hash, "message")
+        if separator is None or (messages and struct_hash is None):
+            return None
+        if methods:
+            try:
+                digest: bytes = methods[0].value(separator, struct_hash)
+            except NotApplicable:
+                return None
+            return digest
+        return eip712_digest(separator, struct_hash)
+
+    def _merged_value(self, variants: list[Variant[Any]], default: bytes | None, layer: str) -> bytes | None:
+        if not variants:
+            return default
+        if len(variants) == 1:
+            value: bytes = variants[0].value
+            return value
+        key = tuple(id(v) for v in variants)  # the engine combines in one fixed order: a triple finds its pair
+        if key not in self._merged:
+            merged: bytes | None = None
+            if layer == "domain":
+                domain_edits = [v.edit for v in variants if isinstance(v.edit, DomainEdit)]
+                if len(domain_edits) == len(variants):
+                    merged = self.merge_domain(domain_edits)
+            else:
+                message_edits = [v.edit for v in variants if isinstance(v.edit, MessageEdit)]
+                if len(message_edits) == len(variants):
+                    merged = self.merge_message(message_edits)
+            if merged is not None and merged in {v.value for v in variants}:
+                merged = None  # one edit undoes or hides the other: not two mistakes
+            self._merged[key] = merged
+        return self._merged[key]
 
 
 def _replace(node: Any, path: Path, value: Any) -> Any:
@@ -258,7 +614,20 @@ def _replace(node: Any, path: Path, value: Any) -> Any:
         copy_list[head] = _replace(node[head], rest, value)  # type: ignore[index]
         return copy_list
     copy_dict = dict(node)
-    copy_dict[head] = _replace(node[head], rest, value)
+    copy_dict[head] = _replace(node[head] if rest else node.get(head), rest, value)
+    return copy_dict
+
+
+def _remove(node: Any, path: Path) -> Any:
+    head, rest = path[0], path[1:]
+    if isinstance(node, list):
+        copy_list = list(node)
+        copy_list[head] = _remove(node[head], rest)  # type: ignore[index]
+        return copy_list
+    if not rest:
+        return {k: v for k, v in node.items() if k != head}
+    copy_dict = dict(node)
+    copy_dict[head] = _remove(node[head], rest)
     return copy_dict
 
 
@@ -280,6 +649,21 @@ def canonical_fields(keys: Sequence[str]) -> Fields:
     return tuple((k, t) for k, t in DOMAIN_FIELD_TYPES.items() if k in keys)
 
 
+_SIGNATURE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\([^()]*\)")
+
+
+def encode_type_with(schema: Schema, name: str, struct: str, signature: str) -> str:
+    """``encodeType(name)`` with ``struct``'s own signature text replaced (``uint nonce`` for ``uint256 nonce``).
+
+    For declared types the core cannot compile (a width-less ``uint`` is not an EIP-712 type, but
+    eth-account hashes it literally): the document's encodeType is taken from the core and only
+    the one struct's segment is rewritten, so the dependency order stays the core's.
+    """
+    old = _SIGNATURE.findall(schema.encode_type(struct))[0]
+    return "".join(signature if segment == old else segment
+                   for segment in _SIGNATURE.findall(schema.encode_type(name)))
+
+
 __all__ = [
     "PROTOCOLS",
     "PROTOCOL_DOMAINS",
@@ -287,9 +671,12 @@ __all__ = [
     "Context",
     "Fields",
     "Leaf",
+    "Path",
     "Types",
+    "WordTree",
     "canonical_fields",
     "detect_protocol",
+    "encode_type_with",
     "render_path",
     "show",
 ]
