@@ -328,6 +328,10 @@ def commands_in_help() -> dict[str, str]:
             found[" ".join(path)] = text
         for name in names:
             walk([*path, name])
+        # a command with a mode its help points to (``eip712kit doctor message --help``) is a command too
+        modes = re.findall(rf"eip712kit {re.escape(' '.join(path))} ([a-z][a-z0-9-]*) --help", text) if path else []
+        for mode in modes:
+            found[" ".join([*path, mode])] = help_text([*path, mode])
 
     walk([])
     return found
