@@ -34,6 +34,7 @@ FEATURES: dict[str, str] = {
                        "Ping ↔ Pong)",
     "empty-domain": "the domain has no field at all (EIP712Domain())",
     "salt-in-domain": "the domain carries a bytes32 salt",
+    "string-chain-id": "domain.chainId written as a string (decimal or 0x-hex), not a JSON number",
     # -- types and values --
     "nested-structs": "a struct has a field whose type is another struct (or an array of one)",
     "struct-arrays": "an array whose elements are structs",
@@ -44,7 +45,11 @@ FEATURES: dict[str, str] = {
     "negative-ints": "an intN value below zero (two's complement word)",
     "big-integers": "an integer beyond 2**53 - 1, written as a decimal string",
     "hex-integers": "an integer value written as a 0x-hex string",
+    "max-safe-number": "an integer written as the JSON number ±(2**53 - 1), the largest a double holds exactly",
+    "dollar-identifiers": "a struct or field name containing $ (a valid identifier)",
     "non-ascii-strings": "a string (or personal_sign text) with characters beyond ASCII, hashed as UTF-8",
+    "hash-only": "a positive typed_data or personal_sign case with no key: only the hashes are compared, so an "
+                 "implementation with no public hash function has nothing to show",
     # -- personal_sign --
     "personal-hex": "a personal_sign message given as 0x-hex bytes (encoding hex)",
     "hexlike-text": "personal_sign text that looks like 0x-hex but must be signed as its UTF-8 characters",
@@ -60,6 +65,9 @@ FEATURES: dict[str, str] = {
     "padded-number-refusal": "an integer string with surrounding whitespace: refuse it, do not trim",
     "int-alias-refusal": "the type uint or int without a width (Solidity's alias, not an EIP-712 type)",
     "zero-length-array-refusal": "the array type T[0], which no value can fill",
+    "number-coercion-refusal": "a JSON number where a string, bytes or an address is declared: refuse it, do not "
+                               "convert it",
+    "null-value-refusal": "null where a value is declared: refuse it, do not read it as zero, false or empty",
     "document-extra-key-refusal": "a typed-data document with a top-level key other than types, primaryType, "
                                   "domain and message (a typo must not be ignored)",
 }
@@ -172,6 +180,8 @@ def _typed_data_features(doc: Any) -> set[str]:
             tags.add("empty-domain")
         if "salt" in domain:
             tags.add("salt-in-domain")
+        if isinstance(domain.get("chainId"), str):
+            tags.add("string-chain-id")
     others = {n: f for n, f in structs.items() if n != "EIP712Domain"}
     if isinstance(primary, str) and primary in others:
         reachable = _reachable(others, primary)
@@ -183,6 +193,8 @@ def _typed_data_features(doc: Any) -> set[str]:
                for name in reachable):
             tags.add("recursive-types")
         for name in reachable:
+            if "$" in name or any("$" in str(f.get("name", "")) for f in others[name]):
+                tags.add("dollar-identifiers")
             for f in others[name]:
                 base, dims = _split(f.get("type"))
                 if base in others:
@@ -226,6 +238,8 @@ def _value_features(atomic: str, value: Any) -> set[str]:
                 tags.add("negative-ints")
             if number is not None and abs(number) > MAX_SAFE_INTEGER:
                 tags.add("big-integers")
+            if type(value) is int and abs(value) == MAX_SAFE_INTEGER:
+                tags.add("max-safe-number")
     return tags
 
 
@@ -285,6 +299,11 @@ def _refusal_features(kind: str, inp: Mapping[str, Any], error: Mapping[str, Any
     found, value = value_at(root, path)
     if kind == "typed_data" and "." not in path and "[" not in path and path not in DOCUMENT_KEYS:
         tags.add("document-extra-key-refusal")
+    if found and value is None:
+        tags.add("null-value-refusal")
+    if found and type(value) in (int, float) and code in ("INVALID_HEX", "INVALID_STRING", "INVALID_ADDRESS",
+                                                          "INVALID_MESSAGE"):
+        tags.add("number-coercion-refusal")
     if not found or not isinstance(value, str):
         return tags
     if _HEX_DIGITS.match(value) and not value.lower().startswith("0x"):
@@ -319,6 +338,8 @@ def case_features(kind: str, inp: Any, error: Mapping[str, Any] | None = None) -
             tags.add("expiration-window")
     if error is not None:
         tags |= _refusal_features(kind, inp, error)
+    elif kind in ("typed_data", "personal_sign") and inp.get("key") is None:
+        tags.add("hash-only")
     return sorted(tags)
 
 
