@@ -34,7 +34,7 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
         lines.append(f"handshake: {report.declaration.describe()}")
     for o in report.outcomes:
         if o.status in ("failed", "xpass"):
-            label = "FAIL " if o.status == "failed" else "XPASS"
+            label = "FAIL" if o.status == "failed" else "XPASS"
             lines.append(f"{label} {o.case.id} [{o.case.kind}]" + (f" {o.case.description}" if o.case.description
                                                                     else ""))
             for p in o.problems:
