@@ -50,21 +50,5 @@ export default {
       if (input.private_key != null) Object.assign(out, signed(out.digest, input.private_key));
       return out;
     },
-    'document-extra-key-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'duplicate-field-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'extra-field-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'int-alias-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-document-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-domain-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-hex-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-int-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-type-name-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'lone-surrogate-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'missing-field-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'null-value-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'number-coercion-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'string-chain-id': "extractEip712DomainTypes drops a chainId given as a string: the derived domain type, and so the digest, differ silently",
-    'unknown-type-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'zero-length-array-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
   },
 };

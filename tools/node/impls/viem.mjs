@@ -47,17 +47,5 @@ export default {
       }
       return out;
     },
-    'array-length-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'document-extra-key-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'duplicate-field-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'extra-field-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-document-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-domain-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-hex-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-int-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'lone-surrogate-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'number-coercion-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'padded-number-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'zero-length-array-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
   },
 };

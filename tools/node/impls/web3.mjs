@@ -53,23 +53,5 @@ export default {
       if (input.private_key != null) Object.assign(out, signed(out.digest, input.private_key));
       return out;
     },
-    'bad-checksum-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'bytes-length-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'document-extra-key-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'dollar-identifiers': "getEncodedEip712Data reads type names with /^\\\\w+/, which stops at $",
-    'duplicate-field-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'extra-field-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'int-alias-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-bool-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-domain-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-int-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-struct-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'lone-surrogate-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'number-coercion-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'primary-eip712domain': "getEncodedEip712Data always appends a struct hash of primaryType",
-    'recursive-types': "getEncodedEip712Data recurses without end on a self-referencing struct (stack overflow)",
-    'unprefixed-address-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'unprefixed-hex-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'zero-length-array-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
   },
 };
