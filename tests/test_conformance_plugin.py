@@ -120,3 +120,9 @@ def test_the_in_process_example_runs_the_vectors(tmp_path: Path) -> None:
     result = _pytest([str(ROOT / "examples" / "test_in_process_signer.py"), "-k", "core"], ROOT)
     assert result.returncode == 0, result.stdout[-2000:]
     assert " passed" in result.stdout and "skipped" in result.stdout
+
+
+def test_the_compatibility_matrix_is_up_to_date() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "compat_matrix.py"), "--check"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr

@@ -17,7 +17,6 @@ import json
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -114,7 +113,8 @@ def render() -> str:
         lines.append(f"| {impl} | {cell(pos, POSITIVE)} | {cell(neg, NEGATIVE)} |")
     lines += ["", "## By feature tag", "",
               "Tag meanings are in [docs/vectors.md](vectors.md#feature-tags).", "",
-              "| tag | cases | " + " | ".join(impls) + " |", "| --- | ---: | " + " | ".join("---" for _ in impls) + " |"]
+              "| tag | cases | " + " | ".join(impls) + " |",
+              "| --- | ---: | " + " | ".join("---" for _ in impls) + " |"]
     for tag in all_tags:
         ids = [cid for cid, ts in tags.items() if tag in ts]
         row = []

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from .adapter import SECRET_ENV_MARKERS, ExecTarget, adapter_environment, is_secret_env
 from .api import API_SUITE, API_TAMPERS, Tamper, development_keys, run_api
+from .features import FEATURES, case_features, refusal_tag
 from .library import (
     TIME_WINDOW_RULES,
     LibraryTarget,
@@ -35,7 +36,6 @@ from .library import (
     compute_typed_data,
     compute_uuid_int,
 )
-from .features import FEATURES, case_features, refusal_tag
 from .reports import render_json, render_junit, render_text
 from .runner import (
     DECLARED,

@@ -94,7 +94,8 @@ def refusal_tag(code: str) -> str:
 
 def is_known(tag: str) -> bool:
     """Whether a tag is one this module can give (a listed one, or any ``<code>-refusal``)."""
-    return tag in FEATURES or (tag.endswith(REFUSAL_SUFFIX) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", tag) is not None)
+    named = re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", tag) is not None
+    return tag in FEATURES or (tag.endswith(REFUSAL_SUFFIX) and named)
 
 
 def _split(type_text: Any) -> tuple[str, list[int | None]]:
@@ -210,7 +211,8 @@ def _typed_data_features(doc: Any) -> set[str]:
         values = list(_values(primary, doc.get("message"), others))
     else:
         values = []
-    domain_structs = {"EIP712Domain": declared if declared is not None else derived}
+    domain_fields: list[Mapping[str, Any]] = list(declared) if declared is not None else list(derived)
+    domain_structs = {"EIP712Domain": domain_fields}
     values += list(_values("EIP712Domain", domain, domain_structs))
     for atomic, value in values:
         tags |= _value_features(atomic, value)

@@ -10,7 +10,6 @@ from xml.etree import ElementTree
 
 from .runner import DECLARED, Report
 
-
 _COLUMNS = (("passed", "passed"), ("failed", "failed"), ("skipped", "skipped"), (DECLARED, "declared"),
             ("xfail", "xfail"), ("xpass", "xpass"))
 """(status, column header) of the text table; xfail/xpass columns appear only when a run has them."""
@@ -68,7 +67,8 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
         flags = ["refusal codes not compared: the target declares generic codes" if f == "--loose-codes" else f
                  for f in flags]
     verdict = "OK" if report.ok else "FAILED"
-    lines.append(f"{verdict}: {_summary(total)} in {report.seconds:.2f} s" + (f" ({'; '.join(flags)})" if flags else ""))
+    lines.append(f"{verdict}: {_summary(total)} in {report.seconds:.2f} s"
+                 + (f" ({'; '.join(flags)})" if flags else ""))
     return "\n".join(lines)
 
 
