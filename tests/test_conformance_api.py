@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from starlette.responses import JSONResponse
 
-from eip712kit.cli.conformance import command
 from eip712kit import conformance
+from eip712kit.cli.conformance import command
 from eip712kit.conformance import API_TAMPERS
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
