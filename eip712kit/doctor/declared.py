@@ -20,7 +20,8 @@ from typing import Any
 from ..encoding import parse_int
 from ..errors import Eip712KitError
 from ..typed_data import parse_field_type
-from .context import PROTOCOL_STRUCTS, Context, Fields, Path, Types, render_path
+from .context import Context, Fields, Path, Types, render_path
+from .detection import PROTOCOL_STRUCTS
 from .findings import REMOVED, Finding, Variant
 from .registry import hypothesis
 from .values import time_leaves

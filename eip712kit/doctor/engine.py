@@ -22,7 +22,7 @@ guess would need a keccak collision to pass, so a reported cause is a confirmed 
 be confirmed is reported as ``UNEXPLAINED`` with the list of what was tried.
 
 Recovery dominates the cost (see :mod:`.recovery`); building a candidate reuses the encoded words
-(:class:`~eip712kit.doctor.context.WordTree`), so a Sera ``Order``'s complete search — about
+(:class:`~eip712kit.doctor.word_tree.WordTree`), so a Sera ``Order``'s complete search — about
 9 000 candidates — takes 1–2 s on a busy 2-core machine (docs/doctor.md has the measurements). The
 clock is injectable so tests assert candidates and outcomes, never wall time.
 """
@@ -43,7 +43,8 @@ from ..limits import load_json
 from ..messages import message_bytes
 from ..signature import ZERO_ADDRESS, Signature, public_key_to_address, recover_public_key
 from ..typed_data import TypedData
-from .context import Context, detect_protocol
+from .context import Context
+from .detection import detect_protocol
 from .findings import DomainEdit, Finding, MessageEdit, TextEdit, Variant, json_safe
 from .readings import Reading, read_signature
 from .recovery import Recoverer
