@@ -18,18 +18,11 @@ tiers order the search. ``docs/doctor.md`` lists them all.
 
 # Importing the layer modules registers their hypotheses; the engine orders them by tier and layer.
 from . import arrays, declared, domain, methods, readings, sera, text, values  # noqa: F401
-from .engine import (
-    DEFAULT_MAX_CANDIDATES,
-    DEFAULT_TIME_BUDGET,
-    PAIR_TIERS,
-    TRIPLE_TIERS,
-    Diagnosis,
-    Tried,
-    diagnose,
-    diagnose_message,
-)
+from .diagnosis import Diagnosis, Tried
+from .engine import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, diagnose, diagnose_message
 from .findings import CAUSES, Finding, Variant
 from .registry import HYPOTHESES, Hypothesis, hypothesis
+from .search import PAIR_TIERS, TRIPLE_TIERS
 
 __all__ = [
     "CAUSES",
