@@ -24,7 +24,7 @@ from .context import Context, Fields, Path, Types, render_path
 from .detection import PROTOCOL_STRUCTS
 from .findings import REMOVED, Finding, Variant
 from .registry import hypothesis
-from .values import time_leaves
+from .times import time_leaves
 
 _INT_TYPE = re.compile(r"(u?int)([0-9]+)\Z")
 
