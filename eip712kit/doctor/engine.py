@@ -22,7 +22,7 @@ A cause is reported only when recovery over its digest gives the expected addres
 guess would need a keccak collision to pass, so a reported cause is a confirmed one. What cannot
 be confirmed is reported as ``UNEXPLAINED`` with the list of what was tried.
 
-Recovery dominates the cost (see :mod:`.recovery`); building a candidate reuses the encoded words
+Recovery dominates the cost (see :class:`~eip712kit.signature.Recoverer`); building a candidate reuses the encoded words
 (:class:`~eip712kit.doctor.word_tree.WordTree`), so a Sera ``Order``'s complete search — about
 9 000 candidates — takes 1–2 s on a busy 2-core machine (docs/doctor.md has the measurements). The
 clock is injectable so tests assert candidates and outcomes, never wall time.

@@ -23,10 +23,9 @@ from typing import Any, Protocol
 
 from ..errors import SignatureError
 from ..hashing import keccak256
-from ..signature import Signature, recover_public_key
+from ..signature import Recoverer, Signature, recover_public_key
 from .diagnosis import Tried
 from .findings import DomainEdit, Finding, MessageEdit, TextEdit, Variant
-from .recovery import Recoverer
 from .registry import LAYERS, MAX_TIER, Hypothesis
 
 PAIR_TIERS = 2
