@@ -19,7 +19,7 @@ from typing import IO, Any
 import click
 
 from ..doctor import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, Diagnosis, diagnose, diagnose_message
-from ..doctor.context import PROTOCOLS
+from ..doctor.detection import PROTOCOLS
 from ..doctor.findings import Finding, json_safe
 from ..errors import Eip712KitError
 from ..limits import load_json

@@ -6,9 +6,10 @@ value — and the context hashes it exactly as the core would, so a confirmed va
 document with that one change and nothing else.
 
 Speed comes from not re-encoding what did not change. The message's 32-byte words are encoded
-once into a :class:`WordTree` (one node per struct and array value); a changed value re-encodes
-one word and rehashes only the structs on its path up to the root — for a flat Sera ``Order``
-one keccak instead of ten field encodings. Domain separators are cached per (fields, values).
+once into a :class:`~eip712kit.doctor.word_tree.WordTree` (one node per struct and array value); a
+changed value re-encodes one word and rehashes only the structs on its path up to the root — for a
+flat Sera ``Order`` one keccak instead of ten field encodings. Domain separators are cached per
+(fields, values).
 
 Variant schemas are compiled with :class:`Schema` directly, not through the shared
 ``compile_types`` cache: a diagnosis tries hundreds of type variants, and they must not evict the
@@ -18,31 +19,19 @@ schemas a server keeps warm.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..encoding import parse_int
-from ..errors import Eip712KitError, ProtocolError
+from ..errors import Eip712KitError
 from ..hashing import keccak256
-from ..protocols import renance, sera
 from ..signature import Signature
-from ..typed_data import DOMAIN_FIELD_TYPES, Schema, TypedData, eip712_digest, parse_field_type
+from ..typed_data import Schema, TypedData, eip712_digest, parse_field_type
+from .edits import encode_type_with, related, remove_at, rename_at, replace_at
 from .findings import REMOVED, DomainEdit, Fields, Finding, MessageEdit, Path, Types, Variant
 from .registry import NotApplicable
-
-PROTOCOL_DOMAINS: dict[str, dict[str, Any]] = {
-    "sera": sera.DOMAIN.to_dict(),
-    "renance": renance.DOMAIN.to_dict(),
-}
-"""The documented domains, by protocol: the values a client copies from the wrong page."""
-
-PROTOCOL_STRUCTS: dict[str, tuple[tuple[str, Fields], ...]] = {
-    "sera": tuple((s.primary_type, s.fields) for s in sera.STRUCTS),
-    "renance": tuple((s.primary_type, s.fields) for s in renance.STRUCTS),
-}
-PROTOCOLS = tuple(PROTOCOL_DOMAINS)
+from .word_tree import WordTree
 
 
 def render_path(root: str, path: Sequence[str | int]) -> str:
@@ -79,133 +68,7 @@ class Leaf:
     def in_array(self) -> bool:
         return any(isinstance(seg, int) for seg in self.path)
 
-
-def detect_protocol(td: TypedData, hint: str | None = None) -> str | None:
-    """The protocol a document belongs to, by its shape — or the caller's hint.
-
-    The domain decides first (its name or verifying contract is one a protocol documents); then
-    the primary type with exactly a protocol struct's fields (Sera's and Renance's ``CancelOrder``
-    differ in their fields, so the shape is unambiguous).
-    """
-    if hint is not None:
-        if hint not in PROTOCOL_DOMAINS:
-            raise ProtocolError(
-                f"unknown protocol {hint!r}: the doctor knows {', '.join(PROTOCOLS)}",
-                code="UNKNOWN_PROTOCOL",
-                path="protocol",
-            )
-        return hint
-    domain = td.domain
-    for protocol, known in PROTOCOL_DOMAINS.items():
-        name = domain.get("name")
-        if isinstance(name, str) and name.lower() == str(known["name"]).lower():
-            return protocol
-        contract = domain.get("verifyingContract")
-        if isinstance(contract, str) and contract.lower() == str(known["verifyingContract"]).lower():
-            return protocol
-    fields = td.schema.types.get(td.primary_type)
-    for protocol, structs in PROTOCOL_STRUCTS.items():
-        for name, declared in structs:
-            if name == td.primary_type and fields == declared:
-                return protocol
-    return None
-
-
-class WordTree:
-    """The message's encoded words, one node per struct or array value, for cheap partial rehashing.
-
-    A node holds its prefix (a struct's typeHash, nothing for an array), the 32-byte word of each
-    child in order, and its own word (the struct's hashStruct, the array's keccak). :meth:`rehash`
-    takes new words at some paths (and new typeHashes for some structs) and recomputes only the
-    nodes above them.
-    """
-
-    __slots__ = ("_nodes", "_root")
-
-    def __init__(self, schema: Schema, primary: str, message: Any):
-        self._nodes: dict[Path, _Node] = {}
-        self._root = self._build(schema, primary, message, ())
-
-    def _build(self, schema: Schema, type_text: str, value: Any, path: Path) -> bytes:
-        base, dims = parse_field_type(type_text)
-        if dims:
-            inner = base + "".join(f"[{d or ''}]" for d in dims[:-1])
-            keys: tuple[str | int, ...] = tuple(range(len(value)))
-            words = [self._build(schema, inner, item, (*path, i)) for i, item in enumerate(value)]
-            prefix, struct = b"", None
-        elif base in schema.types:
-            fields = schema.types[base]
-            keys = tuple(n for n, _ in fields)
-            words = [self._build(schema, t, value[n], (*path, n)) for n, t in fields]
-            prefix, struct = schema.type_hash(base), base
-        else:
-            return schema.encode_field(type_text, value)
-        word = keccak256(prefix + b"".join(words))
-        structs = {struct} if struct else set()
-        for key in keys:
-            child = self._nodes.get((*path, key))
-            if child is not None:
-                structs |= child.structs
-        self._nodes[path] = _Node(prefix, keys, words, word, struct, frozenset(structs))
-        return word
-
-    @property
-    def root(self) -> bytes:
-        """The message's hashStruct."""
-        return self._root
-
-    def rehash(self, changes: Mapping[Path, bytes], type_hashes: Mapping[str, bytes] | None = None) -> bytes:
-        """The message's hashStruct with the word at each changed path, and each struct's typeHash, replaced."""
-        if not changes and not type_hashes:
-            return self._root
-        return self._word((), list(changes), changes, type_hashes or {})
-
-    def _word(self, path: Path, below: list[Path], changes: Mapping[Path, bytes],
-              type_hashes: Mapping[str, bytes]) -> bytes:
-        if path in changes:
-            return changes[path]
-        node = self._nodes.get(path)
-        if node is None:
-            raise KeyError(path)  # pragma: no cover - a leaf is only reached through `changes`
-        retyped = bool(type_hashes) and not node.structs.isdisjoint(type_hashes)
-        if not below and not retyped:
-            return node.word
-        depth = len(path)
-        words = list(node.words)
-        groups: dict[str | int, list[Path]] = {}
-        for changed in below:
-            groups.setdefault(changed[depth], []).append(changed)
-        for index, key in enumerate(node.keys):
-            under = groups.get(key)
-            if under is not None:
-                words[index] = self._word((*path, key), under, changes, type_hashes)
-            elif retyped:
-                child = self._nodes.get((*path, key))
-                if child is not None and not child.structs.isdisjoint(type_hashes):
-                    words[index] = self._word((*path, key), [], changes, type_hashes)
-        prefix = type_hashes.get(node.struct, node.prefix) if node.struct else node.prefix
-        return keccak256(prefix + b"".join(words))
-
-
-@dataclass(frozen=True)
-class _Node:
-    prefix: bytes
-    keys: tuple[str | int, ...]
-    words: list[bytes]
-    word: bytes
-    struct: str | None
-    """The struct this node is a value of (None for an array)."""
-    structs: frozenset[str]
-    """Every struct with a value in this subtree: a new typeHash for one of them rehashes the node."""
-
-
 _LAYER_ORDER = {"method": 0, "domain": 1, "message": 2}
-
-
-def _related(a: Path, b: Path) -> bool:
-    """One path is the other or lies inside it: edits at both cannot both apply."""
-    n = min(len(a), len(b))
-    return a[:n] == b[:n]
 
 
 class Context:
@@ -453,7 +316,7 @@ class Context:
         out = self.message if message is None else message
         try:
             for path, value in changes:
-                out = _remove(out, path) if value is REMOVED else _replace(out, path, value)
+                out = remove_at(out, path) if value is REMOVED else replace_at(out, path, value)
         except (KeyError, IndexError, TypeError):
             return None
         return out
@@ -468,7 +331,7 @@ class Context:
         changes: list[tuple[Path, Any]] = []
         for edit in edits:
             for path, value in edit.values:
-                if any(_related(path, p) for p, _ in changes):
+                if any(related(path, p) for p, _ in changes):
                     return None
                 changes.append((path, value))
         typed = [e for e in edits if e.types is not None or e.primary is not None or e.type_hashes is not None]
@@ -540,11 +403,11 @@ class Context:
 
     def replace(self, path: Path, value: Any, message: Any = None) -> Any:
         """A copy of the message with the value at ``path`` replaced (only the path is copied)."""
-        return _replace(self.message if message is None else message, path, value)
+        return replace_at(self.message if message is None else message, path, value)
 
     def rename(self, path: Path, new_key: str, message: Any = None) -> Any:
         """A copy of the message with the key at ``path`` renamed, keeping key order."""
-        return _rename(self.message if message is None else message, path, new_key)
+        return rename_at(self.message if message is None else message, path, new_key)
 
     # -- combinations --
 
@@ -605,78 +468,12 @@ class Context:
         return self._merged[key]
 
 
-def _replace(node: Any, path: Path, value: Any) -> Any:
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if isinstance(node, list):
-        copy_list = list(node)
-        copy_list[head] = _replace(node[head], rest, value)  # type: ignore[index]
-        return copy_list
-    copy_dict = dict(node)
-    copy_dict[head] = _replace(node[head] if rest else node.get(head), rest, value)
-    return copy_dict
-
-
-def _remove(node: Any, path: Path) -> Any:
-    head, rest = path[0], path[1:]
-    if isinstance(node, list):
-        copy_list = list(node)
-        copy_list[head] = _remove(node[head], rest)  # type: ignore[index]
-        return copy_list
-    if not rest:
-        return {k: v for k, v in node.items() if k != head}
-    copy_dict = dict(node)
-    copy_dict[head] = _remove(node[head], rest)
-    return copy_dict
-
-
-def _rename(node: Any, path: Path, new_key: str) -> Any:
-    head, rest = path[0], path[1:]
-    if isinstance(node, list):
-        copy_list = list(node)
-        copy_list[head] = _rename(node[head], rest, new_key)  # type: ignore[index]
-        return copy_list
-    if not rest:
-        return {(new_key if k == head else k): v for k, v in node.items()}
-    copy_dict = dict(node)
-    copy_dict[head] = _rename(node[head], rest, new_key)
-    return copy_dict
-
-
-def canonical_fields(keys: Sequence[str]) -> Fields:
-    """The derived EIP712Domain fields for these keys, in canonical order."""
-    return tuple((k, t) for k, t in DOMAIN_FIELD_TYPES.items() if k in keys)
-
-
-_SIGNATURE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\([^()]*\)")
-
-
-def encode_type_with(schema: Schema, name: str, struct: str, signature: str) -> str:
-    """``encodeType(name)`` with ``struct``'s own signature text replaced (``uint nonce`` for ``uint256 nonce``).
-
-    For declared types the core cannot compile (a width-less ``uint`` is not an EIP-712 type, but
-    eth-account hashes it literally): the document's encodeType is taken from the core and only
-    the one struct's segment is rewritten, so the dependency order stays the core's.
-    """
-    old = _SIGNATURE.findall(schema.encode_type(struct))[0]
-    return "".join(signature if segment == old else segment
-                   for segment in _SIGNATURE.findall(schema.encode_type(name)))
-
-
 __all__ = [
-    "PROTOCOLS",
-    "PROTOCOL_DOMAINS",
-    "PROTOCOL_STRUCTS",
     "Context",
     "Fields",
     "Leaf",
     "Path",
     "Types",
-    "WordTree",
-    "canonical_fields",
-    "detect_protocol",
-    "encode_type_with",
     "render_path",
     "show",
 ]

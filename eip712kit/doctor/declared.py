@@ -20,10 +20,11 @@ from typing import Any
 from ..encoding import parse_int
 from ..errors import Eip712KitError
 from ..typed_data import parse_field_type
-from .context import PROTOCOL_STRUCTS, Context, Fields, Path, Types, render_path
+from .context import Context, Fields, Path, Types, render_path
+from .detection import PROTOCOL_STRUCTS
 from .findings import REMOVED, Finding, Variant
 from .registry import hypothesis
-from .values import time_leaves
+from .times import time_leaves
 
 _INT_TYPE = re.compile(r"(u?int)([0-9]+)\Z")
 

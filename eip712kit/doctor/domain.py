@@ -18,7 +18,9 @@ from ..errors import Eip712KitError
 from ..hashing import keccak256
 from ..signature import ZERO_ADDRESS
 from ..typed_data import DOMAIN_FIELD_TYPES
-from .context import PROTOCOL_DOMAINS, Context, Fields, canonical_fields, show
+from .context import Context, Fields, show
+from .detection import PROTOCOL_DOMAINS
+from .edits import canonical_fields
 from .findings import Finding, Variant
 from .registry import hypothesis
 

@@ -29,7 +29,7 @@ generator in the module of its layer and decorate it::
 week (a lowercase name, personal_sign of the digest, BUY for buy), 1 common, 2 plausible, 3 rare,
 4 the long tails (999 millisecond remainders). A hypothesis gives the default tier and a variant
 may say its own (chain id 1 is tier 0, Fantom's is tier 2). The engine tries every single variant
-by tier, then pairs whose tiers add up to at most :data:`~eip712kit.doctor.engine.PAIR_TIERS`,
+by tier, then pairs whose tiers add up to at most :data:`~eip712kit.doctor.search.PAIR_TIERS`,
 then triples of tier-0 variants — so the likely answers come first and the rare-times-rare
 products that would crowd the budget are left out.
 """

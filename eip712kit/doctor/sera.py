@@ -17,8 +17,8 @@ from .. import uuid_int
 from ..errors import Eip712KitError
 from .context import Context, Leaf
 from .findings import Finding, Variant
+from .leaves import int_leaves
 from .registry import hypothesis
-from .values import int_leaves
 
 ID_FIELDS = ("orderId", "uuid")
 

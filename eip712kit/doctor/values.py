@@ -1,13 +1,13 @@
 """Message value mistakes: a value in the wrong unit, case, form or field.
 
 Each hypothesis yields alternative struct hashes of the primary type: the document's message
-with the one change a mistaken client makes to a *value* — milliseconds for seconds, a human
-amount for base units, ``BUY`` for ``buy``, ``toFixed(2)``, a lowercased address inside a string,
-fromToken and toToken swapped, a timestamp a few seconds off, ids joined with ``", "``. Values
-are recognised by shape (a number in the range of unix seconds, a short word, a decimal string)
-and by field name where the shape alone is ambiguous, not by protocol, so the same search serves
-any document. Every variant carries its edit, so two of them combine ("BUY *and* toFixed(2)").
-What the signer *declared* differently (types, names, order) is in :mod:`.declared`.
+with the one change a mistaken client makes to a *value* — a human amount for base units,
+``BUY`` for ``buy``, ``toFixed(2)``, a lowercased address inside a string, fromToken and toToken
+swapped, ids joined with ``", "``. Values are recognised by shape (a short word, a decimal
+string) and by field name where the shape alone is ambiguous, not by protocol, so the same
+search serves any document. Every variant carries its edit, so two of them combine ("BUY *and*
+toFixed(2)"). Unix times in the wrong unit or a little off are in :mod:`.times`; what the signer
+*declared* differently (types, names, order) is in :mod:`.declared`.
 """
 
 from __future__ import annotations
@@ -18,124 +18,23 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..encoding import parse_address, parse_int, to_checksum_address
+from ..encoding import parse_address, to_checksum_address
 from ..errors import Eip712KitError
 from .context import Context, Leaf, Path, render_path, show
 from .findings import Finding, Variant
+from .leaves import int_leaves, leaf_variant, string_leaves
 from .registry import hypothesis
 
-_INT_TYPE = re.compile(r"(u?int)([0-9]+)\Z")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_\- ]{0,63}\Z")
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 _ADDRESS_IN_TEXT = re.compile(r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
-_TIME_NAME = re.compile(r"(?i)time|stamp|deadline|exp|date|until|since|epoch|issued|valid|(?<=[a-z])At\Z|_at\Z|\Ats\Z")
-"""Field names of unix times (timestamp, deadline, expiration, validUntil, createdAt, ts ...)."""
 _ID_LIST_NAME = re.compile(r"(?i)ids\Z|_ids\Z|list\Z")
 
-SECONDS = range(10**9, 10**10)  # unix seconds: 2001-09-09 .. 2286-11-20
-MILLISECONDS = range(10**12, 10**13)
 HUMAN_DECIMALS = (6, 8, 18)
 OTHER_SCALES = (2, 10, 12)  # 6 vs 8, 8 vs 18, 6 vs 18 decimals
-SKEW = 60
-"""Clock skew searched, in seconds either way (Renance allows ±30 s, Sera's API keys ±5 min)."""
-
-
-def int_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
-    for leaf in ctx.leaves():
-        if _INT_TYPE.match(leaf.type):
-            try:
-                yield leaf, parse_int(leaf.value)
-            except Eip712KitError:
-                continue
-
-
-def string_leaves(ctx: Context) -> Iterator[Leaf]:
-    for leaf in ctx.leaves():
-        if leaf.type == "string" and isinstance(leaf.value, str):
-            yield leaf
-
-
-def _value_variant(ctx: Context, leaf: Leaf, value: Any, finding: Finding, compose: bool = True,
-                   tier: int | None = None) -> Variant[bytes] | None:
-    return ctx.value_variant([(leaf.path, value)], finding, compose=compose, tier=tier)
 
 
 # --- units --------------------------------------------------------------------------------------
-
-def _ms_finding(leaf: Leaf, signed: int, given: int) -> Finding:
-    return Finding(
-        "MILLISECONDS_FOR_SECONDS",
-        f"{leaf.where} was signed as {signed}, milliseconds, where the document has {given}, seconds: the client "
-        "used Date.now() (or time.time()*1000) for a unix time in seconds. Sign seconds "
-        "(Math.floor(Date.now() / 1000), int(time.time())).",
-        field=leaf.where, step="encodeData", signed_value=signed, given_value=given,
-    )
-
-
-@hypothesis("milliseconds-for-seconds", "message", "a unix time in seconds signed as milliseconds (×1000)", tier=0)
-def milliseconds_for_seconds(ctx: Context) -> Iterator[Variant[bytes]]:
-    for leaf, number in int_leaves(ctx):
-        if number in SECONDS:  # a time by its name (tier 0) or only by its size (tier 1: could be an amount)
-            variant = _value_variant(ctx, leaf, number * 1000, _ms_finding(leaf, number * 1000, number),
-                                     tier=0 if _TIME_NAME.search(leaf.field) else 1)
-            if variant:
-                yield variant
-
-
-@hypothesis("milliseconds-remainder", "message", "a unix time in seconds signed as milliseconds with a "
-            "remainder (×1000 + 1..999)", tier=4)
-def milliseconds_with_remainder(ctx: Context) -> Iterator[Variant[bytes]]:
-    for leaf, number in time_leaves(ctx):  # by name too: an amount's remainders are 999 wasted candidates
-        if number in SECONDS:
-            for remainder in range(1, 1000):
-                signed = number * 1000 + remainder
-                variant = _value_variant(ctx, leaf, signed, _ms_finding(leaf, signed, number), compose=False)
-                if variant:
-                    yield variant
-
-
-@hypothesis("seconds-for-milliseconds", "message", "a unix time in milliseconds signed as seconds (÷1000)", tier=1)
-def seconds_for_milliseconds(ctx: Context) -> Iterator[Variant[bytes]]:
-    for leaf, number in int_leaves(ctx):
-        if number not in MILLISECONDS:
-            continue
-        for signed in dict.fromkeys((number // 1000, (number + 500) // 1000, -(-number // 1000))):
-            variant = _value_variant(ctx, leaf, signed, Finding(
-                "SECONDS_FOR_MILLISECONDS",
-                f"{leaf.where} was signed as {signed}, seconds, where the document has {number}, milliseconds. "
-                "Sign the time in milliseconds, as the document does (Date.now(), int(time.time() * 1000)).",
-                field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
-            ))
-            if variant:
-                yield variant
-
-
-def time_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
-    """Unix times in seconds, by value *and* name: 1085000000 base units of USDC is in range too."""
-    for leaf, number in int_leaves(ctx):
-        if number in SECONDS and _TIME_NAME.search(leaf.field):
-            yield leaf, number
-
-
-@hypothesis("clock-skew", "message", f"a unix time in seconds signed up to {SKEW} s off (another clock, a second "
-            "Date.now())", tier=2)
-def clock_skew(ctx: Context) -> Iterator[Variant[bytes]]:
-    for leaf, number in time_leaves(ctx):
-        for distance in range(1, SKEW + 1):
-            for delta in (-distance, distance):
-                signed = number + delta
-                variant = _value_variant(ctx, leaf, signed, Finding(
-                    "CLOCK_SKEW",
-                    f"{leaf.where} was signed as {signed}, {abs(delta)} s {'after' if delta > 0 else 'before'} the "
-                    f"document's {number}: the signed time and the sent time were taken separately (two calls to "
-                    "Date.now(), a request built after signing) or from different clocks. Take the timestamp once and "
-                    "use that value both in the signed message and in the request; keep the clock in sync "
-                    "(Renance refuses more than ±30 s).",
-                    field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
-                ), tier=2 if distance <= 5 else 3)
-                if variant:
-                    yield variant
-
 
 def _amount_leaf(number: int) -> bool:
     # Time-like values stay in: 1085000000 base units of USDC is also a plausible unix time.
@@ -153,16 +52,16 @@ def human_amounts(ctx: Context) -> Iterator[Variant[bytes]]:
             unit = 10**decimals
             if number % unit == 0:
                 signed = number // unit
-                variant = _value_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=True),
-                                         tier=1 if decimals == 8 else 0)
+                variant = leaf_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=True),
+                                       tier=1 if decimals == 8 else 0)
                 if variant:
                     yield variant
             elif number >= unit:
                 for signed in dict.fromkeys((number // unit, (number + unit // 2) // unit)):
                     tails.append((leaf, signed, number, decimals))
     for leaf, signed, number, decimals in tails:
-        variant = _value_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=False),
-                                 compose=False, tier=3)
+        variant = leaf_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=False),
+                               compose=False, tier=3)
         if variant:
             yield variant
 
@@ -188,7 +87,7 @@ def wrong_decimals(ctx: Context) -> Iterator[Variant[bytes]]:
         options += [(number * 10**k, k) for k in (*OTHER_SCALES, *HUMAN_DECIMALS)]
         for signed, power in sorted(options, key=lambda o: abs(o[1])):
             more = "more" if power > 0 else "fewer"
-            variant = _value_variant(ctx, leaf, signed, Finding(
+            variant = leaf_variant(ctx, leaf, signed, Finding(
                 "AMOUNT_DECIMALS",
                 f"{leaf.where} was signed as {signed} — the document's {number} scaled by 10^{power}: the client used "
                 f"{abs(power)} {more} decimal places than the document (e.g. 18 for a 6-decimal token). Scale by the "
@@ -244,7 +143,7 @@ def amounts_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
             scaled = number * 10**decimals
             if scaled == scaled.to_integral_value():
                 signed = str(int(scaled))
-                variant = _value_variant(ctx, leaf, signed, Finding(
+                variant = leaf_variant(ctx, leaf, signed, Finding(
                     "BASE_UNITS_AS_HUMAN_AMOUNT",
                     f"{leaf.where} was signed as \"{signed}\" — base units with {decimals} decimals — where the "
                     f"document has the decimal amount \"{leaf.value}\". Sign the amount exactly as the request body "
@@ -255,7 +154,7 @@ def amounts_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
                     yield variant
             if "." not in leaf.value and number % 10**decimals == 0 and number != 0:
                 signed = _plain(number / 10**decimals)
-                variant = _value_variant(ctx, leaf, signed, Finding(
+                variant = leaf_variant(ctx, leaf, signed, Finding(
                     "HUMAN_AMOUNT_AS_BASE_UNITS",
                     f"{leaf.where} was signed as \"{signed}\" — the document's \"{leaf.value}\" divided by "
                     f"10^{decimals}: a human amount where base units belong. Sign the base-units string the request "
@@ -265,7 +164,7 @@ def amounts_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
                 if variant:
                     yield variant
         for text, tier in _number_texts(leaf.value):
-            variant = _value_variant(ctx, leaf, text, Finding(
+            variant = leaf_variant(ctx, leaf, text, Finding(
                 "NUMBER_FORMAT",
                 f"{leaf.where} was signed as \"{text}\" where the document has \"{leaf.value}\": the same number, "
                 "but a string is signed character by character. Format the number once (the same toFixed / "
@@ -288,7 +187,7 @@ def numbers_rounded(ctx: Context) -> Iterator[Variant[bytes]]:
                                                                       rounding="ROUND_HALF_UP"), "f"))):
                 if Decimal(signed) == number:
                     continue
-                variant = _value_variant(ctx, leaf, signed, Finding(
+                variant = leaf_variant(ctx, leaf, signed, Finding(
                     "NUMBER_ROUNDED",
                     f"{leaf.where} was signed as \"{signed}\" — the document's \"{leaf.value}\" rounded to {fewer} "
                     f"decimal place{'s' if fewer != 1 else ''} (toFixed({fewer})): another number. Sign the exact "
@@ -320,7 +219,7 @@ def string_cases(ctx: Context) -> Iterator[Variant[bytes]]:
             signed = change(leaf.value)
             if signed == leaf.value:
                 continue
-            variant = _value_variant(ctx, leaf, signed, _case_finding(leaf, signed, label), tier=tier)
+            variant = leaf_variant(ctx, leaf, signed, _case_finding(leaf, signed, label), tier=tier)
             if variant:
                 yield variant
     if len(leaves) < 2:
@@ -364,7 +263,7 @@ def string_synonyms(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf in _word_leaves(ctx):
         for synonym in SYNONYMS.get(leaf.value.lower(), ()):
             for written in dict.fromkeys((synonym, synonym.upper(), synonym.capitalize())):
-                variant = _value_variant(ctx, leaf, written, Finding(
+                variant = leaf_variant(ctx, leaf, written, Finding(
                     "STRING_SYNONYM",
                     f"{leaf.where} was signed as {show(written)} where the document has {show(leaf.value)}: another "
                     f"API's word for the same thing. Sign {show(leaf.value)}, the word this API uses.",
@@ -395,7 +294,7 @@ def address_case_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
         for label, signed in forms:
             if signed == leaf.value:
                 continue
-            variant = _value_variant(ctx, leaf, signed, Finding(
+            variant = leaf_variant(ctx, leaf, signed, Finding(
                 "ADDRESS_CASE_IN_STRING",
                 f"{leaf.where} was signed with the address in {label} ({show(signed)}) where the document has "
                 f"{show(leaf.value)}: inside a string an address is just characters, so its case is signed. Use the "
@@ -432,7 +331,7 @@ def id_list_formats(ctx: Context) -> Iterator[Variant[bytes]]:
             ("with a trailing comma", ",".join(ids) + ",", 1),
         ]
         for label, signed, tier in forms:
-            variant = _value_variant(ctx, leaf, signed, _id_list_finding(leaf, label, signed), tier=tier)
+            variant = leaf_variant(ctx, leaf, signed, _id_list_finding(leaf, label, signed), tier=tier)
             if variant:
                 yield variant
         if len(leaf.path) == 1:  # declared string[] holding the ids: only for a field of the primary struct
@@ -519,5 +418,4 @@ def swapped_values(ctx: Context) -> Iterator[Variant[bytes]]:
                 yield variant
 
 
-__all__ = ["HUMAN_DECIMALS", "MILLISECONDS", "SECONDS", "SKEW", "SYNONYMS", "int_leaves", "mirrored", "string_leaves",
-           "time_leaves"]
+__all__ = ["HUMAN_DECIMALS", "SYNONYMS", "mirrored"]
