@@ -66,6 +66,9 @@ CODES: dict[str, str] = {
     "UUID_INVALID": "a UUID string is malformed",
     "UUID_INT_OUT_OF_RANGE": "a uuid_int or one of its fields does not fit its bit width",
     "UUID_MISMATCH": "an order_id and a uuid_int do not encode the same order",
+    "UUID_NOT_V4": "an order id is not a version-4 UUID (version digit 4, RFC 4122 variant 8, 9, a or b)",
+    "UUID_NOT_STANDALONE": "a standalone order's uuid_int has a leg_id other than 0 or a group_id other than "
+                           "its own UUID's first 112 bits",
     "EXECUTOR_ID_OUT_OF_RANGE": "an executor id does not fit in 4 bits",
     "TOO_MANY_LEGS": "a virtual-liquidity batch has more legs than 12 bits can number",
     "EXPIRATION_MISSING": "an expiration or deadline is missing or zero",
