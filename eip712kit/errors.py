@@ -114,6 +114,12 @@ CODES: dict[str, str] = {
     "API_KEY_LIMIT": "the wallet already has the maximum number of active API keys",
     "API_KEY_NOT_FOUND": "no active API key with this id belongs to the wallet",
     "UNAUTHORIZED": "an api_key/api_secret pair or bearer credential is not valid",
+    "UNSUPPORTED_MEDIA_TYPE": "a request body is not declared Content-Type: application/json",
+    "FOREIGN_ORIGIN": "a request came from another site's page, or reached a loopback server by a foreign host "
+                      "name (DNS rebinding)",
+    "REQUEST_TIMEOUT": "a client did not send its request headers or body within the server's time limit",
+    "SERVICE_UNAVAILABLE": "the server cannot answer now (too many open connections, or its store is "
+                           "unavailable); retry",
 }
 
 

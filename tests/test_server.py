@@ -206,7 +206,7 @@ def test_a_chunked_body_over_the_limit_is_refused(verifier: Verifier) -> None:
         for _ in range(100):
             yield b" " * 1024
 
-    answer = verifier.http.post("/verify-signature", content=chunks())
+    answer = verifier.http.post("/verify-signature", content=chunks(), headers={"Content-Type": "application/json"})
     assert answer.status_code == 413
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import ipaddress
 import json
 import re
 import threading
@@ -54,6 +53,7 @@ from ..limits import DEFAULT_LIMITS, Limits, load_json
 from ..signature import Signature
 from ..trace import trace_typed_data
 from ..typed_data import TypedData
+from .origin import is_loopback
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -83,7 +83,6 @@ BODY_FIELDS = ("document", "signature", "expect")
 _KEY_LIKE = re.compile(r"priv|secret|mnemonic|seed|phrase|passw|keystore|(^|_)key($|_)|Key$|^key", re.IGNORECASE)
 _HEX_KEY = re.compile(r"(0x)?[0-9a-fA-F]{64}")
 _WORDS = re.compile(r"[a-z]+(\s+[a-z]+){11,23}")
-_LOOPBACK_NAMES = {"localhost", "localhost."}
 
 
 def max_body_bytes(limits: Limits = DEFAULT_LIMITS) -> int:
@@ -134,14 +133,7 @@ def json_response(body: Any, status: int = 200) -> Response:
 
 # --- what a request may be ----------------------------------------------------------------------
 
-def _is_loopback(host: str) -> bool:
-    host = host.strip("[]")
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+_is_loopback = is_loopback  # the one loopback rule, shared with the API (server/origin.py)
 
 
 def check_origin(request: Request) -> None:
