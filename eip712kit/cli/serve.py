@@ -22,6 +22,7 @@ from ..server.runner import BACKLOG
 from ._common import EXIT_OK
 
 ENV_PREFIX = "EIP712KIT_SERVE_"
+EXIT_INTERRUPTED = 130
 _LIMITS = ConnectionLimits()
 
 
@@ -113,6 +114,10 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     sys.stdout.flush()
     try:
         run_server(app, sock, log_level, log_format=log_format, limits=limits)
+    except KeyboardInterrupt:
+        if log_format != "json":
+            raise  # "aborted", exit 130, as for any interrupted command
+        return EXIT_INTERRUPTED  # the same exit, without a line that is not JSON in a JSON log
     finally:
         store.close()
     return EXIT_OK

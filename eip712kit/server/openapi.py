@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -229,7 +230,7 @@ def _responses(operation: Operation) -> dict[str, Any]:
 
 def _operation(operation: Operation) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "operationId": f"{operation.method.lower()}_{operation.path.strip('/').replace('/', '_').replace('-', '_')}",
+        "operationId": operation.method.lower() + re.sub(r"[^A-Za-z0-9]", "_", operation.path),
         "summary": operation.summary, "tags": [operation.tag], "responses": _responses(operation)}
     if operation.description:
         out["description"] = operation.description
