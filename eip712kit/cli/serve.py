@@ -17,8 +17,8 @@ import click
 
 from ..errors import Eip712KitError, ProtocolError
 from ..limits import load_json
+from ..server import runner  # standard library only, like the guard
 from ..server.guard import ConnectionLimits  # standard library only: importable without the server extra
-from ..server.runner import BACKLOG
 from ._common import EXIT_OK
 
 ENV_PREFIX = "EIP712KIT_SERVE_"
@@ -125,19 +125,10 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
 
 def listen(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: a free one), or a usage error that says why not."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP, not the default 0: asyncio turns Nagle's algorithm off only on sockets whose proto
-    # says TCP, and accepted connections inherit it. Without it each answer's body waits for the
-    # client's delayed ACK of its headers (about 40 ms a request on Linux).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        return runner.listen(host, port)
     except OSError as exc:
-        sock.close()
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.listen(BACKLOG)
-    return sock
 
 
 def base_url(host: str, sock: socket.socket) -> str:
@@ -148,9 +139,7 @@ def base_url(host: str, sock: socket.socket) -> str:
 def run_server(app: Any, sock: socket.socket, log_level: str, *, log_format: str = "text",
                limits: ConnectionLimits | None = None, on_start: Callable[[], None] | None = None) -> None:
     """Serve ``app`` on ``sock`` until Ctrl-C (graceful and bounded, see server/runner.py); close the socket."""
-    from ..server.runner import run
-
-    run(app, sock, log_level=log_level, log_format=log_format, limits=limits, on_start=on_start)
+    runner.run(app, sock, log_level=log_level, log_format=log_format, limits=limits, on_start=on_start)
 
 
 __all__ = ["ENV_PREFIX", "base_url", "env", "listen", "run_server", "serve_command"]
