@@ -8,16 +8,21 @@ generous upper bounds that keep a broken server from hanging the run, never as w
 
 from __future__ import annotations
 
+import asyncio
 import json
 import selectors
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from eip712kit.server.guard import ConnectionLimits
+from eip712kit.server.runner import listen, make_server
 from tests.helpers.verifier_process import VerifierProcess
 
 HEADER_TIMEOUT = 1
@@ -185,3 +190,48 @@ def test_ctrl_c_stops_the_server_while_slow_clients_are_held(tmp_path: Path) -> 
     process.stop()  # SIGINT, then waits (and SIGKILLs after 10 s: a stop that needs it is a failure)
     assert process.process.returncode == 130  # the CLI's answer to Ctrl-C, not -9 (killed)
     assert all(a is not None for a in _answers(socks, 10))
+
+
+class _Threaded:
+    """:func:`eip712kit.server.runner.make_server` (the guard included) serving ``app`` in a thread."""
+
+    def __init__(self, app: Any, limits: ConnectionLimits):
+        self.sock = listen("127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server, self.stats = make_server(app, log_level="critical", limits=limits)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> _Threaded:
+        self.thread.start()
+        guard = time.monotonic() + HANG_GUARD
+        while not self.server.started and time.monotonic() < guard:
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(HANG_GUARD)
+        self.sock.close()
+
+
+def test_the_time_the_server_takes_is_not_held_against_the_client() -> None:
+    """The body deadline ends when the application has the whole body, not when it answers."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def slow(request: Request) -> JSONResponse:
+        body = await request.body()
+        await asyncio.sleep(1.5)  # three body deadlines of computing
+        return JSONResponse({"size": len(body)})
+
+    app = Starlette(routes=[Route("/slow", slow, methods=["POST"])])
+    with _Threaded(app, ConnectionLimits(header_timeout=0.5, body_timeout=0.5)) as served:
+        answer = httpx.post(served.url + "/slow", content=b"x" * 1000, timeout=HANG_GUARD)
+        assert (answer.status_code, answer.json()) == (200, {"size": 1000})
+        assert (served.stats.dropped_head, served.stats.dropped_body) == (0, 0)
+        port = int(served.url.rsplit(":", 1)[1])
+        sock = _open(port, b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nab")  # 7 bytes short
+        assert [_status(a) for a in _answers([sock])] == [408]
+        assert served.stats.dropped_body == 1

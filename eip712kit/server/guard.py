@@ -14,12 +14,14 @@ With it (defaults): the 256 first are answered 408 and closed at 10 s, the other
 :class:`GuardedProtocol` wraps the HTTP protocol uvicorn would use (h11 or httptools, unchanged)
 and watches the bytes, not the HTTP: a request *head* (from the connection's first moment, or from
 the first byte after an answer, to the blank line that ends the headers) must arrive within
-``header_timeout``; the *rest* of the request (its body, until the server starts answering) within
-``body_timeout``. A connection that misses a deadline is answered ``408`` with the API's JSON error
-and closed. The server answering — any write to the socket — ends the client's turn; uvicorn's own
-keep-alive timeout then closes an idle connection. Beyond ``max_connections`` open connections a new
-one is answered ``503`` and closed at once, so the descriptors a flood can take are bounded and the
-first legitimate client after it is served.
+``header_timeout``; its *body* within ``body_timeout`` after that. A connection that misses a
+deadline is answered ``408`` with the API's JSON error and closed. The client's turn ends when the
+application has read the whole body (:class:`BodyWatch`, an ASGI middleware, tells the guard) or
+when the server starts answering — any write to the socket — whichever comes first; the time the
+server takes to compute its answer is never held against the client. uvicorn's own keep-alive
+timeout then closes an idle connection. Beyond ``max_connections`` open connections a new one is
+answered ``503`` and closed at once, so the descriptors a flood can take are bounded and the first
+legitimate client after it is served.
 
 The watch is deliberately simple (it looks for ``\\r\\n\\r\\n``, it does not parse HTTP): the
 parser stays uvicorn's, and a request the guard misreads — a pipelined one, say — is only held to a
@@ -31,8 +33,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger("eip712kit.server")
@@ -60,12 +62,17 @@ class ConnectionLimits:
 
 @dataclass
 class GuardStats:
-    """What the guard did, for the server's log and for tests: counts only, never a client's bytes."""
+    """What the guard did, for the server's log and for tests: counts only, never a client's bytes.
+
+    It also finds the guard of a connection by its peer address (what ASGI calls ``client``), for
+    :class:`BodyWatch`.
+    """
 
     open: int = 0
     refused_busy: int = 0
     dropped_head: int = 0
     dropped_body: int = 0
+    connections: dict[tuple[str, int], GuardedProtocol] = field(default_factory=dict, repr=False)
 
 
 def http_error(status: int, reason: str, detail: str, code: str) -> bytes:
@@ -83,6 +90,7 @@ _BODY_LATE = http_error(408, "Request Timeout", "the request body did not arrive
                         "at once", "REQUEST_TIMEOUT")
 
 _IDLE, _HEAD, _BODY, _ANSWERED = "idle", "head", "body", "answered"
+"""A connection's phases: nothing yet; a head arriving; a body arriving; the server's turn."""
 
 
 class _WatchedTransport(asyncio.Transport):
@@ -159,6 +167,7 @@ class GuardedProtocol(asyncio.Protocol):
         self._tail = b""
         self._timer: asyncio.TimerHandle | None = None
         self._counted = False
+        self._peer: tuple[str, int] | None = None
 
     # -- asyncio.Protocol --
 
@@ -172,6 +181,9 @@ class GuardedProtocol(asyncio.Protocol):
             return
         self._stats.open += 1
         self._counted = True
+        self._peer = _peer_key(transport.get_extra_info("peername"))
+        if self._peer is not None:
+            self._stats.connections[self._peer] = self
         self._inner = self._make_inner()
         self._start_head()
         self._inner.connection_made(_WatchedTransport(transport, self._answering))
@@ -198,6 +210,8 @@ class GuardedProtocol(asyncio.Protocol):
         if self._counted:
             self._stats.open -= 1
             self._counted = False
+        if self._peer is not None and self._stats.connections.get(self._peer) is self:
+            del self._stats.connections[self._peer]
         if self._inner is not None:
             self._inner.connection_lost(exc)
 
@@ -219,6 +233,12 @@ class GuardedProtocol(asyncio.Protocol):
     def _answering(self) -> None:
         """The server writes: the client's turn is over, no deadline runs until it sends again."""
         if self._phase != _ANSWERED:
+            self._phase = _ANSWERED
+            self._cancel()
+
+    def body_received(self) -> None:
+        """The application has the whole request: computing the answer is the server's time, not the client's."""
+        if self._phase == _BODY:
             self._phase = _ANSWERED
             self._cancel()
 
@@ -252,6 +272,50 @@ def _peer(address: Any) -> str:
     return "?"
 
 
+def _peer_key(address: Any) -> tuple[str, int] | None:
+    """A peer address as ASGI's ``client`` has it: ``(host, port)`` (an IPv6 peer's 4-tuple cut to two)."""
+    if isinstance(address, (tuple, list)) and len(address) >= 2:
+        return str(address[0]), int(address[1])
+    return None
+
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BodyWatch:
+    """ASGI middleware: tells a connection's guard when the application has read the request's whole body.
+
+    Without it the body deadline would run until the server answers, and a request the server is
+    slow to compute (a doctor search on the debug page, a busy disk) would be cut off as if the
+    client had been slow.
+    """
+
+    def __init__(self, app: ASGIApp, stats: GuardStats):
+        self.app = app
+        self.stats = stats
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = _peer_key(scope.get("client")) if scope.get("type") == "http" else None
+        if client is None:
+            await self.app(scope, receive, send)
+            return
+        stats = self.stats
+
+        async def watched() -> Message:
+            message = await receive()
+            if message.get("type") == "http.request" and not message.get("more_body", False):
+                guard = stats.connections.get(client)
+                if guard is not None:
+                    guard.body_received()
+            return message
+
+        await self.app(scope, watched, send)
+
+
 def guarded_protocol_class(inner: Callable[..., asyncio.Protocol], limits: ConnectionLimits,
                            stats: GuardStats) -> Callable[..., asyncio.Protocol]:
     """What uvicorn's ``Config.http_protocol_class`` becomes: ``inner`` (called as uvicorn calls it), guarded."""
@@ -263,4 +327,4 @@ def guarded_protocol_class(inner: Callable[..., asyncio.Protocol], limits: Conne
     return create
 
 
-__all__ = ["ConnectionLimits", "GuardStats", "GuardedProtocol", "guarded_protocol_class", "http_error"]
+__all__ = ["BodyWatch", "ConnectionLimits", "GuardStats", "GuardedProtocol", "guarded_protocol_class", "http_error"]

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .guard import ConnectionLimits, GuardStats, guarded_protocol_class
+from .guard import BodyWatch, ConnectionLimits, GuardStats, guarded_protocol_class
 from .logs import AccessLog, logging_config
 
 SHUTDOWN_GRACE = 5
@@ -53,6 +53,8 @@ def make_server(app: Any, *, log_level: str = "warning", log_format: str = "text
     """A configured ``uvicorn.Server`` for ``app`` and the guard's counters (read them, don't write them)."""
     import uvicorn
 
+    stats = GuardStats()
+    app = BodyWatch(app, stats)
     if log_format == "json":
         app = AccessLog(app)
     config = uvicorn.Config(
@@ -67,7 +69,6 @@ def make_server(app: Any, *, log_level: str = "warning", log_format: str = "text
         backlog=BACKLOG,
     )
     config.load()
-    stats = GuardStats()
     config.http_protocol_class = guarded_protocol_class(  # type: ignore[assignment]
         config.http_protocol_class, limits or ConnectionLimits(), stats)
     return uvicorn.Server(config), stats
