@@ -6,6 +6,7 @@ import json
 import re
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,15 @@ def test_json_logs_one_line_per_request_and_never_a_secret(tmp_path: Path) -> No
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record["time"])
     for secret in secrets:
         assert secret not in process.stderr, "a secret, signature, key, label or header value reached the log"
+
+
+@pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
+def test_without_the_server_extra_serve_says_what_to_install(missing: str) -> None:
+    script = (f"import sys; sys.modules[{missing!r}] = None\n"
+              "from eip712kit.cli import main\n"
+              "sys.argv = ['eip712kit', 'serve', '--port', '0']\n"
+              "main()\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=clean_env(),
+                            timeout=60)
+    assert result.returncode == 2
+    assert "pip install 'eip712kit[server]'" in result.stderr and "Traceback" not in result.stderr
