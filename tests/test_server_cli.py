@@ -114,6 +114,9 @@ def test_json_logs_one_line_per_request_and_never_a_secret(tmp_path: Path) -> No
             expected.append(("GET", UNKNOWN_PATH, 404))
             assert http.post("/verify-signature", content=b"{}").status_code == 415
             expected.append(("POST", "/api/v1/verify-signature", 415))
+            origin = process.api.rsplit("/api/v1", 1)[0]
+            assert http.get(origin + "/debug/assets/debug.css").status_code == 200
+            expected.append(("GET", "/debug/assets/{name}", 200))  # the route's template, not the client's text
             secrets += [created["api_secret"], created["api_key"], create["signature"], listing["signature"],
                         "my label", bearer["Authorization"]]
     finally:
@@ -141,3 +144,16 @@ def test_without_the_server_extra_serve_says_what_to_install(missing: str) -> No
                             timeout=60)
     assert result.returncode == 2
     assert "pip install 'eip712kit[server]'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_text_request_lines_do_not_show_the_query_either(tmp_path: Path) -> None:
+    process = VerifierProcess(tmp_path / "state.sqlite3", "--log-level", "info")
+    try:
+        with httpx.Client(base_url=process.api, timeout=10) as http:
+            now = http.get("/system/time").json()["server_time"]
+            listing = _signed("list", now, form="query")
+            assert http.get("/api-keys", params=listing).status_code == 200
+    finally:
+        process.stop()
+    assert re.search(r"INFO: 127\.0\.0\.1:\d+ - GET /api/v1/api-keys 200 [0-9.]+ ms", process.stderr), process.stderr
+    assert listing["signature"] not in process.stderr and "signature=" not in process.stderr

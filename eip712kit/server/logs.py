@@ -3,8 +3,9 @@
 A request line holds what an operator needs to follow traffic — ``time``, ``method``, ``path``,
 ``status``, ``duration_ms``, ``client`` — and nothing a client sent: never a body, a header value or
 a query string (the API-key calls carry their ``signature`` and ``api_key`` in the query, and
-self-revoke its secret in ``Authorization``). A path that matches no route is logged as
-``"(unknown)"``: it is text the client chose, and could be anything, a pasted secret included.
+self-revoke its secret in ``Authorization``). The path logged is the matched route's (its template,
+for a route with a parameter); a path that matches no route is logged as ``"(unknown)"``: it is
+text the client chose, and could be anything, a pasted secret included.
 
 Other log records (uvicorn's, the guard's, an unexpected exception's) go through the same
 formatter in JSON mode; an exception is logged by its type and stack frames, not its message, which
@@ -57,14 +58,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=True, separators=(",", ":"))
 
 
-def _route_path(app: Any, scope: Scope) -> str:
-    """The request path when it is a route of ``app`` (the paths are static), else :data:`UNKNOWN_PATH`."""
-    routes = getattr(app, "routes", None) or []
-    path = scope.get("path", "")
-    for route in routes:
-        if getattr(route, "path_regex", None) is not None and route.path_regex.match(path):
-            return str(path)
-    return UNKNOWN_PATH
+def _route_path(scope: Scope) -> str:
+    """The path of the route that served the request (a template such as ``/debug/assets/{name}``), or
+    :data:`UNKNOWN_PATH` when none matched: Starlette's router records its match in the scope."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else UNKNOWN_PATH
 
 
 class AccessLog:
@@ -92,43 +91,58 @@ class AccessLog:
             client = scope.get("client")
             self.logger.info("request", extra={"request": {
                 "method": scope.get("method"),
-                "path": _route_path(self.app, scope),
+                "path": _route_path(scope),
                 "status": status[0] if status else None,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                 "client": f"{client[0]}:{client[1]}" if client else None,
             }})
 
 
+class TextAccessFormatter(logging.Formatter):
+    """A request line as text, the fields of the JSON line: ``INFO: 127.0.0.1:5342 - GET /api/v1/health 200 0.8 ms``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, "request", None)
+        if not isinstance(fields, dict):
+            return super().format(record)
+        return (f"{record.levelname}: {fields.get('client') or '-'} - {fields.get('method')} {fields.get('path')} "
+                f"{fields.get('status')} {fields.get('duration_ms')} ms")
+
+
 def logging_config(log_format: str, log_level: str) -> dict[str, Any]:
     """A :func:`logging.config.dictConfig` for uvicorn: its messages and ours, as text or JSON, on stderr.
 
-    In JSON mode the access logger is at INFO whatever ``log_level`` says (asking for JSON logs is
-    asking for request lines); ``log_level`` sets everything else.
+    Request lines come from :class:`AccessLog` in both formats (uvicorn's own access line, which
+    shows the query string, is never used). In JSON mode they are written whatever ``log_level``
+    says (asking for JSON logs is asking for request lines); in text mode at ``info`` or
+    ``debug``. ``log_level`` sets everything else.
     """
     level = log_level.upper()
     if log_format == "json":
-        formatter: dict[str, Any] = {"()": f"{__name__}.JsonFormatter"}
+        main: dict[str, Any] = {"()": f"{__name__}.JsonFormatter"}
+        access: dict[str, Any] = {"()": f"{__name__}.JsonFormatter"}
+        access_level = "INFO"
     else:
-        formatter = {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s",
-                     "use_colors": None}
-    handler = {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr"}
+        main = {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s", "use_colors": None}
+        access = {"()": f"{__name__}.TextAccessFormatter"}
+        access_level = level
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"main": formatter, "access": {"()": f"{__name__}.JsonFormatter"} if log_format == "json"
-                       else {"()": "uvicorn.logging.AccessFormatter",
-                             "fmt": '%(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s'}},
-        "handlers": {"main": handler,
-                     "access": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stderr"}},
+        "formatters": {"main": main, "access": access},
+        "handlers": {
+            "main": {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr"},
+            "access": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stderr"},
+        },
         "loggers": {
             "uvicorn": {"handlers": ["main"], "level": level, "propagate": False},
             "uvicorn.error": {"level": level},
-            "uvicorn.access": {"handlers": ["access"], "level": level, "propagate": False},
+            "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
             "eip712kit.server": {"handlers": ["main"], "level": level, "propagate": False},
-            ACCESS_LOGGER: {"handlers": ["access"], "level": "INFO" if log_format == "json" else "CRITICAL",
-                            "propagate": False},
+            ACCESS_LOGGER: {"handlers": ["access"], "level": access_level, "propagate": False},
         },
     }
 
 
-__all__ = ["ACCESS_LOGGER", "LOG_FORMATS", "UNKNOWN_PATH", "AccessLog", "JsonFormatter", "logging_config"]
+__all__ = ["ACCESS_LOGGER", "LOG_FORMATS", "UNKNOWN_PATH", "AccessLog", "JsonFormatter", "TextAccessFormatter",
+           "logging_config"]

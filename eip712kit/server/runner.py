@@ -54,14 +54,12 @@ def make_server(app: Any, *, log_level: str = "warning", log_format: str = "text
     import uvicorn
 
     stats = GuardStats()
-    app = BodyWatch(app, stats)
-    if log_format == "json":
-        app = AccessLog(app)
+    app = AccessLog(BodyWatch(app, stats))
     config = uvicorn.Config(
         app,
         log_level=log_level,
         log_config=logging_config(log_format, log_level),
-        access_log=log_format == "text" and log_level in ("info", "debug"),
+        access_log=False,  # AccessLog writes the request lines, without the query string
         lifespan="off",
         proxy_headers=False,
         server_header=False,
