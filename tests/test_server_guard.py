@@ -235,3 +235,32 @@ def test_the_time_the_server_takes_is_not_held_against_the_client() -> None:
         sock = _open(port, b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nab")  # 7 bytes short
         assert [_status(a) for a in _answers([sock])] == [408]
         assert served.stats.dropped_body == 1
+
+
+def test_a_client_that_waits_for_100_continue_is_not_cut_off() -> None:
+    """uvicorn writes ``100 Continue`` when the app first reads: the body that follows is still the same request."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def slow(request: Request) -> JSONResponse:
+        body = await request.body()
+        await asyncio.sleep(1.5)
+        return JSONResponse({"size": len(body)})
+
+    app = Starlette(routes=[Route("/slow", slow, methods=["POST"])])
+    with _Threaded(app, ConnectionLimits(header_timeout=0.5, body_timeout=0.5)) as served:
+        sock = socket.create_connection(("127.0.0.1", int(served.url.rsplit(":", 1)[1])), timeout=HANG_GUARD)
+        sock.sendall(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        interim = sock.recv(65536)
+        assert _status(interim) == 100
+        sock.sendall(b"abcd")
+        answer = b""
+        while b'"size"' not in answer:
+            chunk = sock.recv(65536)
+            assert chunk, answer
+            answer += chunk
+        sock.close()
+        assert _status(answer) == 200 and answer.endswith(b'{"size":4}')
+        assert (served.stats.dropped_head, served.stats.dropped_body) == (0, 0)

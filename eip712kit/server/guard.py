@@ -237,8 +237,11 @@ class GuardedProtocol(asyncio.Protocol):
             self._cancel()
 
     def body_received(self) -> None:
-        """The application has the whole request: computing the answer is the server's time, not the client's."""
-        if self._phase == _BODY:
+        """The application has the whole request: computing the answer is the server's time, not the client's.
+
+        Whatever the byte watch thinks (after a ``100 Continue`` it takes the body for a new head).
+        """
+        if self._phase in (_HEAD, _BODY):
             self._phase = _ANSWERED
             self._cancel()
 
