@@ -67,6 +67,9 @@ CODES: dict[str, str] = {
     "UUID_INVALID": "a UUID string is malformed",
     "UUID_INT_OUT_OF_RANGE": "a uuid_int or one of its fields does not fit its bit width",
     "UUID_MISMATCH": "an order_id and a uuid_int do not encode the same order",
+    "UUID_NOT_V4": "an order id is not a version-4 UUID (version digit 4, RFC 4122 variant 8, 9, a or b)",
+    "UUID_NOT_STANDALONE": "a standalone order's uuid_int has a leg_id other than 0 or a group_id other than "
+                           "its own UUID's first 112 bits",
     "EXECUTOR_ID_OUT_OF_RANGE": "an executor id does not fit in 4 bits",
     "TOO_MANY_LEGS": "a virtual-liquidity batch has more legs than 12 bits can number",
     "EXPIRATION_MISSING": "an expiration or deadline is missing or zero",
@@ -112,6 +115,12 @@ CODES: dict[str, str] = {
     "API_KEY_LIMIT": "the wallet already has the maximum number of active API keys",
     "API_KEY_NOT_FOUND": "no active API key with this id belongs to the wallet",
     "UNAUTHORIZED": "an api_key/api_secret pair or bearer credential is not valid",
+    "UNSUPPORTED_MEDIA_TYPE": "a request body is not declared Content-Type: application/json",
+    "FOREIGN_ORIGIN": "a request came from another site's page, or reached a loopback server by a foreign host "
+                      "name (DNS rebinding)",
+    "REQUEST_TIMEOUT": "a client did not send its request headers or body within the server's time limit",
+    "SERVICE_UNAVAILABLE": "the server cannot answer now (too many open connections, or its store is "
+                           "unavailable); retry",
 }
 
 

@@ -12,8 +12,14 @@ A standalone limit order has ``leg_id = 0`` and ``group_id`` = the first 112 bit
 legs 0, 1, 2, … — so leg 0 of a batch packs to exactly what order 0 would pack to on its own.
 
 UUIDs are accepted in the canonical hyphenated 8-4-4-4-12 form only (either case); braces, URNs
-and bare hex are refused rather than guessed at. Packing does not require version 4 (the API's
-binding check is about bits, not versions); :func:`is_uuid4` says whether a string is one.
+and bare hex are refused rather than guessed at.
+
+Two layers, kept apart on purpose. Packing and unpacking (:func:`pack`, :func:`pack_fields`,
+:func:`unpack`) are the bit layout and nothing more: they take any 128 bits, so a tool can show
+what a malformed uuid_int holds. The *order* rules the Sera document states are checked where an
+order is bound to its uuid_int (:func:`check_binding`, which the order builder and the reference
+verifier use): the order id is a version-4 UUID ("order_id: 人類可讀的 UUID4 字串"; UUID_NOT_V4),
+and a standalone order has ``leg_id = 0`` and ``group_id = uuid >> 16`` (UUID_NOT_STANDALONE).
 """
 
 from __future__ import annotations
@@ -67,6 +73,10 @@ def format_uuid(bits: int) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def _is_uuid4_bits(bits: int) -> bool:
+    return (bits >> 76) & 0xF == 4 and (bits >> 62) & 0b11 == 0b10
+
+
 def is_uuid4(text: Any) -> bool:
     """Whether ``text`` is a well-formed RFC 4122 version-4 UUID (version nibble 4, variant 10xx).
 
@@ -76,7 +86,34 @@ def is_uuid4(text: Any) -> bool:
         bits = parse_uuid(text)
     except ProtocolError:
         return False
-    return (bits >> 76) & 0xF == 4 and (bits >> 62) & 0b11 == 0b10
+    return _is_uuid4_bits(bits)
+
+
+def check_uuid4(order_id: Any, *, path: str = "order_id") -> int:
+    """The bits of ``order_id``, refused unless it is a version-4 UUID (UUID_NOT_V4).
+
+    The Sera document calls ``order_id`` a UUID4 string. Version 4 is the version nibble (the
+    first digit of the third group) and the RFC 4122 variant ``10xx`` (the first digit of the
+    fourth group is 8, 9, a or b); the nil UUID, a time-based version 1 and the all-ones UUID are
+    not orders. ``path`` names the request field the UUID came from.
+    """
+    bits = _uuid_at(order_id, path)
+    if not _is_uuid4_bits(bits):
+        text = format_uuid(bits)
+        version = (bits >> 76) & 0xF
+        if bits == 0:
+            what = "the nil UUID"
+        elif version != 4:
+            what = f"a version-{version} UUID (the first digit of its third group is {text[14]})"
+        else:
+            what = f"not of the RFC 4122 variant (the first digit of its fourth group is {text[19]}, not 8, 9, a or b)"
+        raise ProtocolError(
+            f"order id {text} is {what}: Sera order ids are version-4 UUIDs; make one with "
+            "uuid.uuid4() (Python) or crypto.randomUUID() (JavaScript)",
+            code="UUID_NOT_V4",
+            path=path,
+        )
+    return bits
 
 
 def _executor(executor_id: Any) -> int:
@@ -200,6 +237,29 @@ class UuidInt:
         """Whether the fields follow the standalone rule (leg 0, group = the UUID's first 112 bits)."""
         return self.leg_id == 0 and self.group_id == parse_uuid(self.uuid) >> GROUP_FROM_UUID_SHIFT
 
+    def check_standalone(self) -> None:
+        """Refuse (UUID_NOT_STANDALONE) unless leg_id is 0 and group_id is the UUID's first 112 bits.
+
+        The Sera document's rule for an ordinary limit order. Only a leg of a virtual-liquidity
+        batch may carry another group or a leg number (:func:`check_binding` with
+        ``group_order_id``).
+        """
+        own_group = parse_uuid(self.uuid) >> GROUP_FROM_UUID_SHIFT
+        if self.leg_id != 0:
+            raise ProtocolError(
+                f"uuid_int carries leg_id {self.leg_id}: a standalone order has leg_id 0 (only the legs of a "
+                "virtual-liquidity batch are numbered); pack it with uuid_int.pack(order_id, executor_id)",
+                code="UUID_NOT_STANDALONE",
+                path="uuid_int",
+            )
+        if self.group_id != own_group:
+            raise ProtocolError(
+                f"uuid_int carries group_id {self.group_id}, but a standalone order's group_id is the first 112 "
+                f"bits of its own UUID ({own_group} = uuid >> 16); pack it with uuid_int.pack(order_id, executor_id)",
+                code="UUID_NOT_STANDALONE",
+                path="uuid_int",
+            )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "uuid_int": str(self.value),
@@ -245,15 +305,25 @@ def unpack(value: int | str) -> UuidInt:
     )
 
 
-def check_binding(order_id: str, uuid_int: int | str, *, executor_id: int | None = None) -> UuidInt:
+def check_binding(
+    order_id: str,
+    uuid_int: int | str,
+    *,
+    executor_id: int | None = None,
+    standalone: bool = False,
+    group_order_id: str | None = None,
+) -> UuidInt:
     """The API's check that ``order_id`` and ``uuid_int`` encode the same order; returns the fields.
 
-    The UUID bits inside ``uuid_int`` must equal ``order_id`` (UUID_MISMATCH otherwise). When
-    ``executor_id`` is given (from ``GET /health``) it must match too. Group and leg are not
-    checked here — a batch leg legitimately carries another order's group; use
-    :attr:`UuidInt.is_standalone` for the standalone rule.
+    ``order_id`` must be a version-4 UUID (UUID_NOT_V4) and the UUID bits inside ``uuid_int``
+    must equal it (UUID_MISMATCH otherwise). When ``executor_id`` is given (from ``GET /health``)
+    it must match too. Group and leg are checked only when the caller says what the order is:
+    ``standalone=True`` for an ordinary limit order (leg 0, its own group: UUID_NOT_STANDALONE),
+    or ``group_order_id`` for a leg of the virtual-liquidity batch whose order 0 that is (the
+    group must be that order's first 112 bits: UUID_MISMATCH). Neither: a batch leg legitimately
+    carries another order's group, so only the UUID and executor are compared.
     """
-    bits = _uuid_at(order_id, "order_id")
+    bits = check_uuid4(order_id)
     fields = unpack(uuid_int)
     if parse_uuid(fields.uuid) != bits:
         raise ProtocolError(
@@ -269,6 +339,18 @@ def check_binding(order_id: str, uuid_int: int | str, *, executor_id: int | None
             code="UUID_MISMATCH",
             path="uuid_int",
         )
+    if standalone:
+        fields.check_standalone()
+    if group_order_id is not None:
+        group = _uuid_at(group_order_id, "group_order_id") >> GROUP_FROM_UUID_SHIFT
+        if fields.group_id != group:
+            raise ProtocolError(
+                f"uuid_int carries group_id {fields.group_id}, not {group}, the first 112 bits of the batch's "
+                f"order 0 ({format_uuid(_uuid_at(group_order_id, 'group_order_id'))}): pack the batch with "
+                "uuid_int.pack_batch",
+                code="UUID_MISMATCH",
+                path="uuid_int",
+            )
     return fields
 
 
@@ -282,6 +364,7 @@ __all__ = [
     "UUID_SHIFT",
     "UuidInt",
     "check_binding",
+    "check_uuid4",
     "format_uuid",
     "is_uuid4",
     "pack",

@@ -302,6 +302,8 @@ def test_uuid_pack_unpack_check_on_the_seed_example(cli: Runner) -> None:
     other = cli("uuid", "check", "00000000-0000-4000-8000-000000000002", SEED_UUID_INT)
     assert other.returncode == 1 and "[UUID_MISMATCH]" in other.stdout
     assert cli("uuid", "check", SEED_ORDER_ID, SEED_UUID_INT, "--executor-id", "1").returncode == 1
+    nil = cli("uuid", "check", "00000000-0000-0000-0000-000000000000", "0")  # well formed, but not a UUID4
+    assert nil.returncode == 1 and "[UUID_NOT_V4]" in nil.stdout
     assert cli("uuid", "pack", "not-a-uuid", "--executor-id", "0").returncode == 2
     assert cli("uuid", "pack", SEED_ORDER_ID, "--executor-id", "16").returncode == 2
 

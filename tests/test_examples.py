@@ -27,7 +27,7 @@ from tests.helpers.examples import EXAMPLES
 ROOT = EXAMPLES.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FILE_NAME = re.compile(r"(?<![\w/:.-])((?:\.\./|[\w-]+/)*[\w.-]+\.(?:json|jsonl|txt|xml|sqlite3|csv))(?![\w/])")
-OUTPUT_OPTIONS = ("--db", "--junit", "--record", "-o", "--output")
+OUTPUT_OPTIONS = ("--db", "--junit", "--junitxml", "--record", "-o", "--output")
 PLACEHOLDER = re.compile(r"…|\.\.\.|\b0x[A-Z]+\b|<[^>]*>|\bURL\b|\bFILE\b")
 NOT_RUN = {"serve", "debug", "check"}  # servers that run until stopped, and checks of live servers
 
@@ -105,6 +105,7 @@ def outputs_of(text: str) -> set[str]:
     made = set(re.findall(r">\s*([\w./-]+)", text))
     tokens = words(text)
     made |= {tokens[i + 1] for i, token in enumerate(tokens[:-1]) if token in OUTPUT_OPTIONS}
+    made |= {token.split("=", 1)[1] for token in tokens if token.split("=", 1)[0] in OUTPUT_OPTIONS and "=" in token}
     return made
 
 
@@ -149,6 +150,10 @@ def test_every_example_parses(path: Path) -> None:
         assert documents and all(TypedData(line).digest() for line in documents)
     elif path.suffix == ".py":
         compile(text, str(path), "exec")
+    elif path.name == "known-bugs.txt":
+        from eip712kit.conformance.runner import ExpectedFailures
+
+        assert ExpectedFailures.parse(text, path.name).entries
     else:
         assert path.suffix == ".md", f"{path.name}: a new kind of example needs a check here"
 

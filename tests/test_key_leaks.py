@@ -295,6 +295,9 @@ KEY_FREE: dict[str, tuple[str, Callable[[Lab], list[str]]]] = {
                                             "--executor-id", "0"]),
     "uuid unpack": ("unpacks a number", lambda lab: ["uuid", "unpack", UUID_INT]),
     "uuid check": ("compares ids", lambda lab: ["uuid", "check", "00000000-0000-4000-8000-000000000001", UUID_INT]),
+    "doctor message": ("diagnoses a personal_sign signature, without a key",
+                       lambda lab: ["doctor", "message", "--text", "hello!", MESSAGE_SIGNATURE, "--expect", ADDRESS,
+                                    "--json"]),
     "doctor": ("diagnoses a signature made by the key, without it",
                lambda lab: ["doctor", "mail.json", OTHER_CHAIN_SIGNATURE, "--expect", ADDRESS, "--json",
                             "--time-budget", "2"]),
@@ -330,6 +333,10 @@ def commands_in_help() -> dict[str, str]:
             found[" ".join(path)] = text
         for name in names:
             walk([*path, name])
+        # a command with a mode its help points to (``eip712kit doctor message --help``) is a command too
+        modes = re.findall(rf"eip712kit {re.escape(' '.join(path))} ([a-z][a-z0-9-]*) --help", text) if path else []
+        for mode in modes:
+            found[" ".join([*path, mode])] = help_text([*path, mode])
 
     walk([])
     return found

@@ -189,6 +189,38 @@ def test_uuid_binding_in_the_builder() -> None:
     assert info.value.code == "UUID_MISMATCH"
 
 
+def test_the_builder_holds_the_uuid_to_the_documents_rules() -> None:
+    """order_id is a UUID4; a standalone order has leg 0 and group = uuid >> 16; a batch leg names its order 0."""
+    from eip712kit.uuid_int import pack_batch, pack_fields
+
+    bits = int(SEED_ORDER_ID.replace("-", ""), 16)
+    cases: list[tuple[dict[str, Any], str | None, str | None]] = [
+        ({"uuid_int": str(pack_fields(0, bits, bits >> 16, 0))}, None, None),
+        ({"uuid_int": str(pack_fields(0, bits, bits >> 16, 1))}, "UUID_NOT_STANDALONE", "uuid_int"),
+        ({"uuid_int": str(pack_fields(0, bits, (bits >> 16) + 1, 0))}, "UUID_NOT_STANDALONE", "uuid_int"),
+        ({"uuid_int": None, "executor_id": 0, "order_id": "00000000-0000-1000-8000-000000000001"},
+         "UUID_NOT_V4", "order_id"),
+        ({"uuid_int": None, "executor_id": 0, "order_id": "00000000-0000-0000-0000-000000000000"},
+         "UUID_NOT_V4", "order_id"),
+        ({"uuid_int": "0", "order_id": None}, "UUID_NOT_V4", "uuid_int"),  # only the uuid_int given
+        ({"uuid_int": None, "executor_id": 0, "group_order_id": SEED_ORDER_ID}, "MISSING_FIELD", "uuid_int"),
+    ]
+    for changes, code, path in cases:
+        if code is None:
+            assert seed_bid(**changes).order.uuid == int(SEED_UUID_INT)
+            continue
+        with pytest.raises(Eip712KitError) as info:
+            seed_bid(**changes)
+        assert (info.value.code, info.value.path) == (code, path), changes
+    other = "11111111-2222-4333-8444-555555555555"  # another group than the seed order's
+    legs = pack_batch([SEED_ORDER_ID, other], 0)
+    leg = seed_bid(order_id=other, uuid_int=str(legs[1]), group_order_id=SEED_ORDER_ID)
+    assert leg.order.uuid == legs[1] and leg.order_id == other
+    with pytest.raises(Eip712KitError) as info:
+        seed_bid(order_id=other, uuid_int=str(legs[1]), group_order_id=other)
+    assert (info.value.code, info.value.path) == ("UUID_MISMATCH", "uuid_int")
+
+
 def test_tokens_resolve_from_a_token_list() -> None:
     tokens = TokenList.from_response({"tokens": [
         {"symbol": "EURC", "address": EURC.address.lower(), "decimals": 6},

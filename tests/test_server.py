@@ -206,7 +206,7 @@ def test_a_chunked_body_over_the_limit_is_refused(verifier: Verifier) -> None:
         for _ in range(100):
             yield b" " * 1024
 
-    answer = verifier.http.post("/verify-signature", content=chunks())
+    answer = verifier.http.post("/verify-signature", content=chunks(), headers={"Content-Type": "application/json"})
     assert answer.status_code == 413
 
 
@@ -377,3 +377,189 @@ def test_sigkill_mid_writes_then_restart_keeps_every_acknowledged_key(tmp_path: 
         stored = [k["api_key"] for k in keys["api_keys"]]
         assert len(stored) == len(set(stored)) <= 10
         assert {k["api_key"] for k in acknowledged} <= set(stored)
+
+
+# --- the document's uuid rules at /verify-signature, each edge at both sides -------------------
+
+def order_with_uuid(order_id: str, uuid_value: int, **order_changes: Any) -> dict[str, Any]:
+    """The seed's bid with another order_id/uuid_int, correctly signed by eth-account: only a uuid rule can fail."""
+    base = order_body()
+    fields: dict[str, Any] = dict(user=ADDR0, expiration=NOW + 86_400, feeBps=0, recipient=sera.ZERO_ADDRESS,
+                                  fromToken=base["to_address"], toToken=base["from_address"], fromAmount=1085000000,
+                                  toAmount=1000000000, initialDepositAmount=0, uuid=uuid_value)
+    fields.update(order_changes)
+    return {**base, "order_id": order_id, "uuid_int": str(uuid_value), "signature": eth_sign(sera.Order(**fields))}
+
+
+def _packed(order_id: str, *, leg: int = 0, group_delta: int = 0, executor: int = 5) -> int:
+    from eip712kit.uuid_int import pack_fields
+
+    bits = int(order_id.replace("-", ""), 16)
+    return pack_fields(executor, bits, (bits >> 16) + group_delta, leg)
+
+
+@pytest.mark.parametrize("order_id, uuid_changes, code, field", [
+    (ORDER_ID, {}, None, None),                                                   # the seed: v4, variant 8
+    ("00000000-0000-4000-b000-000000000001", {}, None, None),                     # v4, variant b
+    ("00000000-0000-1000-8000-000000000001", {}, "UUID_NOT_V4", "order_id"),      # version 1
+    ("00000000-0000-0000-0000-000000000000", {}, "UUID_NOT_V4", "order_id"),      # nil
+    ("00000000-0000-4000-c000-000000000001", {}, "UUID_NOT_V4", "order_id"),      # variant 110x
+    (ORDER_ID, {"leg": 1}, "UUID_NOT_STANDALONE", "uuid_int"),                    # leg 1 (leg 0: the seed)
+    (ORDER_ID, {"leg": 4095}, "UUID_NOT_STANDALONE", "uuid_int"),
+    (ORDER_ID, {"group_delta": 1}, "UUID_NOT_STANDALONE", "uuid_int"),           # group off by one
+    (ORDER_ID, {"group_delta": -1}, "UUID_NOT_STANDALONE", "uuid_int"),
+    (ORDER_ID, {"executor": 4}, "UUID_MISMATCH", "uuid_int"),                     # executor 4, server has 5
+])
+def test_order_ids_are_uuid4s_and_orders_are_standalone(verifier: Verifier, order_id: str,
+                                                        uuid_changes: dict[str, int], code: str | None,
+                                                        field: str | None) -> None:
+    verdict = verifier.post("/verify-signature", order_with_uuid(order_id, _packed(order_id, **uuid_changes))).json()
+    if code is None:
+        assert verdict["valid"] is True, verdict
+    else:
+        assert (verdict["valid"], verdict["code"], verdict["field"]) == (False, code, field), verdict
+
+
+def test_a_batch_leg_is_not_a_standalone_order(verifier: Verifier) -> None:
+    from eip712kit.uuid_int import pack_batch
+
+    other = "11111111-2222-4333-8444-555555555555"
+    legs = pack_batch([ORDER_ID, other], 5)
+    assert verifier.post("/verify-signature", order_with_uuid(ORDER_ID, legs[0])).json()["valid"] is True
+    verdict = verifier.post("/verify-signature", order_with_uuid(other, legs[1])).json()
+    assert (verdict["code"], verdict["field"]) == ("UUID_NOT_STANDALONE", "uuid_int")
+
+
+@pytest.mark.parametrize("changes", [{"feeBps": 30}, {"recipient": ADDR1}, {"initialDepositAmount": 1}])
+def test_fields_the_body_does_not_carry_are_filled_and_named_in_the_mismatch(verifier: Verifier,
+                                                                           changes: dict[str, Any]) -> None:
+    """feeBps 0, recipient 0x0…0, initialDepositAmount 0: an order signed otherwise is SIGNER_MISMATCH, and says so."""
+    filled = verifier.post("/verify-signature", order_with_uuid(ORDER_ID, _packed(ORDER_ID))).json()
+    assert filled["valid"] is True
+    verdict = verifier.post("/verify-signature", order_with_uuid(ORDER_ID, _packed(ORDER_ID), **changes)).json()
+    assert (verdict["valid"], verdict["code"], verdict["field"]) == (False, "SIGNER_MISMATCH", "signature")
+    for named in ("feeBps 0", f"recipient {sera.ZERO_ADDRESS}", "initialDepositAmount 0"):
+        assert named in verdict["detail"], verdict["detail"]
+
+
+# --- what a request must be: JSON, same site, no redirect, no CORS ---------------------------------
+
+@pytest.mark.parametrize("content_type, status", [
+    ("application/json", 401),
+    ("application/json; charset=utf-8", 401),
+    ("Application/JSON; charset=UTF-8", 401),
+    (None, 415),
+    ("text/plain", 415),                                 # what a cross-site page may send without asking
+    ("application/x-www-form-urlencoded", 415),
+    ("multipart/form-data; boundary=x", 415),
+    ("application/json; charset=latin-1", 415),
+    ("application/jsonx", 415),
+])
+def test_posts_must_be_declared_json(verifier: Verifier, content_type: str | None, status: int) -> None:
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    answer = verifier.http.post("/api-keys/verify", content=b'{"api_key": "sera_x", "api_secret": "y"}',
+                                headers=headers)
+    assert answer.status_code == status
+    if status == 415:
+        assert answer.json()["code"] == "UNSUPPORTED_MEDIA_TYPE" and "application/json" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/health/", "/api/v1/api-keys/", "/api/v1//health", "/api/docs/"])
+def test_no_redirect_is_built_from_the_host_header(verifier: Verifier, path: str) -> None:
+    answer = httpx.get(verifier.server.url + path, headers={"Host": "127.0.0.1.attacker.example"})
+    assert answer.status_code in (403, 404) and "location" not in answer.headers
+    plain = httpx.get(verifier.server.url + path)
+    assert plain.status_code == 404 and "location" not in plain.headers
+    assert plain.json()["code"] == "INVALID_REQUEST"
+
+
+@pytest.mark.parametrize("path", ["/verify-signature", "/api-keys", "/api-keys/verify", "/health"])
+def test_a_cors_preflight_is_answered_without_cors_headers(verifier: Verifier, path: str) -> None:
+    preflight = verifier.http.options(path, headers={"Origin": "https://attacker.example",
+                                                     "Access-Control-Request-Method": "POST",
+                                                     "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 405
+    assert not [h for h in preflight.headers if h.lower().startswith("access-control-")]
+    for answer in (verifier.http.get("/health", headers={"Origin": "https://attacker.example"}),
+                   verifier.http.get("/health"),
+                   verifier.post("/api-keys/verify", {"api_key": "a", "api_secret": "b"})):
+        assert not [h for h in answer.headers if h.lower().startswith("access-control-")]
+
+
+def test_requests_from_another_site_or_host_name_are_refused(verifier: Verifier) -> None:
+    port = verifier.server.port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1", f"[::1]:{port}"):
+        assert verifier.http.get("/health", headers={"Host": host}).status_code == 200, host
+    for host in (f"attacker.example:{port}", "attacker.example", f"127.0.0.1.attacker.example:{port}"):
+        refused = verifier.http.get("/health", headers={"Host": host})
+        assert (refused.status_code, refused.json()["code"]) == (403, "FOREIGN_ORIGIN"), host
+    own = f"http://127.0.0.1:{port}"
+    assert verifier.http.get("/health", headers={"Origin": own}).status_code == 200
+    other = verifier.post("/api-keys/verify", {"api_key": "a", "api_secret": "b"},
+                          headers={"Origin": "https://attacker.example"})
+    assert (other.status_code, other.json()["code"]) == (403, "FOREIGN_ORIGIN")
+
+
+# --- replay: the documented 409 on revoke-all, and the kit's wider rule -------------------------------
+
+def test_a_replayed_revoke_all_is_409_and_a_fresh_timestamp_is_accepted(verifier: Verifier) -> None:
+    first = verifier.manage("revoke_all", timestamp=NOW + 20)
+    assert verifier.post("/api-keys/revoke-all", first).json() == {"status": "ok", "revoked_api_keys": [], "count": 0}
+    replay = verifier.post("/api-keys/revoke-all", first)
+    assert (replay.status_code, replay.json()["code"]) == (409, "SIGNATURE_REPLAYED")
+    assert "new timestamp" in replay.json()["detail"]
+    assert verifier.post("/api-keys/revoke-all", verifier.manage("revoke_all", timestamp=NOW + 21)).status_code == 200
+
+
+@pytest.mark.parametrize("action, path, form", [("list", "/api-keys/list", "body"), ("list", "/api-keys", "query")])
+def test_every_signed_api_key_call_is_accepted_once(verifier: Verifier, action: str, path: str, form: str) -> None:
+    """The kit's convention (the document states 409 for revoke-all only): every ManageApiKey message is single-use."""
+    body = verifier.manage(action, timestamp=NOW + 30, form=form)
+
+    def send() -> httpx.Response:
+        return verifier.http.get(path, params=body) if form == "query" else verifier.post(path, body)
+
+    assert send().status_code == 200
+    again = send()
+    assert (again.status_code, again.json()["code"]) == (409, "SIGNATURE_REPLAYED")
+
+
+def test_verify_signature_has_no_replay_rule(verifier: Verifier) -> None:
+    """A check before submitting is a question, not an action: the same signed order may be checked again."""
+    body = order_body()
+    assert [verifier.post("/verify-signature", body).json()["valid"] for _ in range(3)] == [True] * 3
+
+
+# --- a store that fails underneath is a 503, never a 500 ----------------------------------------------
+
+def test_api_key_verify_answers_503_when_its_store_is_unavailable() -> None:
+    v = Verifier(executor_id=5)
+    try:
+        pair = v.post("/api-keys", v.manage("create")).json()
+        check = {"api_key": pair["api_key"], "api_secret": pair["api_secret"]}
+        assert v.post("/api-keys/verify", check).status_code == 200
+        v.store.close()  # the backend goes away
+        down = v.post("/api-keys/verify", check)
+        assert (down.status_code, down.json()) == (503, {"detail": "Service temporarily unavailable; please retry"})
+        assert down.headers["retry-after"] == "1"
+        create = v.post("/api-keys", v.manage("create", timestamp=NOW + 1))
+        assert (create.status_code, create.json()["code"]) == (503, "SERVICE_UNAVAILABLE")
+        assert v.post("/verify-signature", order_body()).json()["valid"] is True  # needs no store
+    finally:
+        v.http.close()
+        v.server.__exit__()
+
+
+def test_a_corrupted_store_file_is_a_503(tmp_path: Path) -> None:
+    db = tmp_path / "keys.sqlite3"
+    v = Verifier(str(db))
+    try:
+        pair = v.post("/api-keys", v.manage("create")).json()
+        check = {"api_key": pair["api_key"], "api_secret": pair["api_secret"]}
+        for path in tmp_path.iterdir():  # the database, its WAL and shared-memory index, overwritten
+            path.write_bytes(b"\xff" * path.stat().st_size)
+        answers = [v.post("/api-keys/verify", check) for _ in range(2)]
+        assert [(a.status_code, a.json()) for a in answers] == [
+            (503, {"detail": "Service temporarily unavailable; please retry"})] * 2
+    finally:
+        v.close()

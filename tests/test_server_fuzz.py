@@ -217,6 +217,11 @@ def bearer() -> dict[str, str]:
     return {"Authorization": "Bearer sera_00:not-the-secret"}
 
 
+def json_headers() -> dict[str, str]:
+    """:func:`bearer` and the JSON content type (any other is a 415 before the body is read)."""
+    return {**bearer(), "Content-Type": "application/json"}
+
+
 # --- random and mutated bodies ------------------------------------------------------------------
 
 @fuzzed(st.sampled_from(POST_ENDPOINTS), json_values, **FUZZ)
@@ -258,7 +263,7 @@ def test_bytes_and_near_json_under_any_content_type(verifier: Fuzzed, path: str,
 @fuzzed(st.sampled_from(POST_ENDPOINTS), near_json, **FUZZ)
 def test_near_json_with_unescaped_surrogates_and_controls(verifier: Fuzzed, path: str, text: str) -> None:
     """Text the way a careless client escapes it: lone surrogates written as ``\\udXXX``, raw controls."""
-    verifier.request("POST", path, content=text.encode("utf-8", "surrogatepass"), headers=bearer(),
+    verifier.request("POST", path, content=text.encode("utf-8", "surrogatepass"), headers=json_headers(),
                      tally="near-JSON, raw escapes")
 
 
@@ -287,16 +292,16 @@ def test_self_revoke_with_any_authorization_header(verifier: Fuzzed, header: str
 @pytest.mark.parametrize("path", POST_ENDPOINTS)
 def test_bodies_past_the_size_limit_are_413(verifier: Fuzzed, path: str) -> None:
     over = b'{"a": "' + b"x" * MAX_BODY_BYTES + b'"}'
-    assert verifier.request("POST", path, content=over, headers=bearer(), tally="size limit").status_code == 413
+    assert verifier.request("POST", path, content=over, headers=json_headers(), tally="size limit").status_code == 413
     ten_mb = b"[" + b"1," * 5_000_000 + b"1]"
-    assert verifier.request("POST", path, content=ten_mb, headers=bearer(),
+    assert verifier.request("POST", path, content=ten_mb, headers=json_headers(),
                             tally="size limit").status_code == 413
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: the limit holds while reading
         for _ in range(MAX_BODY_BYTES // 1024 + 8):
             yield b" " * 1024
 
-    assert verifier.request("POST", path, content=chunks(), headers=bearer(),
+    assert verifier.request("POST", path, content=chunks(), headers=json_headers(),
                             tally="size limit").status_code == 413
 
 
@@ -308,7 +313,7 @@ def test_bodies_past_the_size_limit_are_413(verifier: Fuzzed, path: str) -> None
     b'{"owner_address": ' + b"[" * 1000 + b"]" * 1000 + b"}",
 ], ids=["60000 [", "10000 {", "65 levels", "1000 levels in a field"])
 def test_deep_nesting_is_refused_before_parsing(verifier: Fuzzed, path: str, content: bytes) -> None:
-    answer = verifier.request("POST", path, content=content, headers=bearer(), tally="deep nesting")
+    answer = verifier.request("POST", path, content=content, headers=json_headers(), tally="deep nesting")
     assert (answer.status_code, answer.json()["code"]) == (400, "LIMIT_EXCEEDED")
 
 
@@ -318,14 +323,14 @@ def test_deep_nesting_is_refused_before_parsing(verifier: Fuzzed, path: str, con
     '{"a": 1}'.encode("utf-16"), b'{"a": "\xff"}', b'{"a": 1,}', b"{'a': 1}",
 ], ids=repr)
 def test_malformed_and_non_object_bodies_are_a_400(verifier: Fuzzed, path: str, content: bytes) -> None:
-    answer = verifier.request("POST", path, content=content, headers=bearer(), tally="malformed bodies")
+    answer = verifier.request("POST", path, content=content, headers=json_headers(), tally="malformed bodies")
     assert answer.status_code == 400  # /verify-signature too: its 200 verdicts are for JSON objects
 
 
 @pytest.mark.parametrize("path", POST_ENDPOINTS)
 def test_a_number_beyond_float_range_is_an_ordinary_wrong_value(verifier: Fuzzed, path: str) -> None:
     """``1e999`` is valid JSON (Python reads it as infinity): the object is answered like any other."""
-    answer = verifier.request("POST", path, content=b'{"expiration": 1e999}', headers=bearer(),
+    answer = verifier.request("POST", path, content=b'{"expiration": 1e999}', headers=json_headers(),
                               tally="malformed bodies")
     body = answer.json()
     if path == "/verify-signature":
@@ -343,7 +348,7 @@ def test_other_methods_are_a_json_405(verifier: Fuzzed, method: str, path: str) 
 @pytest.mark.parametrize("path", POST_ENDPOINTS)
 def test_a_number_too_long_for_python_is_a_400(verifier: Fuzzed, path: str) -> None:
     content = b'{"expiration": ' + b"1" * 5000 + b"}"
-    answer = verifier.request("POST", path, content=content, headers=bearer(), tally="4300+ digit numbers")
+    answer = verifier.request("POST", path, content=content, headers=json_headers(), tally="4300+ digit numbers")
     assert (answer.status_code, answer.json()["code"]) == (400, "LIMIT_EXCEEDED")
 
 

@@ -29,7 +29,7 @@ def seed_vl(order_id: str, executor_id: int, leg_id: int, group_order_id: str) -
     return (executor_id << 252) | (raw << 124) | (group << 12) | leg_id
 
 
-uuids = st.uuids().map(str)
+uuids = st.uuids(version=4).map(str)  # order ids are UUID4s (check_binding refuses others)
 any_uuid_text = st.uuids(version=None).map(str) | st.uuids().map(lambda u: str(u).upper())
 executors = st.integers(0, 15)
 
@@ -184,3 +184,68 @@ def test_binding_mismatches() -> None:
     legs = pack_batch([other, SEED_ORDER_ID], 2)
     fields = check_binding(SEED_ORDER_ID, str(legs[1]), executor_id=2)
     assert not fields.is_standalone
+
+
+# --- the document's order rules: a UUID4 order id; a standalone order has leg 0 and its own group --
+
+V4_VARIANT_B = "00000000-0000-4000-b000-000000000001"
+
+
+@pytest.mark.parametrize(("order_id", "accepted"), [
+    (SEED_ORDER_ID, True),                                 # version 4, variant 8 (the document's example)
+    (V4_VARIANT_B, True),                                  # version 4, variant b: the other end of 10xx
+    ("00000000-0000-1000-8000-000000000001", False),       # version 1
+    ("00000000-0000-5000-8000-000000000001", False),       # version 5
+    ("00000000-0000-0000-0000-000000000000", False),       # the nil UUID
+    ("ffffffff-ffff-ffff-ffff-ffffffffffff", False),       # all ones (version f)
+    ("00000000-0000-4000-7000-000000000001", False),       # version 4 digit, variant 0xxx (NCS)
+    ("00000000-0000-4000-c000-000000000001", False),       # version 4 digit, variant 110x (Microsoft)
+])
+def test_an_order_id_must_be_a_version_4_uuid(order_id: str, accepted: bool) -> None:
+    value = pack(order_id, 0)  # the bit layout itself takes any UUID ...
+    assert unpack(value).uuid == order_id
+    if accepted:  # ... the binding check holds the order to the document's "UUID4"
+        assert check_binding(order_id, value, standalone=True).value == value
+        assert uuid_int.check_uuid4(order_id.upper()) == int(order_id.replace("-", ""), 16)
+        return
+    for call in (lambda: check_binding(order_id, value), lambda: uuid_int.check_uuid4(order_id)):
+        with pytest.raises(Eip712KitError) as info:
+            call()
+        assert (info.value.code, info.value.path) == ("UUID_NOT_V4", "order_id")
+        assert order_id in info.value.message
+
+
+@pytest.mark.parametrize(("leg", "group_delta", "code"), [
+    (0, 0, None),                     # leg 0, group = uuid >> 16: standalone
+    (1, 0, "UUID_NOT_STANDALONE"),    # leg 1
+    (4095, 0, "UUID_NOT_STANDALONE"),
+    (0, 1, "UUID_NOT_STANDALONE"),    # group off by one, either way
+    (0, -1, "UUID_NOT_STANDALONE"),
+])
+def test_a_standalone_order_has_leg_0_and_its_own_group(leg: int, group_delta: int, code: str | None) -> None:
+    bits = int(SEED_ORDER_ID.replace("-", ""), 16)
+    value = pack_fields(4, bits, (bits >> 16) + group_delta, leg)
+    fields = unpack(value)
+    assert fields.is_standalone is (code is None)
+    check_binding(SEED_ORDER_ID, value, executor_id=4)  # not asked: a batch leg binds to its own order id
+    if code is None:
+        assert check_binding(SEED_ORDER_ID, value, executor_id=4, standalone=True) == fields
+        assert value == pack(SEED_ORDER_ID, 4)
+        return
+    with pytest.raises(Eip712KitError) as info:
+        check_binding(SEED_ORDER_ID, value, executor_id=4, standalone=True)
+    assert (info.value.code, info.value.path) == (code, "uuid_int")
+    assert ("leg_id" if leg else "group_id") in info.value.message
+
+
+def test_a_batch_leg_carries_order_zeros_group() -> None:
+    order0, order1 = SEED_ORDER_ID, "11111111-2222-4333-8444-555555555555"  # another group
+    legs = pack_batch([order0, order1], 2)
+    assert check_binding(order1, legs[1], group_order_id=order0).leg_id == 1
+    assert check_binding(order0, legs[0], group_order_id=order0, standalone=True).leg_id == 0
+    with pytest.raises(Eip712KitError) as info:  # grouped under another batch's order 0
+        check_binding(order1, legs[1], group_order_id=order1)
+    assert (info.value.code, info.value.path) == ("UUID_MISMATCH", "uuid_int")
+    with pytest.raises(Eip712KitError) as info:
+        check_binding(order1, legs[1], standalone=True)
+    assert info.value.code == "UUID_NOT_STANDALONE"

@@ -2,9 +2,10 @@
 
 The command is a thin shell over :mod:`eip712kit.conformance` (the runner library); it only
 chooses the target, the cases and where the report goes. Exit status (:func:`conformance.verdict`):
-0 when no case failed and at least one passed (skipped cases do not fail a run unless
-``--no-skips``), 1 otherwise, 2 for bad usage or an unreadable vector file, 3 when ``--api`` cannot
-reach the server or it answers with a server error.
+0 when no case failed, no expected failure passed and at least one case passed (skipped cases do
+not fail a run unless ``--no-skips``), 1 otherwise, 2 for bad usage, an unreadable vector file or an
+adapter that cannot be started or dies before the handshake, 3 when ``--api`` cannot reach the
+server or it answers with a server error.
 """
 
 from __future__ import annotations
@@ -53,7 +54,15 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
               help="Do not fail a target for accepting a negative case that an independent, recorded "
                    "implementation also accepts (the case's accepted_by); such cases are skipped.")
 @click.option("--no-skips", is_flag=True,
-              help="Fail the run when any case is skipped (unsupported by the target), not only when one fails.")
+              help="Fail the run when any case is skipped (unsupported by the target, or skipped by its "
+                   "declaration), not only when one fails.")
+@click.option("--expect-failures", "expect_failures", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              metavar="FILE", help="Known bugs: one 'CASE-ID-OR-GLOB REASON' per line. Such a case that fails is "
+                                   "reported as xfail and does not fail the run; one that passes is xpass and does.")
+@click.option("--scrub-env", "scrub_env", multiple=True, metavar="NAME",
+              help="--exec: also remove this variable from the adapter's environment (repeatable). Removed "
+                   "always: EIP712KIT_PRIVATE_KEY and every name containing PRIVATE_KEY, PRIVKEY, MNEMONIC, "
+                   "SEED_PHRASE, PASSWORD or PASSPHRASE.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report instead of text.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               metavar="FILE", help="Also write a JUnit XML report to FILE.")
@@ -62,25 +71,28 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
 @click.pass_context
 def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[str, ...], case_ids: tuple[str, ...],
             exec_command: str | None, api_url: str | None, timeout: float, retries: int, loose_codes: bool,
-            lenient: bool, no_skips: bool, as_json: bool, junit_path: Path | None, list_only: bool,
-            verbose: bool) -> None:
+            lenient: bool, no_skips: bool, expect_failures: Path | None, scrub_env: tuple[str, ...],
+            as_json: bool, junit_path: Path | None, list_only: bool, verbose: bool) -> None:
     """Check a signer against the golden vectors.
 
     With no options, every bundled vector runs against eip712kit itself and a summary per suite is
-    printed. --exec runs them against any other signer through a small adapter.
+    printed. --exec runs them against any other signer through a small adapter, which first declares
+    in a handshake what it cannot do (those cases are skipped by declaration, never passed).
 
     \b
     Examples:
       eip712kit conformance                                  the library, all suites
       eip712kit conformance --suite sera --suite uuid_int    some suites
-      eip712kit conformance --exec "node tools/node/signer-adapter.mjs" --loose-codes --lenient
+      eip712kit conformance --exec "node tools/node/signer-adapter.mjs"    (cd tools/node && npm ci first)
       eip712kit conformance --exec "python my_adapter.py" --junit conformance.xml
+      eip712kit conformance --exec "python my_adapter.py" --expect-failures known-bugs.txt
       eip712kit conformance --vectors my-vectors/ --json
       eip712kit conformance --api http://127.0.0.1:8712/api/v1      a verifier, not a signer
     """
     if api_url is not None:
-        if exec_command or vector_paths or suites or case_ids or list_only:
-            raise click.UsageError("--api checks a server; it takes no --exec, --vectors, --suite, --case or --list")
+        if exec_command or vector_paths or suites or case_ids or list_only or expect_failures:
+            raise click.UsageError("--api checks a server; it takes no --exec, --vectors, --suite, --case, --list "
+                                   "or --expect-failures")
         try:
             report = conformance.run_api(api_url, timeout=timeout, retries=retries)
         except NetworkError as exc:
@@ -109,16 +121,37 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
     if not cases:
         raise click.BadParameter("no case matches the selection", param_hint="--case")
 
+    expected = None
+    if expect_failures is not None:
+        try:
+            expected = conformance.ExpectedFailures.load(expect_failures)
+        except (ValueError, OSError) as exc:
+            raise click.BadParameter(str(exc), param_hint="--expect-failures") from None
+
     target: conformance.Target
-    target = conformance.ExecTarget(exec_command, timeout=timeout) if exec_command else conformance.LibraryTarget()
+    if exec_command:
+        target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env)
+    else:
+        target = conformance.LibraryTarget()
     policy = conformance.Policy(loose_codes=loose_codes, lenient=lenient)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     try:
-        report = conformance.run(cases, target, policy, progress=progress)
+        report = conformance.run(cases, target, policy, progress=progress, expected_failures=expected)
+    except conformance.TargetUnusable as exc:
+        _unusable(str(exc), exec_command or "", as_json)
+        ctx.exit(EXIT_BAD_INPUT)
     finally:
         target.close()
 
     _finish(ctx, report, no_skips=no_skips, as_json=as_json, junit_path=junit_path, verbose=verbose)
+
+
+def _unusable(reason: str, command: str, as_json: bool) -> None:
+    """One sentence for an adapter that cannot run a single case: a usage problem, not 469 failures."""
+    sentence = f"--exec {command!r} cannot be used: {reason}"
+    if as_json:
+        click.echo(json.dumps({"ok": False, "error": {"message": sentence}}, ensure_ascii=False))
+    click.echo(f"error: {sentence}", err=True)
 
 
 def _finish(ctx: click.Context, report: conformance.Report, *, no_skips: bool, as_json: bool,

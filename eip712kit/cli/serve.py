@@ -1,11 +1,14 @@
-"""``eip712kit serve``: run the local Sera reference verifier (needs the ``server`` extra)."""
+"""``eip712kit serve``: run the local Sera reference verifier (needs the ``server`` extra).
+
+Every option can also be set from the environment as ``EIP712KIT_SERVE_<OPTION>`` (``--port`` →
+``EIP712KIT_SERVE_PORT``, ``--db`` → ``EIP712KIT_SERVE_DB`` …), for containers and CI; an option
+given on the command line wins. The names are made by :func:`env` from the option's name, once.
+"""
 
 from __future__ import annotations
 
 import socket
 import sys
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -14,35 +17,63 @@ import click
 
 from ..errors import Eip712KitError, ProtocolError
 from ..limits import load_json
+from ..server import runner  # standard library only, like the guard
+from ..server.guard import ConnectionLimits  # standard library only: importable without the server extra
 from ._common import EXIT_OK
+
+ENV_PREFIX = "EIP712KIT_SERVE_"
+EXIT_INTERRUPTED = 130
+_LIMITS = ConnectionLimits()
+
+
+def env(option: str) -> str:
+    """The environment variable of a serve option: ``--max-connections`` → ``EIP712KIT_SERVE_MAX_CONNECTIONS``."""
+    return ENV_PREFIX + option.lstrip("-").replace("-", "_").upper()
+
+
+def _option(name: str, *decls: str, **kw: Any) -> Callable[[Any], Any]:
+    return click.option(name, *decls, envvar=env(name), show_envvar=True, **kw)
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8712, show_default=True,
-              help="Port to listen on; 0 picks a free one (the line printed on start names it).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-              help="SQLite file for API keys and used signatures [default: in memory, lost on exit].")
-@click.option("--executor-id", type=click.IntRange(0, 15), default=None,
-              help="The executor_id /health announces and uuid_ints must carry [default: 0].")
-@click.option("--config", "config_path", type=click.File("rb"), default=None,
-              help="JSON settings: chain_id, sera_address, vault_address, sor_address, tokens, markets.")
-@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
-              default="warning", show_default=True, help="uvicorn's log level.")
+@_option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@_option("--port", type=click.IntRange(0, 65535), default=8712, show_default=True,
+         help="Port to listen on; 0 picks a free one (the line printed on start names it).")
+@_option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+         help="SQLite file for API keys and used signatures [default: in memory, lost on exit].")
+@_option("--executor-id", type=click.IntRange(0, 15), default=None,
+         help="The executor_id /health announces and uuid_ints must carry [default: 0].")
+@_option("--config", "config_path", type=click.File("rb"), default=None,
+         help="JSON settings: chain_id, sera_address, vault_address, sor_address, tokens, markets.")
+@_option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+         default="warning", show_default=True, help="Level of the server's messages (text: info shows requests).")
+@_option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+         help="json: one JSON object per line, one line per request (time, method, path, status, "
+              "duration_ms, client); never a body, a header value or a query string.")
+@_option("--header-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.header_timeout,
+         show_default=True, help="Seconds a client has to send a request's headers (408 and closed after).")
+@_option("--body-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.body_timeout,
+         show_default=True, help="Seconds a client has, after its headers, to send the body.")
+@_option("--max-connections", type=click.IntRange(1), default=_LIMITS.max_connections, show_default=True,
+         help="Open connections beyond this are answered 503 and closed at once.")
 def serve_command(host: str, port: int, db_path: str | None, executor_id: int | None,
-                  config_path: IO[bytes] | None, log_level: str) -> int:
+                  config_path: IO[bytes] | None, log_level: str, log_format: str, header_timeout: float,
+                  body_timeout: float, max_connections: int) -> int:
     """Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.
 
     \b
     Examples:
       eip712kit serve --port 8712 --db verifier.sqlite3
+      EIP712KIT_SERVE_PORT=8712 EIP712KIT_SERVE_LOG_FORMAT=json eip712kit serve
       eip712kit check sera --api http://127.0.0.1:8712/api/v1 --side bid --amount 1000.0 \\
           --price 1.085 --base EURC --quote USDC
       curl http://127.0.0.1:8712/api/v1/health
 
     Serves /health (with executor_id), /system/time, /config, /tokens, /markets,
     /verify-signature and the API-key endpoints (±5-minute window, at most 10 keys,
-    409 on a replayed signature). Listens on loopback unless --host says otherwise.
+    409 on a replayed signature); the OpenAPI description at /api/openapi.json and its
+    page at /api/docs. Listens on loopback unless --host says otherwise. Every option
+    can be set in the environment as EIP712KIT_SERVE_<OPTION> (shown with each option).
     """
     try:
         import uvicorn  # noqa: F401 - the server extra is installed (run_server uses it)
@@ -52,7 +83,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
         raise click.UsageError(f"eip712kit serve needs the server extra ({exc.name} is missing): "
                                "pip install 'eip712kit[server]'") from None
     from ..server.settings import ServerSettings
-    from ..server.store import ApiKeyStore
+    from ..server.store import ApiKeyStore, SchemaError
 
     overrides: dict[str, Any] = {} if executor_id is None else {"executor_id": executor_id}
     if config_path is not None:
@@ -67,16 +98,26 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
         settings = ServerSettings(**overrides)
     if db_path is not None:
         Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    store = ApiKeyStore(db_path or ":memory:")
+    try:
+        store = ApiKeyStore(db_path or ":memory:")
+    except SchemaError as exc:
+        raise click.UsageError(str(exc)) from None
     app = create_app(settings, store)
 
+    limits = ConnectionLimits(header_timeout=header_timeout, body_timeout=body_timeout,
+                              max_connections=max_connections)
     sock = listen(host, port)
     click.echo(f"eip712kit reference verifier listening on {base_url(host, sock)}/api/v1 "
                f"(executor_id {settings.executor_id}, chain {settings.chain_id}, "
-               f"db {db_path or 'in memory'}); signature debugger at {base_url(host, sock)}/debug")
+               f"db {db_path or 'in memory'}); API description at {base_url(host, sock)}/api/docs, "
+               f"signature debugger at {base_url(host, sock)}/debug")
     sys.stdout.flush()
     try:
-        run_server(app, sock, log_level)
+        run_server(app, sock, log_level, log_format=log_format, limits=limits)
+    except KeyboardInterrupt:
+        if log_format != "json":
+            raise  # "aborted", exit 130, as for any interrupted command
+        return EXIT_INTERRUPTED  # the same exit, without a line that is not JSON in a JSON log
     finally:
         store.close()
     return EXIT_OK
@@ -84,19 +125,10 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
 
 def listen(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: a free one), or a usage error that says why not."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP, not the default 0: asyncio turns Nagle's algorithm off only on sockets whose proto
-    # says TCP, and accepted connections inherit it. Without it each answer's body waits for the
-    # client's delayed ACK of its headers (about 40 ms a request on Linux).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        return runner.listen(host, port)
     except OSError as exc:
-        sock.close()
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.listen(128)
-    return sock
 
 
 def base_url(host: str, sock: socket.socket) -> str:
@@ -104,25 +136,10 @@ def base_url(host: str, sock: socket.socket) -> str:
     return f"http://{shown}:{sock.getsockname()[1]}"
 
 
-def run_server(app: Any, sock: socket.socket, log_level: str, *,
-               on_start: Callable[[], None] | None = None) -> None:
-    """Serve ``app`` on ``sock`` until Ctrl-C (uvicorn stops gracefully on SIGINT/SIGTERM); close the socket."""
-    import uvicorn
-
-    config = uvicorn.Config(app, log_level=log_level, access_log=log_level in ("info", "debug"), lifespan="off")
-    server = uvicorn.Server(config)
-    if on_start is not None:
-        def watch() -> None:
-            while not server.started and not server.should_exit:
-                time.sleep(0.05)
-            if server.started:
-                on_start()
-
-        threading.Thread(target=watch, daemon=True).start()
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
+def run_server(app: Any, sock: socket.socket, log_level: str, *, log_format: str = "text",
+               limits: ConnectionLimits | None = None, on_start: Callable[[], None] | None = None) -> None:
+    """Serve ``app`` on ``sock`` until Ctrl-C (graceful and bounded, see server/runner.py); close the socket."""
+    runner.run(app, sock, log_level=log_level, log_format=log_format, limits=limits, on_start=on_start)
 
 
-__all__ = ["base_url", "listen", "run_server", "serve_command"]
+__all__ = ["ENV_PREFIX", "base_url", "env", "listen", "run_server", "serve_command"]

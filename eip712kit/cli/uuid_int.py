@@ -97,13 +97,14 @@ def uuid_check(order_id: str, value: str, executor_id: int | None, as_json: bool
       eip712kit uuid check 00000000-0000-4000-8000-000000000001 \\
           6427948336465191935941739505432058208337171677044006212075520 --executor-id 0
     """
-    # Malformed input (not a UUID, not an integer) is exit 2; only a real mismatch is "no".
+    # Malformed input (not a UUID, not an integer) is exit 2; what the API refuses (another order,
+    # another executor, an order id that is not a UUID4) is "no".
     uuid_int.parse_uuid(order_id)
     fields = uuid_int.unpack(value)
     try:
         uuid_int.check_binding(order_id, value, executor_id=executor_id)
     except Eip712KitError as exc:
-        if exc.code != "UUID_MISMATCH":
+        if exc.code not in ("UUID_MISMATCH", "UUID_NOT_V4"):
             raise
         emit(as_json, {"valid": False, "code": exc.code, "reason": exc.message, **fields.to_dict()},
              f"mismatch: {exc.message} [{exc.code}]")

@@ -3,11 +3,14 @@
 The runner turns each case of a vector file into one request, hands it to a *target* and judges the
 answer field by field. One module per concern, each importing only the ones listed before it:
 
+* :mod:`.features` — the feature tags of a case (what it exercises), derived from its content, written
+  into every vector and declared unsupported by adapters;
 * :mod:`.vectors` — the ``eip712kit-vectors/1`` format: loading and checking files, choosing cases,
   the request a target receives and the JSON line it travels as;
 * :mod:`.scoring` — comparing one answer with one case (:func:`score`, :class:`Policy`,
   :class:`Outcome`, :class:`Problem`): the format's equality and refusal rules, in one place;
-* :mod:`.runner` — the :class:`Target` contract, :func:`run` and the whole-run :func:`verdict`;
+* :mod:`.runner` — the :class:`Target` contract, the handshake (:class:`Declaration`), expected
+  failures, :func:`run` and the whole-run :func:`verdict`;
 * the targets: :mod:`.library` (:class:`LibraryTarget`, eip712kit in-process), :mod:`.adapter`
   (:class:`ExecTarget`, ``--exec "COMMAND"``: any signer speaking JSON lines), and :mod:`.api`
   (:func:`run_api`, ``--api URL``: a live verifier rather than a signer);
@@ -20,8 +23,9 @@ public name is re-exported here, so ``from eip712kit.conformance import run, Lib
 
 from __future__ import annotations
 
-from .adapter import ExecTarget
+from .adapter import SECRET_ENV_MARKERS, ExecTarget, adapter_environment, is_secret_env
 from .api import API_SUITE, API_TAMPERS, Tamper, development_keys, run_api
+from .features import FEATURES, case_features, refusal_tag
 from .library import (
     TIME_WINDOW_RULES,
     LibraryTarget,
@@ -33,7 +37,27 @@ from .library import (
     compute_uuid_int,
 )
 from .reports import render_json, render_junit, render_text
-from .runner import DEFAULT_TIMEOUT, AdapterFailure, Report, Target, run, run_case, verdict
+from .runner import (
+    DECLARED,
+    DEFAULT_TIMEOUT,
+    HELLO,
+    NOTHING_DECLARED,
+    PROTOCOL,
+    STATUSES,
+    AdapterFailure,
+    Declaration,
+    ExpectedFailure,
+    ExpectedFailures,
+    Report,
+    Target,
+    TargetUnusable,
+    handshake,
+    hello_request,
+    parse_hello,
+    run,
+    run_case,
+    verdict,
+)
 from .scoring import STRICT, Outcome, Policy, Problem, compare, score
 from .vectors import (
     FORMAT,
@@ -57,16 +81,26 @@ from .vectors import (
 __all__ = [
     "API_SUITE",
     "API_TAMPERS",
+    "DECLARED",
     "DEFAULT_TIMEOUT",
+    "FEATURES",
     "FORMAT",
     "FORMAT_PREFIX",
+    "HELLO",
     "KINDS",
+    "NOTHING_DECLARED",
+    "PROTOCOL",
+    "SECRET_ENV_MARKERS",
+    "STATUSES",
     "STRICT",
     "TIME_WINDOW_RULES",
     "UNSUPPORTED",
     "AdapterFailure",
     "Case",
+    "Declaration",
     "ExecTarget",
+    "ExpectedFailure",
+    "ExpectedFailures",
     "LibraryTarget",
     "Operation",
     "Outcome",
@@ -75,9 +109,12 @@ __all__ = [
     "Report",
     "Tamper",
     "Target",
+    "TargetUnusable",
     "VectorError",
     "VectorFile",
+    "adapter_environment",
     "bundled_vectors",
+    "case_features",
     "compare",
     "compute_personal_sign",
     "compute_sera_order",
@@ -86,9 +123,14 @@ __all__ = [
     "compute_uuid_int",
     "development_keys",
     "first_unsafe_number",
+    "handshake",
+    "hello_request",
+    "is_secret_env",
     "load_file",
     "load_vectors",
+    "parse_hello",
     "parse_vector_file",
+    "refusal_tag",
     "render_json",
     "render_junit",
     "render_text",

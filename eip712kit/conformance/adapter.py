@@ -1,8 +1,9 @@
 """Another program as a target (``--exec "COMMAND"``): a signer in any language, held to the same vectors.
 
 The adapter is one long-running process that reads requests and writes responses as JSON lines on
-stdin/stdout (``docs/vectors.md``, "The exec protocol"). This module owns that process: starting it,
-timing each answer, and restarting it when it can no longer be trusted.
+stdin/stdout (``docs/vectors.md``, "The exec protocol"). This module owns that process: starting it
+in an environment without key material, timing each answer, and restarting it (and greeting it
+again) when it can no longer be trusted.
 """
 
 from __future__ import annotations
@@ -10,16 +11,38 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-from .runner import DEFAULT_TIMEOUT, AdapterFailure
+from ..keys import DEFAULT_KEY_ENV
+from .runner import DEFAULT_TIMEOUT, HELLO, AdapterFailure
 from .vectors import wire_json
+
+SECRET_ENV_MARKERS: tuple[str, ...] = ("PRIVATE_KEY", "PRIVKEY", "MNEMONIC", "SEED_PHRASE", "PASSWORD", "PASSPHRASE")
+"""An adapter never sees a variable whose name holds one of these (any case), nor eip712kit's own key
+variable, nor a name given with ``--scrub-env``: the signer under test gets its keys in the requests
+(public development keys only), so key material in the runner's environment has no business there."""
+
+
+def is_secret_env(name: str, extra: Iterable[str] = ()) -> bool:
+    """Whether the variable ``name`` is kept from an adapter (the rule of :data:`SECRET_ENV_MARKERS`)."""
+    upper = name.upper()
+    return name == DEFAULT_KEY_ENV or name in set(extra) or any(m in upper for m in SECRET_ENV_MARKERS)
+
+
+def adapter_environment(environ: Mapping[str, str], scrub: Iterable[str] = ()) -> dict[str, str]:
+    """``environ`` without the variables :func:`is_secret_env` names: what the adapter process starts with."""
+    extra = set(scrub)
+    return {k: v for k, v in environ.items() if not is_secret_env(k, extra)}
+
+
+_TELLING = re.compile(r"error|not found|cannot|denied|no such", re.IGNORECASE)
 
 
 class ExecTarget:
@@ -30,16 +53,21 @@ class ExecTarget:
     that case and the process is restarted for the next one (a hung adapter cannot be trusted to
     resynchronise); after ``max_restarts`` consecutive failures of that kind the rest of the run
     fails without starting it again. The adapter's stderr is kept (the last lines) for the report.
+
+    The process starts with ``env`` (default: this process's environment) less every key variable
+    (:func:`adapter_environment`; ``scrub_env`` names more). A restarted process is sent the
+    handshake again before the next case, so an adapter may rely on being greeted first.
     """
 
     def __init__(self, command: str, *, timeout: float = DEFAULT_TIMEOUT, max_restarts: int = 3,
-                 cwd: str | None = None, env: Mapping[str, str] | None = None):
+                 cwd: str | None = None, env: Mapping[str, str] | None = None, scrub_env: Iterable[str] = ()):
         self.command = command
         self.name = f"exec: {command}"
         self.timeout = timeout
         self.max_restarts = max_restarts
         self._cwd = cwd
-        self._env = dict(env) if env is not None else None
+        self._env = adapter_environment(env if env is not None else os.environ, scrub_env)
+        self._hello: Mapping[str, Any] | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         self._stderr: deque[str] = deque(maxlen=20)
@@ -109,31 +137,32 @@ class ExecTarget:
     def stderr_tail(self) -> list[str]:
         return list(self._stderr)
 
-    def _fail(self, message: str) -> AdapterFailure:
+    def _fail(self, message: str, status: int | None = None) -> AdapterFailure:
         time.sleep(0.05)  # let the stderr pump catch the adapter's last words
         self._kill()
         self._consecutive_failures += 1
-        tail = self.stderr_tail()
-        if tail:
+        tail = [line for line in self.stderr_tail() if line.strip()]
+        telling = [line.strip() for line in tail if _TELLING.search(line)]
+        if telling:
+            message += "; adapter stderr: " + " | ".join(telling[:2])
+        elif tail:
             message += "; adapter stderr (last lines): " + " | ".join(tail[-5:])
+        text = "\n".join(tail)
+        if status == 127:
+            message += " (the shell found no such command: check the --exec command line)"
+        elif "Cannot find package" in text or "ModuleNotFoundError" in text:
+            message += " (a package is missing: install the adapter's dependencies, e.g. cd tools/node && npm ci)"
         return AdapterFailure(message)
 
-    def handle(self, request: Mapping[str, Any]) -> dict[str, Any]:
-        if self._consecutive_failures > self.max_restarts:
-            raise AdapterFailure(
-                f"the adapter failed {self._consecutive_failures} times in a row; not restarting it again"
-            )
-        proc = self._proc
-        if proc is None or proc.poll() is not None:
-            if proc is not None or self._consecutive_failures:
-                self.restarts += 1
-            proc = self._start()
+    def _exchange(self, proc: subprocess.Popen[bytes], request: Mapping[str, Any]) -> dict[str, Any]:
+        """Send one request, read its one answer line, and check it is the answer to that request."""
         assert proc.stdin is not None
         try:
             proc.stdin.write(wire_json(request).encode("utf-8") + b"\n")
             proc.stdin.flush()
         except (BrokenPipeError, OSError):
-            raise self._fail(f"the adapter exited (status {proc.poll()}) before reading the request") from None
+            status = self._status(proc)
+            raise self._fail(f"the adapter exited (status {status}) before reading the request", status) from None
         deadline = time.monotonic() + self.timeout
         try:
             line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -142,11 +171,8 @@ class ExecTarget:
                 f"no response within {self.timeout:g} s (the adapter was stopped and will be restarted)"
             ) from None
         if line is None:
-            try:
-                status = proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                status = None
-            raise self._fail(f"the adapter closed its stdout (exit status {status}) without answering")
+            status = self._status(proc)
+            raise self._fail(f"the adapter closed its stdout (exit status {status}) without answering", status)
         text = line.decode("utf-8", "replace").strip()
         try:
             response = json.loads(text)
@@ -156,6 +182,31 @@ class ExecTarget:
             raise self._fail(f"the adapter answered with JSON that is not an object: {text[:120]!r}")
         if response.get("id") != request.get("id"):
             raise self._fail(f"the adapter answered id {response.get('id')!r} to request {request.get('id')!r}")
+        return response
+
+    @staticmethod
+    def _status(proc: subprocess.Popen[bytes]) -> int | None:
+        try:
+            return proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def handle(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        if self._consecutive_failures > self.max_restarts:
+            raise AdapterFailure(
+                f"the adapter failed {self._consecutive_failures} times in a row; not restarting it again"
+            )
+        if request.get("op") == HELLO:
+            self._hello = request
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            restarted = proc is not None or self._consecutive_failures > 0
+            if restarted:
+                self.restarts += 1
+            proc = self._start()
+            if restarted and self._hello is not None and request.get("op") != HELLO:
+                self._exchange(proc, self._hello)  # greet the new process as the first one was
+        response = self._exchange(proc, request)
         self._consecutive_failures = 0
         return response
 
@@ -179,5 +230,8 @@ class ExecTarget:
 
 
 __all__ = [
+    "SECRET_ENV_MARKERS",
     "ExecTarget",
+    "adapter_environment",
+    "is_secret_env",
 ]

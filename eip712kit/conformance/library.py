@@ -16,6 +16,7 @@ from ..messages import hash_message
 from ..schema import compile_types
 from ..signature import recover_digest, sign_digest
 from ..typed_data import TypedData
+from .runner import HELLO
 from .vectors import KINDS, UNSUPPORTED, VectorError
 
 
@@ -207,7 +208,16 @@ class LibraryTarget:
             found = self._ops.get(op)
         return found
 
+    def declaration(self) -> dict[str, Any]:
+        """The handshake answer: every op of the format, no unsupported feature, eip712kit's own codes."""
+        from .. import __version__
+
+        return {"name": "eip712kit", "version": __version__, "ops": list(KINDS), "unsupported": [],
+                "error_codes": "eip712kit"}
+
     def handle(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        if request.get("op") == HELLO:
+            return {"id": request.get("id"), "result": self.declaration()}
         op = self._op(str(request.get("op")))
         if op is None:
             return {"id": request.get("id"), "error": {"code": UNSUPPORTED, "message": f"op {request.get('op')!r}"}}

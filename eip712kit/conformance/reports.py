@@ -8,45 +8,75 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
-from .runner import Report
+from .runner import DECLARED, Report
+
+_COLUMNS = (("passed", "passed"), ("failed", "failed"), ("skipped", "skipped"), (DECLARED, "declared"),
+            ("xfail", "xfail"), ("xpass", "xpass"))
+"""(status, column header) of the text table; xfail/xpass columns appear only when a run has them."""
+
+
+def _summary(counts: dict[str, int]) -> str:
+    parts = [f"{counts['passed']} passed", f"{counts['failed']} failed", f"{counts['skipped']} skipped"]
+    if counts[DECLARED]:
+        parts.append(f"{counts[DECLARED]} skipped by declaration")
+    for status in ("xfail", "xpass"):
+        if counts[status]:
+            parts.append(f"{counts[status]} {status}")
+    return ", ".join(parts)
 
 
 def render_text(report: Report, *, verbose: bool = False) -> str:
     """The human report: each failing case with its differences, then one summary line per suite."""
     lines = [f"eip712kit conformance: {len(report.outcomes)} cases from {len(report.files)} file(s) "
              f"against {report.target}"]
+    if report.declaration.answered:
+        lines.append(f"handshake: {report.declaration.describe()}")
     for o in report.outcomes:
-        if o.status == "failed":
-            lines.append(f"FAIL {o.case.id} [{o.case.kind}]" + (f" {o.case.description}" if o.case.description else ""))
+        if o.status in ("failed", "xpass"):
+            label = "FAIL" if o.status == "failed" else "XPASS"
+            lines.append(f"{label} {o.case.id} [{o.case.kind}]" + (f" {o.case.description}" if o.case.description
+                                                                    else ""))
             for p in o.problems:
                 lines.extend("     " + part for part in p.describe().split("\n"))
             if o.reason:
                 lines.append(f"     (target said: {o.reason})")
         elif verbose and o.status == "skipped":
             lines.append(f"SKIP {o.case.id} [{o.case.kind}] {o.reason}")
+        elif verbose and o.status == DECLARED:
+            lines.append(f"DECL {o.case.id} [{o.case.kind}] {o.reason}")
+        elif verbose and o.status == "xfail":
+            lines.append(f"XFAIL {o.case.id} [{o.case.kind}] {o.reason}")
         elif verbose:
             note = f" ({o.reason})" if o.reason else ""
             unreported = f" [not reported: {', '.join(o.unreported)}]" if o.unreported else ""
             lines.append(f"ok   {o.case.id}{note}{unreported}")
+    if report.expected_failures is not None:
+        for entry in report.expected_failures.unused():
+            lines.append(f"note: expected failure {entry.pattern!r} (line {entry.line}) matched no case of this run")
+    total = report.counts()
+    columns = [(s, h) for s, h in _COLUMNS if s not in ("xfail", "xpass") or total[s]]
     width = max([len(s) for s in report.suites()] + [5])
     lines.append("")
-    lines.append(f"{'suite'.ljust(width)}  {'passed':>7}  {'failed':>7}  {'skipped':>7}")
+    lines.append(f"{'suite'.ljust(width)}  " + "  ".join(f"{h:>8}" for _, h in columns))
     for suite in report.suites():
         c = report.counts(suite)
-        lines.append(f"{suite.ljust(width)}  {c['passed']:>7}  {c['failed']:>7}  {c['skipped']:>7}")
-    c = report.counts()
-    lines.append(f"{'total'.ljust(width)}  {c['passed']:>7}  {c['failed']:>7}  {c['skipped']:>7}")
+        lines.append(f"{suite.ljust(width)}  " + "  ".join(f"{c[s]:>8}" for s, _ in columns))
+    lines.append(f"{'total'.ljust(width)}  " + "  ".join(f"{total[s]:>8}" for s, _ in columns))
     flags = [f for f, on in (("--loose-codes", report.policy.loose_codes), ("--lenient", report.policy.lenient)) if on]
+    if report.policy.loose_codes and report.declaration.error_codes == "generic":
+        flags = ["refusal codes not compared: the target declares generic codes" if f == "--loose-codes" else f
+                 for f in flags]
     verdict = "OK" if report.ok else "FAILED"
-    lines.append(f"{verdict}: {c['passed']} passed, {c['failed']} failed, {c['skipped']} skipped "
-                 f"in {report.seconds:.2f} s" + (f" ({' '.join(flags)})" if flags else ""))
+    lines.append(f"{verdict}: {_summary(total)} in {report.seconds:.2f} s"
+                 + (f" ({'; '.join(flags)})" if flags else ""))
     return "\n".join(lines)
 
 
 def render_json(report: Report) -> dict[str, Any]:
-    return {
+    out = {
         "ok": report.ok,
         "target": report.target,
+        "handshake": report.declaration.to_dict(),
         "files": report.files,
         "policy": {"loose_codes": report.policy.loose_codes, "lenient": report.policy.lenient},
         "totals": report.counts(),
@@ -54,34 +84,50 @@ def render_json(report: Report) -> dict[str, Any]:
         "seconds": round(report.seconds, 3),
         "cases": [o.to_dict() for o in report.outcomes],
     }
+    if report.expected_failures is not None:
+        out["expected_failures"] = {
+            "file": report.expected_failures.source,
+            "unused": [e.pattern for e in report.expected_failures.unused()],
+        }
+    return out
 
 
 def render_junit(report: Report) -> bytes:
-    """JUnit XML, one ``testsuite`` per vector suite, for CI systems that draw test reports."""
+    """JUnit XML (the common junit-10.xsd shape), one ``testsuite`` per vector suite, for CI test reports.
+
+    ``<testsuites>`` carries only the attributes that schema allows (no ``skipped`` there; each
+    ``<testsuite>`` has its own). A case skipped by declaration or an expected failure is a
+    ``<skipped>`` with the reason; an expected failure that passed is a ``<failure>``. Each
+    ``<testcase>``'s ``status`` attribute is the runner's own verdict.
+    """
     c = report.counts()
     root = ElementTree.Element("testsuites", {
-        "name": "eip712kit conformance", "tests": str(len(report.outcomes)), "failures": str(c["failed"]),
-        "skipped": str(c["skipped"]), "errors": "0", "time": f"{report.seconds:.3f}",
+        "name": "eip712kit conformance", "tests": str(len(report.outcomes)),
+        "failures": str(c["failed"] + c["xpass"]), "errors": "0", "time": f"{report.seconds:.3f}",
     })
     for suite in report.suites():
         outcomes = [o for o in report.outcomes if o.case.suite == suite]
         sc = report.counts(suite)
         node = ElementTree.SubElement(root, "testsuite", {
-            "name": suite, "tests": str(len(outcomes)), "failures": str(sc["failed"]),
-            "skipped": str(sc["skipped"]), "errors": "0",
+            "name": suite, "tests": str(len(outcomes)), "failures": str(sc["failed"] + sc["xpass"]),
+            "errors": "0", "skipped": str(sc["skipped"] + sc[DECLARED] + sc["xfail"]),
             "time": f"{sum(o.seconds for o in outcomes):.3f}",
         })
         for o in outcomes:
             tc = ElementTree.SubElement(node, "testcase", {
-                "classname": f"{suite}.{o.case.kind}", "name": o.case.id, "time": f"{o.seconds:.6f}",
+                "name": o.case.id, "classname": f"{suite}.{o.case.kind}", "time": f"{o.seconds:.6f}",
+                "status": o.status,
             })
-            if o.status == "failed":
+            if o.status in ("failed", "xpass"):
+                kind = "xpass" if o.status == "xpass" else (
+                    "mismatch" if o.problems and o.problems[0].field != "adapter" else "adapter")
                 failure = ElementTree.SubElement(tc, "failure", {
-                    "type": "mismatch" if o.problems and o.problems[0].field != "adapter" else "adapter",
-                    "message": "; ".join(p.describe().split("\n")[0] for p in o.problems)[:500],
+                    "type": kind, "message": "; ".join(p.describe().split("\n")[0] for p in o.problems)[:500],
                 })
                 failure.text = "\n".join(p.describe() for p in o.problems)
-            elif o.status == "skipped":
+            elif o.status == DECLARED:
+                ElementTree.SubElement(tc, "skipped", {"message": f"skipped by declaration: {o.reason}"})
+            elif o.status in ("skipped", "xfail"):
                 ElementTree.SubElement(tc, "skipped", {"message": o.reason})
     ElementTree.indent(root)
     xml: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)

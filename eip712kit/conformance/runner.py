@@ -1,20 +1,41 @@
-"""Running: hand each selected case to a target, in order, and collect the verdicts into a :class:`Report`.
+"""Running: greet the target, hand it each selected case in order, and collect the verdicts into a :class:`Report`.
 
 A target is anything with ``name``, ``handle(request) -> response`` and ``close()``
-(:class:`Target`): the in-process library, an ``--exec`` adapter, a test double. A target that
-cannot answer at all raises :class:`AdapterFailure`; that fails the one case and the run goes on.
-Nothing here prints or reads a clock for its verdicts; timings are only reported.
+(:class:`Target`): the in-process library, an ``--exec`` adapter, a test double. Before the first
+case the runner sends the handshake (:func:`handshake`, ``op: "hello"``): the target answers with
+its name, the ops it does and the feature tags it cannot handle (:class:`Declaration`); a target
+that answers ``UNSUPPORTED`` declares nothing. A case whose op or tags the target declared out of
+reach is *skipped by declaration* without being sent. A target that cannot answer one case raises
+:class:`AdapterFailure`; that fails the one case and the run goes on. A target that cannot even
+answer the handshake raises :class:`TargetUnusable`: the run cannot start (bad usage).
+
+Known bugs are named in an expected-failures file (:class:`ExpectedFailures`): such a case that
+fails is ``xfail`` and does not fail the run; one that passes is ``xpass`` and does (strict, as in
+pytest), so the file never outlives the bug. Nothing here prints or reads a clock for its verdicts.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+from pathlib import Path
 from typing import Any, Protocol
 
 from .scoring import STRICT, Outcome, Policy, Problem, score
 from .vectors import KINDS, Case, VectorFile, request_for
+
+PROTOCOL = "eip712kit-exec/2"
+"""The version of the --exec protocol the runner speaks (the hello request names it)."""
+HELLO = "hello"
+"""The id and op of the handshake request."""
+ERROR_CODE_STYLES = ("eip712kit", "generic")
+"""What a target's refusal codes mean: eip712kit's catalogue (compared), or generic (any refusal counts)."""
+
+STATUSES = ("passed", "failed", "skipped", "skipped-by-declaration", "xfail", "xpass")
+"""Every verdict a case can get, in report order."""
+DECLARED = "skipped-by-declaration"
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds a target may take to answer one case (an --exec adapter; --api: one HTTP call)."""
@@ -22,6 +43,10 @@ DEFAULT_TIMEOUT = 10.0
 
 class AdapterFailure(Exception):
     """The adapter did not answer a request properly (timeout, exit, garbage): the case fails."""
+
+
+class TargetUnusable(Exception):
+    """The target cannot be used at all (it does not start, or dies before the handshake): bad usage."""
 
 
 class Target(Protocol):
@@ -34,6 +59,141 @@ class Target(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """What a target said in the handshake: who it is, which ops it does, which feature tags it cannot handle.
+
+    ``ops`` is None when the target did not name its ops (every op is then sent). ``answered`` is
+    False for a target that declared nothing (an older adapter answering the hello with UNSUPPORTED).
+    """
+
+    name: str = ""
+    version: str = ""
+    ops: frozenset[str] | None = None
+    unsupported: frozenset[str] = frozenset()
+    error_codes: str = "eip712kit"
+    answered: bool = False
+
+    def excludes(self, case: Case) -> str | None:
+        """Why this case is skipped by declaration, or None when it is to be sent."""
+        if self.ops is not None and case.kind not in self.ops:
+            return f"the target declares no {case.kind} op"
+        tags = sorted(self.unsupported.intersection(case.features))
+        if tags:
+            return f"the target declares unsupported: {', '.join(tags)}"
+        return None
+
+    def describe(self) -> str:
+        if not self.answered:
+            return "declared nothing (no handshake)"
+        who = " ".join(p for p in (self.name, self.version) if p) or "unnamed"
+        parts = [who]
+        if self.ops is not None:
+            parts.append("ops " + (", ".join(sorted(self.ops)) or "none"))
+        if self.unsupported:
+            parts.append("unsupported " + ", ".join(sorted(self.unsupported)))
+        parts.append(f"error codes {self.error_codes}")
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"answered": self.answered, "name": self.name, "version": self.version,
+                "ops": sorted(self.ops) if self.ops is not None else None,
+                "unsupported": sorted(self.unsupported), "error_codes": self.error_codes}
+
+
+NOTHING_DECLARED = Declaration()
+
+
+def hello_request(cases: Sequence[tuple[Case, VectorFile]]) -> dict[str, Any]:
+    """The handshake: every feature tag and every op of the run, so the target can answer for exactly those."""
+    features = sorted({tag for case, _ in cases for tag in case.features})
+    ops = sorted({case.kind for case, _ in cases})
+    return {"id": HELLO, "op": HELLO, "input": {"protocol": PROTOCOL, "features": features, "ops": ops}}
+
+
+def _strings(value: Any, where: str) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TargetUnusable(f"the target's handshake answer is malformed: {where} must be a list of strings")
+    return frozenset(value)
+
+
+def parse_hello(response: Mapping[str, Any]) -> Declaration:
+    """The target's declaration from its hello answer (an error answer declares nothing)."""
+    if response.get("error") is not None:
+        return NOTHING_DECLARED  # UNSUPPORTED (every older adapter) or any refusal: nothing declared
+    result = response.get("result")
+    if not isinstance(result, Mapping):
+        raise TargetUnusable("the target's handshake answer has neither a result object nor an error object")
+    codes = result.get("error_codes", "eip712kit")
+    if codes not in ERROR_CODE_STYLES:
+        raise TargetUnusable(f"the target's handshake answer is malformed: result.error_codes is {codes!r}; "
+                             f"use {' or '.join(ERROR_CODE_STYLES)}")
+    return Declaration(
+        name=str(result.get("name", "")), version=str(result.get("version", "")),
+        ops=_strings(result["ops"], "result.ops") if result.get("ops") is not None else None,
+        unsupported=_strings(result.get("unsupported", []), "result.unsupported"),
+        error_codes=codes, answered=True,
+    )
+
+
+def handshake(target: Target, cases: Sequence[tuple[Case, VectorFile]]) -> Declaration:
+    """Send the hello and read the declaration; a target that cannot answer it is unusable."""
+    try:
+        response = target.handle(hello_request(cases))
+    except AdapterFailure as exc:
+        raise TargetUnusable(f"at the handshake, before any case: {exc}") from None
+    return parse_hello(response)
+
+
+@dataclass(frozen=True)
+class ExpectedFailure:
+    pattern: str
+    reason: str
+    line: int = 0
+
+
+class ExpectedFailures:
+    """Known bugs: case ids or globs, each with a reason (``--expect-failures FILE``).
+
+    The file has one entry per line, ``GLOB REASON...``; blank lines and ``#`` comments are ignored.
+    A reason is required: an expected failure nobody can explain is a failure.
+    """
+
+    def __init__(self, entries: Iterable[ExpectedFailure] = (), source: str = ""):
+        self.entries = tuple(entries)
+        self.source = source
+        self.used: set[str] = set()
+
+    @classmethod
+    def parse(cls, text: str, source: str = "") -> ExpectedFailures:
+        entries = []
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split(None, 1)
+            if len(parts) < 2 or not parts[1].strip():
+                raise ValueError(f"{source or 'expected failures'}, line {number}: {parts[0]!r} has no reason; "
+                                 "write the case id or glob, then why it is expected to fail")
+            entries.append(ExpectedFailure(parts[0], parts[1].strip(), number))
+        return cls(entries, source)
+
+    @classmethod
+    def load(cls, path: str | Path) -> ExpectedFailures:
+        return cls.parse(Path(path).read_text(encoding="utf-8"), str(path))
+
+    def match(self, case_id: str) -> ExpectedFailure | None:
+        for entry in self.entries:
+            if fnmatchcase(case_id, entry.pattern):
+                self.used.add(entry.pattern)
+                return entry
+        return None
+
+    def unused(self) -> list[ExpectedFailure]:
+        """Entries that matched no case of the run (stale, or a typo)."""
+        return [e for e in self.entries if e.pattern not in self.used]
+
+
 @dataclass
 class Report:
     target: str
@@ -41,13 +201,15 @@ class Report:
     files: list[str]
     seconds: float = 0.0
     policy: Policy = STRICT
+    declaration: Declaration = NOTHING_DECLARED
+    expected_failures: ExpectedFailures | None = None
 
     @property
     def ok(self) -> bool:
-        return not any(o.status == "failed" for o in self.outcomes)
+        return not any(o.status in ("failed", "xpass") for o in self.outcomes)
 
     def counts(self, suite: str | None = None) -> dict[str, int]:
-        out = {"passed": 0, "failed": 0, "skipped": 0}
+        out = dict.fromkeys(STATUSES, 0)
         for o in self.outcomes:
             if suite is None or o.case.suite == suite:
                 out[o.status] += 1
@@ -60,9 +222,24 @@ class Report:
         return list(seen)
 
 
-def run_case(case: Case, vf: VectorFile, target: Target, policy: Policy = STRICT) -> Outcome:
+def _expectation(outcome: Outcome, expected: ExpectedFailure) -> Outcome:
+    if outcome.status == "failed":
+        return replace(outcome, status="xfail", reason=f"expected failure: {expected.reason}")
+    if outcome.status == "passed":
+        return replace(outcome, status="xpass", problems=[Problem("expected-failure", message=(
+            f"passed, but the expected-failures file says it fails ({expected.reason}); "
+            f"remove {expected.pattern!r} from it"))])
+    return outcome
+
+
+def run_case(case: Case, vf: VectorFile, target: Target, policy: Policy = STRICT,
+             declaration: Declaration = NOTHING_DECLARED,
+             expected_failures: ExpectedFailures | None = None) -> Outcome:
     if case.kind not in KINDS:
         return Outcome(case, "skipped", reason=f"kind {case.kind!r} is not known to this runner")
+    excluded = declaration.excludes(case)
+    if excluded:
+        return Outcome(case, DECLARED, reason=excluded)
     started = time.perf_counter()
     try:
         response = target.handle(request_for(case, vf.keys))
@@ -71,45 +248,73 @@ def run_case(case: Case, vf: VectorFile, target: Target, policy: Policy = STRICT
     else:
         outcome = score(case, response, policy)
     outcome.seconds = time.perf_counter() - started
-    return outcome
+    expected = expected_failures.match(case.id) if expected_failures is not None else None
+    return _expectation(outcome, expected) if expected is not None else outcome
 
 
 def run(cases: Sequence[tuple[Case, VectorFile]], target: Target, policy: Policy = STRICT,
-        progress: Callable[[int, int, Case], None] | None = None) -> Report:
-    """Run every case against ``target`` in order and collect the verdicts."""
+        progress: Callable[[int, int, Case], None] | None = None, *,
+        declaration: Declaration | None = None, expected_failures: ExpectedFailures | None = None) -> Report:
+    """Greet the target (unless ``declaration`` is given), run every case in order, collect the verdicts.
+
+    Raises :class:`TargetUnusable` when the target cannot answer the handshake. A target that
+    declares ``error_codes: "generic"`` is judged with loose codes (any refusal counts).
+    """
     started = time.perf_counter()
+    if declaration is None:
+        declaration = handshake(target, cases)
+    if declaration.error_codes == "generic" and not policy.loose_codes:
+        policy = replace(policy, loose_codes=True)
     outcomes = []
     files: dict[str, None] = {}
     for index, (case, vf) in enumerate(cases):
         files.setdefault(vf.path, None)
         if progress is not None:
             progress(index, len(cases), case)
-        outcomes.append(run_case(case, vf, target, policy))
-    return Report(target.name, outcomes, list(files),
-                  time.perf_counter() - started, policy)
+        outcomes.append(run_case(case, vf, target, policy, declaration, expected_failures))
+    return Report(target.name, outcomes, list(files), time.perf_counter() - started, policy, declaration,
+                  expected_failures)
 
 
 def verdict(report: Report, *, no_skips: bool = False) -> str | None:
     """Why the run as a whole fails, or None when it passes.
 
-    A run passes when no case failed and at least one passed: a target that skips everything has
-    shown nothing. With ``no_skips`` a skipped case fails the run too.
+    A run passes when no case failed, no expected failure passed, and at least one case passed: a
+    target that skips everything has shown nothing. With ``no_skips`` a skipped case (by the
+    target's answer or by its declaration) fails the run too.
     """
     counts = report.counts()
     if counts["failed"]:
         return f"{counts['failed']} case(s) failed"
+    if counts["xpass"]:
+        return (f"{counts['xpass']} case(s) passed that the expected-failures file expects to fail "
+                "(strict: remove them from the file)")
     if not counts["passed"]:
         return "no case passed (every selected case was skipped)"
-    if no_skips and counts["skipped"]:
-        return f"{counts['skipped']} case(s) skipped and --no-skips was given"
+    skipped = counts["skipped"] + counts[DECLARED]
+    if no_skips and skipped:
+        return f"{skipped} case(s) skipped and --no-skips was given"
     return None
 
 
 __all__ = [
+    "DECLARED",
     "DEFAULT_TIMEOUT",
+    "ERROR_CODE_STYLES",
+    "HELLO",
+    "NOTHING_DECLARED",
+    "PROTOCOL",
+    "STATUSES",
     "AdapterFailure",
+    "Declaration",
+    "ExpectedFailure",
+    "ExpectedFailures",
     "Report",
     "Target",
+    "TargetUnusable",
+    "handshake",
+    "hello_request",
+    "parse_hello",
     "run",
     "run_case",
     "verdict",

@@ -109,7 +109,7 @@ class Outcome:
     """The verdict on one case."""
 
     case: Case
-    status: str  # "passed" | "failed" | "skipped"
+    status: str  # "passed" | "failed" | "skipped" | "skipped-by-declaration" | "xfail" | "xpass" (runner.STATUSES)
     problems: list[Problem] = field(default_factory=list)
     reason: str = ""
     unreported: list[str] = field(default_factory=list)

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..encoding import MAX_SAFE_INTEGER
 from ..errors import Eip712KitError
+from .features import case_features
 
 FORMAT = "eip712kit-vectors/1"
 FORMAT_PREFIX = "eip712kit-vectors/"
@@ -69,6 +70,8 @@ class Case:
     attested_by: tuple[str, ...] = ()
     accepted_by: tuple[str, ...] = ()
     file: str = ""
+    features: tuple[str, ...] = ()
+    """Feature tags (:mod:`.features`): as the file writes them, or derived when a file has none."""
 
     @property
     def negative(self) -> bool:
@@ -221,6 +224,11 @@ def parse_vector_file(doc: Any, name: str = "<vectors>") -> VectorFile:
                 f"{name}: case {case_id}: {unsafe} is a JSON number beyond 2**53 - 1; write it as a decimal string",
                 f"{where}.{unsafe}",
             )
+        features = raw.get("features")
+        if features is None:
+            features = case_features(kind, inp, error)
+        elif not isinstance(features, list) or not all(isinstance(t, str) for t in features):
+            raise _invalid(f"{name}: case {case_id}: features must be an array of strings", f"{where}.features")
         cases.append(
             Case(
                 id=case_id,
@@ -233,6 +241,7 @@ def parse_vector_file(doc: Any, name: str = "<vectors>") -> VectorFile:
                 attested_by=tuple(raw.get("attested_by", ())),
                 accepted_by=tuple(raw.get("accepted_by", ())),
                 file=name,
+                features=tuple(sorted(set(features))),
             )
         )
     return VectorFile(name, suite, str(doc.get("description", "")), keys, tuple(cases))

@@ -7,27 +7,40 @@ where Sera's ``uuid_int`` belongs, v as 0/1 … — until one reproduces a diges
 expected address. It reports that cause (a stable code, a sentence, the field or step, the value
 signed versus the value given) or, when nothing matches within the budget, what it tried.
 
+:func:`diagnose_message` does the same for a personal_sign text (Alura's login challenge): the
+text versus its hex, a trailing newline, CRLF, trimmed whitespace, another nonce or address.
+
 The search is a list of small named hypotheses, one per mistake, in the modules of their layer
-(:mod:`.readings`, :mod:`.methods`, :mod:`.domain`, :mod:`.values`, :mod:`.arrays`,
-:mod:`.sera`); :mod:`.registry` explains how to add one. ``docs/doctor.md`` lists them all.
+(:mod:`.readings`, :mod:`.methods`, :mod:`.domain`, :mod:`.times`, :mod:`.values`,
+:mod:`.declared`, :mod:`.arrays`, :mod:`.sera`, :mod:`.text`); :mod:`.registry` explains how to
+add one and how tiers order the search. ``docs/doctor.md`` lists them all.
 """
 
-# Importing the layer modules registers their hypotheses; the engine searches layer by layer.
-from . import arrays, domain, methods, readings, sera, values  # noqa: F401
-from .engine import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, Diagnosis, Tried, diagnose
+# Importing the layer modules registers their hypotheses; the engine orders them by tier and layer,
+# and hypotheses of the same tier and layer by registration: the order of this import is part of
+# the search order (which candidate is tried first, and so the candidate counts). Keep it.
+# isort: off
+from . import arrays, times, values, declared, domain, methods, readings, sera, text  # noqa: F401
+# isort: on
+from .diagnosis import Diagnosis, Tried
+from .engine import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, diagnose, diagnose_message
 from .findings import CAUSES, Finding, Variant
 from .registry import HYPOTHESES, Hypothesis, hypothesis
+from .search import PAIR_TIERS, TRIPLE_TIERS
 
 __all__ = [
     "CAUSES",
     "DEFAULT_MAX_CANDIDATES",
     "DEFAULT_TIME_BUDGET",
     "HYPOTHESES",
+    "PAIR_TIERS",
+    "TRIPLE_TIERS",
     "Diagnosis",
     "Finding",
     "Hypothesis",
     "Tried",
     "Variant",
     "diagnose",
+    "diagnose_message",
     "hypothesis",
 ]

@@ -13,8 +13,11 @@ its ``hashStruct``). Two older readings survive in hand-written and pre-v4 encod
   literally for arrays of structs: each item contributes its full ``encodeData`` (type hash and
   words) instead of its 32-byte ``hashStruct``.
 
-Omitting an array field altogether (what V3 does with an undefined value) is the
-``v3-field-omitted`` hypothesis in :mod:`eip712kit.doctor.values`.
+And what V3 itself does with a value that is ``undefined``: it skips the field in ``encodeData``
+while ``typeHash`` still lists it. A client that removes one field (a misspelled key) is
+``v3-field-omitted``; a real V3 client that strips *every* array so V3 stops refusing — nested
+ones too (WithdrawIntent's ``tokens`` and ``amounts``, Mail's ``to`` and ``from.wallets``) — is
+``v3-arrays-dropped``, which also tries the arrays deleted from the types as well.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from ..encoding import parse_address, parse_hex_bytes, parse_int
 from ..errors import Eip712KitError
 from ..hashing import keccak256
 from ..typed_data import Schema, is_atomic, parse_field_type
-from .context import Context
-from .findings import Finding, Variant
+from .context import Context, Path, Types, render_path
+from .findings import REMOVED, Finding, Variant
 from .registry import hypothesis
 
 
@@ -112,7 +115,7 @@ def _field_word(schema: Schema, type_text: str, value: Any) -> bytes:
     return schema.encode_field(type_text, value)
 
 
-@hypothesis("v3-array-abi", "message", "arrays of atomic values ABI-encoded in place (v3-style encodeData)")
+@hypothesis("v3-array-abi", "message", "arrays of atomic values ABI-encoded in place (v3-style encodeData)", tier=1)
 def v3_abi_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
     if ctx.primary == "EIP712Domain":
         return
@@ -138,7 +141,7 @@ def v3_abi_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
 
 
 @hypothesis("array-of-structs-encode-data", "message", "arrays of structs hashed over each item's encodeData "
-            "instead of its hashStruct")
+            "instead of its hashStruct", tier=1)
 def encode_data_struct_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
     if ctx.primary == "EIP712Domain":
         return
@@ -163,4 +166,95 @@ def encode_data_struct_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
         yield variant
 
 
-__all__ = ["encode_data_items_hash_struct", "v3_hash_struct"]
+# --- eth_signTypedData_v3 skipping undefined values ----------------------------------------------
+
+@hypothesis("v3-field-omitted", "message", "each primary-struct field left out of encodeData (v3 skips undefined "
+            "values; typeHash unchanged)", tier=1)
+def v3_omitted_fields(ctx: Context) -> Iterator[Variant[bytes]]:
+    if ctx.primary == "EIP712Domain" or not isinstance(ctx.message, dict):
+        return
+    fields = ctx.schema.types[ctx.primary]
+    try:
+        words = [ctx.schema.encode_field(t, ctx.message[n]) for n, t in fields]
+    except (Eip712KitError, KeyError):
+        return
+    type_hash = ctx.schema.type_hash(ctx.primary)
+    for index, (field, ftype) in enumerate(fields):
+        struct_hash = keccak256(type_hash + b"".join(w for i, w in enumerate(words) if i != index))
+        variant = ctx.message_variant(struct_hash, Finding(
+            "V3_FIELD_OMITTED",
+            f"{render_path('message', (field,))} ({ftype}) was left out of encodeData while typeHash still lists it: "
+            "eth_signTypedData_v3 (eth-sig-util V3) silently skips a field whose value is undefined — typically a "
+            "misspelled key, or an array removed because V3 refuses arrays. Send the field under its exact name and "
+            "sign with eth_signTypedData_v4.",
+            field=render_path("message", (field,)), step="encodeData", signed_value=None,
+            given_value=ctx.message.get(field),
+        ))
+        if variant:
+            yield variant
+
+
+def v3_skip_hash_struct(schema: Schema, name: str, value: Any) -> bytes:
+    """hashStruct as eth_signTypedData_v3 computes it once every array value is gone (undefined):
+    typeHash over the full type, words of the other fields only, nested structs the same way."""
+    words = [schema.type_hash(name)]
+    for field, ftype in schema.types[name]:
+        base, dims = parse_field_type(ftype)
+        if dims:
+            continue
+        if base in schema.types:
+            words.append(v3_skip_hash_struct(schema, base, value[field]))
+        else:
+            words.append(schema.encode_field(ftype, value[field]))
+    return keccak256(b"".join(words))
+
+
+def _array_paths(ctx: Context) -> list[Path]:
+    """Where the array values sit in the message (outside other arrays, which go as a whole)."""
+    out: list[Path] = []
+    for path, struct, _value in ctx.struct_values():
+        if any(isinstance(seg, int) for seg in path):
+            continue  # a struct inside an array: the array is dropped whole
+        out += [(*path, f) for f, t in ctx.schema.types[struct] if parse_field_type(t)[1]]
+    return out
+
+
+@hypothesis("v3-arrays-dropped", "message", "every array left out at once, nested ones too (a client getting past "
+            "V3's refusal): typeHash kept, or the arrays deleted from the types as well", tier=0)
+def v3_arrays_dropped(ctx: Context) -> Iterator[Variant[bytes]]:
+    if ctx.primary == "EIP712Domain":
+        return
+    arrays = _array_fields(ctx.schema, ctx.primary)
+    paths = _array_paths(ctx)
+    if not arrays or not paths:
+        return
+    names = ", ".join(render_path("message", p) for p in paths)
+    try:
+        struct_hash = v3_skip_hash_struct(ctx.schema, ctx.primary, ctx.message)
+    except (Eip712KitError, KeyError, TypeError):
+        struct_hash = None
+    variant = ctx.message_variant(struct_hash, Finding(
+        "V3_ARRAYS_DROPPED",
+        f"Every array was left out of the signed message — {names} — and eth_signTypedData_v3 (eth-sig-util V3) "
+        "skipped them as undefined while the typeHash still lists them: the way a client gets past V3's 'Arrays "
+        "are unimplemented in encodeData'. Keep the arrays and sign with eth_signTypedData_v4 "
+        "(SignTypedDataVersion.V4), which hashes them.",
+        field=names, step="encodeData (arrays)", signed_value=None,
+        given_value=[render_path("message", p) for p in paths],
+    ))
+    if variant:
+        yield variant
+    types: Types = {n: tuple(f for f in fs if not parse_field_type(f[1])[1]) for n, fs in ctx.types().items()}
+    variant = ctx.types_variant(types, Finding(
+        "V3_ARRAYS_DROPPED",
+        f"Every array field was deleted from the types and the message — {names} — so that "
+        "eth_signTypedData_v3 would accept the rest. The server hashes them: keep every field and sign with "
+        "eth_signTypedData_v4.",
+        field=", ".join(f"types.{s}.{f}" for s, f in arrays), step="typeHash (encodeType) and encodeData",
+        signed_value=None, given_value=[render_path("message", p) for p in paths],
+    ), changes=[(p, REMOVED) for p in paths], tier=1)
+    if variant:
+        yield variant
+
+
+__all__ = ["encode_data_items_hash_struct", "v3_hash_struct", "v3_skip_hash_struct"]

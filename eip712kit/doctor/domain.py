@@ -15,9 +15,12 @@ from typing import Any
 
 from ..encoding import parse_address, to_checksum_address
 from ..errors import Eip712KitError
+from ..hashing import keccak256
 from ..signature import ZERO_ADDRESS
 from ..typed_data import DOMAIN_FIELD_TYPES
-from .context import PROTOCOL_DOMAINS, Context, Fields, canonical_fields, show
+from .context import Context, Fields, show
+from .detection import PROTOCOL_DOMAINS
+from .edits import canonical_fields
 from .findings import Finding, Variant
 from .registry import hypothesis
 
@@ -56,6 +59,7 @@ CHAIN_NAMES: dict[int, str] = {
 """The chain ids tried, with names for sentences: the protocols' own first, then the common ones."""
 
 VERSIONS = ("1", "1.0", "1.0.0", "v1", "V1", "2", "2.0", "v2", "0", "0.1", "0.1.0", "")
+"""Versions tried: the first two are tier 0, the next three tier 1, the rest tier 2."""
 OTHER_NAMES = ("Renance", "XBlade", "XBladeVault", "Alura")
 
 
@@ -80,6 +84,16 @@ def chain_ids(ctx: Context) -> list[int]:
     return _ordered([*first, *(d["chainId"] for d in PROTOCOL_DOMAINS.values()), *CHAIN_NAMES])
 
 
+COMMON_CHAINS = 5
+"""The first chain ids of :func:`chain_ids` (the protocols' own, mainnet, Hardhat/Anvil, Ganache) are tier 0."""
+USUAL_CHAINS = 13
+"""... the next ones (Goerli, Holesky, Hoodi, OP, Base, Arbitrum One and their testnets) tier 1, the rest 2."""
+
+
+def chain_tier(index: int) -> int:
+    return 0 if index < COMMON_CHAINS else 1 if index < USUAL_CHAINS else 2
+
+
 def contracts(ctx: Context) -> list[str]:
     """Candidate verifying contracts: the protocols' own, the zero address, and addresses at hand."""
     first = [PROTOCOL_DOMAINS[ctx.protocol]["verifyingContract"]] if ctx.protocol else []
@@ -99,11 +113,21 @@ def _case_variants(text: str) -> list[str]:
                      " " + text, text.replace(" ", ""), text.replace(" ", "-"), text.replace(" ", "_")])
 
 
-def names(ctx: Context) -> list[str]:
+def names(ctx: Context) -> list[tuple[str, int]]:
+    """Candidate names with their tiers: the name's own case (0), its spacing and the protocols' names (1),
+    "" (2), the protocols' names in other forms (3)."""
     given = ctx.domain.get("name")
     own = _case_variants(given) if isinstance(given, str) else []
     known = [str(d["name"]) for d in PROTOCOL_DOMAINS.values()] + list(OTHER_NAMES)
-    return _ordered([*own, *known, *(v for k in known for v in _case_variants(k)), ""])
+    tiers: dict[str, int] = {}
+    for index, name in enumerate(own):
+        tiers.setdefault(name, 0 if index < 4 else 1)
+    for name in known:
+        tiers.setdefault(name, 1)
+    tiers.setdefault("", 2)
+    for name in (v for k in known for v in _case_variants(k)):
+        tiers.setdefault(name, 3)
+    return list(tiers.items())
 
 
 def _like(ctx: Context, key: str, value: Any) -> Any:
@@ -120,21 +144,23 @@ def _describe_domain_value(key: str, value: Any) -> str:
     return show(value)
 
 
-@hypothesis("chain-id", "domain", "the domain's chainId replaced by each known chain id")
+@hypothesis("chain-id", "domain", "the domain's chainId replaced by each known chain id", tier=0)
 def other_chain_ids(ctx: Context) -> Iterator[Variant[bytes]]:
     if "chainId" not in ctx.domain:
         return
     given = ctx.domain_int("chainId")
-    for chain_id in chain_ids(ctx):
+    for index, chain_id in enumerate(chain_ids(ctx)):
         if chain_id == given:
             continue
         variant = ctx.domain_variant({**ctx.domain, "chainId": _like(ctx, "chainId", chain_id)}, Finding(
             "DOMAIN_CHAIN_ID",
             f"The signature was made for chainId {chain_label(chain_id)}, but the document's domain has "
-            f"{chain_label(given)}: the wallet or client was set up for another network. Sign with chainId {given}"
-            + (" (Sera: take chain_id from GET /config)." if ctx.protocol == "sera" else "."),
+            f"{chain_label(given)}: the wallet or client was set up for another network. Put chainId {given} in the "
+            "domain object you sign (ethers/viem: domain.chainId; MetaMask checks it against the connected network, "
+            "so switch with wallet_switchEthereumChain)"
+            + ("; Sera: take chain_id from GET /config." if ctx.protocol == "sera" else "."),
             field="domain.chainId", step="domain separator", signed_value=chain_id, given_value=given,
-        ))
+        ), tier=chain_tier(index))
         if variant:
             yield variant
 
@@ -148,56 +174,67 @@ def _contract_finding(ctx: Context, contract: str) -> Finding:
     return Finding(
         "DOMAIN_VERIFYING_CONTRACT",
         f"The signature was made with verifyingContract {contract}{label}, but the document's domain has {given}. "
-        "Sign with the contract the server verifies against"
+        "Set domain.verifyingContract to the contract the server verifies against"
         + (" (Sera: sera_address from GET /config)." if ctx.protocol == "sera" else "."),
         field="domain.verifyingContract", step="domain separator", signed_value=contract, given_value=given,
     )
 
 
+def contract_tier(ctx: Context, contract: str) -> int:
+    """The protocols' own contracts are tier 0, the zero address and the signer 1, the message's addresses 2."""
+    if any(d["verifyingContract"].lower() == contract.lower() for d in PROTOCOL_DOMAINS.values()):
+        return 0
+    return 1 if contract in (ZERO_ADDRESS, ctx.expected) else 2
+
+
 @hypothesis("verifying-contract", "domain", "verifyingContract replaced by the protocols' contracts, zero, "
-            "the signer and the message's addresses")
+            "the signer and the message's addresses", tier=0)
 def other_contracts(ctx: Context) -> Iterator[Variant[bytes]]:
     if "verifyingContract" not in ctx.domain:
         return
     for contract in contracts(ctx):
-        variant = ctx.domain_variant({**ctx.domain, "verifyingContract": contract}, _contract_finding(ctx, contract))
+        variant = ctx.domain_variant({**ctx.domain, "verifyingContract": contract}, _contract_finding(ctx, contract),
+                                     tier=contract_tier(ctx, contract))
         if variant:
             yield variant
 
 
-@hypothesis("domain-name", "domain", "the domain name in other cases and spellings, and other protocols' names")
+@hypothesis("domain-name", "domain", "the domain name in other cases and spellings, and other protocols' names",
+            tier=0)
 def other_names(ctx: Context) -> Iterator[Variant[bytes]]:
     given = ctx.domain.get("name")
     if not isinstance(given, str):
         return
-    for name in names(ctx):
+    for name, tier in names(ctx):
         if name == given:
             continue
         variant = ctx.domain_variant({**ctx.domain, "name": name}, Finding(
             "DOMAIN_NAME",
             f"The signature was made with domain name {show(name)}, but the document has {show(given)}: the name "
-            "is hashed byte for byte, so case, spaces and spelling all count. Sign with "
-            f"{show(given)} exactly.",
+            "is hashed byte for byte, so case, spaces and spelling all count. Set domain.name to "
+            f"{show(given)} exactly (copy it from the API's typed data, not from its prose).",
             field="domain.name", step="domain separator", signed_value=name, given_value=given,
-        ))
+        ), tier=tier)
         if variant:
             yield variant
 
 
-@hypothesis("domain-version", "domain", "the domain version as \"1\", \"1.0\", \"1.0.0\", \"v1\", \"2\" ...")
+@hypothesis("domain-version", "domain", "the domain version as \"1\", \"1.0\", \"1.0.0\", \"v1\", \"2\" ...",
+            tier=0)
 def other_versions(ctx: Context) -> Iterator[Variant[bytes]]:
     given = ctx.domain.get("version")
     if not isinstance(given, str):
         return
-    for version in VERSIONS:
+    for index, version in enumerate(VERSIONS):
         if version == given:
             continue
         variant = ctx.domain_variant({**ctx.domain, "version": version}, Finding(
             "DOMAIN_VERSION",
             f"The signature was made with domain version {show(version)}, but the document has {show(given)}: "
-            f"the version is a string hashed byte for byte. Sign with version {show(given)}.",
+            f"the version is a string hashed byte for byte. Set domain.version to {show(given)} (a string, not a "
+            "number).",
             field="domain.version", step="domain separator", signed_value=version, given_value=given,
-        ))
+        ), tier=0 if index < 2 else 1 if index < 5 else 2)
         if variant:
             yield variant
 
@@ -206,21 +243,43 @@ def _field_names(fields: Fields) -> list[str]:
     return [n for n, _ in fields]
 
 
-@hypothesis("domain-field-missing", "domain", "EIP712Domain without one or more of the document's fields")
+def _declare_domain(fields: Fields) -> str:
+    return "[" + ", ".join(f'{{name: "{n}", type: "{t}"}}' for n, t in fields) + "]"
+
+
+def _missing_finding(fields: Fields, kept: Fields) -> Finding:
+    missing = [n for n, _ in fields if (n, dict(fields)[n]) not in kept]
+    if not kept:
+        sentence = (
+            "The signer hashed the domain as EIP712Domain() — no fields at all. That is what MetaMask's "
+            "eth_signTypedData_v4 (eth-sig-util V4) does with ethers-style types that leave EIP712Domain out: "
+            "ethers and viem derive the domain type from the domain object, MetaMask hashes only the EIP712Domain "
+            "declared in types. Declare it in the types you send to the wallet: "
+            f"types.EIP712Domain = {_declare_domain(fields)}."
+        )
+    else:
+        sentence = (
+            f"The signer's EIP712Domain has no {', '.join(missing)}: it hashed the domain as "
+            f"EIP712Domain({','.join(f'{t} {n}' for n, t in kept)}). Give the domain object every key "
+            f"({', '.join(_field_names(fields))}) — ethers, viem and eth-account build the type from the keys "
+            "present, so a key left out (or undefined) disappears — and, when you declare EIP712Domain in types "
+            f"(MetaMask hashes the declared one), declare it as {_declare_domain(fields)}."
+        )
+    return Finding("DOMAIN_FIELD_MISSING", sentence, field="types.EIP712Domain",
+                   step="domain separator (encodeType)", signed_value=_field_names(kept),
+                   given_value=_field_names(fields))
+
+
+@hypothesis("domain-field-missing", "domain", "EIP712Domain without one or more of the document's fields (or "
+            "with none: MetaMask given ethers-style types)", tier=0)
 def missing_fields(ctx: Context) -> Iterator[Variant[bytes]]:
     fields = ctx.domain_fields
     for size in range(len(fields) - 1, -1, -1):
+        dropped = len(fields) - size
+        tier = 0 if dropped == 1 or size == 0 else 1 if dropped == 2 else 2
         for kept in itertools.combinations(fields, size):
-            missing = [n for n, _ in fields if (n, dict(fields)[n]) not in kept]
-            variant = ctx.domain_variant(ctx.domain, Finding(
-                "DOMAIN_FIELD_MISSING",
-                f"The signer's EIP712Domain has no {', '.join(missing)}: it hashed the domain as "
-                f"EIP712Domain({','.join(f'{t} {n}' for n, t in kept)}). Include every field of the document's "
-                f"domain ({', '.join(_field_names(fields))}) — a library that builds the domain type from the "
-                "keys it was given drops any key left out of its domain object.",
-                field="types.EIP712Domain", step="domain separator (encodeType)",
-                signed_value=_field_names(tuple(kept)), given_value=_field_names(fields),
-            ), fields=tuple(kept))
+            variant = ctx.domain_variant(ctx.domain, _missing_finding(fields, tuple(kept)), fields=tuple(kept),
+                                         tier=tier)
             if variant:
                 yield variant
 
@@ -231,7 +290,7 @@ def _candidates_for(ctx: Context, key: str) -> list[Any]:
     if key == "verifyingContract":
         return contracts(ctx)
     if key == "name":
-        return names(ctx)
+        return [name for name, _ in names(ctx)]
     if key == "version":
         return list(VERSIONS)
     # salt: zero, or a chain id written as 32 bytes (the usual improvisations)
@@ -248,20 +307,20 @@ def _insert(fields: Fields, added: dict[str, str]) -> Fields:
 
 
 @hypothesis("domain-field-added", "domain", "EIP712Domain with a field the document lacks (chainId, "
-            "verifyingContract, name, version, salt) at each candidate value")
+            "verifyingContract, name, version, salt) at each candidate value", tier=1)
 def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
     absent = [k for k in DOMAIN_FIELD_TYPES if k not in ctx.domain]
     for key in absent:
         fields = _insert(ctx.domain_fields, {key: DOMAIN_FIELD_TYPES[key]})
-        for value in _candidates_for(ctx, key):
+        for index, value in enumerate(_candidates_for(ctx, key)):
             variant = ctx.domain_variant({**ctx.domain, key: value}, Finding(
                 "DOMAIN_FIELD_ADDED",
                 f"The signer's domain has a {key} the document's domain lacks ({key} = "
                 f"{_describe_domain_value(key, value)}). Either the document should carry it — the server's domain "
-                f"may include it — or the client must leave it out.",
+                f"may include it — or delete domain.{key} from the object you sign (and from types.EIP712Domain).",
                 field=f"domain.{key}", step="domain separator (encodeType)",
                 signed_value={key: value}, given_value=None,
-            ), fields=fields)
+            ), fields=fields, tier=1 if index < 2 else 3)
             if variant:
                 yield variant
     if "chainId" in absent and "verifyingContract" in absent:
@@ -273,12 +332,12 @@ def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
                 "the document's domain lacks: the server's domain probably has both — put them in the document.",
                 field="domain", step="domain separator (encodeType)",
                 signed_value={"chainId": chain_id, "verifyingContract": contract}, given_value=None,
-            ), fields=fields)
+            ), fields=fields, tier=3)
             if variant:
                 yield variant
 
 
-@hypothesis("domain-field-order", "domain", "EIP712Domain's fields in every other order")
+@hypothesis("domain-field-order", "domain", "EIP712Domain's fields in every other order", tier=0)
 def reordered_fields(ctx: Context) -> Iterator[Variant[bytes]]:
     fields = ctx.domain_fields
     canonical = canonical_fields(_field_names(fields))
@@ -294,11 +353,12 @@ def reordered_fields(ctx: Context) -> Iterator[Variant[bytes]]:
             f"The signer's EIP712Domain lists its fields as ({', '.join(_field_names(order))}), the document as "
             f"({', '.join(_field_names(fields))}): field order is part of encodeType. "
             + ("Libraries that derive the domain type (ethers, viem, eth-account) use the canonical order "
-               "name, version, chainId, verifyingContract, salt; declare EIP712Domain in that order."
+               "name, version, chainId, verifyingContract, salt, and MetaMask hashes the order declared in types: "
+               "declare types.EIP712Domain in the canonical order on both sides."
                if order == canonical else "Declare EIP712Domain in the same order on both sides."),
             field="types.EIP712Domain", step="domain separator (encodeType)",
             signed_value=_field_names(order), given_value=_field_names(fields),
-        ), fields=order)
+        ), fields=order, tier=0 if order == canonical else 3)
         if variant:
             yield variant
 
@@ -308,7 +368,7 @@ def _retyped(fields: Fields, key: str, new_type: str) -> Fields:
 
 
 @hypothesis("verifying-contract-as-string", "domain", "verifyingContract declared as string (as given, "
-            "lowercase, checksummed)")
+            "lowercase, checksummed)", tier=2)
 def contract_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
     given = ctx.domain.get("verifyingContract")
     if not isinstance(given, str) or dict(ctx.domain_fields).get("verifyingContract") != "address":
@@ -330,7 +390,7 @@ def contract_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
             yield variant
 
 
-@hypothesis("chain-id-as-string", "domain", "chainId declared as string (decimal and hex text)")
+@hypothesis("chain-id-as-string", "domain", "chainId declared as string (decimal and hex text)", tier=2)
 def chain_id_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
     given = ctx.domain_int("chainId")
     if given is None or dict(ctx.domain_fields).get("chainId") == "string":
@@ -345,25 +405,26 @@ def chain_id_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
                 + "; EIP-712 declares chainId uint256, encoded as a number. Use the standard EIP712Domain type.",
                 field="types.EIP712Domain.chainId", step="domain separator (encodeType)",
                 signed_value=text, given_value=given,
-            ), fields=fields, compose=chain_id == given)
+            ), fields=fields, compose=chain_id == given, tier=2 if chain_id == given else 3)
             if variant:
                 yield variant
 
 
-@hypothesis("other-protocol-domain", "domain", "the whole domain of another protocol (Sera, XBlade Vault)")
+@hypothesis("other-protocol-domain", "domain", "the whole domain of another protocol (Sera, XBlade Vault)", tier=1)
 def other_protocol_domain(ctx: Context) -> Iterator[Variant[bytes]]:
     for protocol, domain in PROTOCOL_DOMAINS.items():
         variant = ctx.domain_variant(domain, Finding(
             "DOMAIN_OF_OTHER_PROTOCOL",
             f"The signature was made with {protocol}'s documented domain ({show(domain)}), not the document's "
-            f"({show(ctx.domain)}): the client is configured for the wrong API.",
+            f"({show(ctx.domain)}): the client is configured for the wrong API. Take the domain from this API's "
+            "own typed data (Sera: GET /config; Renance: the typed_data of GET /api/v1/auth/nonce).",
             field="domain", step="domain separator", signed_value=domain, given_value=ctx.domain,
         ), fields=canonical_fields(list(domain)))
         if variant:
             yield variant
 
 
-@hypothesis("chain-id-and-contract", "domain", "chainId and verifyingContract both replaced (known pairs)")
+@hypothesis("chain-id-and-contract", "domain", "chainId and verifyingContract both replaced (known pairs)", tier=3)
 def chain_and_contract(ctx: Context) -> Iterator[Variant[bytes]]:
     if "chainId" not in ctx.domain or "verifyingContract" not in ctx.domain:
         return
@@ -383,4 +444,39 @@ def chain_and_contract(ctx: Context) -> Iterator[Variant[bytes]]:
             yield variant
 
 
-__all__ = ["CHAIN_NAMES", "VERSIONS", "chain_ids", "chain_label", "contracts", "names"]
+def _salts(ctx: Context) -> list[tuple[str, bytes]]:
+    """Salts clients improvise: zero, a chain id as a word, keccak of the name, the contract as a word."""
+    out: list[tuple[str, bytes]] = [("zero", bytes(32))]
+    given_chain = ctx.domain_int("chainId")
+    out += [(f"chain id {chain_label(c)} as a 32-byte word", c.to_bytes(32, "big"))
+            for c in _ordered([*([given_chain] if given_chain is not None else []), *chain_ids(ctx)[:COMMON_CHAINS]])]
+    name = ctx.domain.get("name")
+    if isinstance(name, str):
+        out.append((f"keccak256 of the name {show(name)}", keccak256(name.encode("utf-8"))))
+    contract = ctx.domain.get("verifyingContract")
+    if isinstance(contract, str):
+        try:
+            out.append(("the verifying contract as a 32-byte word", bytes(12) + parse_address(contract)))
+        except Eip712KitError:
+            pass
+    return out
+
+
+@hypothesis("domain-salt", "domain", "the domain's salt replaced by zero, a chain id, keccak256(name) or the "
+            "contract as a 32-byte word", tier=1)
+def other_salts(ctx: Context) -> Iterator[Variant[bytes]]:
+    given = ctx.domain.get("salt")
+    if given is None or dict(ctx.domain_fields).get("salt") != "bytes32":
+        return
+    for index, (label, salt) in enumerate(_salts(ctx)):
+        variant = ctx.domain_variant({**ctx.domain, "salt": "0x" + salt.hex()}, Finding(
+            "DOMAIN_SALT",
+            f"The signature was made with salt 0x{salt.hex()} ({label}), but the document's domain has {show(given)}. "
+            "Set domain.salt to the document's 32 bytes exactly (a hex string of 64 digits after 0x).",
+            field="domain.salt", step="domain separator", signed_value="0x" + salt.hex(), given_value=given,
+        ), tier=1 if index < 2 else 2)
+        if variant:
+            yield variant
+
+
+__all__ = ["CHAIN_NAMES", "VERSIONS", "chain_ids", "chain_label", "chain_tier", "contracts", "names"]

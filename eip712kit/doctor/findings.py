@@ -8,11 +8,17 @@ A *variant* is what a hypothesis proposes before it is confirmed: one alternativ
 separator, struct hash, signing method, digest or signature reading, with the findings it would
 mean. Nothing becomes a finding in a :class:`~eip712kit.doctor.Diagnosis` unless recovering the
 signature over the variant's digest gives the expected address.
+
+A variant may also carry its *edit* — what the mistaken client changed, as data (a domain value,
+a message value at a path, a declared type) — so the engine can apply two or three edits of the
+same layer together ("name sera *and* no version", "BUY *and* toFixed(2)") without a hypothesis
+for every product.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ..encoding import json_int
@@ -51,6 +57,7 @@ CAUSES: dict[str, str] = {
     "DOMAIN_VERIFYING_CONTRACT_AS_STRING": "the signer declared verifyingContract as string, not address",
     "DOMAIN_CHAIN_ID_AS_STRING": "the signer declared chainId as string, not uint256",
     "DOMAIN_OF_OTHER_PROTOCOL": "the signature was made with another protocol's whole domain",
+    "DOMAIN_SALT": "the domain was signed with another salt",
     # message values and types
     "TYPE_WIDTH": "a field was declared with another integer type (uint256 vs uint48 ...)",
     "FIELD_ORDER": "the signer declared the struct's fields in another order",
@@ -62,16 +69,36 @@ CAUSES: dict[str, str] = {
     "BASE_UNITS_AS_HUMAN_AMOUNT": "base units were signed in a string where the human decimal amount belongs",
     "AMOUNT_DECIMALS": "an amount was scaled with the wrong number of decimals (6/8/18)",
     "NUMBER_FORMAT": "a decimal number inside a string was written differently (\"100000\" vs \"100000.00\")",
+    "NUMBER_ROUNDED": "a decimal number inside a string was rounded to fewer places before signing (toFixed)",
     "STRING_CASE": "a string value was signed in another letter case (BUY vs buy vs Buy)",
     "STRING_SYNONYM": "a string value was signed as a synonym (bid for buy, ask for sell ...)",
     "ADDRESS_CASE_IN_STRING": "an address inside a string field was signed in another letter case",
     "V3_FIELD_OMITTED": "a field was left out of encodeData, as eth_signTypedData_v3 does with undefined values",
     "V3_ARRAY_ABI_ENCODED": "an array was ABI-encoded in place (v3-style) instead of hashed as EIP-712 requires",
     "ARRAY_OF_STRUCTS_ENCODE_DATA": "an array of structs was hashed over encodeData, not hashStruct, of its items",
+    "V3_ARRAYS_DROPPED": "every array was left out (nested ones too), as a client does to get past signTypedData_v3",
+    "VALUES_SWAPPED": "the values of two fields of the same type were swapped (fromToken/toToken, price/amount ...)",
+    "STRUCT_NAME": "a struct or the primaryType was signed under another name (Orders, Order for CreateOrder)",
+    "OTHER_STRUCT": "another endpoint's struct of the same field types was signed (CancelOrder for BatchCancelOrders)",
+    "TYPE_WITHOUT_WIDTH": "an integer field was declared uint/int without a width and hashed as that literal text",
+    "STRUCT_FIELD_ADDED": "the signer's struct has a field the document's lacks (nonce, timestamp ...)",
+    "STRUCT_FIELD_MISSING": "the signer's struct lacks a field the document's has (in its type and its data)",
+    "ID_LIST_FORMAT": "a list of ids inside a string was joined otherwise (\", \" for \",\", a JSON array)",
+    "CLOCK_SKEW": "a unix time was signed a few seconds off the document's (another clock, a second Date.now())",
     # Sera
     "UUID_STRING_AS_UUID_INT": "Sera: the order's UUID (string or 128-bit integer) was signed where uuid_int belongs",
     "UUID_INT_EXECUTOR_ID": "Sera: the uuid_int was packed with another executor_id",
     "UUID_INT_LAYOUT": "Sera: the uuid_int was packed with another group/leg layout",
+    # personal_sign texts (doctor message)
+    "MESSAGE_HEX_AS_BYTES": "a 0x-hex text was signed as the bytes it spells, not as its characters",
+    "MESSAGE_HEX_AS_TEXT": "the text's hex (or hex bytes) was signed as characters, not as the bytes it spells",
+    "MESSAGE_TRAILING_NEWLINE": "the signed text has a trailing newline more or less than the message",
+    "MESSAGE_LINE_ENDINGS": "the signed text has other line endings (CRLF for LF or back)",
+    "MESSAGE_WHITESPACE": "the signed text was trimmed or its whitespace changed",
+    "MESSAGE_NONCE": "the signed text carries another nonce (an earlier challenge's)",
+    "MESSAGE_ADDRESS": "the signed text carries the address in another form or another address",
+    "MESSAGE_JSON_QUOTED": "the text was signed as a JSON string (quoted, escaped) or inside the challenge's JSON",
+    "MESSAGE_HASH_SIGNED": "the text's keccak256 was signed (raw or with personal_sign) instead of the text",
 }
 
 
@@ -121,17 +148,74 @@ class Finding:
 T = TypeVar("T")
 
 
+REMOVED: Any = object()
+"""A message edit's value meaning "this key is not in the signed message" (a field left out)."""
+
+Path = tuple[str | int, ...]
+Fields = tuple[tuple[str, str], ...]
+Types = dict[str, Fields]
+
+
+@dataclass(frozen=True)
+class DomainEdit:
+    """What a domain variant changed: some domain values and/or the declared EIP712Domain fields."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    fields: Fields | None = None
+    """The signer's EIP712Domain fields, when they differ from the document's."""
+
+
+@dataclass(frozen=True)
+class MessageEdit:
+    """What a message variant changed: values at paths, and/or the declared types and primary type.
+
+    ``words`` caches the 32-byte word of each changed value under the document's own types, so
+    that combining value edits rehashes only the changed structs (see ``Context.merge_message``).
+    A *retype* — a declaration change that keeps every word (``uint256`` for ``uint48``, a literal
+    ``uint``) — carries the new ``type_hashes`` instead and the ``retyped`` (struct, field) pairs,
+    whose values must then not change too.
+    """
+
+    values: tuple[tuple[Path, Any], ...] = ()
+    types: Types | None = None
+    primary: str | None = None
+    words: dict[Path, bytes] | None = None
+    type_hashes: dict[str, bytes] | None = None
+    retyped: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """What a personal_sign text variant changed: the text (``transform``) or how it was hashed (``method``).
+
+    Transforms of one combination apply in ``phase`` order: what the text says (a nonce, an
+    address), then its whitespace and line endings, then how it was encoded (hex, JSON).
+    """
+
+    transform: Callable[[str], str | bytes] | None = None
+    method: Callable[[bytes], bytes] | None = None
+    phase: int = 0
+
+
+Edit = DomainEdit | MessageEdit | TextEdit
+
+
 @dataclass(frozen=True)
 class Variant(Generic[T]):
     """One alternative a hypothesis proposes: a separator, struct hash, method, digest or signature.
 
-    ``compose=False`` keeps a variant out of the pairwise search (used for the long tails, such
-    as the 999 millisecond remainders, whose products would crowd out likelier pairs).
+    ``compose=False`` keeps a variant out of the combinations (used for the long tails, such as
+    the 999 millisecond remainders, whose products would crowd out likelier pairs). ``tier``
+    overrides the hypothesis's (see :mod:`.registry`); ``edit`` lets the engine combine it with
+    another variant of the same layer.
     """
 
     value: T
     findings: tuple[Finding, ...]
     compose: bool = True
+    tier: int | None = None
+    edit: Edit | None = None
 
 
-__all__ = ["CAUSES", "Finding", "Variant", "json_safe"]
+__all__ = ["CAUSES", "REMOVED", "DomainEdit", "Edit", "Fields", "Finding", "MessageEdit", "Path", "TextEdit",
+           "Types", "Variant", "json_safe"]

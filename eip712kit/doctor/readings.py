@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..encoding import parse_hex_bytes
 from ..errors import Eip712KitError, SignatureError
 from ..signature import SECP256K1_N, Signature
-from .context import Context
 from .findings import Finding, Variant
 from .registry import hypothesis
 
@@ -137,8 +136,14 @@ def _misreading(raw: bytes, given: str) -> Reading | None:
     return _compact_with_v(raw, given)
 
 
-@hypothesis("v-parity", "signature", "the signature with v's parity flipped (27 <-> 28)")
-def flipped_parity(ctx: Context) -> Iterator[Variant[Signature]]:
+class _Signed(Protocol):
+    """Any diagnosis context (typed data or text): only the signature is read."""
+
+    signature: Signature
+
+
+@hypothesis("v-parity", "signature", "the signature with v's parity flipped (27 <-> 28)", tier=0)
+def flipped_parity(ctx: _Signed) -> Iterator[Variant[Signature]]:
     sig = ctx.signature
     flipped = Signature(sig.r, sig.s, 1 - sig.y_parity)
     yield Variant(flipped, (Finding(

@@ -12,36 +12,45 @@ method        a function ``(domain separator, struct hash) -> digest``: how it w
 domain        another domain separator (combined with the document's struct hash)
 message       another struct hash (combined with the document's domain separator)
 digest        a whole digest that composes with nothing (the JSON text signed as a message)
+text          a personal_sign text diagnosis (``doctor message``): another digest of the text
 ============  ==========================================================================
 
 Layers are what makes combinations cheap: after every hypothesis has been tried alone, the
-engine pairs methods with domains, methods with messages and domains with messages. To teach the
-doctor a new mistake, write one generator in the module of its layer and decorate it::
+engine combines variants of different layers (a method with a domain, a domain with a message)
+and — through the *edits* a variant carries — of the same layer (two domain changes, two message
+changes), and three at once when each is cheap. To teach the doctor a new mistake, write one
+generator in the module of its layer and decorate it::
 
-    @hypothesis("chain-id", "domain", "the domain's chainId replaced by each known chain id")
+    @hypothesis("chain-id", "domain", "the domain's chainId replaced by each known chain id", tier=0)
     def other_chain_ids(ctx: Context) -> Iterator[Variant[bytes]]:
         ...
 
-The engine searches layer by layer — signature, method, digest, domain, message — in
-registration order within a layer, and ``tail=True`` hypotheses (long tails of unlikely values)
-after all the others.
+**Tiers** order the search by how common and how cheap a mistake is: 0 the mistakes seen every
+week (a lowercase name, personal_sign of the digest, BUY for buy), 1 common, 2 plausible, 3 rare,
+4 the long tails (999 millisecond remainders). A hypothesis gives the default tier and a variant
+may say its own (chain id 1 is tier 0, Fantom's is tier 2). The engine tries every single variant
+by tier, then pairs whose tiers add up to at most :data:`~eip712kit.doctor.search.PAIR_TIERS`,
+then triples of tier-0 variants — so the likely answers come first and the rare-times-rare
+products that would crowd the budget are left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from .findings import Variant
 
-if TYPE_CHECKING:
-    from .context import Context
+Layer = Literal["signature", "method", "domain", "message", "digest", "text"]
+LAYERS: tuple[Layer, ...] = ("signature", "method", "domain", "message", "digest", "text")
+TYPED_LAYERS: tuple[Layer, ...] = ("signature", "method", "domain", "message", "digest")
+"""The layers of a typed-data diagnosis; ``doctor message`` searches ``signature`` and ``text``."""
+MAX_TIER = 4
 
-Layer = Literal["signature", "method", "domain", "message", "digest"]
-LAYERS: tuple[Layer, ...] = ("signature", "method", "domain", "message", "digest")
-
-Generator = Callable[["Context"], Iterable[Variant[Any]]]
+Generator = Callable[[Any], Iterable[Variant[Any]]]
+"""A hypothesis: a context (:class:`~eip712kit.doctor.context.Context` for typed data,
+:class:`~eip712kit.doctor.text.TextContext` for a personal_sign text) to the variants it proposes."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,8 @@ class Hypothesis:
     summary: str
     """What is searched, in one line (printed when nothing matches)."""
     generate: Generator
-    tail: bool = False
-    """Tried after every other single hypothesis (long tails of unlikely values)."""
+    tier: int = 1
+    """How common and cheap the mistake is: 0 (every week) .. 4 (long tail). Variants may override it."""
 
 
 HYPOTHESES: list[Hypothesis] = []
@@ -63,18 +72,21 @@ class NotApplicable(Exception):
     """Raised by a method variant that has nothing to apply to for this document; the engine skips it."""
 
 
-def hypothesis(name: str, layer: Layer, summary: str, *, tail: bool = False) -> Callable[[Generator], Generator]:
+def hypothesis(name: str, layer: Layer, summary: str, *, tier: int = 1) -> Callable[[Generator], Generator]:
     """Register a generator as a hypothesis (see the module docstring)."""
     if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}")
+    if not 0 <= tier <= MAX_TIER:
+        raise ValueError(f"a tier is 0..{MAX_TIER}, not {tier}")
 
     def register(generate: Generator) -> Generator:
         if any(h.name == name for h in HYPOTHESES):
             raise ValueError(f"hypothesis {name!r} is registered twice")
-        HYPOTHESES.append(Hypothesis(name, layer, summary, generate, tail))
+        HYPOTHESES.append(Hypothesis(name, layer, summary, generate, tier))
         return generate
 
     return register
 
 
-__all__ = ["HYPOTHESES", "LAYERS", "Generator", "Hypothesis", "Layer", "NotApplicable", "hypothesis"]
+__all__ = ["HYPOTHESES", "LAYERS", "MAX_TIER", "TYPED_LAYERS", "Generator", "Hypothesis", "Layer", "NotApplicable",
+           "hypothesis"]

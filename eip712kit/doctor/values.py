@@ -1,234 +1,48 @@
-"""Message mistakes: a value in the wrong unit, case or form, or a field declared differently.
+"""Message value mistakes: a value in the wrong unit, case, form or field.
 
 Each hypothesis yields alternative struct hashes of the primary type: the document's message
-(or its types) with the one change a mistaken client makes — milliseconds for seconds, a human
-amount for base units, ``BUY`` for ``buy``, a lowercased address inside a string, ``uint256``
-declared where ``uint48`` belongs, a field left out as ``eth_signTypedData_v3`` leaves out an
-undefined value. Values are recognised by shape (a number in the range of unix seconds, a short
-word, a decimal string), not by protocol, so the same search serves any document.
+with the one change a mistaken client makes to a *value* — a human amount for base units,
+``BUY`` for ``buy``, ``toFixed(2)``, a lowercased address inside a string, fromToken and toToken
+swapped, ids joined with ``", "``. Values are recognised by shape (a short word, a decimal
+string) and by field name where the shape alone is ambiguous, not by protocol, so the same
+search serves any document. Every variant carries its edit, so two of them combine ("BUY *and*
+toFixed(2)"). Unix times in the wrong unit or a little off are in :mod:`.times`; what the signer
+*declared* differently (types, names, order) is in :mod:`.declared`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..encoding import parse_address, parse_int, to_checksum_address
+from ..encoding import parse_address, to_checksum_address
 from ..errors import Eip712KitError
-from ..hashing import keccak256
-from ..typed_data import parse_field_type
-from .context import Context, Leaf, Types, render_path, show
+from .context import Context, Leaf, Path, render_path, show
 from .findings import Finding, Variant
+from .leaves import int_leaves, leaf_variant, string_leaves
 from .registry import hypothesis
 
-_INT_TYPE = re.compile(r"(u?int)([0-9]+)\Z")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_\- ]{0,63}\Z")
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 _ADDRESS_IN_TEXT = re.compile(r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
+_ID_LIST_NAME = re.compile(r"(?i)ids\Z|_ids\Z|list\Z")
 
-WIDTHS = (256, 128, 64, 48, 32, 96, 112, 160, 40, 24, 16, 8, 56, 72, 80, 88, 104, 120, 136, 144, 152, 168, 176,
-          184, 192, 200, 208, 216, 224, 232, 240, 248)
-"""Integer widths tried, the usual ones first."""
-
-SECONDS = range(10**9, 10**10)  # unix seconds: 2001-09-09 .. 2286-11-20
-MILLISECONDS = range(10**12, 10**13)
 HUMAN_DECIMALS = (6, 8, 18)
 OTHER_SCALES = (2, 10, 12)  # 6 vs 8, 8 vs 18, 6 vs 18 decimals
 
 
-def int_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
-    for leaf in ctx.leaves():
-        if _INT_TYPE.match(leaf.type):
-            try:
-                yield leaf, parse_int(leaf.value)
-            except Eip712KitError:
-                continue
-
-
-def string_leaves(ctx: Context) -> Iterator[Leaf]:
-    for leaf in ctx.leaves():
-        if leaf.type == "string" and isinstance(leaf.value, str):
-            yield leaf
-
-
-def _value_variant(ctx: Context, leaf: Leaf, value: Any, finding: Finding, compose: bool = True
-                   ) -> Variant[bytes] | None:
-    return ctx.message_variant(ctx.struct_hash_with(ctx.replace(leaf.path, value)), finding, compose=compose)
-
-
-def _field_index(ctx: Context, struct: str, field: str) -> int:
-    return [n for n, _ in ctx.schema.types[struct]].index(field)
-
-
-# --- declared types -----------------------------------------------------------------------------
-
-@hypothesis("type-width", "message", "each integer field declared with another width or signedness")
-def other_widths(ctx: Context) -> Iterator[Variant[bytes]]:
-    for struct in ctx.reachable():
-        for index, (field, ftype) in enumerate(ctx.schema.types[struct]):
-            base, _dims = parse_field_type(ftype)
-            match = _INT_TYPE.match(base)
-            if not match:
-                continue
-            kind, bits = match.group(1), int(match.group(2))
-            options = [f"{kind}{w}" for w in WIDTHS if w != bits]
-            options.insert(0, f"{'int' if kind == 'uint' else 'uint'}{bits}")
-            for option in options:
-                new_type = option + ftype[len(base):]
-                types: Types = ctx.types()
-                types[struct] = tuple((n, new_type if n == field else t) for n, t in types[struct])
-                variant = ctx.message_variant(ctx.struct_hash_with(types=types), Finding(
-                    "TYPE_WIDTH",
-                    f"The signer declared {struct}.{field} as {new_type}, the document as {ftype}. The value is "
-                    "the same, but the declared type is part of encodeType, so the typeHash differs. Declare "
-                    f"{field} as {ftype}, exactly as the API documents it.",
-                    field=f"types.{struct}[{index}].type", step="typeHash (encodeType)",
-                    signed_value=new_type, given_value=ftype,
-                ))
-                if variant:
-                    yield variant
-
-
-@hypothesis("field-order", "message", "the struct's fields in alphabetical or message-key order")
-def other_field_orders(ctx: Context) -> Iterator[Variant[bytes]]:
-    for struct in ctx.reachable():
-        fields = ctx.schema.types[struct]
-        orders = [tuple(sorted(fields))]
-        if struct == ctx.primary and isinstance(ctx.message, dict):
-            by_key = [f for k in ctx.message for f in fields if f[0] == k]
-            if len(by_key) == len(fields):
-                orders.insert(0, tuple(by_key))
-        for order in orders:
-            if order == fields:
-                continue
-            types = ctx.types()
-            types[struct] = order
-            variant = ctx.message_variant(ctx.struct_hash_with(types=types), Finding(
-                "FIELD_ORDER",
-                f"The signer declared {struct}'s fields as ({', '.join(n for n, _ in order)}), the document as "
-                f"({', '.join(n for n, _ in fields)}): field order is part of the hash. Declare the fields in the "
-                "documented order (a client that builds types from a dict or sorts keys loses it).",
-                field=f"types.{struct}", step="typeHash (encodeType) and encodeData",
-                signed_value=[n for n, _ in order], given_value=[n for n, _ in fields],
-            ))
-            if variant:
-                yield variant
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
-
-
-@hypothesis("field-name", "message", "each primary-struct field name in snake_case / camelCase")
-def other_field_names(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain" or not isinstance(ctx.message, dict):
-        return
-    fields = ctx.schema.types[ctx.primary]
-    for index, (field, _type) in enumerate(fields):
-        for new_name in dict.fromkeys((_snake(field), _camel(field), field.lower())):
-            if new_name == field or any(new_name == n for n, _ in fields):
-                continue
-            types = ctx.types()
-            types[ctx.primary] = tuple((new_name if n == field else n, t) for n, t in fields)
-            variant = ctx.message_variant(ctx.struct_hash_with(ctx.rename((field,), new_name), types=types), Finding(
-                "FIELD_NAME",
-                f"The signer named the field {new_name!r} where the document has {field!r} (in {ctx.primary}): field "
-                "names are part of encodeType. A request body may use one spelling (order_type) while the signed "
-                "struct uses another (orderType); sign with the struct's.",
-                field=f"types.{ctx.primary}[{index}].name", step="typeHash (encodeType)",
-                signed_value=new_name, given_value=field,
-            ))
-            if variant:
-                yield variant
-
-
-@hypothesis("number-as-string", "message", "each integer field of the primary struct declared string, value "
-            "as decimal text")
-def numbers_as_strings(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain":
-        return
-    for index, (field, ftype) in enumerate(ctx.schema.types[ctx.primary]):
-        if not _INT_TYPE.match(ftype):
-            continue
-        try:
-            number = parse_int(ctx.message[field])
-        except (Eip712KitError, KeyError, TypeError):
-            continue
-        types = ctx.types()
-        types[ctx.primary] = tuple((n, "string" if n == field else t) for n, t in types[ctx.primary])
-        variant = ctx.message_variant(ctx.struct_hash_with(ctx.replace((field,), str(number)), types=types), Finding(
-            "NUMBER_AS_STRING",
-            f"The signer declared {ctx.primary}.{field} as string and signed the text \"{number}\"; the document "
-            f"declares {ftype}. Declare it {ftype} and pass the number (as a decimal string or a JSON number).",
-            field=f"types.{ctx.primary}[{index}].type", step="typeHash (encodeType) and encodeData",
-            signed_value="string", given_value=ftype,
-        ))
-        if variant:
-            yield variant
-
-
 # --- units --------------------------------------------------------------------------------------
-
-def _ms_finding(leaf: Leaf, signed: int, given: int) -> Finding:
-    return Finding(
-        "MILLISECONDS_FOR_SECONDS",
-        f"{leaf.where} was signed as {signed}, milliseconds, where the document has {given}, seconds: the client "
-        "used Date.now() (or time.time()*1000) for a unix time in seconds. Sign seconds "
-        "(Math.floor(Date.now() / 1000), int(time.time())).",
-        field=leaf.where, step="encodeData", signed_value=signed, given_value=given,
-    )
-
-
-@hypothesis("milliseconds-for-seconds", "message", "a unix time in seconds signed as milliseconds (×1000)")
-def milliseconds_for_seconds(ctx: Context) -> Iterator[Variant[bytes]]:
-    for leaf, number in int_leaves(ctx):
-        if number in SECONDS:
-            variant = _value_variant(ctx, leaf, number * 1000, _ms_finding(leaf, number * 1000, number))
-            if variant:
-                yield variant
-
-
-@hypothesis("milliseconds-remainder", "message", "a unix time in seconds signed as milliseconds with a "
-            "remainder (×1000 + 1..999)", tail=True)
-def milliseconds_with_remainder(ctx: Context) -> Iterator[Variant[bytes]]:
-    for leaf, number in int_leaves(ctx):
-        if number in SECONDS:
-            for remainder in range(1, 1000):
-                signed = number * 1000 + remainder
-                variant = _value_variant(ctx, leaf, signed, _ms_finding(leaf, signed, number), compose=False)
-                if variant:
-                    yield variant
-
-
-@hypothesis("seconds-for-milliseconds", "message", "a unix time in milliseconds signed as seconds (÷1000)")
-def seconds_for_milliseconds(ctx: Context) -> Iterator[Variant[bytes]]:
-    for leaf, number in int_leaves(ctx):
-        if number not in MILLISECONDS:
-            continue
-        for signed in dict.fromkeys((number // 1000, (number + 500) // 1000, -(-number // 1000))):
-            variant = _value_variant(ctx, leaf, signed, Finding(
-                "SECONDS_FOR_MILLISECONDS",
-                f"{leaf.where} was signed as {signed}, seconds, where the document has {number}, milliseconds. "
-                "Sign the time in milliseconds, as the document does.",
-                field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
-            ))
-            if variant:
-                yield variant
-
 
 def _amount_leaf(number: int) -> bool:
     # Time-like values stay in: 1085000000 base units of USDC is also a plausible unix time.
     return 0 < number < 1 << 128
 
 
-@hypothesis("human-amount", "message", "an integer amount divided by 10^6, 10^8 or 10^18 (human amount signed)")
+@hypothesis("human-amount", "message", "an integer amount divided by 10^6, 10^8 or 10^18 (human amount signed)",
+            tier=0)
 def human_amounts(ctx: Context) -> Iterator[Variant[bytes]]:
     tails: list[tuple[Leaf, int, int, int]] = []
     for leaf, number in int_leaves(ctx):
@@ -238,15 +52,16 @@ def human_amounts(ctx: Context) -> Iterator[Variant[bytes]]:
             unit = 10**decimals
             if number % unit == 0:
                 signed = number // unit
-                variant = _value_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=True))
+                variant = leaf_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=True),
+                                       tier=1 if decimals == 8 else 0)
                 if variant:
                     yield variant
             elif number >= unit:
                 for signed in dict.fromkeys((number // unit, (number + unit // 2) // unit)):
                     tails.append((leaf, signed, number, decimals))
     for leaf, signed, number, decimals in tails:
-        variant = _value_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=False),
-                                 compose=False)
+        variant = leaf_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=False),
+                               compose=False, tier=3)
         if variant:
             yield variant
 
@@ -256,12 +71,14 @@ def _human_finding(leaf: Leaf, signed: int, given: int, decimals: int, *, exact:
     return Finding(
         "HUMAN_AMOUNT_AS_BASE_UNITS",
         f"{leaf.where} was signed as {signed} — the document's {given} divided by 10^{decimals}{how}: a human amount "
-        f"where base units belong. Multiply by 10^decimals of the token ({decimals} here) before signing.",
+        f"where base units belong. Multiply by 10^decimals of the token ({decimals} here) before signing "
+        "(ethers parseUnits(amount, decimals), viem parseUnits, Python Decimal(amount).scaleb(decimals)).",
         field=leaf.where, step="encodeData", signed_value=signed, given_value=given,
     )
 
 
-@hypothesis("amount-decimals", "message", "an integer amount scaled by 10^±2, ±6, ±8, ±10, ±12, ±18 (wrong decimals)")
+@hypothesis("amount-decimals", "message", "an integer amount scaled by 10^±2, ±6, ±8, ±10, ±12, ±18 (wrong decimals)",
+            tier=1)
 def wrong_decimals(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf, number in int_leaves(ctx):
         if not _amount_leaf(number):
@@ -270,16 +87,18 @@ def wrong_decimals(ctx: Context) -> Iterator[Variant[bytes]]:
         options += [(number * 10**k, k) for k in (*OTHER_SCALES, *HUMAN_DECIMALS)]
         for signed, power in sorted(options, key=lambda o: abs(o[1])):
             more = "more" if power > 0 else "fewer"
-            variant = _value_variant(ctx, leaf, signed, Finding(
+            variant = leaf_variant(ctx, leaf, signed, Finding(
                 "AMOUNT_DECIMALS",
                 f"{leaf.where} was signed as {signed} — the document's {number} scaled by 10^{power}: the client used "
                 f"{abs(power)} {more} decimal places than the document (e.g. 18 for a 6-decimal token). Scale by the "
-                "token's own decimals (Sera: GET /tokens).",
+                "token's own decimals (Sera: GET /tokens; parseUnits(amount, token.decimals)).",
                 field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
-            ))
+            ), tier=1 if abs(power) == 12 else 2 if abs(power) == 2 else 3)
             if variant:
                 yield variant
 
+
+# --- decimal strings ----------------------------------------------------------------------------
 
 def _plain(number: Decimal) -> str:
     text = format(number, "f")
@@ -288,68 +107,102 @@ def _plain(number: Decimal) -> str:
     return text or "0"
 
 
-def _number_texts(text: str) -> list[str]:
-    """Ways a client writes the same decimal number: trimmed, fixed places, float formatting."""
+def _number_texts(text: str) -> list[tuple[str, int]]:
+    """Ways a client writes the same decimal number (trimmed, fixed places, float formatting), with tiers."""
     number = Decimal(text)
     plain = _plain(number)
-    out = [plain, plain + ".0" if "." not in plain else plain]
-    out += [format(number, f".{places}f") for places in (1, 2, 4, 6, 8, 18)]
+    out = [(plain, 0), (plain + ".0" if "." not in plain else plain, 1)]
+    out += [(format(number, f".{places}f"), 0 if places == 2 else 2) for places in (1, 2, 4, 6, 8, 18)]
     try:
-        out.append(repr(float(text)))
+        out.append((repr(float(text)), 1))
     except (OverflowError, ValueError):
         pass
-    # Only spellings of the same number: a rounding ("0.001" -> "0.0") is another value, not a format.
-    return list(dict.fromkeys(t for t in out if t != text and Decimal(t) == number))
+    # Only spellings of the same number: a rounding ("0.001" -> "0.0") is another value (number-rounded).
+    tiers: dict[str, int] = {}
+    for candidate, tier in out:
+        if candidate != text and Decimal(candidate) == number:
+            tiers.setdefault(candidate, tier)
+    return list(tiers.items())
 
 
-@hypothesis("amount-in-string", "message", "a decimal string in base units, human units or another number format")
-def amounts_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
+def _decimal_leaves(ctx: Context) -> Iterator[tuple[Leaf, Decimal]]:
     for leaf in string_leaves(ctx):
         if not _DECIMAL_TEXT.match(leaf.value) or len(leaf.value) > 60:
             continue
         try:
-            number = Decimal(leaf.value)
+            yield leaf, Decimal(leaf.value)
         except InvalidOperation:
             continue
+
+
+@hypothesis("amount-in-string", "message", "a decimal string in base units, human units or another number format",
+            tier=0)
+def amounts_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
+    for leaf, number in _decimal_leaves(ctx):
         for decimals in HUMAN_DECIMALS:
             scaled = number * 10**decimals
             if scaled == scaled.to_integral_value():
                 signed = str(int(scaled))
-                variant = _value_variant(ctx, leaf, signed, Finding(
+                variant = leaf_variant(ctx, leaf, signed, Finding(
                     "BASE_UNITS_AS_HUMAN_AMOUNT",
                     f"{leaf.where} was signed as \"{signed}\" — base units with {decimals} decimals — where the "
                     f"document has the decimal amount \"{leaf.value}\". Sign the amount exactly as the request body "
-                    "carries it.",
+                    "carries it (the same string, not parseUnits of it).",
                     field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
-                ))
+                ), tier=1)
                 if variant:
                     yield variant
             if "." not in leaf.value and number % 10**decimals == 0 and number != 0:
                 signed = _plain(number / 10**decimals)
-                variant = _value_variant(ctx, leaf, signed, Finding(
+                variant = leaf_variant(ctx, leaf, signed, Finding(
                     "HUMAN_AMOUNT_AS_BASE_UNITS",
                     f"{leaf.where} was signed as \"{signed}\" — the document's \"{leaf.value}\" divided by "
-                    f"10^{decimals}: a human amount where base units belong.",
+                    f"10^{decimals}: a human amount where base units belong. Sign the base-units string the request "
+                    "sends.",
                     field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
-                ))
+                ), tier=1)
                 if variant:
                     yield variant
-        for text in _number_texts(leaf.value):
-            variant = _value_variant(ctx, leaf, text, Finding(
+        for text, tier in _number_texts(leaf.value):
+            variant = leaf_variant(ctx, leaf, text, Finding(
                 "NUMBER_FORMAT",
                 f"{leaf.where} was signed as \"{text}\" where the document has \"{leaf.value}\": the same number, "
-                "but a string is signed character by character. Sign the exact text the request sends (format it "
-                "once and use that string for both).",
+                "but a string is signed character by character. Format the number once (the same toFixed / "
+                "toString / f-string) and use that one string both in the signed message and in the request.",
                 field=leaf.where, step="encodeData", signed_value=text, given_value=leaf.value,
-            ))
+            ), tier=tier)
             if variant:
                 yield variant
 
 
+@hypothesis("number-rounded", "message", "a decimal string rounded to 0..8 places before signing (toFixed(n) of a "
+            "finer amount)", tier=2)
+def numbers_rounded(ctx: Context) -> Iterator[Variant[bytes]]:
+    for leaf, number in _decimal_leaves(ctx):
+        exponent = number.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        for fewer in range(min(places, 9)):
+            text = format(number, f".{fewer}f")  # round half even, as toFixed nearly does; both tried below
+            for signed in dict.fromkeys((text, format(number.quantize(Decimal(1).scaleb(-fewer),
+                                                                      rounding="ROUND_HALF_UP"), "f"))):
+                if Decimal(signed) == number:
+                    continue
+                variant = leaf_variant(ctx, leaf, signed, Finding(
+                    "NUMBER_ROUNDED",
+                    f"{leaf.where} was signed as \"{signed}\" — the document's \"{leaf.value}\" rounded to {fewer} "
+                    f"decimal place{'s' if fewer != 1 else ''} (toFixed({fewer})): another number. Sign the exact "
+                    "string the request carries; round once, before both.",
+                    field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
+                ))
+                if variant:
+                    yield variant
+
+
 # --- strings ------------------------------------------------------------------------------------
 
-_CASES: tuple[tuple[str, Callable[[str], str]], ...] = (
-    ("upper case", str.upper), ("lower case", str.lower), ("capitalised", str.capitalize), ("title case", str.title),
+_CASES: tuple[tuple[str, Callable[[str], str], int], ...] = (
+    ("upper case", str.upper, 0), ("lower case", str.lower, 0), ("capitalised", str.capitalize, 1),
+    ("title case", str.title, 1),
 )
 
 
@@ -358,27 +211,28 @@ def _word_leaves(ctx: Context) -> list[Leaf]:
 
 
 @hypothesis("string-case", "message", "short string values (side, orderType, symbol ...) in upper, lower and "
-            "title case, one at a time and all together")
+            "title case, one at a time and all together", tier=0)
 def string_cases(ctx: Context) -> Iterator[Variant[bytes]]:
     leaves = _word_leaves(ctx)
     for leaf in leaves:
-        for label, change in _CASES:
+        for label, change, tier in _CASES:
             signed = change(leaf.value)
             if signed == leaf.value:
                 continue
-            variant = _value_variant(ctx, leaf, signed, _case_finding(leaf, signed, label))
+            variant = leaf_variant(ctx, leaf, signed, _case_finding(leaf, signed, label), tier=tier)
             if variant:
                 yield variant
     if len(leaves) < 2:
         return
-    for label, change in _CASES:
-        message, findings = ctx.message, []
+    for label, change, _tier in _CASES:
+        changes: list[tuple[Path, Any]] = []
+        findings = []
         for leaf in leaves:
             if change(leaf.value) != leaf.value:
-                message = ctx.replace(leaf.path, change(leaf.value), message)
+                changes.append((leaf.path, change(leaf.value)))
                 findings.append(_case_finding(leaf, change(leaf.value), label))
         if len(findings) > 1:
-            variant = ctx.message_variant(ctx.struct_hash_with(message), *findings)
+            variant = ctx.value_variant(changes, *findings, tier=1)
             if variant:
                 yield variant
 
@@ -388,7 +242,7 @@ def _case_finding(leaf: Leaf, signed: str, label: str) -> Finding:
         "STRING_CASE",
         f"{leaf.where} was signed as {show(signed)} ({label}) where the document has {show(leaf.value)}: strings are "
         "hashed byte for byte, so case matters. Sign the value exactly as the API spells it "
-        f"({show(leaf.value)}).",
+        f"({show(leaf.value)}) — drop the .toUpperCase() / enum name, send the same string in the request.",
         field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
     )
 
@@ -403,15 +257,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-@hypothesis("string-synonym", "message", "side/order-type words as their synonyms (bid/ask for buy/sell ...)")
+@hypothesis("string-synonym", "message", "side/order-type words as their synonyms (bid/ask for buy/sell ...)",
+            tier=1)
 def string_synonyms(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf in _word_leaves(ctx):
         for synonym in SYNONYMS.get(leaf.value.lower(), ()):
             for written in dict.fromkeys((synonym, synonym.upper(), synonym.capitalize())):
-                variant = _value_variant(ctx, leaf, written, Finding(
+                variant = leaf_variant(ctx, leaf, written, Finding(
                     "STRING_SYNONYM",
                     f"{leaf.where} was signed as {show(written)} where the document has {show(leaf.value)}: another "
-                    f"API's word for the same thing. Sign {show(leaf.value)}.",
+                    f"API's word for the same thing. Sign {show(leaf.value)}, the word this API uses.",
                     field=leaf.where, step="encodeData", signed_value=written, given_value=leaf.value,
                 ))
                 if variant:
@@ -419,7 +274,7 @@ def string_synonyms(ctx: Context) -> Iterator[Variant[bytes]]:
 
 
 @hypothesis("address-case-in-string", "message", "addresses inside string values lowercased, checksummed or "
-            "uppercased")
+            "uppercased", tier=1)
 def address_case_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf in string_leaves(ctx):
         if not _ADDRESS_IN_TEXT.search(leaf.value):
@@ -439,43 +294,128 @@ def address_case_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
         for label, signed in forms:
             if signed == leaf.value:
                 continue
-            variant = _value_variant(ctx, leaf, signed, Finding(
+            variant = leaf_variant(ctx, leaf, signed, Finding(
                 "ADDRESS_CASE_IN_STRING",
                 f"{leaf.where} was signed with the address in {label} ({show(signed)}) where the document has "
                 f"{show(leaf.value)}: inside a string an address is just characters, so its case is signed. Use the "
-                "exact form the server builds the string with.",
+                "exact form the server builds the string with (no getAddress() / toLowerCase() on the way).",
                 field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
             ))
             if variant:
                 yield variant
 
 
-# --- eth_signTypedData_v3 -----------------------------------------------------------------------
-
-@hypothesis("v3-field-omitted", "message", "each primary-struct field left out of encodeData (v3 skips undefined "
-            "values; typeHash unchanged)")
-def v3_omitted_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain" or not isinstance(ctx.message, dict):
-        return
-    fields = ctx.schema.types[ctx.primary]
-    try:
-        words = [ctx.schema.encode_field(t, ctx.message[n]) for n, t in fields]
-    except (Eip712KitError, KeyError):
-        return
-    type_hash = ctx.schema.type_hash(ctx.primary)
-    for index, (field, ftype) in enumerate(fields):
-        struct_hash = keccak256(type_hash + b"".join(w for i, w in enumerate(words) if i != index))
-        variant = ctx.message_variant(struct_hash, Finding(
-            "V3_FIELD_OMITTED",
-            f"{render_path('message', (field,))} ({ftype}) was left out of encodeData while typeHash still lists it: "
-            "eth_signTypedData_v3 (eth-sig-util V3) silently skips a field whose value is undefined — typically a "
-            "misspelled key, or an array removed because V3 refuses arrays. Send the field under its exact name and "
-            "sign with eth_signTypedData_v4.",
-            field=render_path("message", (field,)), step="encodeData", signed_value=None,
-            given_value=ctx.message.get(field),
-        ))
-        if variant:
-            yield variant
+def _ids(text: str) -> list[str] | None:
+    """The ids of a comma-separated list ("a,b,c"), or None when the text is no such list."""
+    parts = text.split(",")
+    if any(not p or p != p.strip() for p in parts):
+        return None
+    return parts
 
 
-__all__ = ["HUMAN_DECIMALS", "MILLISECONDS", "SECONDS", "SYNONYMS", "WIDTHS", "int_leaves", "string_leaves"]
+@hypothesis("id-list-format", "message", "a comma-joined list of ids joined with \", \" (or ; | space), sent as a "
+            "JSON array text, or declared string[]", tier=0)
+def id_list_formats(ctx: Context) -> Iterator[Variant[bytes]]:
+    for leaf in string_leaves(ctx):
+        ids = _ids(leaf.value)
+        if ids is None or (len(ids) < 2 and not _ID_LIST_NAME.search(leaf.field)):
+            continue
+        forms = [
+            ("joined with \", \"", ", ".join(ids), 0),
+            ("as a JSON array (JSON.stringify(ids))", json.dumps(ids, separators=(",", ":")), 0),
+            ("as a JSON array with spaces (Python json.dumps)", json.dumps(ids), 1),
+            ("as Python's str(list)", str(ids), 1),
+            ("joined with \";\"", ";".join(ids), 1),
+            ("joined with \" \"", " ".join(ids), 1),
+            ("joined with \"|\"", "|".join(ids), 1),
+            ("with a trailing comma", ",".join(ids) + ",", 1),
+        ]
+        for label, signed, tier in forms:
+            variant = leaf_variant(ctx, leaf, signed, _id_list_finding(leaf, label, signed), tier=tier)
+            if variant:
+                yield variant
+        if len(leaf.path) == 1:  # declared string[] holding the ids: only for a field of the primary struct
+            types = ctx.types()
+            types[leaf.struct] = tuple((n, "string[]" if n == leaf.field else t) for n, t in types[leaf.struct])
+            variant = ctx.types_variant(types, _id_list_finding(leaf, "as an array declared string[]", ids),
+                                        changes=[(leaf.path, ids)], tier=1)
+            if variant:
+                yield variant
+
+
+def _id_list_finding(leaf: Leaf, label: str, signed: Any) -> Finding:
+    return Finding(
+        "ID_LIST_FORMAT",
+        f"{leaf.where} was signed with the ids {label}: {show(signed)}, where the document has {show(leaf.value)}. "
+        "The field is one string with the ids joined by a bare comma: sign ids.join(\",\") (Python \",\".join(ids)), "
+        "exactly as the request's list is joined.",
+        field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
+    )
+
+
+# --- values in the wrong field ------------------------------------------------------------------
+
+_SIDE_A = {"from", "input", "in", "src", "source", "sell", "maker", "max", "base", "pay"}
+_SIDE_B = {"to", "output", "out", "dst", "destination", "buy", "taker", "min", "quote", "receive"}
+_QUANTITIES = {"amount", "quantity", "qty", "size"}
+
+
+def _words(name: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)]
+
+
+def mirrored(a: str, b: str) -> bool:
+    """Two field names for the two sides of one thing: fromToken/toToken, maxInputAmount/minOutputAmount."""
+    wa, wb = _words(a), _words(b)
+    if len(wa) != len(wb) or wa == wb:
+        return False
+    return all(x == y or (x in _SIDE_A and y in _SIDE_B) or (x in _SIDE_B and y in _SIDE_A)
+               for x, y in zip(wa, wb, strict=True))
+
+
+def _usual_swap(a: str, b: str) -> bool:
+    names = {a.lower(), b.lower()}
+    return mirrored(a, b) or ("price" in names and bool(names & _QUANTITIES))
+
+
+def _swap_finding(where: Path, a: str, b: str, values: dict[str, Any]) -> Finding:
+    first, second = render_path("message", (*where, a)), render_path("message", (*where, b))
+    return Finding(
+        "VALUES_SWAPPED",
+        f"{first} and {second} were signed with each other's values ({show(values[b])} and {show(values[a])}): "
+        "the two fields have the same type, so nothing refused it. Assign each value to its own field"
+        + (" — from* is what the order spends, to* what it receives; for a Sera bid that is the quote token and "
+           "amount × price, for an ask the base token and the amount." if mirrored(a, b) else
+           " (price is the price, amount the quantity)." if "price" in {a.lower(), b.lower()} else "."),
+        field=first, step="encodeData", signed_value={a: values[b], b: values[a]},
+        given_value={a: values[a], b: values[b]},
+    )
+
+
+@hypothesis("value-swap", "message", "the values of two fields of the same type swapped (fromToken/toToken, "
+            "fromAmount/toAmount, price/amount ...), and every from/to pair at once (a bid built as an ask)", tier=0)
+def swapped_values(ctx: Context) -> Iterator[Variant[bytes]]:
+    for path, struct, values in ctx.struct_values():
+        fields = ctx.schema.types[struct]
+        pairs = [(a, b) for i, (a, ta) in enumerate(fields) for b, tb in fields[i + 1:] if ta == tb]
+        mirror: list[tuple[str, str]] = []
+        for a, b in pairs:
+            if values[a] == values[b]:
+                continue
+            usual = _usual_swap(a, b)
+            if mirrored(a, b) and not any({a, b} & set(p) for p in mirror):
+                mirror.append((a, b))
+            variant = ctx.value_variant([((*path, a), values[b]), ((*path, b), values[a])],
+                                        _swap_finding(path, a, b, values), tier=0 if usual else 2)
+            if variant:
+                yield variant
+        if len(mirror) > 1:
+            changes: list[tuple[Path, Any]] = []
+            for a, b in mirror:
+                changes += [((*path, a), values[b]), ((*path, b), values[a])]
+            variant = ctx.value_variant(changes, *(_swap_finding(path, a, b, values) for a, b in mirror), tier=0)
+            if variant:
+                yield variant
+
+
+__all__ = ["HUMAN_DECIMALS", "SYNONYMS", "mirrored"]

@@ -6,12 +6,15 @@ endpoints — and answers them with the library's own verification code, so a cl
 CLI, a bot, another language's signer) can be checked offline and in CI.
 
 Layout: :mod:`.settings` (what the server claims: chain, contract, tokens, markets, executor),
-:mod:`.checks` (the verdicts, pure functions of a request and the server's clock),
-:mod:`.store` (API keys and used signatures in SQLite, one transaction per change),
-:mod:`.debug` (the signature debugger page at ``/debug`` and its JSON API) and
-:mod:`.app` (the Starlette routes). Only :mod:`.app` needs the optional ``server`` extra
-(``pip install eip712kit[server]``); the checks are importable without it, and the CLI's live
-checks use them for the local side of their side-by-side verdicts.
+:mod:`.store` (API keys and used signatures in SQLite, one transaction per change, a versioned
+schema), :mod:`.app` (the endpoints, declared once: Starlette routes and the OpenAPI description of
+:mod:`.openapi` are both made from them), :mod:`.origin` (who may drive a local server: Host and
+Origin), :mod:`.guard` (header and body deadlines and a connection limit below the HTTP parser),
+:mod:`.logs` (JSON request logs), :mod:`.runner` (uvicorn, configured once) and :mod:`.debug` (the
+signature debugger page at ``/debug`` and its JSON API). The verdicts themselves are pure Sera
+rules in :mod:`eip712kit.protocols.sera.verdicts`. Only :mod:`.app`, :mod:`.openapi` and
+:mod:`.debug` need the optional ``server`` extra (``pip install eip712kit[server]``); the guard,
+logs and runner import uvicorn only when they run it.
 """
 
 from __future__ import annotations

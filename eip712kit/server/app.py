@@ -2,12 +2,20 @@
 
 Routes mirror the real API under ``/api/v1``; answers mirror the shapes the Sera document shows
 (create → ``{api_key, api_secret}``, revoke-all → ``{status, revoked_api_keys, count}``,
-verify → ``{valid, owner_address}`` or 401 ``{detail}``). Every refusal is JSON with ``detail``
-(a sentence), and where the kit has one, a stable ``code`` and the request ``field``.
+verify → ``{valid, owner_address}``, 401 ``{detail}`` or 503 ``{detail}``). Every refusal is JSON
+with ``detail`` (a sentence), and where the kit has one, a stable ``code`` and the request ``field``.
 
-Bodies are read with a size limit before parsing (413 beyond it); a body that is not JSON is a 400
-with the parser's message; nothing a client sends reaches a traceback — an unexpected exception
-is a 500 ``{detail: "internal error"}`` and a line in the server log.
+Each endpoint is declared once, as an :class:`~.openapi.Operation` in :func:`create_app`; the
+routes and the OpenAPI description (``/api/openapi.json``, and its page ``/api/docs``) are both
+made from that list.
+
+What a request must be, before any rule of Sera is applied: not from another site's page (the
+``Host`` and ``Origin`` rules of :mod:`.origin`); a POST body declared ``application/json`` (415
+otherwise) and at most 64 KiB (413), read before it is parsed; JSON (400 with the parser's
+message). No redirect is ever answered (Starlette's trailing-slash redirect, built from the
+request's ``Host``, is off: ``/api/v1/health/`` is a 404), and no CORS header is ever sent. Nothing
+a client sends reaches a traceback — an unexpected exception is a 500 ``{detail: "internal
+error"}`` and a line in the server log; a store that fails underneath is a 503.
 """
 
 from __future__ import annotations
@@ -19,9 +27,10 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from ..errors import Eip712KitError
 from ..limits import Limits, load_json
@@ -29,39 +38,85 @@ from ..protocols import sera
 from ..protocols.sera import endpoints
 from ..protocols.sera.verdicts import ApiKeyRefusal, Verdict, check_manage_api_key, check_order_request
 from .debug import debug_routes
+from .openapi import (
+    API_KEY_QUERY,
+    DOCS_CSS_PATH,
+    DOCS_HEADERS,
+    DOCS_PATH,
+    OPENAPI_PATH,
+    Operation,
+    Param,
+    describe_route,
+    docs_css,
+    openapi_document,
+    render_docs,
+)
+from .origin import foreign_request
 from .settings import ServerSettings
-from .store import ApiKeyStore, StoreError
+from .store import UNAVAILABLE_DETAIL, ApiKeyStore, StoreError, StoreUnavailable
 
 log = logging.getLogger("eip712kit.server")
 
-Handler = Callable[[Request], Awaitable[JSONResponse]]
+Handler = Callable[[Request], Awaitable[Response]]
+
+API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+"""On every API answer: never sniffed as another type, never cached (they carry secrets and verdicts)."""
+
+JSON_MEDIA_TYPE = "application/json"
 
 
 class BadRequest(Exception):
-    def __init__(self, status: int, code: str, detail: str, field: str | None = None):
+    def __init__(self, status: int, code: str, detail: str, field: str | None = None,
+                 headers: Mapping[str, str] | None = None):
         super().__init__(detail)
         self.status = status
         self.body: dict[str, Any] = {"detail": detail, "code": code}
         if field is not None:
             self.body["field"] = field
+        self.headers = dict(headers or {})
+
+
+def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers={**API_HEADERS, **(headers or {})})
 
 
 def _refusal(status: int, verdict: Verdict) -> JSONResponse:
     body: dict[str, Any] = {"detail": verdict.detail, "code": verdict.code}
     if verdict.field is not None:
         body["field"] = verdict.field
-    return JSONResponse(body, status_code=status)
+    return _json(body, status)
+
+
+def check_json_content_type(request: Request) -> None:
+    """415 unless the body is declared ``application/json`` (UTF-8 if a charset is named).
+
+    A page of another site can POST ``text/plain`` or a form to 127.0.0.1 without asking; it
+    cannot send ``application/json`` without a CORS preflight, which this server never grants.
+    """
+    declared = request.headers.get("content-type", "")
+    media_type, _, params = declared.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    if media_type.strip().lower() != JSON_MEDIA_TYPE or charset not in ("", "utf-8", "utf8"):
+        shown = f" (got {declared[:60]!r})" if declared else ""
+        raise BadRequest(415, "UNSUPPORTED_MEDIA_TYPE",
+                         f"send the body as JSON with Content-Type: application/json{shown}")
 
 
 def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None = None) -> Starlette:
-    """The verifier as an ASGI app (``uvicorn.run(create_app(...))``)."""
+    """The verifier as an ASGI app (``uvicorn.run(create_app(...))``, or :func:`eip712kit.server.runner.run`)."""
     settings = settings or ServerSettings()
     store = store or ApiKeyStore()
     limits = Limits(max_document_bytes=settings.max_body_bytes)
 
     async def read_json(request: Request) -> Any:
+        check_json_content_type(request)
         declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > settings.max_body_bytes:
+        if declared is not None and declared.isascii() and declared.isdigit() and (
+                int(declared) > settings.max_body_bytes):
             raise BadRequest(413, "LIMIT_EXCEEDED", f"the body is over {settings.max_body_bytes} bytes")
         chunks = []
         size = 0
@@ -86,53 +141,57 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
                              "surrogate escape (\\ud800-\\udfff alone), which is not text") from None
         return body
 
-    def endpoint(fn: Handler) -> Handler:
-        async def wrapped(request: Request) -> JSONResponse:
+    def endpoint(fn: Handler, *, unavailable: Callable[[], Response] | None = None) -> Handler:
+        async def wrapped(request: Request) -> Response:
             try:
+                reason = foreign_request(request.headers.get("host", ""), request.headers.get("origin"),
+                                         request.scope.get("server"), request.url.scheme)
+                if reason is not None:
+                    raise BadRequest(403, "FOREIGN_ORIGIN", reason)
                 return await fn(request)
             except BadRequest as exc:
-                return JSONResponse(exc.body, status_code=exc.status)
+                return _json(exc.body, exc.status, exc.headers)
             except ApiKeyRefusal as exc:
                 return _refusal(exc.status, exc.verdict)
+            except StoreUnavailable as exc:
+                if unavailable is not None:
+                    return unavailable()
+                return _json({"detail": exc.message, "code": exc.code}, exc.status, {"Retry-After": "1"})
             except StoreError as exc:
                 body = {"detail": exc.message, "code": exc.code}
                 if exc.path:
                     body["field"] = exc.path
-                return JSONResponse(body, status_code=exc.status)
+                return _json(body, exc.status)
             except Eip712KitError as exc:
-                return JSONResponse({"detail": exc.message, "code": exc.code, "field": exc.path or None},
-                                    status_code=400)
+                return _json({"detail": exc.message, "code": exc.code, "field": exc.path or None}, 400)
+            except ClientDisconnect:
+                return Response(status_code=400)  # the client is gone (or was dropped by the guard): nobody reads this
             except Exception:
                 log.exception("internal error on %s %s", request.method, request.url.path)
-                return JSONResponse({"detail": "internal error"}, status_code=500)
+                return _json({"detail": "internal error"}, 500)
 
+        wrapped.__doc__ = fn.__doc__
         return wrapped
 
     # --- public endpoints ---
 
-    @endpoint
-    async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "executor_id": settings.executor_id, "server_time": settings.now(),
-                             "service": "eip712kit reference verifier"})
+    async def health(request: Request) -> Response:
+        return _json({"status": "ok", "executor_id": settings.executor_id, "server_time": settings.now(),
+                      "service": "eip712kit reference verifier"})
 
-    @endpoint
-    async def system_time(request: Request) -> JSONResponse:
-        return JSONResponse({"server_time": settings.now()})
+    async def system_time(request: Request) -> Response:
+        return _json({"server_time": settings.now()})
 
-    @endpoint
-    async def config(request: Request) -> JSONResponse:
-        return JSONResponse(settings.config())
+    async def config(request: Request) -> Response:
+        return _json(settings.config())
 
-    @endpoint
-    async def tokens(request: Request) -> JSONResponse:
-        return JSONResponse(settings.tokens_body())
+    async def tokens(request: Request) -> Response:
+        return _json(settings.tokens_body())
 
-    @endpoint
-    async def markets(request: Request) -> JSONResponse:
-        return JSONResponse(settings.markets_body())
+    async def markets(request: Request) -> Response:
+        return _json(settings.markets_body())
 
-    @endpoint
-    async def verify_signature(request: Request) -> JSONResponse:
+    async def verify_signature(request: Request) -> Response:
         body = await read_json(request)
         verdict = await run_in_threadpool(
             check_order_request, body, domain=settings.domain, tokens=settings.tokens,
@@ -143,8 +202,8 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
         if verdict.valid:
             out["owner_address"] = verdict.signer
         if verdict.code in ("INVALID_REQUEST",):
-            return JSONResponse(out, status_code=400)
-        return JSONResponse(out)
+            return _json(out, 400)
+        return _json(out)
 
     # --- API keys ---
 
@@ -159,59 +218,55 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
             raise BadRequest(400, "MISSING_FIELD", "the request has no 'api_key'", "api_key")
         return sera.REVOKE_PREFIX + api_key
 
-    def do_create(fields: Any) -> JSONResponse:
+    def do_create(fields: Any) -> Response:
         label = fields.get("label") if isinstance(fields, Mapping) else None
         if label is not None and (type(label) is not str or len(label) > 100):
             raise BadRequest(400, "INVALID_REQUEST", "label is a string of at most 100 characters", "label")
         action = signed(fields, "create", optional=("label",))
         key, secret = store.create(owner=action.owner, label=label, digest=action.digest,
                                    timestamp=action.timestamp, now=settings.now())
-        return JSONResponse({"api_key": key.api_key, "api_secret": secret, "owner_address": key.owner,
-                             "label": key.label, "created_at": key.created_at}, status_code=201)
+        return _json({"api_key": key.api_key, "api_secret": secret, "owner_address": key.owner,
+                      "label": key.label, "created_at": key.created_at}, 201)
 
-    def do_list(fields: Any) -> JSONResponse:
+    def do_list(fields: Any) -> Response:
         action = signed(fields, "list")
         keys = store.list_keys(owner=action.owner, digest=action.digest, timestamp=action.timestamp,
                                now=settings.now())
-        return JSONResponse({"api_keys": [k.to_dict() for k in keys], "count": len(keys)})
+        return _json({"api_keys": [k.to_dict() for k in keys], "count": len(keys)})
 
-    def do_revoke(fields: Any) -> JSONResponse:
+    def do_revoke(fields: Any) -> Response:
         expected = revoke_action(fields)
         action = signed(fields, expected, required=("api_key",))
         api_key = expected[len(sera.REVOKE_PREFIX):]
         store.revoke(owner=action.owner, api_key=api_key, digest=action.digest, timestamp=action.timestamp,
                      now=settings.now())
-        return JSONResponse({"status": "ok", "revoked_api_key": api_key})
+        return _json({"status": "ok", "revoked_api_key": api_key})
 
-    def do_revoke_all(fields: Any) -> JSONResponse:
+    def do_revoke_all(fields: Any) -> Response:
         action = signed(fields, "revoke_all")
         revoked = store.revoke_all(owner=action.owner, digest=action.digest, timestamp=action.timestamp,
                                    now=settings.now())
-        return JSONResponse({"status": "ok", "revoked_api_keys": revoked, "count": len(revoked)})
+        return _json({"status": "ok", "revoked_api_keys": revoked, "count": len(revoked)})
 
-    @endpoint
-    async def api_keys(request: Request) -> JSONResponse:
-        if request.method == "POST":
-            return await run_in_threadpool(do_create, await read_json(request))
-        query = dict(request.query_params)
-        if request.method == "GET":
-            return await run_in_threadpool(do_list, query)
-        return await run_in_threadpool(do_revoke, query)  # DELETE
+    async def create_key(request: Request) -> Response:
+        return await run_in_threadpool(do_create, await read_json(request))
 
-    @endpoint
-    async def api_keys_list(request: Request) -> JSONResponse:
+    async def list_keys_query(request: Request) -> Response:
+        return await run_in_threadpool(do_list, dict(request.query_params))
+
+    async def revoke_key_query(request: Request) -> Response:
+        return await run_in_threadpool(do_revoke, dict(request.query_params))
+
+    async def list_keys(request: Request) -> Response:
         return await run_in_threadpool(do_list, await read_json(request))
 
-    @endpoint
-    async def api_keys_revoke(request: Request) -> JSONResponse:
+    async def revoke_key(request: Request) -> Response:
         return await run_in_threadpool(do_revoke, await read_json(request))
 
-    @endpoint
-    async def api_keys_revoke_all(request: Request) -> JSONResponse:
+    async def revoke_all(request: Request) -> Response:
         return await run_in_threadpool(do_revoke_all, await read_json(request))
 
-    @endpoint
-    async def api_keys_self_revoke(request: Request) -> JSONResponse:
+    async def self_revoke(request: Request) -> Response:
         api_key, secret = _bearer(request)
         body = await read_json(request)
         if not isinstance(body, Mapping) or set(body) != {"api_key"}:
@@ -220,38 +275,120 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
             raise BadRequest(400, "INVALID_REQUEST", "api_key must be the key of the Bearer credential: a key can "
                              "revoke only itself (revoke others with a wallet signature)", "api_key")
         key = await run_in_threadpool(store.self_revoke, api_key=api_key, secret=secret, now=settings.now())
-        return JSONResponse({"status": "ok", "revoked_api_key": key.api_key})
+        return _json({"status": "ok", "revoked_api_key": key.api_key})
 
-    @endpoint
-    async def api_keys_verify(request: Request) -> JSONResponse:
+    async def verify_key(request: Request) -> Response:
         body = await read_json(request)
         if not isinstance(body, Mapping) or set(body) != {"api_key", "api_secret"} or not all(
                 type(v) is str for v in body.values()):
             raise BadRequest(400, "INVALID_REQUEST", "the body is {\"api_key\": …, \"api_secret\": …}")
         key = await run_in_threadpool(store.verify, api_key=body["api_key"], secret=body["api_secret"])
         if key is None:
-            return JSONResponse({"detail": "Invalid api_key or api_secret"}, status_code=401)
-        return JSONResponse({"valid": True, "owner_address": key.owner})
+            return _json({"detail": "Invalid api_key or api_secret"}, 401)
+        return _json({"valid": True, "owner_address": key.owner})
 
-    routes = [
-        Route(endpoints.HEALTH, health, methods=["GET"]),
-        Route(endpoints.SYSTEM_TIME, system_time, methods=["GET"]),
-        Route(endpoints.CONFIG, config, methods=["GET"]),
-        Route(endpoints.TOKENS, tokens, methods=["GET"]),
-        Route(endpoints.MARKETS, markets, methods=["GET"]),
-        Route(endpoints.VERIFY_SIGNATURE, verify_signature, methods=["POST"]),
-        Route(endpoints.API_KEYS, api_keys, methods=["GET", "POST", "DELETE"]),
-        Route(endpoints.API_KEYS_LIST, api_keys_list, methods=["POST"]),
-        Route(endpoints.API_KEYS_REVOKE, api_keys_revoke, methods=["POST"]),
-        Route(endpoints.API_KEYS_REVOKE_ALL, api_keys_revoke_all, methods=["POST"]),
-        Route(endpoints.API_KEYS_SELF_REVOKE, api_keys_self_revoke, methods=["POST"]),
-        Route(endpoints.API_KEYS_VERIFY, api_keys_verify, methods=["POST"]),
-        *debug_routes(),  # the signature debugger page at /debug (server/debug.py)
+    def verify_unavailable() -> Response:
+        # Exactly the document's answer when the verification backend is unreachable.
+        return _json({"detail": UNAVAILABLE_DETAIL}, 503, {"Retry-After": "1"})
+
+    # --- this server's own description ---
+
+    async def openapi_json(request: Request) -> Response:
+        return _json(spec)
+
+    async def docs_page(request: Request) -> Response:
+        return Response(page, media_type="text/html; charset=utf-8", headers=DOCS_HEADERS)
+
+    async def docs_stylesheet(request: Request) -> Response:
+        return Response(docs_css(), media_type="text/css; charset=utf-8", headers=DOCS_HEADERS)
+
+    signed_answers = {400: ("a field is missing, extra or breaks a rule (action, window)", "Error"),
+                      401: ("the signature is not owner_address's", "Error"),
+                      409: ("this signed message was already used: sign again with a new timestamp", "Error"),
+                      503: ("the store is unavailable: retry", "Error")}
+    operations = [
+        Operation("GET", endpoints.HEALTH, health, "Service status and the current executor_id (for uuid_int)",
+                  {200: ("ok", "Health")}),
+        Operation("GET", endpoints.SYSTEM_TIME, system_time, "Server time, for expirations and API-key timestamps",
+                  {200: ("Unix seconds", "SystemTime")}),
+        Operation("GET", endpoints.CONFIG, config, "The deployment: chain id and contracts (the EIP-712 domain)",
+                  {200: ("the deployment", "Config")}),
+        Operation("GET", endpoints.TOKENS, tokens, "Tokens: symbol, address, decimals", {200: ("tokens", "Tokens")}),
+        Operation("GET", endpoints.MARKETS, markets, "Markets: base and quote of each pair",
+                  {200: ("markets", "Markets")}),
+        Operation("POST", endpoints.VERIFY_SIGNATURE, verify_signature,
+                  "Check a signed order before submitting it: the verdict of every Sera rule, then the signature",
+                  {200: ("the verdict (valid, or the first rule broken)", "Verdict"),
+                   400: ("the body is not a JSON object", "Error")}, request="VerifySignatureRequest",
+                  description="The order is a standalone limit order: order_id a UUID4, uuid_int with leg 0 and "
+                              "group = UUID >> 16. feeBps, recipient and initialDepositAmount are not in the body: "
+                              "the Order is built with 0, the zero address and 0."),
+        Operation("POST", endpoints.API_KEYS, create_key, "Create an API key (action create)",
+                  {201: ("the new key; api_secret is shown this once", "CreatedApiKey"),
+                   **signed_answers, 400: ("a field is missing, extra or breaks a rule, or the wallet already "
+                                           "has 10 active keys (API_KEY_LIMIT)", "Error")},
+                  request="CreateApiKeyRequest"),
+        Operation("GET", endpoints.API_KEYS, list_keys_query, "List the wallet's active API keys (signed query)",
+                  {200: ("the active keys", "ApiKeyList"), **signed_answers}, params=API_KEY_QUERY),
+        Operation("DELETE", endpoints.API_KEYS, revoke_key_query, "Revoke one API key (signed query)",
+                  {200: ("revoked", "RevokedApiKey"), **signed_answers,
+                   404: ("the wallet has no such active key", "Error")},
+                  params=(*API_KEY_QUERY, Param("api_key", "query", "the key to revoke (action revoke_<api_key>)"))),
+        Operation("POST", endpoints.API_KEYS_LIST, list_keys, "List the wallet's active API keys (signed body)",
+                  {200: ("the active keys", "ApiKeyList"), **signed_answers}, request="ListApiKeysRequest"),
+        Operation("POST", endpoints.API_KEYS_REVOKE, revoke_key, "Revoke one API key (signed body)",
+                  {200: ("revoked", "RevokedApiKey"), **signed_answers,
+                   404: ("the wallet has no such active key", "Error")}, request="RevokeApiKeyRequest"),
+        Operation("POST", endpoints.API_KEYS_REVOKE_ALL, revoke_all, "Revoke every active key of the wallet",
+                  {200: ("the keys revoked (possibly none)", "RevokedApiKeys"), **signed_answers},
+                  request="RevokeAllApiKeysRequest"),
+        Operation("POST", endpoints.API_KEYS_SELF_REVOKE, self_revoke, "Revoke the key of the Bearer credential",
+                  {200: ("revoked", "RevokedApiKey"), 400: ("api_key is not the Bearer credential's key", "Error"),
+                   401: ("no valid Bearer {api_key}:{api_secret}", "Error"),
+                   503: ("the store is unavailable", "Error")},
+                  request="SelfRevokeRequest",
+                  params=(Param("Authorization", "header", "Bearer {api_key}:{api_secret}"),)),
+        Operation("POST", endpoints.API_KEYS_VERIFY, verify_key, "Check an api_key/api_secret pair (no side effect)",
+                  {200: ("the pair is valid", "VerifiedApiKey"),
+                   401: ("{detail: \"Invalid api_key or api_secret\"}", "Error"),
+                   503: ("{detail: \"Service temporarily unavailable; please retry\"}: the store is unavailable",
+                         "Error")}, request="VerifyApiKeyRequest"),
+        Operation("GET", OPENAPI_PATH, openapi_json, "This description (OpenAPI 3.1)", {200: ("the description", None)},
+                  tag="Verifier"),
+        Operation("GET", DOCS_PATH, docs_page, "This description as a page (offline: no script, no CDN)",
+                  {200: ("HTML", None)}, tag="Verifier", media_type="text/html"),
+        Operation("GET", DOCS_CSS_PATH, docs_stylesheet, "The page's stylesheet", {200: ("CSS", None)},
+                  tag="Verifier", media_type="text/css"),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+    extra_routes: list[BaseRoute] = list(debug_routes())  # the signature debugger at /debug (server/debug.py)
+    described = [*operations, *(op for route in extra_routes if isinstance(route, Route)
+                                for op in describe_route(route.path, route.methods or (), route.endpoint,
+                                                         "Signature debugger"))]
+    spec = openapi_document(described)
+    page = render_docs(spec)
+
+    routes: list[BaseRoute] = []
+    by_path: dict[str, dict[str, Handler]] = {}
+    for op in operations:
+        by_path.setdefault(op.path, {})[op.method] = endpoint(
+            op.handler, unavailable=verify_unavailable if op.handler is verify_key else None)
+    for path, handlers in by_path.items():
+        routes.append(Route(path, _dispatch(handlers), methods=list(handlers)))
+    app = Starlette(routes=[*routes, *extra_routes], exception_handlers={404: _not_found, 405: _not_allowed})
+    app.router.redirect_slashes = False  # a redirect would be built from the request's Host header
     app.state.settings = settings
     app.state.store = store
+    app.state.openapi = spec
     return app
+
+
+def _dispatch(handlers: Mapping[str, Handler]) -> Handler:
+    """One route's endpoint over its methods (HEAD is answered as GET)."""
+    async def dispatch(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return dispatch
 
 
 def _bearer(request: Request) -> tuple[str, str]:
@@ -263,14 +400,15 @@ def _bearer(request: Request) -> tuple[str, str]:
     return api_key, secret
 
 
-async def _not_found(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": f"no endpoint {request.url.path}; the API lives under /api/v1",
-                         "code": "INVALID_REQUEST"}, status_code=404)
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _json({"detail": f"no endpoint {request.url.path}; the API lives under {endpoints.API_PREFIX} "
+                            f"(described at {OPENAPI_PATH})", "code": "INVALID_REQUEST"}, 404)
 
 
-async def _not_allowed(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": f"{request.method} is not allowed on {request.url.path}",
-                         "code": "INVALID_REQUEST"}, status_code=405)
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    allow = exc.headers if isinstance(exc, HTTPException) and exc.headers else {}
+    return _json({"detail": f"{request.method} is not allowed on {request.url.path}", "code": "INVALID_REQUEST"},
+                 405, {k: v for k, v in allow.items() if k.lower() == "allow"})
 
 
-__all__ = ["create_app"]
+__all__ = ["API_HEADERS", "check_json_content_type", "create_app"]

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import ipaddress
 import json
 import re
 import threading
@@ -54,6 +53,7 @@ from ..limits import DEFAULT_LIMITS, Limits, load_json
 from ..signature import Signature
 from ..trace import trace_typed_data
 from ..typed_data import TypedData
+from .origin import is_loopback
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -83,7 +83,6 @@ BODY_FIELDS = ("document", "signature", "expect")
 _KEY_LIKE = re.compile(r"priv|secret|mnemonic|seed|phrase|passw|keystore|(^|_)key($|_)|Key$|^key", re.IGNORECASE)
 _HEX_KEY = re.compile(r"(0x)?[0-9a-fA-F]{64}")
 _WORDS = re.compile(r"[a-z]+(\s+[a-z]+){11,23}")
-_LOOPBACK_NAMES = {"localhost", "localhost."}
 
 
 def max_body_bytes(limits: Limits = DEFAULT_LIMITS) -> int:
@@ -134,14 +133,7 @@ def json_response(body: Any, status: int = 200) -> Response:
 
 # --- what a request may be ----------------------------------------------------------------------
 
-def _is_loopback(host: str) -> bool:
-    host = host.strip("[]")
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+_is_loopback = is_loopback  # the one loopback rule, shared with the API (server/origin.py)
 
 
 def check_origin(request: Request) -> None:
@@ -339,6 +331,7 @@ def debug_routes(limits: Limits = DEFAULT_LIMITS) -> list[BaseRoute]:
     doctor_lock = threading.Lock()  # one doctor search at a time: each may take seconds of CPU
 
     def guarded(fn: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(fn)  # the docstring is the route's summary in /api/openapi.json
         async def wrapped(request: Request) -> Response:
             try:
                 check_origin(request)
@@ -352,10 +345,12 @@ def debug_routes(limits: Limits = DEFAULT_LIMITS) -> list[BaseRoute]:
 
     @guarded
     async def page(request: Request) -> Response:
+        """The signature debugger page."""
         return Response(_asset("index.html"), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
 
     @guarded
     async def asset(request: Request) -> Response:
+        """One of the page's own files (script, stylesheet, icon)."""
         name = request.path_params["name"]
         if name not in ASSETS:
             raise Refusal(404, _request_error(f"no asset {name!r}"))
@@ -363,11 +358,13 @@ def debug_routes(limits: Limits = DEFAULT_LIMITS) -> list[BaseRoute]:
 
     @guarded
     async def inspect_endpoint(request: Request) -> Response:
+        """Every intermediate value of a document, and the signer a signature recovers to."""
         body = await read_body(request, limits)
         return json_response(await run_in_threadpool(inspect, body, limits))
 
     @guarded
     async def diagnose_endpoint(request: Request) -> Response:
+        """The doctor's cause for a signature that does not verify."""
         body = await read_body(request, limits)
 
         def run() -> dict[str, Any]:
@@ -378,12 +375,14 @@ def debug_routes(limits: Limits = DEFAULT_LIMITS) -> list[BaseRoute]:
 
     @guarded
     async def example_list(request: Request) -> Response:
+        """The bundled vectors the page offers as examples."""
         listed = await run_in_threadpool(examples)
         return json_response({"examples": [{k: e[k] for k in ("id", "group", "description")}
                                            for e in listed.values()]})
 
     @guarded
     async def example(request: Request) -> Response:
+        """One bundled example, by id."""
         found = (await run_in_threadpool(examples)).get(request.query_params.get("id", ""))
         if found is None:
             raise Refusal(404, _request_error("no example with this id: GET /debug/api/examples lists them", "id"))

@@ -14,17 +14,26 @@ A signature is "used" by the digest it signs: the same ManageApiKey message (own
 timestamp) is accepted once, however its signature is written (v as 0/1 or 27/28, compact form).
 Used digests are kept past the ±5-minute window and then pruned, since an expired timestamp is
 refused anyway.
+
+The schema is versioned with ``PRAGMA user_version``: :data:`MIGRATIONS` is the ordered list of
+steps from an empty (or pre-versioning, version 0) database to :data:`SCHEMA_VERSION`; opening a
+store applies the missing steps in order, each with its version bump in one transaction. A
+database written by a newer eip712kit is refused (:class:`SchemaError`) rather than guessed at.
+
+A store that fails underneath (the file unreadable, corrupt or gone, the disk full, the
+connection closed) raises :class:`StoreUnavailable` — an HTTP 503, "retry" — never a 500.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -37,25 +46,77 @@ API_KEY_PREFIX = "sera_"
 REPLAY_MEMORY = 2 * API_KEY_TIMESTAMP_WINDOW + 60
 """Used digests are kept until their message's timestamp is this far in the past (then it is refused anyway)."""
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS api_keys (
-    api_key      TEXT PRIMARY KEY,
-    owner        TEXT NOT NULL,
-    secret_hash  BLOB NOT NULL,
-    label        TEXT,
-    created_at   INTEGER NOT NULL,
-    revoked_at   INTEGER
-);
-CREATE INDEX IF NOT EXISTS api_keys_active ON api_keys (owner, revoked_at);
-CREATE TABLE IF NOT EXISTS used_signatures (
-    digest     BLOB PRIMARY KEY,
-    owner      TEXT NOT NULL,
-    action     TEXT NOT NULL,
-    timestamp  INTEGER NOT NULL,
-    used_at    INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS used_signatures_time ON used_signatures (timestamp);
-"""
+log = logging.getLogger("eip712kit.server")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: the statements that take a database from ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "API keys (secrets as SHA-256) and used signatures (the replay guard); a database made "
+              "before versioning (user_version 0) already has these tables, and is only stamped",
+              (
+                  """CREATE TABLE IF NOT EXISTS api_keys (
+                      api_key      TEXT PRIMARY KEY,
+                      owner        TEXT NOT NULL,
+                      secret_hash  BLOB NOT NULL,
+                      label        TEXT,
+                      created_at   INTEGER NOT NULL,
+                      revoked_at   INTEGER
+                  )""",
+                  "CREATE INDEX IF NOT EXISTS api_keys_active ON api_keys (owner, revoked_at)",
+                  """CREATE TABLE IF NOT EXISTS used_signatures (
+                      digest     BLOB PRIMARY KEY,
+                      owner      TEXT NOT NULL,
+                      action     TEXT NOT NULL,
+                      timestamp  INTEGER NOT NULL,
+                      used_at    INTEGER NOT NULL
+                  )""",
+                  "CREATE INDEX IF NOT EXISTS used_signatures_time ON used_signatures (timestamp)",
+              )),
+)
+"""Every schema change, in order. A new one is appended (never edited in place) with the next version."""
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+class SchemaError(Exception):
+    """The database cannot be used by this version of eip712kit (written by a newer one, or not a store)."""
+
+
+def migrate(db: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS, *, path: str = "") -> int:
+    """Apply the steps ``db`` lacks, in order, each in one transaction with its ``user_version``; the new version.
+
+    ``db`` is in autocommit mode (``isolation_level=None``). A failing step rolls back whole: the
+    database keeps the last version that was completed.
+    """
+    latest = migrations[-1].version if migrations else 0
+    (current,) = db.execute("PRAGMA user_version").fetchone()
+    if current > latest:
+        raise SchemaError(
+            f"{path or 'the database'} has schema version {current}, newer than this eip712kit knows "
+            f"({latest}): it was written by a newer eip712kit. Upgrade eip712kit (pip install -U "
+            "'eip712kit[server]'), or give --db another file")
+    for step in migrations:
+        if step.version <= current:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in step.statements:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {int(step.version)}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        current = step.version
+    return int(current)
 
 
 class StoreError(ProtocolError):
@@ -64,6 +125,29 @@ class StoreError(ProtocolError):
     def __init__(self, status: int, message: str, *, code: str, path: str = ""):
         super().__init__(message, code=code, path=path)
         self.status = status
+
+
+UNAVAILABLE_DETAIL = "Service temporarily unavailable; please retry"
+"""The Sera document's 503 sentence ("驗證後端不可達")."""
+
+
+class StoreUnavailable(StoreError):
+    """The store failed underneath (I/O, corruption, closed): 503, the client may retry."""
+
+    def __init__(self) -> None:
+        super().__init__(503, UNAVAILABLE_DETAIL, code="SERVICE_UNAVAILABLE")
+
+
+@contextmanager
+def _unavailable_as_503() -> Iterator[None]:
+    """Turn a failure of SQLite itself into :class:`StoreUnavailable` (logged by its type, never its data)."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except sqlite3.Error as exc:
+        log.error("the API-key store is unavailable: %s", type(exc).__name__)
+        raise StoreUnavailable() from None
 
 
 @dataclass(frozen=True)
@@ -94,11 +178,19 @@ class ApiKeyStore:
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
-        self._db.execute("PRAGMA busy_timeout = 10000")
-        if path != ":memory:":
-            self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            if path != ":memory:":
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self.schema_version = migrate(self._db, path=path)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise SchemaError(f"{path} cannot be used as the verifier's store ({exc}): give --db a new file "
+                              "or an eip712kit store") from None
+        except SchemaError:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         with self._lock:
@@ -106,17 +198,18 @@ class ApiKeyStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._lock, _unavailable_as_503():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
     def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        with self._lock:
+        with self._lock, _unavailable_as_503():
             return fn(self._db)
 
     # -- signatures --
@@ -208,4 +301,16 @@ class ApiKeyStore:
         return self._read(read)
 
 
-__all__ = ["API_KEY_PREFIX", "ApiKey", "ApiKeyStore", "StoreError"]
+__all__ = [
+    "API_KEY_PREFIX",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "UNAVAILABLE_DETAIL",
+    "ApiKey",
+    "ApiKeyStore",
+    "Migration",
+    "SchemaError",
+    "StoreError",
+    "StoreUnavailable",
+    "migrate",
+]

@@ -224,21 +224,18 @@ def hostile_server(mode: str) -> Iterator[HostileServer]:
 # --- running the command line against it ----------------------------------------------------------
 
 SERA_ORDER = ("--side", "bid", "--amount", "1000.0", "--price", "1.085", "--base", "EURC", "--quote", "USDC")
+# The peak is read from /proc/self/status (VmHWM: this process's own high-water mark). getrusage's
+# ru_maxrss would not do: Linux carries the parent's peak across fork and exec, so under a large pytest
+# process it reports pytest's memory, not the command's.
 _WRAPPER = (
-    "import os, resource, sys\n"
+    "import os, re, sys\n"
     "from eip712kit.cli import run\n"
     "code = run(sys.argv[1:])\n"
     "sys.stdout.flush()\n"
-    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    # Linux carries the pre-exec high-water mark into ru_maxrss (with vfork, the parent's: a pytest
-    # process hundreds of MiB large), so the peak of this process's own memory is VmHWM when there is one.
-    "try:\n"
-    "    with open('/proc/self/status') as status:\n"
-    "        peak = next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))\n"
-    "except (OSError, StopIteration, ValueError):\n"
-    "    pass\n"
+    "with open('/proc/self/status') as status:\n"
+    "    peak = re.search(r'VmHWM:\\s+(\\d+) kB', status.read()).group(1)\n"
     "with open(os.environ['HOSTILE_RSS_FILE'], 'w') as out:\n"
-    "    out.write(str(peak))\n"
+    "    out.write(peak)\n"
     "sys.exit(code)\n"
 )
 

@@ -16,12 +16,14 @@ _LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+/api/v1)")
 class VerifierProcess:
     """``eip712kit serve --port 0``: the port is the one the server prints when it is ready."""
 
-    def __init__(self, db: Path | None = None, *extra: str):
+    def __init__(self, db: Path | None = None, *extra: str, env: dict[str, str] | None = None):
         args = [*COMMAND, "serve", "--host", "127.0.0.1", "--port", "0", *extra]
         if db is not None:
             args += ["--db", str(db)]
+        self.stderr = ""
+        """What the server wrote to stderr (its log), once it has stopped."""
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        env=clean_env())
+                                        env=clean_env(**(env or {})))
         self.api = self._wait_for_url()
 
     def _wait_for_url(self, timeout: float = 20) -> str:
@@ -60,6 +62,8 @@ class VerifierProcess:
         self._close()
 
     def _close(self) -> None:
+        if self.process.stderr is not None and not self.process.stderr.closed and self.process.poll() is not None:
+            self.stderr = self.process.stderr.read()
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()

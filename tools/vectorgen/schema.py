@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eip712kit import conformance
+from eip712kit.conformance.features import FEATURES, refusal_tag
 from eip712kit.encoding import MAX_SAFE_INTEGER
 from eip712kit.protocols import sera
 
@@ -23,6 +24,11 @@ def build_schema() -> dict[str, Any]:
             "description": "an unsigned integer: a JSON number up to 2**53 - 1, a decimal string beyond"}
     implementations = {"type": "array", "items": {"type": "string", "pattern": "^@?[^@\\s]+@[^@\\s]+$"},
                        "uniqueItems": True, "description": "implementations as name@version"}
+    features = {"type": "array", "uniqueItems": True,
+                "items": {"enum": sorted({*FEATURES, *(refusal_tag(c) for c in CODES)})},
+                "description": "what the case exercises, sorted; derived from the case by "
+                               "eip712kit.conformance.features (docs/vectors.md lists every tag). An --exec "
+                               "adapter declares the tags it cannot handle; such cases are skipped by declaration"}
     positive_kind = {
         "typed_data": (
             {"type": "object", "required": ["typed_data"], "additionalProperties": False, "properties": {
@@ -135,6 +141,7 @@ def build_schema() -> dict[str, Any]:
                     "id": {"type": "string", "pattern": "^[a-z0-9_]+/[A-Za-z0-9_.$-]+$"},
                     "kind": {"enum": list(conformance.KINDS)},
                     "description": {"type": "string"},
+                    "features": features,
                     "input": {"type": "object"},
                     "expected": {"type": "object"},
                     "error": {"$ref": "#/$defs/error"},

@@ -32,6 +32,14 @@ EURC_T = {"address": EURC, "decimals": 6, "symbol": "EURC"}
 USDC_T = {"address": USDC, "decimals": 6, "symbol": "USDC"}
 WETH_T = {"address": WETH, "decimals": 18, "symbol": "WETH"}
 EXPIRATION = SERVER_NOW + 86400
+V4_VARIANT_B = "00000000-0000-4000-b000-000000000001"
+"""A version-4 UUID at the other end of the RFC 4122 variant (8, 9, a, b) from the document's example."""
+
+
+def seed_group_shifted(order_id: str, executor_id: int, delta: int) -> int:
+    """A leg-0 uuid_int whose group_id is the standalone one plus ``delta`` (the document's formula, off by one)."""
+    raw = int(order_id.replace("-", ""), 16)
+    return (executor_id << 252) | (raw << 124) | (((raw >> 16) + delta) << 12)
 
 
 def order_units(side: str, amount: str, price: str, base: dict[str, Any], quote: dict[str, Any]
@@ -105,9 +113,13 @@ def build_sera_order(att: dict[str, Any]) -> Suite:
           {"address": ADDR_A, "decimals": 0, "symbol": "NFTX"}, USDC_T)
     order("fee-recipient-deposit", "feeBps 30, a recipient other than the user and an initial deposit.",
           "bid", "10", "1.085", EURC_T, USDC_T, fee_bps=30, recipient=DEV1, initial_deposit_amount="5000000")
-    order("given-uuid-int", "uuid_int given directly (a leg of a batch) with its order_id.", "ask", "1", "1.085",
+    order("given-uuid-int", "uuid_int given directly with its order_id: a standalone order, leg_id 0 and group_id "
+          "= its own UUID >> 16 (the accepted side of the standalone-* refusals).", "ask", "1", "1.085",
           EURC_T, USDC_T, order_id="00000000-0000-4000-8000-000000000002",
-          uuid_int=str(seed_vl("00000000-0000-4000-8000-000000000002", 0, 1, SEED_ORDER_ID)))
+          uuid_int=str(seed_standalone("00000000-0000-4000-8000-000000000002", 0)))
+    order("order-id-variant-b", "An order id whose RFC 4122 variant digit is b, the top of 8..b: still a UUID4 "
+          "(the accepted side of order-id-variant-c).", "bid", "1", "1.085", EURC_T, USDC_T,
+          order_id=V4_VARIANT_B, uuid_int=str(seed_standalone(V4_VARIANT_B, 0)))
     order("executor-7", "Packed with executor_id 7.", "bid", "1", "1", EURC_T, USDC_T,
           uuid_int=str(seed_standalone(SEED_ORDER_ID, 7)), order_id=SEED_ORDER_ID)
     order("window-checked", "With server_now given, the expiration window is checked (and passes).", "bid", "1",
@@ -155,6 +167,24 @@ def build_sera_order(att: dict[str, Any]) -> Suite:
     bad("uuid-mismatch", "A uuid_int packed from another order than order_id.", "UUID_MISMATCH", "uuid_int",
         order_id="00000000-0000-4000-8000-000000000002", uuid_int=str(SEED_UUID_INT))
     bad("no-uuid", "Neither uuid_int nor executor_id.", "MISSING_FIELD", "uuid_int", executor_id=None)
+    # The document's order rules: order_id is a UUID4; a standalone order has leg_id 0 and group_id = uuid >> 16.
+    bad("order-id-version-1", "A version-1 order id (third group starts with 1): Sera order ids are UUID4s.",
+        "UUID_NOT_V4", "order_id", order_id="00000000-0000-1000-8000-000000000001")
+    bad("order-id-nil", "The nil UUID as order id.", "UUID_NOT_V4", "order_id",
+        order_id="00000000-0000-0000-0000-000000000000")
+    bad("order-id-variant-c", "Version digit 4 but variant digit c (110x, not RFC 4122): not a UUID4.",
+        "UUID_NOT_V4", "order_id", order_id="00000000-0000-4000-c000-000000000001")
+    bad("uuid-int-nil", "Only a uuid_int, packing the nil UUID: the order id read from it is not a UUID4.",
+        "UUID_NOT_V4", "uuid_int", order_id=None, executor_id=None, uuid_int="0")
+    bad("standalone-leg-1", "leg_id 1 with the order's own group: a standalone order has leg_id 0.",
+        "UUID_NOT_STANDALONE", "uuid_int", uuid_int=str(seed_vl(SEED_ORDER_ID, 0, 1, SEED_ORDER_ID)))
+    bad("standalone-group-plus-1", "leg_id 0 but group_id one more than uuid >> 16.", "UUID_NOT_STANDALONE",
+        "uuid_int", uuid_int=str(seed_group_shifted(SEED_ORDER_ID, 0, 1)))
+    bad("standalone-group-minus-1", "leg_id 0 but group_id one less than uuid >> 16.", "UUID_NOT_STANDALONE",
+        "uuid_int", uuid_int=str(seed_group_shifted(SEED_ORDER_ID, 0, -1)))
+    bad("batch-leg-as-standalone", "Leg 1 of a virtual-liquidity batch (another order's group) built as a "
+        "standalone order.", "UUID_NOT_STANDALONE", "uuid_int", order_id="11111111-2222-4333-8444-555555555555",
+        uuid_int=str(seed_vl("11111111-2222-4333-8444-555555555555", 0, 1, SEED_ORDER_ID)))
     bad("key-mismatch", "Signed with a key that is not the order's user.", "KEY_MISMATCH", None, key="dev1")
     bad("rounding-unknown", "A rounding mode that does not exist.", "INVALID_ROUNDING", "rounding",
         amount="1.0000009", rounding="nearest")

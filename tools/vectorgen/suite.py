@@ -9,6 +9,7 @@ from typing import Any
 from eth_account.messages import encode_defunct, encode_typed_data
 
 from eip712kit import conformance
+from eip712kit.conformance.features import case_features
 from eip712kit.domain import Domain
 from eip712kit.protocols.struct import Struct
 
@@ -181,8 +182,19 @@ class Suite:
             "generated_by": GENERATOR,
             "attested_by": dict(sorted(counts.items())),
             "keys": {k: KEYS[k] for k in used_keys},
-            "cases": self.cases,
+            "cases": [with_features(case) for case in self.cases],
         }
+
+
+def with_features(case: dict[str, Any]) -> dict[str, Any]:
+    """The case with its feature tags (derived by the package, one rule for every reader) after its description."""
+    tags = case_features(case["kind"], case["input"], case.get("error"))
+    out: dict[str, Any] = {}
+    for key, value in case.items():
+        out[key] = value
+        if key == "description":
+            out["features"] = tags
+    return out
 
 
 def random_message(cls: type[Struct], r: random.Random) -> dict[str, Any]:

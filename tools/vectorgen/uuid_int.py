@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from .common import (
@@ -88,6 +89,12 @@ def build_uuid_int(att: dict[str, Any]) -> Suite:
                    ours["leg_id"])
             if got != fields:
                 raise GenerationError(f"{case_id}: unpack differs from the layout's shifts")
+            # standalone: the document's rule (leg 0, group = uuid >> 16); is_uuid4: the stdlib's reading
+            standalone = fields[3] == 0 and fields[2] == fields[1] >> 16
+            as_uuid = uuid.UUID(int=fields[1])
+            if (ours["standalone"], ours["is_uuid4"]) != (standalone, as_uuid.variant == uuid.RFC_4122
+                                                          and as_uuid.version == 4):
+                raise GenerationError(f"{case_id}: standalone or is_uuid4 differs from the document's rule")
             return []
 
         s.positive(name, "uuid_int", description, {"operation": "unpack", "uuid_int": str(value)}, check)
@@ -100,6 +107,13 @@ def build_uuid_int(att: dict[str, Any]) -> Suite:
     unpack("unpack-group-only", "Only the group bits set.", (2**112 - 1) << 12)
     unpack("unpack-batch-leg", "A leg of a batch: its group is not its own UUID's (not standalone).",
            seed_vl("00000000-0000-4000-8000-000000000002", 0, 1, SEED_ORDER_ID))
+    own = int(SEED_ORDER_ID.replace("-", ""), 16)
+    unpack("unpack-standalone-leg-1", "Leg 1 with the order's own group: not standalone (a standalone order has "
+           "leg_id 0).", seed_vl(SEED_ORDER_ID, 0, 1, SEED_ORDER_ID))
+    unpack("unpack-standalone-group-plus-1", "Leg 0 with group_id = uuid >> 16, plus one: not standalone.",
+           (own << 124) | (((own >> 16) + 1) << 12))
+    unpack("unpack-standalone-group-minus-1", "Leg 0 with group_id = uuid >> 16, minus one: not standalone.",
+           (own << 124) | (((own >> 16) - 1) << 12))
     s.positive("check-binding-seed", "uuid_int",
                "order_id and uuid_int of the document's example encode the same order.",
                {"operation": "check_binding", "order_id": SEED_ORDER_ID, "uuid_int": str(SEED_UUID_INT)})
@@ -151,6 +165,16 @@ def build_uuid_int(att: dict[str, Any]) -> Suite:
     s.negative("binding-mismatch", "uuid_int", "order_id and uuid_int of different orders.",
                {"operation": "check_binding", "order_id": "00000000-0000-4000-8000-000000000002",
                 "uuid_int": str(SEED_UUID_INT)}, "UUID_MISMATCH", "uuid_int")
+    s.positive("check-binding-variant-b", "uuid_int", "A UUID4 whose variant digit is b (the top of 8..b) binds.",
+               {"operation": "check_binding", "order_id": "00000000-0000-4000-b000-000000000001",
+                "uuid_int": str(seed_standalone("00000000-0000-4000-b000-000000000001", 0))})
+    for label, bad_id, what in (("version-1", "00000000-0000-1000-8000-000000000001", "a version-1 UUID"),
+                                ("nil", "00000000-0000-0000-0000-000000000000", "the nil UUID"),
+                                ("variant-c", "00000000-0000-4000-c000-000000000001",
+                                 "version digit 4 but variant digit c (not RFC 4122)")):
+        s.negative(f"binding-{label}", "uuid_int", f"The order id is {what}: Sera order ids are UUID4s.",
+                   {"operation": "check_binding", "order_id": bad_id, "uuid_int": str(seed_standalone(bad_id, 0))},
+                   "UUID_NOT_V4", "order_id")
     s.negative("binding-executor-mismatch", "uuid_int", "uuid_int packed with executor 0, current executor is 1.",
                {"operation": "check_binding", "order_id": SEED_ORDER_ID, "uuid_int": str(SEED_UUID_INT),
                 "executor_id": 1}, "UUID_MISMATCH", "uuid_int")

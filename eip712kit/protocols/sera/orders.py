@@ -21,6 +21,13 @@ from .tokens import NO_TOKENS, Token, TokenList
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
+# The Order fields a request body does not carry. The document's order example signs these values
+# (feeBps 0, recipient ethers.ZeroAddress, initialDepositAmount 0); the builder defaults to them and
+# the reference verifier, whose /verify-signature body has no such fields, signs-checks with them.
+DEFAULT_FEE_BPS = 0
+DEFAULT_RECIPIENT = ZERO_ADDRESS
+DEFAULT_INITIAL_DEPOSIT_AMOUNT = 0
+
 
 SIDES = ("bid", "ask")
 
@@ -74,13 +81,24 @@ def _amount_text(value: Any) -> str:
     return value if type(value) is str else format_decimal(parse_decimal(value))
 
 
-def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id: int | None) -> tuple[str, int]:
+def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id: int | None,
+                   group_order_id: str | None) -> tuple[str, int]:
+    """The order id and packed uuid_int, held to the document's rules (see :func:`build_order`)."""
     if uuid_int is not None:
         if order_id is None:
             order_id = uuid_int_mod.unpack(uuid_int).uuid
-        fields = uuid_int_mod.check_binding(order_id, uuid_int, executor_id=executor_id)
+            uuid_int_mod.check_uuid4(order_id, path="uuid_int")  # the caller gave only the uuid_int
+        fields = uuid_int_mod.check_binding(order_id, uuid_int, executor_id=executor_id,
+                                            standalone=group_order_id is None, group_order_id=group_order_id)
         return order_id, fields.value
+    if group_order_id is not None:
+        raise ProtocolError(
+            "a leg of a virtual-liquidity batch needs its uuid_int (uuid_int.pack_batch numbers the legs)",
+            code="MISSING_FIELD",
+            path="uuid_int",
+        )
     if order_id is not None and executor_id is not None:
+        uuid_int_mod.check_uuid4(order_id)
         return order_id, uuid_int_mod.pack(order_id, executor_id)
     raise ProtocolError(
         "an order needs its uuid_int: pass uuid_int, or order_id with executor_id (from GET /health)",
@@ -101,9 +119,10 @@ def build_order(
     uuid_int: int | str | None = None,
     order_id: str | None = None,
     executor_id: int | None = None,
-    fee_bps: int = 0,
-    recipient: str = ZERO_ADDRESS,
-    initial_deposit_amount: int = 0,
+    group_order_id: str | None = None,
+    fee_bps: int = DEFAULT_FEE_BPS,
+    recipient: str = DEFAULT_RECIPIENT,
+    initial_deposit_amount: int = DEFAULT_INITIAL_DEPOSIT_AMOUNT,
     rounding: str | None = None,
     tokens: TokenList | None = None,
     server_now: int | None = None,
@@ -116,6 +135,12 @@ def build_order(
     AMOUNT_PRECISION unless ``rounding`` names a mode. Give the uuid_int, or the order_id and
     executor_id to pack it; with both uuid_int and order_id their binding is checked. With
     ``server_now`` the expiration window is checked.
+
+    The order id is a version-4 UUID (UUID_NOT_V4), as the document says. The order is a
+    standalone limit order unless ``group_order_id`` names the order 0 of the virtual-liquidity
+    batch it is a leg of: standalone, its uuid_int has ``leg_id`` 0 and ``group_id`` = its own
+    UUID's first 112 bits (UUID_NOT_STANDALONE otherwise); a leg carries order 0's group
+    (UUID_MISMATCH otherwise) and must be given as a uuid_int (``uuid_int.pack_batch``).
     """
     side = check_side(side)
     book = tokens if tokens is not None else NO_TOKENS
@@ -133,7 +158,7 @@ def build_order(
     require_expiration(expiration)
     if server_now is not None:
         check_expiration(expiration, server_now)
-    order_id, packed = _order_binding(order_id, uuid_int, executor_id)
+    order_id, packed = _order_binding(order_id, uuid_int, executor_id, group_order_id)
     if side == "bid":
         spend, spend_units, receive, receive_units = quote_token, quote_units, base_token, base_units
     else:
@@ -188,4 +213,15 @@ def intent_from_quote(quote: Mapping[str, Any], *, server_now: int | None = None
     return intent
 
 
-__all__ = ["SIDES", "ZERO_ADDRESS", "SeraOrder", "build_order", "cancel_order", "check_side", "intent_from_quote"]
+__all__ = [
+    "DEFAULT_FEE_BPS",
+    "DEFAULT_INITIAL_DEPOSIT_AMOUNT",
+    "DEFAULT_RECIPIENT",
+    "SIDES",
+    "ZERO_ADDRESS",
+    "SeraOrder",
+    "build_order",
+    "cancel_order",
+    "check_side",
+    "intent_from_quote",
+]

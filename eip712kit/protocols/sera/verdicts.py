@@ -28,12 +28,27 @@ from ...domain import Domain
 from ...encoding import parse_address, parse_int, to_checksum_address
 from ...errors import Eip712KitError
 from .api_keys import check_action, check_api_key_timestamp, manage_api_key
-from .orders import build_order, check_side
+from .orders import (
+    DEFAULT_FEE_BPS,
+    DEFAULT_INITIAL_DEPOSIT_AMOUNT,
+    DEFAULT_RECIPIENT,
+    build_order,
+    check_side,
+)
 from .tokens import Token, TokenList
 
 ORDER_REQUEST_FIELDS = ("owner_address", "side", "amount", "price", "from_address", "to_address", "order_id",
                         "uuid_int", "signature", "expiration")
 """The ``POST /verify-signature`` body, in the documented order."""
+
+SIGNER_MISMATCH_HINT = (
+    ": the Order that key signed differs from the one built from this request in a field the body carries "
+    "(side, amount, price, from_address/to_address, expiration, uuid_int), or in one it does not carry, "
+    f"which this verifier fills as the document's example does (feeBps {DEFAULT_FEE_BPS}, recipient "
+    f"{DEFAULT_RECIPIENT}, initialDepositAmount {DEFAULT_INITIAL_DEPOSIT_AMOUNT}), or in the domain (chain id, "
+    "contract from GET /config); or another key signed it"
+)
+"""Appended to SIGNER_MISMATCH: a server cannot know which field the signer saw, so it names every candidate."""
 
 # Where the builder's error paths point in the request body.
 _BUILDER_FIELDS = {
@@ -113,6 +128,11 @@ def check_order_request(
 
     ``executor_id`` is the server's current one (``None`` skips that check); ``is_market`` says
     whether a base/quote pair is listed (``None`` skips it).
+
+    The body names no batch, so the order is held to the document's rules for a standalone limit
+    order: ``order_id`` a version-4 UUID, ``uuid_int`` with leg 0 and the order's own group. The
+    Order fields the body does not carry are the builder's defaults (the document's example:
+    feeBps 0, recipient the zero address, initialDepositAmount 0).
     """
     refusal = check_body_shape(body, ORDER_REQUEST_FIELDS)
     if refusal is not None:
@@ -149,8 +169,7 @@ def check_order_request(
     if not verification.valid:
         detail = verification.reason or "the signature is not valid"
         if verification.code == "SIGNER_MISMATCH":
-            detail += (": the order that key signed differs from this request in some field (side, amount, price, "
-                       "tokens, expiration, uuid_int) or in the domain (chain id, contract), or another key signed it")
+            detail += SIGNER_MISMATCH_HINT
         return Verdict(False, verification.code, detail, "signature", verification.signer, digest, typed_data)
     return Verdict(True, signer=verification.signer, digest=digest, typed_data=typed_data)
 
@@ -232,6 +251,7 @@ def check_manage_api_key(
 __all__ = [
     "API_KEY_FIELDS",
     "ORDER_REQUEST_FIELDS",
+    "SIGNER_MISMATCH_HINT",
     "ApiKeyRefusal",
     "SignedAction",
     "Verdict",

@@ -1,6 +1,8 @@
-// Shared, implementation-neutral helpers for attest.mjs and signer-adapter.mjs.
-// Nothing in here computes a hash: every hash, signature and recovery is
-// done by the libraries under test.
+// Shared, implementation-neutral helpers for the implementations (impls/), the
+// adapters and attest.mjs.  Nothing in here computes a hash: every hash,
+// signature and recovery is done by the libraries under test.  Nothing in here
+// decides what a library cannot do either: each implementation declares that as
+// the vectors' feature tags (impls/*.mjs), and the tags come from the vectors.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,21 +25,6 @@ export const CANONICAL_DOMAIN_FIELDS = [
 export function deriveDomainType(domain) {
   const d = domain ?? {};
   return CANONICAL_DOMAIN_FIELDS.filter(([name]) => d[name] != null).map(([name, type]) => ({ name, type }));
-}
-
-/** Domain keys that have a non-null value but no canonical type. */
-export function unknownDomainKeys(domain) {
-  const known = new Set(CANONICAL_DOMAIN_FIELDS.map(([n]) => n));
-  return Object.keys(domain ?? {}).filter((k) => domain[k] != null && !known.has(k));
-}
-
-export function sameFields(a, b) {
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-  return a.every((f, i) => f && f.name === b[i].name && f.type === b[i].type);
-}
-
-export function fieldsToString(fields) {
-  return (fields ?? []).map((f) => `${f.type} ${f.name}`).join(',');
 }
 
 /** "Person[][3]" -> "Person" */
@@ -63,71 +50,6 @@ export function pruneTypes(types, roots) {
   return out;
 }
 
-/**
- * First reference cycle among the struct types reachable from `roots`, as a
- * path like ["Person", "Person"] or ["A", "B", "A"]; null when acyclic.
- */
-export function findCycle(types, roots) {
-  const state = new Map(); // name -> 1 visiting, 2 done
-  const stack = [];
-  function visit(name) {
-    state.set(name, 1);
-    stack.push(name);
-    for (const field of types[name] ?? []) {
-      const child = baseType(field.type);
-      if (!Object.hasOwn(types, child)) continue;
-      if (state.get(child) === 1) return [...stack.slice(stack.indexOf(child)), child];
-      if (!state.has(child)) {
-        const found = visit(child);
-        if (found) return found;
-      }
-    }
-    stack.pop();
-    state.set(name, 2);
-    return null;
-  }
-  for (const r of roots) {
-    const b = baseType(r);
-    if (Object.hasOwn(types, b) && !state.has(b)) {
-      const found = visit(b);
-      if (found) return found;
-    }
-  }
-  return null;
-}
-
-/**
- * Why ethers v6 cannot process this typed-data document, or null if it can.
- * Only documented ethers behaviours are reported:
- *  - ethers builds the EIP712Domain type itself from the domain's keys
- *    (TypedDataEncoder.hashDomain / getPayload: "types must not contain
- *    EIP712Domain type"), so a types.EIP712Domain that differs from that
- *    derivation cannot be honoured;
- *  - ethers has no "primaryType EIP712Domain" mode (MetaMask / viem sign
- *    keccak256(0x1901 || domainSeparator) without a message hash);
- *  - ethers refuses circular type references ("circular type reference").
- * `extraRoots` are further type names whose encodeType is requested.
- */
-export function ethersLimitation(td, extraRoots = []) {
-  const types = td?.types ?? {};
-  if (td?.primaryType === 'EIP712Domain') {
-    return 'primaryType is EIP712Domain: ethers v6 has no domain-only signing mode (MetaMask/viem hash keccak256(0x1901 || domainSeparator)) and rejects EIP712Domain in types';
-  }
-  if (Object.hasOwn(types, 'EIP712Domain')) {
-    const unknown = unknownDomainKeys(td.domain);
-    const derived = deriveDomainType(td.domain);
-    if (unknown.length || !sameFields(types.EIP712Domain, derived)) {
-      return `types.EIP712Domain (${fieldsToString(types.EIP712Domain)}) differs from the derivation from the domain's keys (${fieldsToString(derived)}${unknown.length ? `; unknown keys ${unknown.join(',')}` : ''}); ethers v6 always derives EIP712Domain from the domain`;
-    }
-  }
-  const structTypes = { ...types };
-  delete structTypes.EIP712Domain;
-  const roots = [td?.primaryType, ...extraRoots].filter((n) => n && n !== 'EIP712Domain');
-  const cycle = findCycle(structTypes, roots);
-  if (cycle) return `recursive type reference ${cycle.join(' -> ')}: ethers v6 refuses circular types`;
-  return null;
-}
-
 /** Walk up from a module's resolved entry point to its package.json. */
 export function packageVersion(name) {
   let dir = dirname(fileURLToPath(import.meta.resolve(name)));
@@ -151,3 +73,47 @@ export function errMessage(e) {
   const msg = e.shortMessage ?? e.message ?? String(e);
   return String(msg).split('\n')[0];
 }
+
+/** Thrown by an implementation for an input it refuses (the library threw) or a bad request. */
+export class Refusal extends Error {
+  constructor(message, code = 'INVALID') {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The bytes a personal_sign request signs: UTF-8 of the text, or the 0x-hex bytes. */
+export function personalBytes(input) {
+  const enc = input?.encoding ?? 'utf8';
+  if (typeof input?.message !== 'string') throw new Refusal('input.message must be a string');
+  if (enc === 'hex') {
+    if (!HEX_BYTES_RE.test(input.message)) throw new Refusal(`input.message is not 0x-prefixed hex bytes: ${JSON.stringify(input.message).slice(0, 60)}`);
+    return new Uint8Array(Buffer.from(input.message.slice(2), 'hex'));
+  }
+  if (enc === 'utf8') return new Uint8Array(Buffer.from(input.message, 'utf8'));
+  throw new Refusal(`unknown personal_sign encoding ${JSON.stringify(enc)}`);
+}
+
+/** The typed-data document of a request, checked for the four members every library needs. */
+export function typedDocument(input) {
+  const td = input?.typed_data;
+  if (!td || typeof td !== 'object' || Array.isArray(td)) throw new Refusal('input.typed_data must be an object');
+  for (const f of ['types', 'primaryType', 'domain', 'message']) if (td[f] == null) throw new Refusal(`typed_data.${f} is missing`);
+  if (typeof td.types !== 'object' || Array.isArray(td.types)) throw new Refusal('typed_data.types must be an object');
+  return structuredClone(td);
+}
+
+/** The struct types of a document without EIP712Domain (what ethers-style encoders take). */
+export function structTypes(types) {
+  const out = { ...types };
+  delete out.EIP712Domain;
+  return out;
+}
+
+/** Names whose encodeType a result reports: EIP712Domain, then every struct reachable from primaryType, sorted. */
+export function reportedTypeNames(types, primaryType) {
+  if (primaryType === 'EIP712Domain') return [];
+  return [...reachableTypes(structTypes(types), primaryType)].sort();
+}
+
+export const toHex = (bytes) => `0x${Buffer.from(bytes).toString('hex')}`;

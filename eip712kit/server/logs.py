@@ -1,0 +1,148 @@
+"""The verifier's logs: one JSON object per line (``--log-format json``), one line per request.
+
+A request line holds what an operator needs to follow traffic — ``time``, ``method``, ``path``,
+``status``, ``duration_ms``, ``client`` — and nothing a client sent: never a body, a header value or
+a query string (the API-key calls carry their ``signature`` and ``api_key`` in the query, and
+self-revoke its secret in ``Authorization``). The path logged is the matched route's (its template,
+for a route with a parameter); a path that matches no route is logged as ``"(unknown)"``: it is
+text the client chose, and could be anything, a pasted secret included.
+
+Other log records (uvicorn's, the guard's, an unexpected exception's) go through the same
+formatter in JSON mode; an exception is logged by its type and stack frames, not its message, which
+may quote the request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import datetime, timezone
+from typing import Any
+
+ACCESS_LOGGER = "eip712kit.server.access"
+LOG_FORMATS = ("text", "json")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+UNKNOWN_PATH = "(unknown)"
+
+
+class JsonFormatter(logging.Formatter):
+    """A log record as one line of JSON: time (UTC, ISO 8601), level, logger, message, and a request's fields."""
+
+    REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "client")
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds")
+                    .replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+        }
+        fields = getattr(record, "request", None)
+        if isinstance(fields, dict):
+            out["message"] = "request"
+            out.update((k, fields[k]) for k in self.REQUEST_FIELDS if k in fields)
+        else:
+            out["message"] = record.getMessage()
+        if record.exc_info and record.exc_info[0] is not None:
+            out["error"] = record.exc_info[0].__name__
+            out["stack"] = "".join(traceback.format_tb(record.exc_info[2]))
+        return json.dumps(out, ensure_ascii=True, separators=(",", ":"))
+
+
+def _route_path(scope: Scope) -> str:
+    """The path of the route that served the request (a template such as ``/debug/assets/{name}``), or
+    :data:`UNKNOWN_PATH` when none matched: Starlette's router records its match in the scope."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else UNKNOWN_PATH
+
+
+class AccessLog:
+    """ASGI middleware: one ``eip712kit.server.access`` record per HTTP request, with the fields above."""
+
+    def __init__(self, app: ASGIApp, logger: logging.Logger | None = None):
+        self.app = app
+        self.logger = logger or logging.getLogger(ACCESS_LOGGER)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status: list[int] = []
+
+        async def watch(message: Message) -> None:
+            if message.get("type") == "http.response.start":
+                status.append(int(message["status"]))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            client = scope.get("client")
+            self.logger.info("request", extra={"request": {
+                "method": scope.get("method"),
+                "path": _route_path(scope),
+                "status": status[0] if status else None,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                "client": f"{client[0]}:{client[1]}" if client else None,
+            }})
+
+
+class TextAccessFormatter(logging.Formatter):
+    """A request line as text, the fields of the JSON line: ``INFO: 127.0.0.1:5342 - GET /api/v1/health 200 0.8 ms``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, "request", None)
+        if not isinstance(fields, dict):
+            return super().format(record)
+        return (f"{record.levelname}: {fields.get('client') or '-'} - {fields.get('method')} {fields.get('path')} "
+                f"{fields.get('status')} {fields.get('duration_ms')} ms")
+
+
+def logging_config(log_format: str, log_level: str) -> dict[str, Any]:
+    """A :func:`logging.config.dictConfig` for uvicorn: its messages and ours, as text or JSON, on stderr.
+
+    Request lines come from :class:`AccessLog` in both formats (uvicorn's own access line, which
+    shows the query string, is never used). In JSON mode they are written whatever ``log_level``
+    says (asking for JSON logs is asking for request lines); in text mode at ``info`` or
+    ``debug``. ``log_level`` sets everything else.
+    """
+    level = log_level.upper()
+    if log_format == "json":
+        main: dict[str, Any] = {"()": f"{__name__}.JsonFormatter"}
+        access: dict[str, Any] = {"()": f"{__name__}.JsonFormatter"}
+        access_level = "INFO"
+    else:
+        main = {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s", "use_colors": None}
+        access = {"()": f"{__name__}.TextAccessFormatter"}
+        access_level = level
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"main": main, "access": access},
+        "handlers": {
+            "main": {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr"},
+            "access": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["main"], "level": level, "propagate": False},
+            "uvicorn.error": {"level": level},
+            "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+            "eip712kit.server": {"handlers": ["main"], "level": level, "propagate": False},
+            ACCESS_LOGGER: {"handlers": ["access"], "level": access_level, "propagate": False},
+        },
+    }
+
+
+__all__ = ["ACCESS_LOGGER", "LOG_FORMATS", "UNKNOWN_PATH", "AccessLog", "JsonFormatter", "TextAccessFormatter",
+           "logging_config"]

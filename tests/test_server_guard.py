@@ -1,0 +1,266 @@
+"""Slow and idle clients cannot hold the verifier: real sockets against a real ``eip712kit serve``.
+
+The server runs with short deadlines (``--header-timeout 1 --body-timeout 2``) and a small
+connection limit, and the tests count outcomes: how many connections were answered 408 and closed,
+how many 503 at once, whether a well-behaved client is served afterwards. Time appears only as
+generous upper bounds that keep a broken server from hanging the run, never as what is tested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import selectors
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from eip712kit.server.guard import ConnectionLimits
+from eip712kit.server.runner import listen, make_server
+from tests.helpers.verifier_process import VerifierProcess
+
+HEADER_TIMEOUT = 1
+BODY_TIMEOUT = 2
+MAX_CONNECTIONS = 100
+HANG_GUARD = 60.0
+"""Seconds after which a test gives up waiting (the deadlines above are what the server must meet)."""
+
+PARTIAL = {
+    "line": b"GET /api/v1/hea",
+    "head": b"POST /api/v1/verify-signature HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty",
+    "body": (b"POST /api/v1/verify-signature HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             b"Content-Length: 1000\r\n\r\n{\"owner"),
+    "nothing": b"",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifierProcess]:
+    with VerifierProcess(tmp_path_factory.mktemp("guard") / "state.sqlite3", "--header-timeout", str(HEADER_TIMEOUT),
+                         "--body-timeout", str(BODY_TIMEOUT), "--max-connections", str(MAX_CONNECTIONS)) as process:
+        yield process
+
+
+def _port(process: VerifierProcess) -> int:
+    return int(process.api.rsplit(":", 1)[1].split("/", 1)[0])
+
+
+def _open(port: int, payload: bytes) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if payload:
+        sock.sendall(payload)
+    sock.setblocking(False)
+    return sock
+
+
+def _answers(socks: list[socket.socket], seconds: float = HANG_GUARD) -> list[bytes | None]:
+    """What each socket received until the server closed it (None: still open when the hang guard ran out)."""
+    received = {s.fileno(): b"" for s in socks}
+    closed: set[int] = set()
+    selector = selectors.DefaultSelector()
+    for s in socks:
+        selector.register(s, selectors.EVENT_READ)
+    deadline = time.monotonic() + seconds
+    while len(closed) < len(socks) and time.monotonic() < deadline:
+        for key, _ in selector.select(timeout=0.2):
+            sock = key.fileobj
+            assert isinstance(sock, socket.socket)
+            try:
+                data = sock.recv(65536)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except ConnectionResetError:
+                data = b""
+            if data:
+                received[sock.fileno()] += data
+            else:
+                closed.add(sock.fileno())
+                selector.unregister(sock)
+    selector.close()
+    out = [received[s.fileno()] if s.fileno() in closed else None for s in socks]
+    for s in socks:
+        s.close()
+    return out
+
+
+def _status(answer: bytes | None) -> int | None:
+    if not answer:
+        return None
+    return int(answer.split(b" ", 2)[1])
+
+
+def _error(answer: bytes) -> dict[str, str]:
+    body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert isinstance(body, dict)
+    return body
+
+
+@pytest.mark.parametrize("kind", sorted(PARTIAL))
+def test_a_partial_request_is_answered_408_and_closed(server: VerifierProcess, kind: str) -> None:
+    socks = [_open(_port(server), PARTIAL[kind]) for _ in range(20)]
+    answers = _answers(socks)
+    assert [_status(a) for a in answers] == [408] * 20, answers[:3]
+    error = _error(answers[0] or b"")
+    assert error["code"] == "REQUEST_TIMEOUT" and ("body" if kind == "body" else "headers") in error["detail"]
+    assert httpx.get(server.api + "/health", timeout=10).status_code == 200
+
+
+def test_hundreds_of_held_requests_are_dropped_and_the_server_answers_again(tmp_path: Path) -> None:
+    # Deadlines of 5 s: the 300 connections are all open long before the first is dropped, so
+    # exactly MAX_CONNECTIONS are held (and then dropped) and the rest refused at once.
+    with VerifierProcess(tmp_path / "state.sqlite3", "--header-timeout", "5", "--body-timeout", "5",
+                         "--max-connections", str(MAX_CONNECTIONS)) as process:
+        port = _port(process)
+        kinds = sorted(PARTIAL)
+        started = time.monotonic()
+        socks = [_open(port, PARTIAL[kinds[i % len(kinds)]]) for i in range(300)]
+        during = httpx.get(process.api + "/health", timeout=10)
+        opened_in_time = time.monotonic() - started < 5
+        answers = _answers(socks)
+        statuses = [_status(a) for a in answers]
+        assert None not in statuses and set(statuses) == {408, 503}, statuses
+        if opened_in_time:  # (on a machine too slow to open 300 sockets in 5 s, early drops free slots)
+            assert (statuses.count(408), statuses.count(503)) == (MAX_CONNECTIONS, 300 - MAX_CONNECTIONS)
+            assert during.status_code == 503 and during.json()["code"] == "SERVICE_UNAVAILABLE"
+        refused = next(a for a in answers if _status(a) == 503)
+        assert _error(refused or b"")["code"] == "SERVICE_UNAVAILABLE"
+        after = httpx.get(process.api + "/health", timeout=10)
+        assert after.status_code == 200 and after.json()["status"] == "ok"
+
+
+def test_the_header_deadline_is_total_not_idle(server: VerifierProcess) -> None:
+    """A client that trickles a byte at a time keeps the connection busy, but not past the deadline."""
+    sock = _open(_port(server), b"G")
+    head = b"ET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 200
+    sent = 0
+    received = b""
+    guard = time.monotonic() + HANG_GUARD
+    while time.monotonic() < guard:
+        try:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        except BlockingIOError:
+            pass
+        if sent < len(head):
+            try:
+                sock.send(head[sent:sent + 1])
+                sent += 1
+            except OSError:
+                break
+        time.sleep(0.05)
+    sock.close()
+    assert _status(received) == 408 and sent < len(head)
+
+
+def test_a_second_request_on_a_kept_alive_connection_has_its_own_deadline(server: VerifierProcess) -> None:
+    sock = socket.create_connection(("127.0.0.1", _port(server)), timeout=10)
+    sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    first = b""
+    while b"\r\n\r\n" not in first or not first.rstrip().endswith(b"}"):
+        first += sock.recv(65536)
+    assert _status(first) == 200
+    sock.sendall(b"GET /api/v1/sys")  # and then nothing more
+    sock.setblocking(False)
+    (second,) = _answers([sock])
+    assert _status(second) == 408
+
+
+def test_well_behaved_clients_are_not_affected(server: VerifierProcess) -> None:
+    """Requests spaced beyond the header deadline on one kept-alive connection: each head is fresh and on time."""
+    with httpx.Client(base_url=server.api, timeout=10) as http:
+        for _ in range(3):
+            assert http.get("/health").status_code == 200
+            time.sleep(HEADER_TIMEOUT * 0.6)
+        body = b'{"api_key": "sera_x", "api_secret": "y"}'
+        answer = http.post("/api-keys/verify", content=body, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 401
+
+
+def test_ctrl_c_stops_the_server_while_slow_clients_are_held(tmp_path: Path) -> None:
+    process = VerifierProcess(tmp_path / "state.sqlite3", "--header-timeout", "600", "--body-timeout", "600")
+    socks = [_open(_port(process), PARTIAL[kind]) for kind in sorted(PARTIAL) for _ in range(10)]
+    process.stop()  # SIGINT, then waits (and SIGKILLs after 10 s: a stop that needs it is a failure)
+    assert process.process.returncode == 130  # the CLI's answer to Ctrl-C, not -9 (killed)
+    assert all(a is not None for a in _answers(socks, 10))
+
+
+class _Threaded:
+    """:func:`eip712kit.server.runner.make_server` (the guard included) serving ``app`` in a thread."""
+
+    def __init__(self, app: Any, limits: ConnectionLimits):
+        self.sock = listen("127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server, self.stats = make_server(app, log_level="critical", limits=limits)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> _Threaded:
+        self.thread.start()
+        guard = time.monotonic() + HANG_GUARD
+        while not self.server.started and time.monotonic() < guard:
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(HANG_GUARD)
+        self.sock.close()
+
+
+def test_the_time_the_server_takes_is_not_held_against_the_client() -> None:
+    """The body deadline ends when the application has the whole body, not when it answers."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def slow(request: Request) -> JSONResponse:
+        body = await request.body()
+        await asyncio.sleep(1.5)  # three body deadlines of computing
+        return JSONResponse({"size": len(body)})
+
+    app = Starlette(routes=[Route("/slow", slow, methods=["POST"])])
+    with _Threaded(app, ConnectionLimits(header_timeout=0.5, body_timeout=0.5)) as served:
+        answer = httpx.post(served.url + "/slow", content=b"x" * 1000, timeout=HANG_GUARD)
+        assert (answer.status_code, answer.json()) == (200, {"size": 1000})
+        assert (served.stats.dropped_head, served.stats.dropped_body) == (0, 0)
+        port = int(served.url.rsplit(":", 1)[1])
+        sock = _open(port, b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nab")  # 7 bytes short
+        assert [_status(a) for a in _answers([sock])] == [408]
+        assert served.stats.dropped_body == 1
+
+
+def test_a_client_that_waits_for_100_continue_is_not_cut_off() -> None:
+    """uvicorn writes ``100 Continue`` when the app first reads: the body that follows is still the same request."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def slow(request: Request) -> JSONResponse:
+        body = await request.body()
+        await asyncio.sleep(1.5)
+        return JSONResponse({"size": len(body)})
+
+    app = Starlette(routes=[Route("/slow", slow, methods=["POST"])])
+    with _Threaded(app, ConnectionLimits(header_timeout=0.5, body_timeout=0.5)) as served:
+        sock = socket.create_connection(("127.0.0.1", int(served.url.rsplit(":", 1)[1])), timeout=HANG_GUARD)
+        sock.sendall(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        interim = sock.recv(65536)
+        assert _status(interim) == 100
+        sock.sendall(b"abcd")
+        answer = b""
+        while b'"size"' not in answer:
+            chunk = sock.recv(65536)
+            assert chunk, answer
+            answer += chunk
+        sock.close()
+        assert _status(answer) == 200 and answer.endswith(b'{"size":4}')
+        assert (served.stats.dropped_head, served.stats.dropped_body) == (0, 0)

@@ -1,0 +1,49 @@
+// micro-eth-signer: signTyped, recoverAddressTyped, eip191Signer.  https://github.com/paulmillr/micro-eth-signer#messages-eip-191-and-eip-712
+// Its public API has no typed-data hash: it is attested by its signature (RFC 6979, extraEntropy
+// off) and the address it recovers, which fix the digest.
+import { eip191Signer, recoverAddressTyped, signTyped } from 'micro-eth-signer';
+
+import { packageVersion, personalBytes, typedDocument } from '../lib/common.mjs';
+
+export default {
+  id: 'micro-eth-signer',
+  package: 'micro-eth-signer',
+  version: packageVersion('micro-eth-signer'),
+  errorCodes: 'generic',
+  unsupported: {
+    'hash-only': 'no public typed-data hash function: it signs, so a case without a key shows nothing',
+    'bad-checksum-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'document-extra-key-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'int-alias-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'invalid-document-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'invalid-hex-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'invalid-int-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'lone-surrogate-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'padded-number-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'reserved-type-name-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'unencodable-cycle-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'zero-length-array-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+  },
+  ops: {
+    async typed_data(input) {
+      const typed = typedDocument(input);
+      if (input.private_key == null) {
+        // Nothing to report without a key; still let the library check the document (a negative
+        // case must be refused) by signing it with the scalar 1 and discarding the signature.
+        signTyped(typed, `0x${'00'.repeat(31)}01`, false);
+        return {};
+      }
+      const signature = signTyped(typed, input.private_key, false);
+      return { signature, signer: recoverAddressTyped(signature, typed) };
+    },
+    async personal_sign(input) {
+      const msg = personalBytes(input);
+      const out = { digest: eip191Signer.getHash(msg) };
+      if (input.private_key != null) {
+        out.signature = eip191Signer.sign(msg, input.private_key, false);
+        out.signer = eip191Signer.recoverAddress(out.signature, msg);
+      }
+      return out;
+    },
+  },
+};
