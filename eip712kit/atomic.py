@@ -25,22 +25,24 @@ Encoder = Callable[[Any], bytes]
 Reader = Callable[[Any], Any]
 """Turns one accepted value into its canonical form (an int, an EIP-55 address, bytes, ...)."""
 
-_FIELD_TYPE = re.compile(r"([A-Za-z_$][A-Za-z0-9_$]*)((?:\[(?:[1-9][0-9]*)?\])*)\Z")
-_DIMENSION = re.compile(r"\[([0-9]*)\]")
-_INTEGER = re.compile(r"(u?int)([0-9]+)\Z")
-_FIXED_BYTES = re.compile(r"bytes([0-9]+)\Z")
+_FIELD_TYPE = r"([A-Za-z_$][A-Za-z0-9_$]*)((?:\[(?:[1-9][0-9]*)?\])*)\Z"
+DIMENSION = r"\[([0-9]*)\]"
+"""One array dimension of a field type: ``[]`` or ``[N]``."""
+INTEGER_TYPE = r"(u?int)([0-9]+)\Z"
+"""``uintN``/``intN`` as written (the width is checked apart: :func:`is_atomic`)."""
+_FIXED_BYTES = r"bytes([0-9]+)\Z"
 
 
 def parse_field_type(type_text: str) -> tuple[str, list[int | None]]:
     """Split ``"Person[2][]"`` into ``("Person", [2, None])`` — dimensions innermost first."""
-    match = _FIELD_TYPE.match(type_text) if isinstance(type_text, str) else None
+    match = re.match(_FIELD_TYPE, type_text) if isinstance(type_text, str) else None
     if not match:
         raise TypeDefinitionError(
             f"{type_text!r} is not a type: write an atomic type, a struct name, or either followed "
             "by [] or [N] (N >= 1)",
             code="UNKNOWN_TYPE",
         )
-    dims: list[int | None] = [int(d) if d else None for d in _DIMENSION.findall(match.group(2))]
+    dims: list[int | None] = [int(d) if d else None for d in re.findall(DIMENSION, match.group(2))]
     return match.group(1), dims
 
 
@@ -57,11 +59,11 @@ def _width(match: re.Match[str] | None, low: int, high: int, step: int) -> int |
 
 def is_atomic(type_name: str) -> bool:
     return type_name in ("address", "bool", "string", "bytes") or _integer_width(type_name) is not None \
-        or _width(_FIXED_BYTES.match(type_name), 1, 32, 1) is not None
+        or _width(re.match(_FIXED_BYTES, type_name), 1, 32, 1) is not None
 
 
 def _integer_width(type_name: str) -> int | None:
-    return _width(_INTEGER.match(type_name), 8, 256, 8)
+    return _width(re.match(INTEGER_TYPE, type_name), 8, 256, 8)
 
 
 def near_miss(type_name: str) -> str:
@@ -90,7 +92,7 @@ def atomic_encoder(type_name: str, limits: Limits = DEFAULT_LIMITS) -> Encoder |
     bits = _integer_width(type_name)
     if bits is not None:
         return _uint_encoder(bits) if type_name[0] == "u" else _int_encoder(bits)
-    size = _width(_FIXED_BYTES.match(type_name), 1, 32, 1)
+    size = _width(re.match(_FIXED_BYTES, type_name), 1, 32, 1)
     if size is not None:
         return lambda value: encoding.fixed_bytes_word(value, size)
     return None
@@ -175,7 +177,7 @@ def atomic_reader(type_name: str) -> Reader:
     string for an address, bytes for ``bytes``/``bytesN``; strings and bools as they are."""
     if type_name == "address":
         return _checksummed
-    if type_name in ("bytes",) or _FIXED_BYTES.match(type_name):
+    if type_name in ("bytes",) or re.match(_FIXED_BYTES, type_name):
         return encoding.parse_hex_bytes
     if _integer_width(type_name) is not None:
         return encoding.parse_int
@@ -185,7 +187,7 @@ def atomic_reader(type_name: str) -> Reader:
 def atomic_json(type_name: str) -> Reader:
     """The canonical JSON value: like :func:`atomic_reader`, with bytes as 0x-hex and integers
     beyond 2**53 - 1 as decimal strings (so a JavaScript reader keeps every digit)."""
-    if type_name in ("bytes",) or _FIXED_BYTES.match(type_name):
+    if type_name in ("bytes",) or re.match(_FIXED_BYTES, type_name):
         return _hex(encoding.parse_hex_bytes)
     if _integer_width(type_name) is not None:
         return lambda value: encoding.json_int(encoding.parse_int(value))
@@ -193,6 +195,8 @@ def atomic_json(type_name: str) -> Reader:
 
 
 __all__ = [
+    "DIMENSION",
+    "INTEGER_TYPE",
     "Encoder",
     "Reader",
     "atomic_encoder",

@@ -27,10 +27,15 @@ from .hashing import keccak256
 
 # ASCII digits only: ``[0-9]`` in a str pattern is the ten ASCII digits, unlike ``\d`` or
 # ``str.isdigit()``, which also accept Arabic-Indic and other Unicode digits.
-_DECIMAL = re.compile(r"-?[0-9]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_HEX_BYTES = re.compile(r"0x(?:[0-9a-fA-F]{2})*\Z")
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}\Z")
+DECIMAL_INTEGER = r"-?[0-9]+\Z"
+"""A decimal integer in ASCII digits, with an optional minus sign: the one spelling every parser accepts."""
+_HEX = r"0x[0-9a-fA-F]+\Z"
+_HEX_BYTES = r"0x(?:[0-9a-fA-F]{2})*\Z"
+_ADDRESS = r"0x[0-9a-fA-F]{40}\Z"
+LONE_SURROGATE = "[\ud800-\udfff]"
+"""A UTF-16 surrogate on its own: valid in a JSON string, never in UTF-8 (:func:`string_bytes` refuses it)."""
+ADDRESS_IN_TEXT = r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])"
+"""An address inside free text (a login message, a string field), not part of a longer hex run."""
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """JavaScript's ``Number.MAX_SAFE_INTEGER``: the largest integer every JSON reader keeps exactly.
@@ -58,11 +63,11 @@ def parse_int(value: Any) -> int:
     if kind is int:
         return value  # type: ignore[no-any-return]
     if kind is str:
-        if len(value) <= MAX_DECIMAL_CHARS and _DECIMAL.match(value):
+        if len(value) <= MAX_DECIMAL_CHARS and re.match(DECIMAL_INTEGER, value):
             return int(value)
-        if value[:2] == "0x" and len(value) <= _MAX_HEX_CHARS and _HEX.match(value):
+        if value[:2] == "0x" and len(value) <= _MAX_HEX_CHARS and re.match(_HEX, value):
             return int(value, 16)
-        if len(value) > MAX_DECIMAL_CHARS and (_DECIMAL.match(value) or _HEX.match(value)):
+        if len(value) > MAX_DECIMAL_CHARS and (re.match(DECIMAL_INTEGER, value) or re.match(_HEX, value)):
             raise ValueEncodingError(
                 f"integer string of {len(value)} characters cannot fit in 256 bits",
                 code="INT_OUT_OF_RANGE",
@@ -164,7 +169,7 @@ def _validated_address(value: Any) -> bytes:
             f"{_describe(value)} is not an address: use a 0x-prefixed string of 40 hex digits",
             code="INVALID_ADDRESS",
         )
-    if not _ADDRESS.match(value):
+    if not re.match(_ADDRESS, value):
         raise ValueEncodingError(
             f"{_describe(value)} is not an address: it must be 0x followed by exactly 40 hex digits",
             code="INVALID_ADDRESS",
@@ -191,7 +196,7 @@ def parse_hex_bytes(value: Any) -> bytes:
     """``0x`` hex with an even digit count (or Python bytes) to bytes."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
-    if type(value) is str and _HEX_BYTES.match(value):
+    if type(value) is str and re.match(_HEX_BYTES, value):
         return bytes.fromhex(value[2:])
     if type(value) is str and value[:2] == "0x" and re.fullmatch(r"0x[0-9a-fA-F]*", value):
         raise ValueEncodingError(
@@ -236,6 +241,9 @@ def string_word(value: Any) -> bytes:
 
 
 __all__ = [
+    "ADDRESS_IN_TEXT",
+    "DECIMAL_INTEGER",
+    "LONE_SURROGATE",
     "MAX_DECIMAL_CHARS",
     "MAX_SAFE_INTEGER",
     "ZERO_WORD",

@@ -29,7 +29,7 @@ from .secp256k1 import SECP256K1_N, public_key_to_address
 
 DEFAULT_KEY_ENV = "EIP712KIT_PRIVATE_KEY"
 DEFAULT_DERIVATION_PATH = "m/44'/60'/0'/0/0"
-_HEX_KEY = re.compile(r"(?:0x)?[0-9a-fA-F]{64}\Z")
+_HEX_KEY = r"(?:0x)?[0-9a-fA-F]{64}\Z"
 
 
 def _signer(secret: bytes) -> coincurve.PrivateKey:
@@ -97,7 +97,7 @@ class PrivateKey:
         if not isinstance(text, str):
             raise KeySourceError("a hex private key must be a string", code="KEY_INVALID")
         stripped = text.strip()
-        if not _HEX_KEY.match(stripped):
+        if not re.match(_HEX_KEY, stripped):
             raise KeySourceError(
                 f"a private key is 64 hex digits (optionally 0x-prefixed); this value has "
                 f"{len(stripped)} characters or non-hex characters",

@@ -280,7 +280,7 @@ class Recoverer:
         self._r_inverse = pow(signature.r, -1, SECP256K1_N)
         binding = _secp256k1_binding() if fast else None
         self.address: Callable[[bytes], bytes | None] = (
-            self._address_public if binding is None else self._compile(*binding))
+            self._address_public if binding is None else self._bind(*binding))
 
     def _tweak(self, digest: bytes) -> int:
         return (-int.from_bytes(digest, "big") * self._r_inverse) % SECP256K1_N
@@ -295,7 +295,7 @@ class Recoverer:
             return None
         return keccak256(point.format(compressed=False)[1:])[12:]
 
-    def _compile(self, ffi: Any, lib: Any, context: Any) -> Callable[[bytes], bytes | None]:
+    def _bind(self, ffi: Any, lib: Any, context: Any) -> Callable[[bytes], bytes | None]:
         anchor = ffi.new("secp256k1_pubkey *")
         if not lib.secp256k1_ec_pubkey_parse(context, anchor, self._anchor, len(self._anchor)):
             raise SignatureError(  # pragma: no cover - a point libsecp256k1 itself produced

@@ -20,7 +20,7 @@ from .limits import Limits
 Fields = tuple[tuple[str, str], ...]
 """A struct's fields as ``((name, type), ...)``, in declared order (the order is part of the hash)."""
 
-_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_IDENTIFIER = r"[A-Za-z_$][A-Za-z0-9_$]*\Z"
 
 
 def normalise_types(types: Any, limits: Limits) -> dict[str, Fields]:
@@ -34,7 +34,7 @@ def normalise_types(types: Any, limits: Limits) -> dict[str, Fields]:
         )
     out: dict[str, Fields] = {}
     for name, fields in types.items():
-        if not isinstance(name, str) or not _IDENTIFIER.match(name):
+        if not isinstance(name, str) or not re.match(_IDENTIFIER, name):
             raise TypeDefinitionError(
                 f"{name!r} is not a valid struct name (letters, digits, _ and $, not starting with a digit)",
                 code="INVALID_TYPE_NAME",
@@ -68,7 +68,7 @@ def normalise_types(types: Any, limits: Limits) -> dict[str, Fields]:
                     "each field must be an object with string \"name\" and \"type\"", path=where
                 )
             field_name, field_type = field["name"], field["type"]
-            if not _IDENTIFIER.match(field_name):
+            if not re.match(_IDENTIFIER, field_name):
                 raise TypeDefinitionError(
                     f"{field_name!r} is not a valid field name", code="INVALID_TYPE_NAME", path=where + ".name"
                 )

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .encoding import json_int, parse_int
+from .encoding import DECIMAL_INTEGER, json_int, parse_int
 from .errors import Eip712KitError, ProtocolError
 
 EXECUTOR_BITS = 4
@@ -46,7 +46,7 @@ MAX_EXECUTOR_ID = (1 << EXECUTOR_BITS) - 1
 MAX_LEGS = 1 << LEG_BITS  # leg ids 0 … 4095
 GROUP_FROM_UUID_SHIFT = UUID_BITS - GROUP_BITS  # group_id = uuid >> 16
 
-_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_UUID_TEXT = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 
 
 def _describe(value: Any) -> str:
@@ -56,7 +56,7 @@ def _describe(value: Any) -> str:
 
 def parse_uuid(text: Any) -> int:
     """The 128 bits of a UUID written ``xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`` (either case)."""
-    if type(text) is not str or not _UUID_TEXT.match(text):
+    if type(text) is not str or not re.match(_UUID_TEXT, text):
         raise ProtocolError(
             f"{_describe(text)} is not a UUID: write 32 hex digits grouped 8-4-4-4-12 with hyphens, "
             "e.g. 00000000-0000-4000-8000-000000000001",
@@ -272,12 +272,11 @@ class UuidInt:
         }
 
 
-_DECIMAL_TEXT = re.compile(r"-?[0-9]+\Z")
 
 
 def _uuid_int_value(value: Any) -> int:
     """A uuid_int from an int or the decimal string it travels as (hex is refused: the API never sends it)."""
-    if type(value) is str and not _DECIMAL_TEXT.match(value):
+    if type(value) is str and not re.match(DECIMAL_INTEGER, value):
         raise ProtocolError(
             f"uuid_int {_describe(value)} is not a decimal string: the API sends it as base-10 digits",
             code="INVALID_INT",

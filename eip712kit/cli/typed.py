@@ -31,7 +31,7 @@ from .stream import LineHandler, run_stream
 _FILE = click.File("rb")
 
 
-_BARE_DIGEST = re.compile(rb"\s*0x[0-9a-fA-F]{64}\s*\Z")
+_BARE_DIGEST = rb"\s*0x[0-9a-fA-F]{64}\s*\Z"
 
 
 def _document(stream: IO[bytes], limits: Limits) -> TypedData:
@@ -40,7 +40,7 @@ def _document(stream: IO[bytes], limits: Limits) -> TypedData:
         return TypedData(raw, limits=limits)
     except DocumentError as exc:
         # A digest where a document belongs: say how to sign one, which only ever happens on purpose.
-        if exc.code == "INVALID_JSON" and _BARE_DIGEST.match(raw):
+        if exc.code == "INVALID_JSON" and re.match(_BARE_DIGEST, raw):
             raise DocumentError(
                 "this is a 32-byte digest, not a typed-data document; to sign a bare digest as it is, say so: "
                 "eip712kit message sign --no-hash --text 0x<digest>",

@@ -42,7 +42,7 @@ def adapter_environment(environ: Mapping[str, str], scrub: Iterable[str] = ()) -
     return {k: v for k, v in environ.items() if not is_secret_env(k, extra)}
 
 
-_TELLING = re.compile(r"error|not found|cannot|denied|no such", re.IGNORECASE)
+_TELLING = r"(?i)error|not found|cannot|denied|no such"
 
 
 class ExecTarget:
@@ -142,7 +142,7 @@ class ExecTarget:
         self._kill()
         self._consecutive_failures += 1
         tail = [line for line in self.stderr_tail() if line.strip()]
-        telling = [line.strip() for line in tail if _TELLING.search(line)]
+        telling = [line.strip() for line in tail if re.search(_TELLING, line)]
         if telling:
             message += "; adapter stderr: " + " | ".join(telling[:2])
         elif tail:

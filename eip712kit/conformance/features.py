@@ -17,8 +17,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..atomic import DIMENSION
 from ..domain import DOMAIN_FIELD_TYPES
-from ..encoding import MAX_SAFE_INTEGER
+from ..encoding import LONE_SURROGATE, MAX_SAFE_INTEGER
 
 FEATURES: dict[str, str] = {
     # -- the shape of a typed-data document: where implementations differ in what they can express --
@@ -77,13 +78,11 @@ REFUSAL_SUFFIX = "-refusal"
 """A negative case also carries ``<its error code, lower-case, _ as ->-refusal``: the strictness it tests
 (``EXTRA_FIELD`` → ``extra-field-refusal``). Those tags are named by the error catalogue, not listed above."""
 
-_ARRAY_SUFFIX = re.compile(r"((?:\[[0-9]*\])+)\Z")
-_DIMENSION = re.compile(r"\[([0-9]*)\]")
-_HEX_DIGITS = re.compile(r"[0-9a-fA-F]+\Z")
-_HEX_TEXT = re.compile(r"0x[0-9a-fA-F]*\Z")
-_INT_TYPE = re.compile(r"(u?)int([0-9]*)\Z")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
+_ARRAY_SUFFIX = r"((?:\[[0-9]*\])+)\Z"
+_HEX_DIGITS = r"[0-9a-fA-F]+\Z"
+_HEX_TEXT = r"0x[0-9a-fA-F]*\Z"
+_INT_TYPE = r"(u?)int([0-9]*)\Z"
+_PATH_TOKEN = r"([^.\[\]]+)|\[([0-9]+)\]"
 DOCUMENT_KEYS = ("types", "primaryType", "domain", "message")
 
 
@@ -102,10 +101,10 @@ def _split(type_text: Any) -> tuple[str, list[int | None]]:
     """``"Person[2][]"`` → ``("Person", [2, None])``, leniently: malformed types come back as written."""
     if not isinstance(type_text, str):
         return "", []
-    match = _ARRAY_SUFFIX.search(type_text)
+    match = re.search(_ARRAY_SUFFIX, type_text)
     if not match:
         return type_text, []
-    dims = [int(d) if d else None for d in _DIMENSION.findall(match.group(1))]
+    dims = [int(d) if d else None for d in re.findall(DIMENSION, match.group(1))]
     return type_text[: match.start()], dims
 
 
@@ -226,14 +225,14 @@ def _value_features(atomic: str, value: Any) -> set[str]:
     elif atomic == "string" and isinstance(value, str) and not value.isascii():
         tags.add("non-ascii-strings")
     else:
-        match = _INT_TYPE.match(atomic)
+        match = re.match(_INT_TYPE, atomic)
         if match and match.group(2):
             number: int | None = None
             if type(value) is int:
                 number = value
             elif isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
                 number = int(value)
-            elif isinstance(value, str) and _HEX_TEXT.match(value) and len(value) > 2:
+            elif isinstance(value, str) and re.match(_HEX_TEXT, value) and len(value) > 2:
                 tags.add("hex-integers")
                 number = int(value, 16)
             if number is not None and number < 0 and not match.group(1):
@@ -255,7 +254,7 @@ def _personal_features(inp: Mapping[str, Any]) -> set[str]:
         if message in ("0x", "0X"):
             tags.add("empty-message")
     else:
-        if _HEX_TEXT.match(message) and len(message) > 2:
+        if re.match(_HEX_TEXT, message) and len(message) > 2:
             tags.add("hexlike-text")
         if not message.isascii():
             tags.add("non-ascii-strings")
@@ -267,7 +266,7 @@ def _personal_features(inp: Mapping[str, Any]) -> set[str]:
 def value_at(root: Any, path: str) -> tuple[bool, Any]:
     """The value a JSON path (``message.to.wallet``, ``order_ids[1]``) names in ``root``: (found, value)."""
     node = root
-    for key, index in _PATH_TOKEN.findall(path):
+    for key, index in re.findall(_PATH_TOKEN, path):
         if key:
             if not isinstance(node, Mapping) or key not in node:
                 return False, None
@@ -281,7 +280,7 @@ def value_at(root: Any, path: str) -> tuple[bool, Any]:
 
 def _contains_lone_surrogate(value: Any) -> bool:
     if isinstance(value, str):
-        return _LONE_SURROGATE.search(value) is not None
+        return re.search(LONE_SURROGATE, value) is not None
     if isinstance(value, Mapping):
         return any(_contains_lone_surrogate(k) or _contains_lone_surrogate(v) for k, v in value.items())
     if isinstance(value, list):
@@ -308,7 +307,7 @@ def _refusal_features(kind: str, inp: Mapping[str, Any], error: Mapping[str, Any
         tags.add("number-coercion-refusal")
     if not found or not isinstance(value, str):
         return tags
-    if _HEX_DIGITS.match(value) and not value.lower().startswith("0x"):
+    if re.match(_HEX_DIGITS, value) and not value.lower().startswith("0x"):
         if code == "INVALID_ADDRESS":
             tags.add("unprefixed-address-refusal")
         elif code == "INVALID_HEX":

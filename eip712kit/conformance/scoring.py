@@ -21,10 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..encoding import DECIMAL_INTEGER
 from .vectors import UNSUPPORTED, Case
 
-_HEX = re.compile(r"0x[0-9a-fA-F]*\Z")
-_DECIMAL = re.compile(r"-?[0-9]+\Z")
+_HEX = r"0x[0-9a-fA-F]*\Z"
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _show(value: Any) -> str:
 def _as_int(value: Any) -> int | None:
     if type(value) is int:
         return value
-    if isinstance(value, str) and _DECIMAL.match(value) and len(value) < 100:
+    if isinstance(value, str) and re.match(DECIMAL_INTEGER, value) and len(value) < 100:
         return int(value)
     return None
 
@@ -66,7 +66,7 @@ def _as_int(value: Any) -> int | None:
 def _equal(expected: Any, got: Any) -> bool:
     """Equal as the format defines it: hex without regard to case, integers by value, text exactly."""
     if isinstance(expected, str) and isinstance(got, str):
-        if _HEX.match(expected) and _HEX.match(got):
+        if re.match(_HEX, expected) and re.match(_HEX, got):
             return expected.lower() == got.lower()
         if expected == got:
             return True

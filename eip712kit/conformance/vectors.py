@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..encoding import MAX_SAFE_INTEGER
+from ..encoding import LONE_SURROGATE, MAX_SAFE_INTEGER
 from ..errors import Eip712KitError
 from .features import case_features
 
@@ -43,7 +43,6 @@ class VectorError(Eip712KitError):
     default_code = "VECTOR_INVALID"
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def wire_json(value: Any) -> str:
@@ -53,7 +52,7 @@ def wire_json(value: Any) -> str:
     back as the same lone code unit: the adapter sees exactly the input of the vector.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(LONE_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True)

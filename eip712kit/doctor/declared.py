@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..atomic import INTEGER_TYPE
 from ..encoding import parse_int
 from ..errors import Eip712KitError
 from ..typed_data import parse_field_type
@@ -25,8 +26,6 @@ from .detection import PROTOCOL_STRUCTS
 from .findings import REMOVED, Finding, Variant
 from .registry import hypothesis
 from .times import time_leaves
-
-_INT_TYPE = re.compile(r"(u?int)([0-9]+)\Z")
 
 WIDTHS = (256, 128, 64, 48, 32, 96, 112, 160, 40, 24, 16, 8, 56, 72, 80, 88, 104, 120, 136, 144, 152, 168, 176,
           184, 192, 200, 208, 216, 224, 232, 240, 248)
@@ -48,7 +47,7 @@ def _int_fields(ctx: Context) -> Iterator[tuple[str, int, str, str, str, int]]:
     for struct in ctx.reachable():
         for index, (field, ftype) in enumerate(ctx.schema.types[struct]):
             base, _dims = parse_field_type(ftype)
-            match = _INT_TYPE.match(base)
+            match = re.match(INTEGER_TYPE, base)
             if match:
                 yield struct, index, field, ftype, match.group(1), int(match.group(2))
 
@@ -179,7 +178,7 @@ def numbers_as_strings(ctx: Context) -> Iterator[Variant[bytes]]:
     if ctx.primary == "EIP712Domain":
         return
     for index, (field, ftype) in enumerate(ctx.schema.types[ctx.primary]):
-        if not _INT_TYPE.match(ftype):
+        if not re.match(INTEGER_TYPE, ftype):
             continue
         try:
             number = parse_int(ctx.message[field])

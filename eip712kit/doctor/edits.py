@@ -69,7 +69,7 @@ def canonical_fields(keys: Sequence[str]) -> Fields:
     return tuple((k, t) for k, t in DOMAIN_FIELD_TYPES.items() if k in keys)
 
 
-_SIGNATURE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\([^()]*\)")
+_SIGNATURE = r"[A-Za-z_$][A-Za-z0-9_$]*\([^()]*\)"
 
 
 def encode_type_with(schema: Schema, name: str, struct: str, signature: str) -> str:
@@ -79,9 +79,9 @@ def encode_type_with(schema: Schema, name: str, struct: str, signature: str) -> 
     eth-account hashes it literally): the document's encodeType is taken from the core and only
     the one struct's segment is rewritten, so the dependency order stays the core's.
     """
-    old = _SIGNATURE.findall(schema.encode_type(struct))[0]
+    old = re.findall(_SIGNATURE, schema.encode_type(struct))[0]
     return "".join(signature if segment == old else segment
-                   for segment in _SIGNATURE.findall(schema.encode_type(name)))
+                   for segment in re.findall(_SIGNATURE, schema.encode_type(name)))
 
 
 __all__ = ["canonical_fields", "encode_type_with", "related", "remove_at", "rename_at", "replace_at"]

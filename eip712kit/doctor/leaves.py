@@ -11,18 +11,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..atomic import INTEGER_TYPE
 from ..encoding import parse_int
 from ..errors import Eip712KitError
 from .context import Context, Leaf
 from .findings import Finding, Variant
 
-_INT_TYPE = re.compile(r"(u?int)([0-9]+)\Z")
-
 
 def int_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
     """Every integer value of the message (any uintN/intN field), with its value as an int."""
     for leaf in ctx.leaves():
-        if _INT_TYPE.match(leaf.type):
+        if re.match(INTEGER_TYPE, leaf.type):
             try:
                 yield leaf, parse_int(leaf.value)
             except Eip712KitError:

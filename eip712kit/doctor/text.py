@@ -21,7 +21,7 @@ import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..encoding import parse_address, to_checksum_address
+from ..encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..errors import Eip712KitError
 from ..hashing import keccak256
 from ..messages import hash_message
@@ -30,9 +30,8 @@ from .context import show
 from .findings import Finding, TextEdit, Variant
 from .registry import hypothesis
 
-_HEX_TEXT = re.compile(r"0x(?:[0-9a-fA-F]{2})+\Z")
-_ADDRESS_IN_TEXT = re.compile(r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
-_NONCE_IN_TEXT = re.compile(r"(?i)\bnonce\b\W{0,3}([0-9A-Za-z_\-]{1,128})")
+_HEX_TEXT = r"0x(?:[0-9a-fA-F]{2})+\Z"
+_NONCE_IN_TEXT = r"(?i)\bnonce\b\W{0,3}([0-9A-Za-z_\-]{1,128})"
 
 Transform = Callable[[str], "str | bytes"]
 
@@ -116,8 +115,8 @@ def text_versus_hex(ctx: TextContext) -> Iterator[Variant[bytes]]:
         for label, hex_text in (("0x-prefixed hex", "0x" + ctx.raw.hex()), ("hex without 0x", ctx.raw.hex())):
             yield Variant(hash_message(hex_text), (_hex_as_text(label, hex_text),), False)
         return
-    if _HEX_TEXT.match(ctx.text):
-        variant = ctx.transform_variant(lambda s: bytes.fromhex(s[2:]) if _HEX_TEXT.match(s) else s, Finding(
+    if re.match(_HEX_TEXT, ctx.text):
+        variant = ctx.transform_variant(lambda s: bytes.fromhex(s[2:]) if re.match(_HEX_TEXT, s) else s, Finding(
             "MESSAGE_HEX_AS_BYTES",
             f"The message {show(ctx.text)} looks like hex, and the wallet signed the {len(ctx.text) // 2 - 1} bytes "
             "it spells instead of its characters: MetaMask's personal_sign decodes a 0x-hex string. To sign the "
@@ -263,7 +262,7 @@ def _nonce_in_text(ctx: TextContext) -> str | None:
         return None
     if ctx.nonce is not None and ctx.nonce in ctx.text:
         return ctx.nonce
-    found = _NONCE_IN_TEXT.search(ctx.text)
+    found = re.search(_NONCE_IN_TEXT, ctx.text)
     return found.group(1) if found else None
 
 
@@ -311,7 +310,7 @@ def other_nonces(ctx: TextContext) -> Iterator[Variant[bytes]]:
 def other_addresses(ctx: TextContext) -> Iterator[Variant[bytes]]:
     if ctx.text is None:
         return
-    for address in dict.fromkeys(_ADDRESS_IN_TEXT.findall(ctx.text)):
+    for address in dict.fromkeys(re.findall(ADDRESS_IN_TEXT, ctx.text)):
         try:
             checksummed = to_checksum_address(parse_address(address.lower()))
         except Eip712KitError:

@@ -17,7 +17,7 @@ from .findings import Finding, Variant
 from .leaves import int_leaves, leaf_variant
 from .registry import hypothesis
 
-_TIME_NAME = re.compile(r"(?i)time|stamp|deadline|exp|date|until|since|epoch|issued|valid|(?<=[a-z])At\Z|_at\Z|\Ats\Z")
+_TIME_NAME = r"(?i)time|stamp|deadline|exp|date|until|since|epoch|issued|valid|(?<=[a-z])At\Z|_at\Z|\Ats\Z"
 """Field names of unix times (timestamp, deadline, expiration, validUntil, createdAt, ts ...)."""
 
 SECONDS = range(10**9, 10**10)  # unix seconds: 2001-09-09 .. 2286-11-20
@@ -41,7 +41,7 @@ def milliseconds_for_seconds(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf, number in int_leaves(ctx):
         if number in SECONDS:  # a time by its name (tier 0) or only by its size (tier 1: could be an amount)
             variant = leaf_variant(ctx, leaf, number * 1000, _ms_finding(leaf, number * 1000, number),
-                                   tier=0 if _TIME_NAME.search(leaf.field) else 1)
+                                   tier=0 if re.search(_TIME_NAME, leaf.field) else 1)
             if variant:
                 yield variant
 
@@ -77,7 +77,7 @@ def seconds_for_milliseconds(ctx: Context) -> Iterator[Variant[bytes]]:
 def time_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
     """Unix times in seconds, by value *and* name: 1085000000 base units of USDC is in range too."""
     for leaf, number in int_leaves(ctx):
-        if number in SECONDS and _TIME_NAME.search(leaf.field):
+        if number in SECONDS and re.search(_TIME_NAME, leaf.field):
             yield leaf, number
 
 

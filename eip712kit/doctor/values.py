@@ -18,17 +18,16 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..encoding import parse_address, to_checksum_address
+from ..encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..errors import Eip712KitError
 from .context import Context, Leaf, Path, render_path, show
 from .findings import Finding, Variant
 from .leaves import int_leaves, leaf_variant, string_leaves
 from .registry import hypothesis
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z_\- ]{0,63}\Z")
-_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
-_ADDRESS_IN_TEXT = re.compile(r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
-_ID_LIST_NAME = re.compile(r"(?i)ids\Z|_ids\Z|list\Z")
+_WORD = r"[A-Za-z][A-Za-z_\- ]{0,63}\Z"
+_DECIMAL_TEXT = r"-?[0-9]+(\.[0-9]+)?\Z"
+_ID_LIST_NAME = r"(?i)ids\Z|_ids\Z|list\Z"
 
 HUMAN_DECIMALS = (6, 8, 18)
 OTHER_SCALES = (2, 10, 12)  # 6 vs 8, 8 vs 18, 6 vs 18 decimals
@@ -127,7 +126,7 @@ def _number_texts(text: str) -> list[tuple[str, int]]:
 
 def _decimal_leaves(ctx: Context) -> Iterator[tuple[Leaf, Decimal]]:
     for leaf in string_leaves(ctx):
-        if not _DECIMAL_TEXT.match(leaf.value) or len(leaf.value) > 60:
+        if not re.match(_DECIMAL_TEXT, leaf.value) or len(leaf.value) > 60:
             continue
         try:
             yield leaf, Decimal(leaf.value)
@@ -207,7 +206,7 @@ _CASES: tuple[tuple[str, Callable[[str], str], int], ...] = (
 
 
 def _word_leaves(ctx: Context) -> list[Leaf]:
-    return [leaf for leaf in string_leaves(ctx) if _WORD.match(leaf.value)]
+    return [leaf for leaf in string_leaves(ctx) if re.match(_WORD, leaf.value)]
 
 
 @hypothesis("string-case", "message", "short string values (side, orderType, symbol ...) in upper, lower and "
@@ -277,7 +276,7 @@ def string_synonyms(ctx: Context) -> Iterator[Variant[bytes]]:
             "uppercased", tier=1)
 def address_case_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf in string_leaves(ctx):
-        if not _ADDRESS_IN_TEXT.search(leaf.value):
+        if not re.search(ADDRESS_IN_TEXT, leaf.value):
             continue
 
         def checksum(match: re.Match[str]) -> str:
@@ -287,9 +286,9 @@ def address_case_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
                 return match.group(0)
 
         forms = (
-            ("lowercase", _ADDRESS_IN_TEXT.sub(lambda m: m.group(0).lower(), leaf.value)),
-            ("EIP-55 checksummed", _ADDRESS_IN_TEXT.sub(checksum, leaf.value)),
-            ("uppercase hex", _ADDRESS_IN_TEXT.sub(lambda m: "0x" + m.group(0)[2:].upper(), leaf.value)),
+            ("lowercase", re.sub(ADDRESS_IN_TEXT, lambda m: m.group(0).lower(), leaf.value)),
+            ("EIP-55 checksummed", re.sub(ADDRESS_IN_TEXT, checksum, leaf.value)),
+            ("uppercase hex", re.sub(ADDRESS_IN_TEXT, lambda m: "0x" + m.group(0)[2:].upper(), leaf.value)),
         )
         for label, signed in forms:
             if signed == leaf.value:
@@ -318,7 +317,7 @@ def _ids(text: str) -> list[str] | None:
 def id_list_formats(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf in string_leaves(ctx):
         ids = _ids(leaf.value)
-        if ids is None or (len(ids) < 2 and not _ID_LIST_NAME.search(leaf.field)):
+        if ids is None or (len(ids) < 2 and not re.search(_ID_LIST_NAME, leaf.field)):
             continue
         forms = [
             ("joined with \", \"", ", ".join(ids), 0),

@@ -72,7 +72,7 @@ class Challenge:
             problems.append(f"the text does not contain the nonce {self.nonce!r} it was issued with")
         if self.address.lower() not in text.lower():
             problems.append(f"the text does not contain the address {self.address} it was issued for")
-        siwe = _SIWE_FIRST_LINE.match(text.split("\n", 1)[0])
+        siwe = re.match(_SIWE_FIRST_LINE, text.split("\n", 1)[0])
         if siwe is not None:
             domain = siwe.group("domain")
             if api_url is None:
@@ -118,8 +118,7 @@ class Challenge:
         return verify_request(self.address, signature, referral_code)
 
 
-_SIWE_FIRST_LINE = re.compile(
-    r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?P<domain>\S+) wants you to sign in with your Ethereum account:\Z")
+_SIWE_FIRST_LINE = r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?P<domain>\S+) wants you to sign in with your Ethereum account:\Z"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

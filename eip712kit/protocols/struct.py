@@ -53,7 +53,7 @@ class _StructMeta(type):
         namespace.setdefault("__slots__", ())
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
         if "fields" in namespace:
-            cls._compile()  # type: ignore[attr-defined]
+            cls._declare()  # type: ignore[attr-defined]
         return cls
 
 
@@ -86,7 +86,7 @@ class Struct(metaclass=_StructMeta):
     _hash: bytes
 
     @classmethod
-    def _compile(cls) -> None:
+    def _declare(cls) -> None:
         name = cls.__dict__.get("primary_type", cls.__name__)
         cls.primary_type = name
         for field_name, field_type in cls.fields:

@@ -80,9 +80,9 @@ ASSETS: dict[str, str] = {
 
 BODY_FIELDS = ("document", "signature", "expect")
 
-_KEY_LIKE = re.compile(r"priv|secret|mnemonic|seed|phrase|passw|keystore|(^|_)key($|_)|Key$|^key", re.IGNORECASE)
-_HEX_KEY = re.compile(r"(0x)?[0-9a-fA-F]{64}")
-_WORDS = re.compile(r"[a-z]+(\s+[a-z]+){11,23}")
+_KEY_LIKE = r"(?i)priv|secret|mnemonic|seed|phrase|passw|keystore|(^|_)key($|_)|Key$|^key"
+_HEX_KEY = r"(0x)?[0-9a-fA-F]{64}"
+_WORDS = r"[a-z]+(\s+[a-z]+){11,23}"
 
 
 def max_body_bytes(limits: Limits = DEFAULT_LIMITS) -> int:
@@ -175,7 +175,7 @@ async def read_body(request: Request, limits: Limits = DEFAULT_LIMITS) -> dict[s
     if not isinstance(body, dict):
         raise Refusal(400, _request_error('the body is {"document": …, "signature": "0x…", "expect": "0x…"}'))
     for name in body:
-        if _KEY_LIKE.search(name):
+        if re.search(_KEY_LIKE, name):
             raise Refusal(400, _request_error(
                 f"{name!r} looks like a key, mnemonic or password field: the debugger never takes one — "
                 "it needs only the document, the signature and the expected address", name))
@@ -199,10 +199,10 @@ def _refuse_secret_shape(value: str, path: str) -> None:
         error, code, wanted = SignatureError, "SIGNATURE_MALFORMED", "a signature (65 bytes, or 64 compact)"
     else:
         error, code, wanted = ValueEncodingError, "INVALID_ADDRESS", "an address (20 bytes)"
-    if _HEX_KEY.fullmatch(text):
+    if re.fullmatch(_HEX_KEY, text):
         raise error(f"this is 32 bytes of hex, the size of a private key, not of {wanted}. "
                     "The debugger never needs a key: do not paste one here or anywhere else", code=code, path=path)
-    if _WORDS.fullmatch(text):
+    if re.fullmatch(_WORDS, text):
         raise error(f"this is a list of words, the shape of a mnemonic phrase, not {wanted}. "
                     "The debugger never needs a phrase: do not paste one here or anywhere else", code=code, path=path)
 
