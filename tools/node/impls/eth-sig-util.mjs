@@ -1,7 +1,7 @@
 // @metamask/eth-sig-util (V4): TypedDataUtils, signTypedData, personalSign.  https://metamask.github.io/eth-sig-util/
 import * as sigUtil from '@metamask/eth-sig-util';
 
-import { deriveDomainType, packageVersion, personalBytes, toHex, typedDocument } from '../lib/common.mjs';
+import { LAXER, packageVersion, personalBytes, toHex, typedDocument, withDomainType } from '../lib/common.mjs';
 
 const { SignTypedDataVersion, TypedDataUtils } = sigUtil;
 const V4 = SignTypedDataVersion.V4;
@@ -13,36 +13,35 @@ export default {
   version: packageVersion('@metamask/eth-sig-util'),
   errorCodes: 'generic',
   unsupported: {
-    "array-length-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "bad-checksum-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "bytes-length-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "document-extra-key-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "duplicate-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "extra-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    "array-length-refusal": LAXER,
+    "bad-checksum-refusal": LAXER,
+    "bytes-length-refusal": LAXER,
+    "document-extra-key-refusal": LAXER,
+    "duplicate-field-refusal": LAXER,
+    "extra-field-refusal": LAXER,
     "hash-only": "no public personal-message hash function: a personal_sign case without a key shows nothing",
-    "int-alias-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "int-out-of-range-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-address-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-bool-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-document-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-domain-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-hex-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-int-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-string-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-struct-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-type-name-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "reserved-type-name-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "unencodable-cycle-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "unknown-type-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "zero-length-array-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    "int-alias-refusal": LAXER,
+    "int-out-of-range-refusal": LAXER,
+    "invalid-address-refusal": LAXER,
+    "invalid-bool-refusal": LAXER,
+    "invalid-document-refusal": LAXER,
+    "invalid-domain-refusal": LAXER,
+    "invalid-hex-refusal": LAXER,
+    "invalid-int-refusal": LAXER,
+    "invalid-string-refusal": LAXER,
+    "invalid-struct-refusal": LAXER,
+    "invalid-type-name-refusal": LAXER,
+    "reserved-type-name-refusal": LAXER,
+    "unencodable-cycle-refusal": LAXER,
+    "unknown-type-refusal": LAXER,
+    "zero-length-array-refusal": LAXER,
   },
   ops: {
     async typed_data(input) {
       const td = typedDocument(input);
       // eth-sig-util reads the domain type from types.EIP712Domain (an absent one is an empty
       // struct, a silently different digest): hand it the canonical derivation, as wallets do.
-      const types = { ...td.types };
-      if (!Object.hasOwn(types, 'EIP712Domain')) types.EIP712Domain = deriveDomainType(td.domain);
+      const types = withDomainType(td);
       const data = { types, primaryType: td.primaryType, domain: td.domain, message: td.message };
       const names = td.primaryType === 'EIP712Domain' ? ['EIP712Domain']
         : ['EIP712Domain', ...[...new Set(TypedDataUtils.findTypeDependencies(td.primaryType, types))].filter((n) => n !== 'EIP712Domain').sort()];

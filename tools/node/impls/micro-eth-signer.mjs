@@ -3,7 +3,7 @@
 // off) and the address it recovers, which fix the digest.
 import { eip191Signer, recoverAddressTyped, signTyped } from 'micro-eth-signer';
 
-import { packageVersion, personalBytes, typedDocument } from '../lib/common.mjs';
+import { LAXER, packageVersion, personalBytes, typedDocument } from '../lib/common.mjs';
 
 export default {
   id: 'micro-eth-signer',
@@ -12,17 +12,17 @@ export default {
   errorCodes: 'generic',
   unsupported: {
     'hash-only': 'no public typed-data hash function: it signs, so a case without a key shows nothing',
-    'bad-checksum-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'document-extra-key-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'int-alias-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-document-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-hex-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'invalid-int-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'lone-surrogate-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'padded-number-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'reserved-type-name-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'unencodable-cycle-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    'zero-length-array-refusal': "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    'bad-checksum-refusal': LAXER,
+    'document-extra-key-refusal': LAXER,
+    'int-alias-refusal': LAXER,
+    'invalid-document-refusal': LAXER,
+    'invalid-hex-refusal': LAXER,
+    'invalid-int-refusal': LAXER,
+    'lone-surrogate-refusal': LAXER,
+    'padded-number-refusal': LAXER,
+    'reserved-type-name-refusal': LAXER,
+    'unencodable-cycle-refusal': LAXER,
+    'zero-length-array-refusal': LAXER,
   },
   ops: {
     async typed_data(input) {

@@ -1,7 +1,7 @@
 // ox: TypedData, PersonalMessage, Secp256k1, Signature.  https://oxlib.sh/api/TypedData
 import { Hash, Hex, PersonalMessage, Secp256k1, Signature, TypedData } from 'ox';
 
-import { packageVersion, personalBytes, reportedTypeNames, toHex, typedDocument } from '../lib/common.mjs';
+import { LAXER, packageVersion, personalBytes, reportedTypeNames, toHex, typedDocument } from '../lib/common.mjs';
 
 function signed(payload, privateKey) {
   const signature = Signature.toHex(Secp256k1.sign({ payload, privateKey }));
@@ -14,22 +14,22 @@ export default {
   version: packageVersion('ox'),
   errorCodes: 'generic',
   unsupported: {
-    "document-extra-key-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "duplicate-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "extra-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "int-alias-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-document-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-domain-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-hex-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-int-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-type-name-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "lone-surrogate-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "missing-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "null-value-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "number-coercion-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    "document-extra-key-refusal": LAXER,
+    "duplicate-field-refusal": LAXER,
+    "extra-field-refusal": LAXER,
+    "int-alias-refusal": LAXER,
+    "invalid-document-refusal": LAXER,
+    "invalid-domain-refusal": LAXER,
+    "invalid-hex-refusal": LAXER,
+    "invalid-int-refusal": LAXER,
+    "invalid-type-name-refusal": LAXER,
+    "lone-surrogate-refusal": LAXER,
+    "missing-field-refusal": LAXER,
+    "null-value-refusal": LAXER,
+    "number-coercion-refusal": LAXER,
     "string-chain-id": "extractEip712DomainTypes drops a chainId given as a string: the derived domain type, and so the digest, differ silently",
-    "unknown-type-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "zero-length-array-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    "unknown-type-refusal": LAXER,
+    "zero-length-array-refusal": LAXER,
   },
   ops: {
     async typed_data(input) {

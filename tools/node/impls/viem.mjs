@@ -2,7 +2,7 @@
 import * as viem from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
-import { packageVersion, personalBytes, toHex, typedDocument } from '../lib/common.mjs';
+import { LAXER, packageVersion, personalBytes, toHex, typedDocument } from '../lib/common.mjs';
 
 export default {
   id: 'viem',
@@ -10,18 +10,18 @@ export default {
   version: packageVersion('viem'),
   errorCodes: 'generic',
   unsupported: {
-    "array-length-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "document-extra-key-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "duplicate-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "extra-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-document-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-domain-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-hex-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-int-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "lone-surrogate-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "number-coercion-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "padded-number-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "zero-length-array-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    "array-length-refusal": LAXER,
+    "document-extra-key-refusal": LAXER,
+    "duplicate-field-refusal": LAXER,
+    "extra-field-refusal": LAXER,
+    "invalid-document-refusal": LAXER,
+    "invalid-domain-refusal": LAXER,
+    "invalid-hex-refusal": LAXER,
+    "invalid-int-refusal": LAXER,
+    "lone-surrogate-refusal": LAXER,
+    "number-coercion-refusal": LAXER,
+    "padded-number-refusal": LAXER,
+    "zero-length-array-refusal": LAXER,
   },
   ops: {
     async typed_data(input) {

@@ -2,7 +2,7 @@
 import { getEncodedEip712Data } from 'web3-eth-abi';
 import { hashMessage, recover, signMessageWithPrivateKey } from 'web3-eth-accounts';
 
-import { deriveDomainType, packageVersion, personalBytes, toHex, typedDocument } from '../lib/common.mjs';
+import { LAXER, packageVersion, personalBytes, toHex, typedDocument, withDomainType } from '../lib/common.mjs';
 
 function signed(digest, privateKey) {
   const { signature } = signMessageWithPrivateKey(digest, privateKey);
@@ -15,32 +15,30 @@ export default {
   version: packageVersion('web3-eth-abi'),
   errorCodes: 'generic',
   unsupported: {
-    "bad-checksum-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "bytes-length-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "document-extra-key-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    "bad-checksum-refusal": LAXER,
+    "bytes-length-refusal": LAXER,
+    "document-extra-key-refusal": LAXER,
     "dollar-identifiers": "getEncodedEip712Data reads type names with /^\\w+/, which stops at $",
-    "duplicate-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "extra-field-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "int-alias-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-bool-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-domain-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-int-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "invalid-struct-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "lone-surrogate-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "number-coercion-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    "duplicate-field-refusal": LAXER,
+    "extra-field-refusal": LAXER,
+    "int-alias-refusal": LAXER,
+    "invalid-bool-refusal": LAXER,
+    "invalid-domain-refusal": LAXER,
+    "invalid-int-refusal": LAXER,
+    "invalid-struct-refusal": LAXER,
+    "lone-surrogate-refusal": LAXER,
+    "number-coercion-refusal": LAXER,
     "primary-eip712domain": "getEncodedEip712Data always appends a struct hash of primaryType",
     "recursive-types": "getEncodedEip712Data recurses without end on a self-referencing struct (stack overflow)",
-    "unprefixed-address-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "unprefixed-hex-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
-    "zero-length-array-refusal": "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)",
+    "unprefixed-address-refusal": LAXER,
+    "unprefixed-hex-refusal": LAXER,
+    "zero-length-array-refusal": LAXER,
   },
   ops: {
     async typed_data(input) {
       const td = typedDocument(input);
       // getEncodedEip712Data reads EIP712Domain from types: hand it the canonical derivation when absent.
-      const types = { ...td.types };
-      if (!Object.hasOwn(types, 'EIP712Domain')) types.EIP712Domain = deriveDomainType(td.domain);
-      const typedData = { ...td, types };
+      const typedData = { ...td, types: withDomainType(td) };
       const encoded = getEncodedEip712Data(typedData, false); // 0x1901 ‖ domainSeparator ‖ structHash
       const out = { domainSeparator: `0x${encoded.slice(6, 70)}`, structHash: `0x${encoded.slice(70)}` };
       out.digest = getEncodedEip712Data(typedData, true);

@@ -27,6 +27,18 @@ export function deriveDomainType(domain) {
   return CANONICAL_DOMAIN_FIELDS.filter(([name]) => d[name] != null).map(([name, type]) => ({ name, type }));
 }
 
+/**
+ * The document's types with EIP712Domain declared: as given, or derived from the domain's keys for a
+ * library that reads the domain type only from `types` (an absent one would hash as an empty struct).
+ */
+export function withDomainType(td) {
+  if (Object.hasOwn(td.types, 'EIP712Domain')) return td.types;
+  return { ...td.types, EIP712Domain: deriveDomainType(td.domain) };
+}
+
+/** The declaration of a strictness an implementation lacks: the vectors' accepted_by records the case. */
+export const LAXER = "signs it (laxer than eip712kit; recorded in the vectors' accepted_by)";
+
 /** "Person[][3]" -> "Person" */
 export function baseType(type) {
   return String(type).replace(/(\[[0-9]*\])+$/, '');
