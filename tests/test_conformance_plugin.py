@@ -117,7 +117,8 @@ def test_the_pytest_plugin_skips_by_declaration_and_names_failures(tmp_path: Pat
 
 
 def test_the_in_process_example_runs_the_vectors(tmp_path: Path) -> None:
-    result = _pytest([str(ROOT / "examples" / "test_in_process_signer.py"), "-k", "core"], ROOT)
+    # run in the checkout, so pyproject's addopts apply: one process (-n 0) is what a small suite wants
+    result = _pytest([str(ROOT / "examples" / "test_in_process_signer.py"), "-k", "core", "-n", "0"], ROOT)
     assert result.returncode == 0, result.stdout[-2000:]
     assert " passed" in result.stdout and "skipped" in result.stdout
 

@@ -27,7 +27,7 @@ from eth_abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 from eth_keys import keys as eth_keys
 from eth_utils import keccak
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError, TypedData, uuid_int
@@ -54,6 +54,7 @@ from tests.helpers.doctor_cases import (
     sign_typed,
     with_change,
 )
+from tests.helpers.fuzzing import fuzzed
 from tests.helpers.strategies import documents
 
 KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
@@ -656,9 +657,8 @@ def test_milliseconds_and_another_chain_id() -> None:
     assert result.causes == ("DOMAIN_CHAIN_ID", "MILLISECONDS_FOR_SECONDS")
 
 
-@settings(max_examples=8, deadline=None)
-@given(chain_id=st.sampled_from(sorted(set(CHAIN_NAMES) - {421614})),
-       key=st.sampled_from(DEV_KEYS))
+@fuzzed(quick=4, full=40, chain_id=st.sampled_from(sorted(set(CHAIN_NAMES) - {421614})),
+        key=st.sampled_from(DEV_KEYS))
 def test_any_known_chain_id_with_any_dev_key(chain_id: int, key: tuple[str, str]) -> None:
     doc = renance_order()
     doc["message"]["wallet"] = key[1]
@@ -675,8 +675,7 @@ def test_a_domain_only_document() -> None:
     assert result.cause == "DOMAIN_CHAIN_ID" and result.signed_digest == wrong
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(doc=documents())
+@fuzzed(quick=8, full=100, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], doc=documents())
 def test_any_document_gets_an_answer_and_never_a_traceback(doc: dict[str, Any]) -> None:
     """Random documents of every shape (recursive structs, nested arrays, any domain subset)."""
     assert diagnose(doc, sign_typed(doc), ADDRESS, clock=frozen).valid

@@ -1,14 +1,15 @@
 """The reference verifier under concurrent load: no 5xx, no transport error, every rule still holds.
 
 A real ``eip712kit serve`` subprocess (SQLite file, loopback only) is driven by
-``tools/loadtest.py`` — 12 concurrent httpx connections, a fixed number of requests, each phase
-bounded in time — with three PUBLIC development wallets that sign with eth-account (not with the
-kit): valid and broken orders on ``/verify-signature``, more creates than the 10-key limit with
-every body sent twice, signed lists by body and by query, wrong secrets, then every key revoked
-(again each body twice). Every answer is judged (a valid order accepted as its signer's, a broken
-one refused with its code), and after each phase the server's state is read back: exactly 10
-keys per wallet, no signed body accepted twice, every 409 the replay of a body that succeeded, no
-key left after the revokes. ``pytest -s`` prints the table (requests, rps, p50/p99, statuses).
+``tools/loadtest.py`` — 12 concurrent httpx connections, a fixed number of requests (120 orders by
+default, 2,400 under ``pytest -m fuzz``), each phase bounded in time — with three PUBLIC development
+wallets that sign with eth-account (not with the kit): valid and broken orders on
+``/verify-signature``, more creates than the 10-key limit with every body sent twice, signed lists
+by body and by query, wrong secrets, then every key revoked (again each body twice). Every answer is
+judged (a valid order accepted as its signer's, a broken one refused with its code), and after each
+phase the server's state is read back: exactly 10 keys per wallet, no signed body accepted twice,
+every 409 the replay of a body that succeeded, no key left after the revokes. ``pytest -s`` prints
+the table (requests, rps, p50/p99, statuses).
 
 Longer runs: ``python tools/loadtest.py --orders 20000 --clients 16``.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -45,28 +47,38 @@ def eth_account_wallet(key: str, address: str) -> Wallet:
 WALLETS = [eth_account_wallet(key, address) for key, address in DEV_KEYS]  # PUBLIC development keys
 
 
+@pytest.fixture(scope="module", params=[pytest.param(120, id="quick"),
+                                        pytest.param(2400, id="full", marks=pytest.mark.fuzz)])
+def orders(request: pytest.FixtureRequest) -> int:
+    """Orders sent to ``/verify-signature``, half valid and half broken: 120 by default, 2400 under ``-m fuzz``."""
+    value: int = request.param
+    return value
+
+
 @pytest.fixture(scope="module")
-def outcome(verifier: VerifierProcess) -> Outcome:
-    result = load_test(verifier.api, WALLETS, clients=CLIENTS, orders=240, creates_per_wallet=13,
-                       lists_per_wallet=8, seconds=SECONDS)
-    print("\n" + result.report())
-    return result
+def outcome(orders: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
+    """One load run per size, each against a fresh ``eip712kit serve`` (the key limits are per wallet)."""
+    with VerifierProcess(tmp_path_factory.mktemp("load") / "state.sqlite3") as verifier:
+        result = load_test(verifier.api, WALLETS, clients=CLIENTS, orders=orders, creates_per_wallet=13,
+                           lists_per_wallet=8, seconds=SECONDS)
+        print("\n" + result.report())
+        yield result
 
 
-def test_no_server_error_and_no_transport_error(outcome: Outcome) -> None:
+def test_no_server_error_and_no_transport_error(outcome: Outcome, orders: int) -> None:
     for run in (outcome.mixed, outcome.revoke):
         assert run.unsent == 0, f"{run.unsent} requests not sent within {SECONDS} s"
         assert [r.transport_error for r in run.results if r.transport_error] == []
         assert [r.status for r in run.results if r.status is None or r.status >= 500] == []
-    assert len(outcome.mixed.results) == 240 + 24 + 3 * (2 * 13 + 8 + 8)
+    assert len(outcome.mixed.results) == orders + orders // 10 + 3 * (2 * 13 + 8 + 8)  # + health checks, key calls
     assert len(outcome.revoke.results) == 3 * (2 * 10 + 8)
 
 
-def test_every_answer_is_the_right_one(outcome: Outcome) -> None:
+def test_every_answer_is_the_right_one(outcome: Outcome, orders: int) -> None:
     wrong = [(r.call.endpoint, r.wrong) for run in (outcome.mixed, outcome.revoke) for r in run.results if r.wrong]
     assert wrong == []
     verdicts = [r for r in outcome.mixed.results if r.call.endpoint.startswith("POST /verify-signature")]
-    assert sum(r.body["valid"] for r in verdicts) == 120 and len(verdicts) == 240
+    assert sum(r.body["valid"] for r in verdicts) == orders // 2 and len(verdicts) == orders
 
 
 def test_the_ten_key_limit_and_replay_refusal_hold_under_concurrency(outcome: Outcome) -> None:

@@ -1,6 +1,6 @@
 """Every hypothesis property twice: a quick run in the default suite, the full run behind ``-m fuzz``.
 
-The default ``pytest`` is meant to finish in about two minutes on two cores, yet the long runs are
+The default ``pytest`` is meant to finish in two to three minutes on two cores, yet the long runs are
 where fuzzing finds things. :func:`fuzzed` replaces ``@settings(...)`` + ``@given(...)`` and
 registers the property as two test items of the same assertions: ``test_x[quick]`` with ``quick``
 examples (default run) and ``test_x[full]`` with ``full`` examples, marked ``fuzz`` — deselected
