@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,8 @@ def main() -> int:
                 ("POST", "/auth/evm/verify") in outcome.received
             sent = "yes" if signed else "no"
             rows.append((command[1], mode, str(outcome.code), f"{outcome.seconds:.2f}",
-                         f"{outcome.max_rss_kib / 1024:.0f}", sent, said[7:110]))
+                         f"{outcome.max_rss_kib / 1024:.0f}", sent,
+                         textwrap.shorten(said[7:], width=150, placeholder=" …")))
     header = ("check", "mode", "exit", "seconds", "peak MiB", "signature sent", "refusal")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
