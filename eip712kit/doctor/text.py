@@ -271,7 +271,7 @@ def _nonce_candidates(ctx: TextContext, given: str) -> list[tuple[str, str, int]
     out: list[tuple[str, str, int]] = [(n, "given with --nonce", 0) for n in ctx.nonces]
     if ctx.nonce is not None and ctx.nonce != given:
         out.append((ctx.nonce, "the challenge's nonce field", 0))
-    if given.isdigit():
+    if given.isascii() and given.isdigit():  # only ASCII digits are digits (int() takes others)
         number = int(given)
         out += [(str(number + d), f"{'+' if d > 0 else ''}{d} from the message's", 1)
                 for d in (-1, 1, -2, 2, -3, 3) if number + d >= 0]
