@@ -10,7 +10,7 @@ Never 70 (an internal error), never a traceback, never silence on failure.
 Most runs are in-process through :func:`eip712kit.cli.run` — the same function the console script
 calls, so the exit-code mapping is the real one — inside click's ``CliRunner`` isolation, for
 speed; a few go through the installed script in a subprocess. Examples per hypothesis test: 20 in
-the default run; under ``pytest -m fuzz`` ``EIP712KIT_FUZZ_EXAMPLES`` (default 100). ``pytest -s``
+the default run; under ``pytest -m fuzz`` ``EIP712KIT_FUZZ_EXAMPLES`` (default 100). ``pytest -s -n 0``
 prints what was run and for how long.
 """
 

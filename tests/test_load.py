@@ -8,7 +8,7 @@ wallets that sign with eth-account (not with the kit): valid and broken orders o
 by body and by query, wrong secrets, then every key revoked (again each body twice). Every answer is
 judged (a valid order accepted as its signer's, a broken one refused with its code), and after each
 phase the server's state is read back: exactly 10 keys per wallet, no signed body accepted twice,
-every 409 the replay of a body that succeeded, no key left after the revokes. ``pytest -s`` prints
+every 409 the replay of a body that succeeded, no key left after the revokes. ``pytest -s -n 0`` prints
 the table (requests, rps, p50/p99, statuses).
 
 Longer runs: ``python tools/loadtest.py --orders 20000 --clients 16``.

@@ -13,7 +13,7 @@ server's time when the module starts (they stay inside the ±300 s window for a 
 
 Examples per hypothesis test: 20 in the default run; under ``pytest -m fuzz``
 ``EIP712KIT_FUZZ_EXAMPLES`` (default 100; CI keeps the default, a long run sets thousands). With
-``pytest -s`` the module prints how many requests each test sent and for how long.
+``pytest -s -n 0`` the module prints how many requests each test sent and for how long.
 """
 
 from __future__ import annotations
