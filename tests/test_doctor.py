@@ -26,6 +26,7 @@ import pytest
 from eth_abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 from eth_keys import keys as eth_keys
+from eth_keys.constants import SECPK1_N  # the curve order, from an implementation other than ours
 from eth_utils import keccak
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
@@ -59,7 +60,7 @@ from tests.helpers.strategies import documents
 
 KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)
 OTHER_KEY, OTHER_ADDRESS = DEV_KEYS[1]  # PUBLIC development key (account #1)
-SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
 
 def struct_hash(doc: dict[str, Any]) -> bytes:
     return bytes(encode_typed_data(full_message=copy.deepcopy(doc)).body)
@@ -596,7 +597,7 @@ def test_v_as_0_or_1_is_valid_but_named() -> None:
 def test_a_high_s_signature_is_invalid_and_named() -> None:
     doc = sera_cancel()
     r, s, v = _parts(sign_typed(doc))
-    result = diagnosed(doc, _hex(r, SECP256K1_N - s, 55 - v))
+    result = diagnosed(doc, _hex(r, SECPK1_N - s, 55 - v))
     assert not result.valid and result.cause == "SIGNATURE_HIGH_S"
     assert result.canonical_signature == _hex(r, s, v)
 
