@@ -7,9 +7,11 @@ import json
 import re
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from eip712kit.server.debug import examples
 from tests.helpers.cli_runner import COMMAND, clean_env, run
@@ -105,3 +107,20 @@ def test_serve_also_serves_the_page_and_says_where() -> None:
     finally:
         code, _, err = _stop(process)
     assert code == 130, err
+
+
+@pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
+@pytest.mark.parametrize("command", ["debug", "serve"])
+def test_without_the_server_extra_both_commands_say_what_to_install(command: str, missing: str) -> None:
+    """A usage error before anything starts (uvicorn is imported only once the server runs), never a traceback."""
+    blocked = f"import sys; sys.modules[{missing!r}] = None; from eip712kit.cli import main; sys.exit(main())"
+    done = subprocess.run([sys.executable, "-c", blocked, command, "--no-browser" if command == "debug" else "--help"],
+                          capture_output=True, text=True, env=clean_env(), timeout=60)
+    if command == "serve":  # --help must still work without the extra; then the command itself
+        assert done.returncode == 0, done.stderr
+        done = subprocess.run([sys.executable, "-c", blocked, command, "--port", "0"],
+                              capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"eip712kit {command} needs the server extra ({missing} is missing): pip install 'eip712kit[server]'" \
+        in done.stderr
+    assert "Traceback" not in done.stderr and "listening" not in done.stdout and "debugger at" not in done.stdout

@@ -50,15 +50,14 @@ def debug_command(file: IO[bytes] | None, signature: str | None, expect: str | N
     with a signature and --expect, why it does not verify. It never asks for a private key;
     it loads nothing from outside this machine. Ctrl-C stops the server.
     """
-    try:
-        from ..server.app import create_app
-        from ..server.debug import fragment
-        from ..server.settings import ServerSettings
-        from ..server.store import ApiKeyStore
-        from .serve import base_url, listen, run_server
-    except ModuleNotFoundError as exc:
-        raise click.UsageError(f"eip712kit debug needs the server extra ({exc.name} is missing): "
-                               "pip install 'eip712kit[server]'") from None
+    from .serve import base_url, listen, require_server_extra, run_server
+
+    require_server_extra("debug")
+    from ..server.app import create_app
+    from ..server.debug import fragment
+    from ..server.settings import ServerSettings
+    from ..server.store import ApiKeyStore
+
     if file is None and (signature is not None or expect is not None):
         raise click.UsageError("a signature or --expect goes with a FILE (the document they belong to)")
     state = ""

@@ -16,6 +16,7 @@ from typing import IO, Any
 import click
 
 from ..errors import Eip712KitError, ProtocolError
+from ..extras import install_command
 from ..limits import load_json
 from ..server import runner  # standard library only, like the guard
 from ..server.guard import ConnectionLimits  # standard library only: importable without the server extra
@@ -75,13 +76,8 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     page at /api/docs. Listens on loopback unless --host says otherwise. Every option
     can be set in the environment as EIP712KIT_SERVE_<OPTION> (shown with each option).
     """
-    try:
-        import uvicorn  # noqa: F401 - the server extra is installed (run_server uses it)
-
-        from ..server.app import create_app
-    except ModuleNotFoundError as exc:
-        raise click.UsageError(f"eip712kit serve needs the server extra ({exc.name} is missing): "
-                               "pip install 'eip712kit[server]'") from None
+    require_server_extra("serve")
+    from ..server.app import create_app
     from ..server.settings import ServerSettings
     from ..server.store import ApiKeyStore, SchemaError
 
@@ -123,6 +119,20 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     return EXIT_OK
 
 
+def require_server_extra(command: str) -> None:
+    """``serve`` and ``debug`` run Starlette under uvicorn: a usage error naming the install if either is missing.
+
+    Checked before anything starts, for both packages: uvicorn is imported only when the server
+    runs (server/runner.py), so a missing one would otherwise surface after the URL was printed.
+    """
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ModuleNotFoundError as exc:
+        raise click.UsageError(f"eip712kit {command} needs the server extra ({exc.name} is missing): "
+                               f"{install_command('server')}") from None
+
+
 def listen(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: a free one), or a usage error that says why not."""
     try:
@@ -142,4 +152,4 @@ def run_server(app: Any, sock: socket.socket, log_level: str, *, log_format: str
     runner.run(app, sock, log_level=log_level, log_format=log_format, limits=limits, on_start=on_start)
 
 
-__all__ = ["ENV_PREFIX", "base_url", "env", "listen", "run_server", "serve_command"]
+__all__ = ["ENV_PREFIX", "base_url", "env", "listen", "require_server_extra", "run_server", "serve_command"]
