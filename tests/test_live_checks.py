@@ -175,6 +175,16 @@ def test_renance_login_with_another_domain_is_refused_unless_trusted(cli: Runner
     assert data["signed"]["domain"]["chainId"] == 31337 and data["signed"]["message"]["wallet"] == ADDR0
 
 
+def test_renance_login_with_a_reordered_domain_type_is_refused_even_when_trusted(cli: Runner) -> None:
+    """Same domain values, another EIP712Domain type: no flag signs it, and the refusal offers none."""
+    with LiveServer(renance_app(reversed_domain_type=True)) as server:
+        for trust in ((), ("--trust-server-domain",)):
+            result = cli("check", "renance-login", "--api", server.url, "--json", *trust, env=env())
+            assert result.returncode == 1, result.stderr
+            assert json.loads(result.stdout)["error"]["code"] == "DOMAIN_MISMATCH"
+            assert "non-canonical form" in result.stderr and "--trust-server-domain" not in result.stderr
+
+
 def test_renance_login_refused_when_the_server_checks_another_domain_than_it_serves(cli: Runner) -> None:
     with LiveServer(renance_app(served_domain=renance.DOMAIN.replace(chain_id=1))) as server:
         result = cli("check", "renance-login", "--api", server.url, "--trust-server-domain", env=env())

@@ -396,9 +396,11 @@ def check_renance_login(api: str, domain_file: IO[bytes] | None, trust_server_do
         typed = _from_server("typed_data", lambda: TypedData(answer.json_object()["typed_data"]))
         domain, notes = _decide_domain(pinned, challenge.domain, trust_server_domain, "the nonce's typed_data")
         if challenge.differences and not notes:  # only the declared EIP712Domain form differs
+            # Not a question of trust: the documented Login is signed with the canonical domain type,
+            # so no flag could make this command sign the digest such a typed_data asks for.
             raise TrustError("the nonce's typed_data differs from the pinned domain — "
-                             + "; ".join(challenge.differences) + ". Nothing was signed or sent; pass "
-                             "--trust-server-domain to sign it anyway", code="DOMAIN_MISMATCH", path="domain")
+                             + "; ".join(challenge.differences) + ". Nothing was signed or sent: this command "
+                             "signs the documented Login only", code="DOMAIN_MISMATCH", path="domain")
         prepared = challenge.request()
         if typed.digest() != prepared.digest(challenge.domain):
             raise TrustError("the server's typed_data does not hash like the documented Login in its own domain; "

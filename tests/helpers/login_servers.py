@@ -78,13 +78,15 @@ def renance_app(
     domain: Domain = renance.DOMAIN,
     served_domain: Domain | None = None,
     lie_about_nonce: bool = False,
+    reversed_domain_type: bool = False,
     clock: Callable[[], float] = time.time,
 ) -> Starlette:
     """Renance's ``GET /api/v1/auth/nonce/{address}`` and ``POST /api/v1/auth/login``.
 
     ``domain`` is what the server verifies with; ``served_domain`` (default: the same) is what its
     typed_data tells clients to sign. ``lie_about_nonce`` serves a typed_data whose nonce is not the
-    one the server checks.
+    one the server checks. ``reversed_domain_type`` declares ``EIP712Domain`` with its fields in reverse
+    (same values, another type hash).
     """
     issued: dict[str, tuple[int, int]] = {}
 
@@ -97,7 +99,10 @@ def renance_app(
         issued[wallet] = (value, timestamp)
         shown = value + 1 if lie_about_nonce else value
         login = renance.Login(wallet=wallet, nonce=shown, timestamp=timestamp)
-        return JSONResponse({"nonce": shown, "typed_data": login.to_typed_data(served_domain or domain)})
+        typed_data = login.to_typed_data(served_domain or domain)
+        if reversed_domain_type:
+            typed_data["types"]["EIP712Domain"] = list(reversed(typed_data["types"]["EIP712Domain"]))
+        return JSONResponse({"nonce": shown, "typed_data": typed_data})
 
     async def login(request: Request) -> JSONResponse:
         body = await _json(request)
