@@ -100,7 +100,7 @@ class VectorCollector(pytest.Collector):
             declaration = conformance.handshake(target, selected)
         except conformance.TargetUnusable as exc:
             raise pytest.UsageError(f"--eip712kit-exec {command!r} cannot be used: {exc}") from None
-        policy = conformance.Policy(loose_codes=declaration.error_codes == "generic")
+        policy = conformance.policy_for(declaration.error_codes)
         for case, vf in selected:
             yield VectorItem.from_parent(self, name=case.id, case=case, vector_file=vf, declaration=declaration,
                                          policy=policy, expected=expected)

@@ -122,8 +122,7 @@ def judge(case: VectorCase, result: Mapping[str, Any] | BaseException, *,
             response["error"]["path"] = path
     else:
         response = {"result": dict(result)}
-    policy = conformance.Policy(loose_codes=error_codes == "generic")
-    return conformance.score(case.case, response, policy)
+    return conformance.score(case.case, response, conformance.policy_for(error_codes))
 
 
 def check(case: VectorCase, result: Mapping[str, Any] | BaseException, *, error_codes: str = "generic") -> None:

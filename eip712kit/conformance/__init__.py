@@ -58,7 +58,7 @@ from .runner import (
     run_case,
     verdict,
 )
-from .scoring import STRICT, Outcome, Policy, Problem, compare, score
+from .scoring import STRICT, Outcome, Policy, Problem, compare, policy_for, score
 from .vectors import (
     FORMAT,
     FORMAT_PREFIX,
@@ -130,6 +130,7 @@ __all__ = [
     "load_vectors",
     "parse_hello",
     "parse_vector_file",
+    "policy_for",
     "refusal_tag",
     "render_json",
     "render_junit",

@@ -23,7 +23,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Protocol
 
-from .scoring import STRICT, Outcome, Policy, Problem, score
+from .scoring import STRICT, Outcome, Policy, Problem, policy_for, score
 from .vectors import KINDS, Case, VectorFile, request_for
 
 PROTOCOL = "eip712kit-exec/2"
@@ -263,8 +263,7 @@ def run(cases: Sequence[tuple[Case, VectorFile]], target: Target, policy: Policy
     started = time.perf_counter()
     if declaration is None:
         declaration = handshake(target, cases)
-    if declaration.error_codes == "generic" and not policy.loose_codes:
-        policy = replace(policy, loose_codes=True)
+    policy = policy_for(declaration.error_codes, policy)
     outcomes = []
     files: dict[str, None] = {}
     for index, (case, vf) in enumerate(cases):

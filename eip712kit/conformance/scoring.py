@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..encoding import DECIMAL_INTEGER
@@ -140,6 +140,12 @@ STRICT = Policy()
 """The default policy: refusal codes compared, nothing forgiven (frozen, so one instance serves every run)."""
 
 
+def policy_for(error_codes: str, base: Policy = STRICT) -> Policy:
+    """``base`` for a target whose refusals carry eip712kit's codes; with loose codes for one that declares
+    ``error_codes: "generic"`` (any refusal counts, as its codes cannot be compared)."""
+    return replace(base, loose_codes=True) if error_codes == "generic" else base
+
+
 def score(case: Case, response: Mapping[str, Any], policy: Policy = STRICT) -> Outcome:
     """Judge one target response against one case."""
     error = response.get("error")
@@ -197,5 +203,6 @@ __all__ = [
     "Policy",
     "Problem",
     "compare",
+    "policy_for",
     "score",
 ]
