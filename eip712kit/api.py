@@ -12,7 +12,7 @@ from typing import Any
 
 from .encoding import parse_address, to_checksum_address
 from .errors import Eip712KitError, ValueEncodingError
-from .keys import KeyLike, as_private_key
+from .keys import KeyLike
 from .messages import MessageLike, hash_message
 from .signature import ZERO_ADDRESS, Signature, recover_digest, sign_digest
 from .typed_data import TypedData
@@ -31,7 +31,7 @@ def hash_typed_data(doc: Document) -> bytes:
 
 def sign_typed_data(doc: Document, key: KeyLike) -> Signature:
     """Sign a typed-data document as ``eth_signTypedData_v4`` does (deterministic, low-s)."""
-    return sign_digest(_typed(doc).digest(), as_private_key(key))
+    return sign_digest(_typed(doc).digest(), key)
 
 
 def recover_typed_data(doc: Document, signature: Any, *, allow_high_s: bool = False) -> str:
@@ -41,7 +41,7 @@ def recover_typed_data(doc: Document, signature: Any, *, allow_high_s: bool = Fa
 
 def sign_message(message: MessageLike, key: KeyLike, *, hex: bool = False) -> Signature:
     """EIP-191 ``personal_sign`` of text (UTF-8) or bytes."""
-    return sign_digest(hash_message(message, hex=hex), as_private_key(key))
+    return sign_digest(hash_message(message, hex=hex), key)
 
 
 def recover_message(message: MessageLike, signature: Any, *, hex: bool = False, allow_high_s: bool = False) -> str:

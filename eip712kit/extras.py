@@ -9,6 +9,7 @@ command line), never an ImportError traceback.
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 from .errors import Eip712KitError
@@ -44,4 +45,15 @@ def require(module: str, *, extra: str, feature: str,
         ) from None
 
 
-__all__ = ["EXTRAS", "install_command", "require"]
+def loaded_class(module: str, name: str) -> type | None:
+    """``module.name`` if ``module`` is already imported, else None: never an import of its own.
+
+    How the kit recognises eth-account's objects (``LocalAccount``, ``SignableMessage``,
+    ``SignedMessage``) without the keys extra: a value can only be an instance of such a class once
+    its module has been imported by whoever made the value.
+    """
+    cls = getattr(sys.modules.get(module), name, None)
+    return cls if isinstance(cls, type) else None
+
+
+__all__ = ["EXTRAS", "install_command", "loaded_class", "require"]

@@ -79,10 +79,11 @@ BINDINGS: dict[str, Callable[[], Keccak]] = {
     "hashlib": _hashlib,
     "pycryptodome": _pycryptodome,
 }
-"""Each binding's loader; a loader raises ImportError where its binding is not available."""
+"""Each binding's loader, fastest first as measured (see the module docstring and ``tools/bench.py``);
+a loader raises ImportError where its binding is not available."""
 
-PREFERENCE: tuple[str, ...] = ("safe-pysha3", "hashlib", "pycryptodome")
-"""Fastest first, as measured (see the module docstring and ``tools/bench.py``)."""
+PREFERENCE: tuple[str, ...] = tuple(BINDINGS)
+"""The order bindings are tried in: the order of :data:`BINDINGS`."""
 
 ENV = "EIP712KIT_KECCAK"
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,7 +23,7 @@ import coincurve
 from coincurve.context import GLOBAL_CONTEXT
 
 from .errors import KeySourceError
-from .extras import require
+from .extras import loaded_class, require
 from .secp256k1 import SECP256K1_N, public_key_to_address
 
 DEFAULT_KEY_ENV = "EIP712KIT_PRIVATE_KEY"
@@ -259,13 +258,6 @@ KeyLike = PrivateKey | str | bytes | AccountLike
 """Whatever a signing function accepts as a key: a loaded key, 32 raw bytes, a hex string, or a LocalAccount."""
 
 
-def _local_account_class() -> type | None:
-    """eth-account's ``LocalAccount``, if eth-account is already imported (else no value can be one)."""
-    module = sys.modules.get("eth_account.signers.local")
-    cls = getattr(module, "LocalAccount", None)
-    return cls if isinstance(cls, type) else None
-
-
 def as_private_key(key: KeyLike) -> PrivateKey:
     """Accept a loaded key, 32 raw bytes, a hex string or an eth-account ``LocalAccount`` wherever a key is taken.
 
@@ -279,7 +271,7 @@ def as_private_key(key: KeyLike) -> PrivateKey:
         return PrivateKey(bytes(key))
     if isinstance(key, str):
         return PrivateKey.from_hex(key)
-    account_class = _local_account_class()
+    account_class = loaded_class("eth_account.signers.local", "LocalAccount")
     if account_class is not None and isinstance(key, account_class):
         return PrivateKey(bytes(key.key))
     raise KeySourceError(

@@ -8,11 +8,11 @@ here, and a guess is how a login signature ends up over the wrong bytes.
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Protocol, cast
 
 from .encoding import parse_hex_bytes, string_bytes
 from .errors import Eip712KitError, ValueEncodingError
+from .extras import loaded_class
 from .hashing import keccak256
 
 PREFIX = b"\x19Ethereum Signed Message:\n"
@@ -37,9 +37,8 @@ MessageLike = str | bytes | SignableLike
 
 def signable(value: Any) -> SignableLike | None:
     """``value`` if it is an eth-account ``SignableMessage`` (by class, when eth-account is imported), else None."""
-    module = sys.modules.get("eth_account.messages")
-    cls = getattr(module, "SignableMessage", None)
-    if isinstance(cls, type) and isinstance(value, cls):
+    cls = loaded_class("eth_account.messages", "SignableMessage")
+    if cls is not None and isinstance(value, cls):
         return cast(SignableLike, value)
     return None
 

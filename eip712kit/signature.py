@@ -16,7 +16,6 @@ the core touches, and falls back to coincurve's public API when that binding is 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -24,11 +23,20 @@ import coincurve
 
 from .encoding import parse_hex_bytes
 from .errors import Eip712KitError, SignatureError
+from .extras import loaded_class
 from .hashing import keccak256
 from .keys import KeyLike, PrivateKey, as_private_key
 from .secp256k1 import HALF_N, SECP256K1_N, ZERO_ADDRESS, public_key_to_address
 
 _V_BYTE = (b"\x1b", b"\x1c")  # v = 27 + yParity, as one byte
+
+
+def _check_scalars(r: object, s: object) -> None:
+    """r and s of a signature: integers in 1..n-1 (what libsecp256k1 would refuse, refused with a code)."""
+    if not (isinstance(r, int) and 0 < r < SECP256K1_N):
+        raise SignatureError("r is zero or not below the curve order", code="SIGNATURE_MALFORMED")
+    if not (isinstance(s, int) and 0 < s < SECP256K1_N):
+        raise SignatureError("s is zero or not below the curve order", code="SIGNATURE_MALFORMED")
 
 
 class Signature(bytes):
@@ -45,10 +53,7 @@ class Signature(bytes):
     __slots__ = ()
 
     def __new__(cls, r: int, s: int, y_parity: int) -> Signature:
-        if not (isinstance(r, int) and 0 < r < SECP256K1_N):
-            raise SignatureError("r is zero or not below the curve order", code="SIGNATURE_MALFORMED")
-        if not (isinstance(s, int) and 0 < s < SECP256K1_N):
-            raise SignatureError("s is zero or not below the curve order", code="SIGNATURE_MALFORMED")
+        _check_scalars(r, s)
         if y_parity not in (0, 1):
             raise SignatureError("yParity must be 0 or 1", code="SIGNATURE_V_INVALID")
         return bytes.__new__(cls, r.to_bytes(32, "big") + s.to_bytes(32, "big") + _V_BYTE[y_parity])
@@ -111,10 +116,7 @@ class Signature(bytes):
                 "EIP-155 values (35+) belong to transactions, not messages",
                 code="SIGNATURE_V_INVALID",
             )
-        if not 0 < int.from_bytes(raw[:32], "big") < SECP256K1_N:
-            raise SignatureError("r is zero or not below the curve order", code="SIGNATURE_MALFORMED")
-        if not 0 < int.from_bytes(raw[32:64], "big") < SECP256K1_N:
-            raise SignatureError("s is zero or not below the curve order", code="SIGNATURE_MALFORMED")
+        _check_scalars(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"))
         return cls._canonical(raw if v == 27 + parity else raw[:64] + _V_BYTE[parity])
 
     from_hex = parse
@@ -190,9 +192,8 @@ class Signature(bytes):
 
 def _signed_message_signature(value: Any) -> Any:
     """The signature bytes of an eth-account ``SignedMessage`` (by class, only when eth-account is imported)."""
-    module = sys.modules.get("eth_account.datastructures")
-    signed_class = getattr(module, "SignedMessage", None)
-    if isinstance(signed_class, type) and isinstance(value, signed_class):
+    signed_class = loaded_class("eth_account.datastructures", "SignedMessage")
+    if signed_class is not None and isinstance(value, signed_class):
         return getattr(value, "signature", value)
     return value
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import NetworkError
 from ..protocols.sera import endpoints
+from ..uuid_int import MAX_EXECUTOR_ID
 from .transport import MAX_BODY_SHOWN, ApiClient, Response, server_error
 
 _TIME_KEYS = ("server_time", "timestamp", "time", "serverTime", "now", "epoch")
@@ -24,7 +25,6 @@ MILLISECONDS_FROM = 10**11
 """A server time at or above this is taken as milliseconds (10**11 s is the year 5138)."""
 EARLIEST_SERVER_TIME = 1_000_000_000
 """2001-09-09: a server clock before it is broken, not a clock to sign with."""
-MAX_EXECUTOR_ID = 15
 
 
 def _shown(body: Any) -> str:
@@ -74,8 +74,9 @@ def parse_server_time(body: Any) -> int:
 
 def parse_executor_id(health: Mapping[str, Any]) -> int:
     """The ``executor_id`` of a ``GET /health`` answer: a whole number from 0 to 15."""
-    number = _whole_number(health.get("executor_id"))
-    if number is None or not 0 <= number <= MAX_EXECUTOR_ID or type(health.get("executor_id")) is float:
+    value = health.get("executor_id")
+    number = None if type(value) is float else _whole_number(value)
+    if number is None or not 0 <= number <= MAX_EXECUTOR_ID:
         raise server_error(f"GET /health has no executor_id from 0 to {MAX_EXECUTOR_ID}: {_shown(dict(health))}")
     return number
 
@@ -171,7 +172,7 @@ class ServerVerdict:
             return cls(response.status, info["valid"], code, field, detail, body)
         if response.ok:
             raise server_error(f"/verify-signature answered without a boolean 'valid': {response.describe()}")
-        return cls(response.status, False, code, field, detail or response.text[:300], body)
+        return cls(response.status, False, code, field, detail or response.text[:MAX_BODY_SHOWN], body)
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "valid": self.valid, "code": self.code, "field": self.field,

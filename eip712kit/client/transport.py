@@ -29,7 +29,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeVar
 
 import httpx
@@ -131,7 +131,7 @@ class HttpClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_bytes = max_bytes
-        self._limits = Limits(max_document_bytes=max_bytes, max_depth=RESPONSE_LIMITS.max_depth)
+        self._limits = replace(RESPONSE_LIMITS, max_document_bytes=max_bytes)
         self._sleep = sleep
         self._clock = clock
         self._client = httpx.Client(
@@ -189,8 +189,7 @@ class HttpClient:
                 self._sleep(self._delay(attempt, reply.headers.get("retry-after")))
                 attempt += 1
                 continue
-            return Response(reply.method, reply.url, reply.status, reply.body, reply.text, reply.headers,
-                            attempt + 1, reply.problem)
+            return replace(reply, attempts=attempt + 1)
 
     def _exchange(self, method: str, url: str, send: dict[str, Any]) -> Response:
         """One attempt, bounded by the deadline: the socket work runs in a worker thread.

@@ -30,7 +30,7 @@ from ..atomic import Reader, is_atomic, parse_field_type
 from ..domain import Domain, DomainLike, as_domain, separator_of
 from ..errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
 from ..hashing import keccak256
-from ..keys import KeyLike, as_private_key
+from ..keys import KeyLike
 from ..schema import Schema, StructCodec, compile_types
 from ..signature import Signature, recover_digest, sign_digest
 
@@ -247,7 +247,7 @@ class Struct(metaclass=_StructMeta):
 
     def sign(self, key: KeyLike, domain: DomainLike) -> Signature:
         """Sign the digest (RFC 6979, low-s) with a key or a hex private key."""
-        return sign_digest(self.digest(domain), as_private_key(key))
+        return sign_digest(self.digest(domain), key)
 
     def recover(self, signature: Any, domain: DomainLike, *, allow_high_s: bool = False) -> str:
         """The EIP-55 address that made ``signature`` over this struct in ``domain``."""

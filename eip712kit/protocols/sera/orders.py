@@ -13,13 +13,12 @@ from typing import Any
 from ... import uuid_int as uuid_int_mod
 from ...decimal_amounts import format_decimal, multiply, parse_decimal, scale_to_units
 from ...errors import ProtocolError
+from ...secp256k1 import ZERO_ADDRESS
 from ..requests import HttpRequest, Prepared
 from . import endpoints
 from .expiration import check_expiration, require_expiration
 from .structs import CancelOrder, Intent, Order
 from .tokens import NO_TOKENS, Token, TokenList
-
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 # The Order fields a request body does not carry. The document's order example signs these values
 # (feeBps 0, recipient ethers.ZeroAddress, initialDepositAmount 0); the builder defaults to them and
