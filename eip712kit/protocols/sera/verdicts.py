@@ -71,8 +71,6 @@ class Verdict:
     field: str | None = None
     signer: str | None = None
     digest: bytes | None = None
-    typed_data: dict[str, Any] | None = None
-    """The EIP-712 document the request was checked against (when it got that far)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"valid": self.valid}
@@ -164,14 +162,13 @@ def check_order_request(
     except Eip712KitError as exc:
         return Verdict.refuse(exc)
     digest = built.digest(domain)
-    typed_data = built.to_typed_data(domain)
     verification = verify_digest(digest, body["signature"], owner)
     if not verification.valid:
         detail = verification.reason or "the signature is not valid"
         if verification.code == "SIGNER_MISMATCH":
             detail += SIGNER_MISMATCH_HINT
-        return Verdict(False, verification.code, detail, "signature", verification.signer, digest, typed_data)
-    return Verdict(True, signer=verification.signer, digest=digest, typed_data=typed_data)
+        return Verdict(False, verification.code, detail, "signature", verification.signer, digest)
+    return Verdict(True, signer=verification.signer, digest=digest)
 
 
 def _token(tokens: TokenList, value: Any, field: str) -> Token:
