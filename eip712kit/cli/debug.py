@@ -16,6 +16,7 @@ from typing import IO
 import click
 
 from ..limits import DEFAULT_LIMITS
+from ..server.logs import LOG_LEVELS  # standard library only: importable without the server extra
 from ._common import EXIT_OK, read_input
 
 
@@ -33,7 +34,7 @@ def _can_open_browser() -> bool:
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")
 @click.option("--no-browser", is_flag=True, help="Print the URL only; do not open a browser.")
-@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+@click.option("--log-level", type=click.Choice(LOG_LEVELS),
               default="warning", show_default=True, help="uvicorn's log level.")
 def debug_command(file: IO[bytes] | None, signature: str | None, expect: str | None, port: int,
                   no_browser: bool, log_level: str) -> int:

@@ -20,6 +20,7 @@ from ..extras import install_command
 from ..limits import load_json
 from ..server import runner  # standard library only, like the guard
 from ..server.guard import ConnectionLimits  # standard library only: importable without the server extra
+from ..server.logs import LOG_FORMATS, LOG_LEVELS  # standard library only, too
 from ._common import EXIT_OK
 
 ENV_PREFIX = "EIP712KIT_SERVE_"
@@ -46,9 +47,9 @@ def _option(name: str, *decls: str, **kw: Any) -> Callable[[Any], Any]:
          help="The executor_id /health announces and uuid_ints must carry [default: 0].")
 @_option("--config", "config_path", type=click.File("rb"), default=None,
          help="JSON settings: chain_id, sera_address, vault_address, sor_address, tokens, markets.")
-@_option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+@_option("--log-level", type=click.Choice(LOG_LEVELS),
          default="warning", show_default=True, help="Level of the server's messages (text: info shows requests).")
-@_option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@_option("--log-format", type=click.Choice(LOG_FORMATS), default="text", show_default=True,
          help="json: one JSON object per line, one line per request (time, method, path, status, "
               "duration_ms, client); never a body, a header value or a query string.")
 @_option("--header-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.header_timeout,
@@ -103,10 +104,11 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     limits = ConnectionLimits(header_timeout=header_timeout, body_timeout=body_timeout,
                               max_connections=max_connections)
     sock = listen(host, port)
-    click.echo(f"eip712kit reference verifier listening on {base_url(host, sock)}/api/v1 "
+    url = base_url(host, sock)
+    click.echo(f"eip712kit reference verifier listening on {url}/api/v1 "
                f"(executor_id {settings.executor_id}, chain {settings.chain_id}, "
-               f"db {db_path or 'in memory'}); API description at {base_url(host, sock)}/api/docs, "
-               f"signature debugger at {base_url(host, sock)}/debug")
+               f"db {db_path or 'in memory'}); API description at {url}/api/docs, "
+               f"signature debugger at {url}/debug")
     sys.stdout.flush()
     try:
         run_server(app, sock, log_level, log_format=log_format, limits=limits)

@@ -66,14 +66,12 @@ JSON_MEDIA_TYPE = "application/json"
 
 
 class BadRequest(Exception):
-    def __init__(self, status: int, code: str, detail: str, field: str | None = None,
-                 headers: Mapping[str, str] | None = None):
+    def __init__(self, status: int, code: str, detail: str, field: str | None = None):
         super().__init__(detail)
         self.status = status
         self.body: dict[str, Any] = {"detail": detail, "code": code}
         if field is not None:
             self.body["field"] = field
-        self.headers = dict(headers or {})
 
 
 def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -141,7 +139,7 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
                              "surrogate escape (\\ud800-\\udfff alone), which is not text") from None
         return body
 
-    def endpoint(fn: Handler, *, unavailable: Callable[[], Response] | None = None) -> Handler:
+    def endpoint(fn: Handler) -> Handler:
         async def wrapped(request: Request) -> Response:
             try:
                 reason = foreign_request(request.headers.get("host", ""), request.headers.get("origin"),
@@ -150,12 +148,10 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
                     raise BadRequest(403, "FOREIGN_ORIGIN", reason)
                 return await fn(request)
             except BadRequest as exc:
-                return _json(exc.body, exc.status, exc.headers)
+                return _json(exc.body, exc.status)
             except ApiKeyRefusal as exc:
                 return _refusal(exc.status, exc.verdict)
             except StoreUnavailable as exc:
-                if unavailable is not None:
-                    return unavailable()
                 return _json({"detail": exc.message, "code": exc.code}, exc.status, {"Retry-After": "1"})
             except StoreError as exc:
                 body = {"detail": exc.message, "code": exc.code}
@@ -282,14 +278,13 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
         if not isinstance(body, Mapping) or set(body) != {"api_key", "api_secret"} or not all(
                 type(v) is str for v in body.values()):
             raise BadRequest(400, "INVALID_REQUEST", "the body is {\"api_key\": …, \"api_secret\": …}")
-        key = await run_in_threadpool(store.verify, api_key=body["api_key"], secret=body["api_secret"])
+        try:
+            key = await run_in_threadpool(store.verify, api_key=body["api_key"], secret=body["api_secret"])
+        except StoreUnavailable:  # exactly the document's answer when the verification backend is unreachable
+            return _json({"detail": UNAVAILABLE_DETAIL}, 503, {"Retry-After": "1"})
         if key is None:
             return _json({"detail": "Invalid api_key or api_secret"}, 401)
         return _json({"valid": True, "owner_address": key.owner})
-
-    def verify_unavailable() -> Response:
-        # Exactly the document's answer when the verification backend is unreachable.
-        return _json({"detail": UNAVAILABLE_DETAIL}, 503, {"Retry-After": "1"})
 
     # --- this server's own description ---
 
@@ -370,15 +365,13 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
     routes: list[BaseRoute] = []
     by_path: dict[str, dict[str, Handler]] = {}
     for op in operations:
-        by_path.setdefault(op.path, {})[op.method] = endpoint(
-            op.handler, unavailable=verify_unavailable if op.handler is verify_key else None)
+        by_path.setdefault(op.path, {})[op.method] = endpoint(op.handler)
     for path, handlers in by_path.items():
         routes.append(Route(path, _dispatch(handlers), methods=list(handlers)))
     app = Starlette(routes=[*routes, *extra_routes], exception_handlers={404: _not_found, 405: _not_allowed})
     app.router.redirect_slashes = False  # a redirect would be built from the request's Host header
     app.state.settings = settings
     app.state.store = store
-    app.state.openapi = spec
     return app
 
 

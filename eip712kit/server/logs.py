@@ -24,6 +24,8 @@ from typing import Any
 
 ACCESS_LOGGER = "eip712kit.server.access"
 LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+"""uvicorn's log levels, as ``serve`` and ``debug`` offer them."""
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -144,5 +146,5 @@ def logging_config(log_format: str, log_level: str) -> dict[str, Any]:
     }
 
 
-__all__ = ["ACCESS_LOGGER", "LOG_FORMATS", "UNKNOWN_PATH", "AccessLog", "JsonFormatter", "TextAccessFormatter",
-           "logging_config"]
+__all__ = ["ACCESS_LOGGER", "LOG_FORMATS", "LOG_LEVELS", "UNKNOWN_PATH", "AccessLog", "JsonFormatter",
+           "TextAccessFormatter", "logging_config"]

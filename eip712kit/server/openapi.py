@@ -17,7 +17,7 @@ import html
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -77,7 +77,6 @@ class Operation:
     media_type: str = "application/json"
     error_schema: str = "Error"
     """The schema of this operation's refusals (the debugger answers in its own format)."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 # --- schemas ---------------------------------------------------------------------------------------
@@ -240,7 +239,6 @@ def _operation(operation: Operation) -> dict[str, Any]:
     if operation.request is not None:
         out["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": {"$ref": f"#/components/schemas/{operation.request}"}}}}
-    out.update(operation.extra)
     return out
 
 
@@ -268,7 +266,7 @@ def describe_route(path: str, methods: Iterable[str], handler: Any, tag: str) ->
     return out
 
 
-def openapi_document(operations: Iterable[Operation], *, server_url: str = "/") -> dict[str, Any]:
+def openapi_document(operations: Iterable[Operation]) -> dict[str, Any]:
     """The OpenAPI 3.1 description of ``operations`` (paths in their order, methods within each path)."""
     paths: dict[str, dict[str, Any]] = {}
     for operation in operations:
@@ -286,7 +284,7 @@ def openapi_document(operations: Iterable[Operation], *, server_url: str = "/") 
                 "not state and this server chooses is listed in docs/server.md (Conventions)."),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
-        "servers": [{"url": server_url}],
+        "servers": [{"url": "/"}],
         "tags": [{"name": "Sera API", "description": "Sera's documented public endpoints (under /api/v1)."},
                  {"name": "Verifier", "description": "This server's own description and documentation."},
                  {"name": "Signature debugger", "description": "The page at /debug and its JSON API "

@@ -143,8 +143,6 @@ def _unavailable_as_503() -> Iterator[None]:
     """Turn a failure of SQLite itself into :class:`StoreUnavailable` (logged by its type, never its data)."""
     try:
         yield
-    except StoreError:
-        raise
     except sqlite3.Error as exc:
         log.error("the API-key store is unavailable: %s", type(exc).__name__)
         raise StoreUnavailable() from None
