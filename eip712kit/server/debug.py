@@ -53,7 +53,7 @@ from ..limits import DEFAULT_LIMITS, Limits, load_json
 from ..signature import Signature
 from ..trace import trace_typed_data
 from ..typed_data import TypedData
-from .origin import is_loopback
+from .origin import cross_site, rebinding_suspect
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -133,21 +133,17 @@ def json_response(body: Any, status: int = 200) -> Response:
 
 # --- what a request may be ----------------------------------------------------------------------
 
-_is_loopback = is_loopback  # the one loopback rule, shared with the API (server/origin.py)
-
-
 def check_origin(request: Request) -> None:
-    """Refuse a request another site makes the browser send, or one that reached loopback by a foreign name."""
+    """Refuse a request another site makes the browser send, or one that reached loopback by a foreign name.
+
+    The rules are the API's (server/origin.py); only the sentences speak of the page.
+    """
     host_header = request.headers.get("host", "")
-    server = request.scope.get("server")
-    if server and _is_loopback(str(server[0])):
-        name = host_header.rsplit(":", 1)[0] if not host_header.endswith("]") else host_header
-        if not _is_loopback(name):
-            raise Refusal(403, _request_error(
-                f"this server listens on loopback but was reached as {host_header!r}: open it as "
-                "http://127.0.0.1:PORT/debug (another name may be a DNS-rebinding page)"))
-    origin = request.headers.get("origin")
-    if origin is not None and origin != f"{request.url.scheme}://{host_header}":
+    if rebinding_suspect(host_header, request.scope.get("server")):
+        raise Refusal(403, _request_error(
+            f"this server listens on loopback but was reached as {host_header!r}: open it as "
+            "http://127.0.0.1:PORT/debug (another name may be a DNS-rebinding page)"))
+    if cross_site(request.headers.get("origin"), request.url.scheme, host_header):
         raise Refusal(403, _request_error("requests from another site's page are refused: "
                                           "open the debugger from this server's own /debug"))
 

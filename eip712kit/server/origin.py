@@ -28,23 +28,39 @@ def is_loopback(host: str) -> bool:
 
 
 def host_name(host_header: str) -> str:
-    """The name part of a ``Host`` header (``127.0.0.1:8712`` → ``127.0.0.1``, ``[::1]:80`` → ``[::1]``)."""
+    """The name part of a ``Host`` header (``127.0.0.1:8712`` → ``127.0.0.1``, ``[::1]:80`` → ``[::1]``).
+
+    An IPv6 address is bracketed in a ``Host`` header; an unbracketed one (``::1``) is not a valid
+    header and gives an empty name, which no rule takes for loopback.
+    """
     if host_header.startswith("[") and "]" in host_header:
         return host_header[: host_header.index("]") + 1]
-    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+    if host_header.count(":") > 1:
+        return ""
+    return host_header.rsplit(":", 1)[0]
 
 
-def foreign_request(host_header: str, origin: str | None, server: Any, scheme: str) -> str | None:
-    """Why a request must be refused as driven by another site, or None when it may be served.
+def rebinding_suspect(host_header: str, server: Any) -> bool:
+    """Whether a request reached a loopback listener under a name that is not loopback (DNS rebinding).
 
     ``server`` is the ASGI scope's ``(address, port)`` the request arrived on.
     """
-    if server and is_loopback(str(server[0])) and not is_loopback(host_name(host_header)):
+    return bool(server) and is_loopback(str(server[0])) and not is_loopback(host_name(host_header))
+
+
+def cross_site(origin: str | None, scheme: str, host_header: str) -> bool:
+    """Whether the request carries the ``Origin`` of a page other than this server's own."""
+    return origin is not None and origin != f"{scheme}://{host_header}"
+
+
+def foreign_request(host_header: str, origin: str | None, server: Any, scheme: str) -> str | None:
+    """Why an API request must be refused as driven by another site, or None when it may be served."""
+    if rebinding_suspect(host_header, server):
         return (f"this server listens on loopback but was reached as {host_header!r}: use http://127.0.0.1:PORT "
                 "(another name may be a DNS-rebinding page)")
-    if origin is not None and origin != f"{scheme}://{host_header}":
+    if cross_site(origin, scheme, host_header):
         return "requests from another site's page are refused: call this server from a program, not a web page"
     return None
 
 
-__all__ = ["LOOPBACK_NAMES", "foreign_request", "host_name", "is_loopback"]
+__all__ = ["LOOPBACK_NAMES", "cross_site", "foreign_request", "host_name", "is_loopback", "rebinding_suspect"]
