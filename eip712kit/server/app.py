@@ -51,7 +51,7 @@ from .openapi import (
     openapi_document,
     render_docs,
 )
-from .origin import foreign_request
+from .origin import foreign_request, is_json_content_type, read_capped
 from .settings import ServerSettings
 from .store import UNAVAILABLE_DETAIL, ApiKeyStore, StoreError, StoreUnavailable
 
@@ -61,8 +61,6 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 """On every API answer: never sniffed as another type, never cached (they carry secrets and verdicts)."""
-
-JSON_MEDIA_TYPE = "application/json"
 
 
 class BadRequest(Exception):
@@ -85,25 +83,6 @@ def _refusal(status: int, verdict: Verdict) -> JSONResponse:
     return _json(body, status)
 
 
-def check_json_content_type(request: Request) -> None:
-    """415 unless the body is declared ``application/json`` (UTF-8 if a charset is named).
-
-    A page of another site can POST ``text/plain`` or a form to 127.0.0.1 without asking; it
-    cannot send ``application/json`` without a CORS preflight, which this server never grants.
-    """
-    declared = request.headers.get("content-type", "")
-    media_type, _, params = declared.partition(";")
-    charset = ""
-    for param in params.split(";"):
-        name, _, value = param.strip().partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    if media_type.strip().lower() != JSON_MEDIA_TYPE or charset not in ("", "utf-8", "utf8"):
-        shown = f" (got {declared[:60]!r})" if declared else ""
-        raise BadRequest(415, "UNSUPPORTED_MEDIA_TYPE",
-                         f"send the body as JSON with Content-Type: application/json{shown}")
-
-
 def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None = None) -> Starlette:
     """The verifier as an ASGI app (``uvicorn.run(create_app(...))``, or :func:`eip712kit.server.runner.run`)."""
     settings = settings or ServerSettings()
@@ -111,19 +90,14 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
     limits = Limits(max_document_bytes=settings.max_body_bytes)
 
     async def read_json(request: Request) -> Any:
-        check_json_content_type(request)
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isascii() and declared.isdigit() and (
-                int(declared) > settings.max_body_bytes):
+        declared = request.headers.get("content-type", "")
+        if not is_json_content_type(declared):
+            shown = f" (got {declared[:60]!r})" if declared else ""
+            raise BadRequest(415, "UNSUPPORTED_MEDIA_TYPE",
+                             f"send the body as JSON with Content-Type: application/json{shown}")
+        raw = await read_capped(request.headers.get("content-length"), request.stream(), settings.max_body_bytes)
+        if raw is None:
             raise BadRequest(413, "LIMIT_EXCEEDED", f"the body is over {settings.max_body_bytes} bytes")
-        chunks = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > settings.max_body_bytes:
-                raise BadRequest(413, "LIMIT_EXCEEDED", f"the body is over {settings.max_body_bytes} bytes")
-            chunks.append(chunk)
-        raw = b"".join(chunks)
         if not raw.strip():
             raise BadRequest(400, "INVALID_REQUEST", "the request has no body: send a JSON object")
         try:
@@ -404,4 +378,4 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
                  405, {k: v for k, v in allow.items() if k.lower() == "allow"})
 
 
-__all__ = ["API_HEADERS", "check_json_content_type", "create_app"]
+__all__ = ["API_HEADERS", "create_app"]

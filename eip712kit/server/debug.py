@@ -53,7 +53,7 @@ from ..limits import DEFAULT_LIMITS, Limits, load_json
 from ..signature import Signature
 from ..trace import trace_typed_data
 from ..typed_data import TypedData
-from .origin import cross_site, rebinding_suspect
+from .origin import cross_site, is_json_content_type, read_capped, rebinding_suspect
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -150,22 +150,14 @@ def check_origin(request: Request) -> None:
 
 async def read_body(request: Request, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """The API body as ``{"document": …, "signature"?: str, "expect"?: str}``, bounded and vetted."""
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media_type != "application/json":
+    if not is_json_content_type(request.headers.get("content-type", "")):
         raise Refusal(415, _request_error("send the body as Content-Type: application/json"))
     limit = max_body_bytes(limits)
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+    raw = await read_capped(request.headers.get("content-length"), request.stream(), limit)
+    if raw is None:
         raise Refusal(413, DocumentError(f"the request body is over {limit} bytes", code="LIMIT_EXCEEDED"))
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Refusal(413, DocumentError(f"the request body is over {limit} bytes", code="LIMIT_EXCEEDED"))
-        chunks.append(chunk)
     try:
-        body = load_json(b"".join(chunks), Limits(max_document_bytes=limit, max_depth=limits.max_depth))
+        body = load_json(raw, Limits(max_document_bytes=limit, max_depth=limits.max_depth))
     except Eip712KitError as exc:
         raise Refusal(400, _request_error(f"the request body is not JSON: {exc.message}")) from None
     if not isinstance(body, dict):

@@ -11,6 +11,7 @@ DNS-rebinding page, which reaches 127.0.0.1 under its own name, looks like.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import AsyncIterator
 from typing import Any
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
@@ -53,6 +54,40 @@ def cross_site(origin: str | None, scheme: str, host_header: str) -> bool:
     return origin is not None and origin != f"{scheme}://{host_header}"
 
 
+def is_json_content_type(content_type: str) -> bool:
+    """``application/json``, UTF-8 if a charset is named: the only body a local server reads.
+
+    A page of another site can POST ``text/plain`` or a form to 127.0.0.1 without asking; it
+    cannot send ``application/json`` without a CORS preflight, which these servers never grant.
+    """
+    media_type, _, params = content_type.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media_type.strip().lower() == "application/json" and charset in ("", "utf-8", "utf8")
+
+
+async def read_capped(content_length: str | None, stream: AsyncIterator[bytes], limit: int) -> bytes | None:
+    """The whole body, or None as soon as it is known to be over ``limit`` bytes.
+
+    A declared ``Content-Length`` over the limit is refused before a byte is read; the stream is
+    counted as it arrives, so a body that lies about its length (or has none) is cut off at the limit.
+    """
+    if content_length is not None and content_length.isascii() and content_length.isdigit() and (
+            int(content_length) > limit):
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in stream:
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def foreign_request(host_header: str, origin: str | None, server: Any, scheme: str) -> str | None:
     """Why an API request must be refused as driven by another site, or None when it may be served."""
     if rebinding_suspect(host_header, server):
@@ -63,4 +98,5 @@ def foreign_request(host_header: str, origin: str | None, server: Any, scheme: s
     return None
 
 
-__all__ = ["LOOPBACK_NAMES", "cross_site", "foreign_request", "host_name", "is_loopback", "rebinding_suspect"]
+__all__ = ["LOOPBACK_NAMES", "cross_site", "foreign_request", "host_name", "is_json_content_type", "is_loopback",
+           "read_capped", "rebinding_suspect"]
