@@ -51,7 +51,8 @@ def debug_command(file: IO[bytes] | None, signature: str | None, expect: str | N
     with a signature and --expect, why it does not verify. It never asks for a private key;
     it loads nothing from outside this machine. Ctrl-C stops the server.
     """
-    from .serve import base_url, listen, require_server_extra, run_server
+    from ..server import runner
+    from .serve import base_url, listen, require_server_extra
 
     require_server_extra("debug")
     from ..server.app import create_app
@@ -81,7 +82,7 @@ def debug_command(file: IO[bytes] | None, signature: str | None, expect: str | N
         else:
             click.echo("no display here: open the URL in a browser yourself", err=True)
     try:
-        run_server(create_app(ServerSettings(), store), sock, log_level, on_start=opener)
+        runner.run(create_app(ServerSettings(), store), sock, log_level=log_level, on_start=opener)
     finally:
         store.close()
     return EXIT_OK

@@ -111,7 +111,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
                f"signature debugger at {url}/debug")
     sys.stdout.flush()
     try:
-        run_server(app, sock, log_level, log_format=log_format, limits=limits)
+        runner.run(app, sock, log_level=log_level, log_format=log_format, limits=limits)
     except KeyboardInterrupt:
         if log_format != "json":
             raise  # "aborted", exit 130, as for any interrupted command
@@ -148,10 +148,4 @@ def base_url(host: str, sock: socket.socket) -> str:
     return f"http://{shown}:{sock.getsockname()[1]}"
 
 
-def run_server(app: Any, sock: socket.socket, log_level: str, *, log_format: str = "text",
-               limits: ConnectionLimits | None = None, on_start: Callable[[], None] | None = None) -> None:
-    """Serve ``app`` on ``sock`` until Ctrl-C (graceful and bounded, see server/runner.py); close the socket."""
-    runner.run(app, sock, log_level=log_level, log_format=log_format, limits=limits, on_start=on_start)
-
-
-__all__ = ["ENV_PREFIX", "base_url", "env", "listen", "require_server_extra", "run_server", "serve_command"]
+__all__ = ["ENV_PREFIX", "base_url", "env", "listen", "require_server_extra", "serve_command"]

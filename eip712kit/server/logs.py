@@ -18,20 +18,15 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import datetime, timezone
 from typing import Any
+
+from .guard import ASGIApp, Message, Receive, Scope, Send  # the ASGI shapes, written once
 
 ACCESS_LOGGER = "eip712kit.server.access"
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 """uvicorn's log levels, as ``serve`` and ``debug`` offer them."""
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 UNKNOWN_PATH = "(unknown)"
 
