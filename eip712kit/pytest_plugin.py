@@ -6,18 +6,22 @@ does nothing unless ``--eip712kit-exec`` is given. Then every selected case beco
 handshake and scoring as ``eip712kit conformance --exec``: a case the adapter declares unsupported is
 a pytest skip with the reason, a failure shows every field that differs, and an adapter that cannot
 start or dies before the handshake stops the session with one sentence (a usage error).
+
+Every pytest session of a project that has eip712kit installed loads this module, so it imports
+the conformance runner only once ``--eip712kit-exec`` is given: otherwise it costs nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import conformance
+if TYPE_CHECKING:
+    from . import conformance
 
-_TARGET = pytest.StashKey[conformance.ExecTarget]()
+_TARGET: pytest.StashKey[conformance.ExecTarget] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -31,8 +35,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Only this suite (repeatable).")
     group.addoption("--eip712kit-case", metavar="GLOB", action="append", default=[],
                     help="Only cases whose id matches (repeatable).")
-    group.addoption("--eip712kit-timeout", metavar="SECONDS", type=float, default=conformance.DEFAULT_TIMEOUT,
-                    help="Seconds the adapter may take to answer one case.")
+    group.addoption("--eip712kit-timeout", metavar="SECONDS", type=float, default=None,
+                    help="Seconds the adapter may take to answer one case (default: as eip712kit conformance "
+                         "--exec).")
     group.addoption("--eip712kit-expect-failures", metavar="FILE", default=None,
                     help="Known bugs, one 'CASE-ID-OR-GLOB REASON' per line: such a failure is an xfail; "
                          "a pass is a strict xpass failure.")
@@ -54,6 +59,8 @@ class VectorItem(pytest.Item):
         self.expected = expected
 
     def runtest(self) -> None:
+        from . import conformance
+
         target = self.config.stash[_TARGET]
         outcome = conformance.run_case(self.case, self.vector_file, target, self.policy, self.declaration,
                                        self.expected)
@@ -81,6 +88,8 @@ class VectorCollector(pytest.Collector):
     """The selected cases, after the handshake (which needs the whole selection: its tags and ops)."""
 
     def collect(self) -> Iterator[VectorItem]:
+        from . import conformance
+
         config = self.config
         try:
             files = conformance.load_vectors(config.getoption("eip712kit_vectors"))
@@ -94,7 +103,8 @@ class VectorCollector(pytest.Collector):
             except (OSError, ValueError) as exc:
                 raise pytest.UsageError(f"--eip712kit-expect-failures: {exc}") from None
         command = config.getoption("eip712kit_exec")
-        target = conformance.ExecTarget(command, timeout=config.getoption("eip712kit_timeout"))
+        timeout = config.getoption("eip712kit_timeout")
+        target = conformance.ExecTarget(command, timeout=conformance.DEFAULT_TIMEOUT if timeout is None else timeout)
         config.stash[_TARGET] = target
         try:
             declaration = conformance.handshake(target, selected)
