@@ -49,7 +49,6 @@ def verdicts() -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str, lis
             for stamp in stamps:
                 if stamp.startswith("eth-account@"):
                     eth_account = stamp.split("@", 1)[1]
-            name = f"eth-account@{eth_account}" if eth_account else ""
             if "error" in case:
                 ea = "accepts" if any(s.startswith("eth-account@") for s in case.get("accepted_by", [])) else (
                     "refuses" if any(s.startswith("eth-account@") for s in case.get("refused_by", [])) else
@@ -57,8 +56,7 @@ def verdicts() -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str, lis
             else:
                 ea = "pass" if any(s.startswith("eth-account@") for s in case.get("attested_by", [])) else \
                     "not-expressible"
-            if name or ea:
-                status[case["id"]]["eth-account"] = ea
+            status[case["id"]]["eth-account"] = ea
             entry = record["cases"].get(case["id"], {})
             for impl, version in versions.items():
                 who = f"{impl}@{version}"

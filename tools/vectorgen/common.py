@@ -115,10 +115,13 @@ SERVER_NOW = 1774779300
 """A fixed server time (2026-03-29T10:15:00Z) for every window and expiration in the vectors."""
 
 
-def seed_standalone(order_id: str, executor_id: int) -> int:
-    """The Sera document's encodeStandaloneUuid, written out again here: the independent check."""
+def seed_standalone(order_id: str, executor_id: int, *, group_delta: int = 0) -> int:
+    """The Sera document's encodeStandaloneUuid, written out again here: the independent check.
+
+    ``group_delta`` moves group_id off ``uuid >> 16`` (the formula off by one: not standalone).
+    """
     raw = int(order_id.replace("-", ""), 16)
-    return (executor_id << 252) | (raw << 124) | ((raw >> 16) << 12)
+    return (executor_id << 252) | (raw << 124) | (((raw >> 16) + group_delta) << 12)
 
 
 def seed_vl(order_id: str, executor_id: int, leg_id: int, group_order_id: str) -> int:

@@ -36,12 +36,6 @@ V4_VARIANT_B = "00000000-0000-4000-b000-000000000001"
 """A version-4 UUID at the other end of the RFC 4122 variant (8, 9, a, b) from the document's example."""
 
 
-def seed_group_shifted(order_id: str, executor_id: int, delta: int) -> int:
-    """A leg-0 uuid_int whose group_id is the standalone one plus ``delta`` (the document's formula, off by one)."""
-    raw = int(order_id.replace("-", ""), 16)
-    return (executor_id << 252) | (raw << 124) | (((raw >> 16) + delta) << 12)
-
-
 def order_units(side: str, amount: str, price: str, base: dict[str, Any], quote: dict[str, Any]
                 ) -> tuple[str, int, str, int]:
     """(fromToken, fromAmount, toToken, toAmount) by plain Decimal arithmetic, apart from the library."""
@@ -179,9 +173,9 @@ def build_sera_order(att: dict[str, Any]) -> Suite:
     bad("standalone-leg-1", "leg_id 1 with the order's own group: a standalone order has leg_id 0.",
         "UUID_NOT_STANDALONE", "uuid_int", uuid_int=str(seed_vl(SEED_ORDER_ID, 0, 1, SEED_ORDER_ID)))
     bad("standalone-group-plus-1", "leg_id 0 but group_id one more than uuid >> 16.", "UUID_NOT_STANDALONE",
-        "uuid_int", uuid_int=str(seed_group_shifted(SEED_ORDER_ID, 0, 1)))
+        "uuid_int", uuid_int=str(seed_standalone(SEED_ORDER_ID, 0, group_delta=1)))
     bad("standalone-group-minus-1", "leg_id 0 but group_id one less than uuid >> 16.", "UUID_NOT_STANDALONE",
-        "uuid_int", uuid_int=str(seed_group_shifted(SEED_ORDER_ID, 0, -1)))
+        "uuid_int", uuid_int=str(seed_standalone(SEED_ORDER_ID, 0, group_delta=-1)))
     bad("batch-leg-as-standalone", "Leg 1 of a virtual-liquidity batch (another order's group) built as a "
         "standalone order.", "UUID_NOT_STANDALONE", "uuid_int", order_id="11111111-2222-4333-8444-555555555555",
         uuid_int=str(seed_vl("11111111-2222-4333-8444-555555555555", 0, 1, SEED_ORDER_ID)))

@@ -107,13 +107,12 @@ def build_uuid_int(att: dict[str, Any]) -> Suite:
     unpack("unpack-group-only", "Only the group bits set.", (2**112 - 1) << 12)
     unpack("unpack-batch-leg", "A leg of a batch: its group is not its own UUID's (not standalone).",
            seed_vl("00000000-0000-4000-8000-000000000002", 0, 1, SEED_ORDER_ID))
-    own = int(SEED_ORDER_ID.replace("-", ""), 16)
     unpack("unpack-standalone-leg-1", "Leg 1 with the order's own group: not standalone (a standalone order has "
            "leg_id 0).", seed_vl(SEED_ORDER_ID, 0, 1, SEED_ORDER_ID))
     unpack("unpack-standalone-group-plus-1", "Leg 0 with group_id = uuid >> 16, plus one: not standalone.",
-           (own << 124) | (((own >> 16) + 1) << 12))
+           seed_standalone(SEED_ORDER_ID, 0, group_delta=1))
     unpack("unpack-standalone-group-minus-1", "Leg 0 with group_id = uuid >> 16, minus one: not standalone.",
-           (own << 124) | (((own >> 16) - 1) << 12))
+           seed_standalone(SEED_ORDER_ID, 0, group_delta=-1))
     s.positive("check-binding-seed", "uuid_int",
                "order_id and uuid_int of the document's example encode the same order.",
                {"operation": "check_binding", "order_id": SEED_ORDER_ID, "uuid_int": str(SEED_UUID_INT)})
