@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from eip712kit.protocols import alura
 from eip712kit.protocols.sera import endpoints
 from tests.helpers.cli_runner import assert_no_key_material, clean_env
 from tests.helpers.devkeys import DEV_KEYS
@@ -44,7 +45,7 @@ def test_an_honest_server_is_signed_for_and_the_signed_base_units_are_shown(tmp_
     assert "chain 11155111, contract 0xd0fc92d8eF9bE26D7288fCa1D6458f675e72B83a" in outcome.stdout
     # what is signed is shown before the server's verdict
     assert outcome.stdout.index("signing Order (EIP-712)") < outcome.stdout.index("result: accepted by both")
-    assert ("POST", endpoints.VERIFY_SIGNATURE) in outcome.received
+    assert outcome.posted(endpoints.VERIFY_SIGNATURE)
 
 
 @pytest.mark.parametrize("mode, code, says", [
@@ -117,7 +118,7 @@ def test_an_honest_challenge_is_shown_then_signed(tmp_path: Path) -> None:
     outcome = check_alura("honest", tmp_path)
     assert outcome.code == 0, outcome.stderr
     assert f'text to sign (personal_sign, UTF-8): "Welcome to Alura!\\n\\nWallet: {ADDRESS}' in outcome.stdout
-    assert ("POST", "/auth/evm/verify") in outcome.received
+    assert outcome.posted(alura.VERIFY_PATH)
 
 
 @pytest.mark.parametrize("mode, says", [
@@ -130,6 +131,6 @@ def test_a_login_text_for_another_site_or_without_its_nonce_is_not_signed(tmp_pa
     line = one_error_line(outcome)
     assert outcome.code == 1 and says in line and "[CHALLENGE_MISMATCH]" in line
     assert "text to sign (personal_sign, UTF-8)" in outcome.stdout  # shown, then refused
-    assert ("POST", "/auth/evm/verify") not in outcome.received
+    assert not outcome.posted(alura.VERIFY_PATH)
     trusted = check_alura(mode, tmp_path, "--trust-server-text")
-    assert trusted.code == 0 and ("POST", "/auth/evm/verify") in trusted.received
+    assert trusted.code == 0 and trusted.posted(alura.VERIFY_PATH)

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from eip712kit.protocols import sera
+from eip712kit.protocols import alura, sera
 from eip712kit.protocols.sera import endpoints
 
 NOW = int(time.time())
@@ -91,9 +91,6 @@ class HostileServer:
         self._http.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._http.server_address[1]}"
 
-    def posted(self, path: str) -> bool:
-        return ("POST", path) in self.received
-
 
 def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -123,11 +120,11 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
                 return self._json({"tokens": _tokens(mode)})
             if self.path == endpoints.VERIFY_SIGNATURE:
                 return self._json({"valid": True})
-            if self.path == "/auth/evm/challenge":
+            if self.path == alura.CHALLENGE_PATH:
                 address = body.get("address") if isinstance(body, dict) else None
                 return self._json({"address": address, "nonce": "n-7f3a",
                                    "message": _challenge(mode, str(address), "n-7f3a")})
-            if self.path == "/auth/evm/verify":
+            if self.path == alura.VERIFY_PATH:
                 return self._json({"ok": True, "accessToken": "alura.token", "tokenType": "Bearer"})
             self._json({"detail": "not found"}, status=404)
 
@@ -252,6 +249,10 @@ class Outcome:
     max_rss_kib: int
     seconds: float
     received: list[tuple[str, str]]
+
+    def posted(self, path: str) -> bool:
+        """Whether the command POSTed to ``path`` (a signature sent, for the verify endpoints)."""
+        return ("POST", path) in self.received
 
 
 def run_against(mode: str, *args: str, env: dict[str, str], tmp: Path, timeout: float = 120) -> Outcome:
