@@ -67,6 +67,11 @@ def emit(as_json: bool, data: Any, text: str | None) -> None:
         click.echo(text)
 
 
+def text_to_sign(text: str) -> str:
+    """The line every command prints before it personal_signs a server's text: exactly that text, quoted."""
+    return f"text to sign (personal_sign, UTF-8): {json.dumps(text, ensure_ascii=False)}"
+
+
 def read_input(stream: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Read a whole document, refusing (not truncating) one over the size limit before it is in memory."""
     data = stream.read(limits.max_document_bytes + 1)
@@ -204,4 +209,5 @@ __all__ = [
     "limits_options",
     "load_cli_key",
     "read_input",
+    "text_to_sign",
 ]

@@ -12,7 +12,7 @@ from ..limits import load_json
 from ..protocols import alura
 from ..signature import Signature
 from ._builders import Signer, signing_options
-from ._common import EXIT_INVALID, EXIT_OK
+from ._common import EXIT_INVALID, EXIT_OK, text_to_sign
 
 
 @click.group("alura")
@@ -60,8 +60,7 @@ def alura_login(challenge_file: IO[bytes], referral_code: str | None, api: str, 
     verification = None
     signature: str | None = None
     if body_only:
-        click.echo(f"text to sign (personal_sign, UTF-8): {json.dumps(challenge.message, ensure_ascii=False)}",
-                   err=True)
+        click.echo(text_to_sign(challenge.message), err=True)
     if signer.key is not None:
         signature = challenge.sign(signer.key, api_url=api, trust_text=trust_server_text).to_hex()
     elif signer.external is not None:

@@ -44,7 +44,7 @@ from ..limits import load_json
 from ..protocols import alura, renance, sera
 from ..protocols.sera.verdicts import Verdict, check_order_request
 from ..typed_data import TypedData
-from ._common import EXIT_INVALID, EXIT_OK, dumps, json_option, key_options, load_cli_key
+from ._common import EXIT_INVALID, EXIT_OK, dumps, json_option, key_options, load_cli_key, text_to_sign
 from .sera import load_tokens, order_options, require, token_ref
 
 _TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
@@ -259,11 +259,16 @@ def signed_order_view(order: sera.Order, domain: Domain, pair: tuple[sera.Token,
     return view
 
 
-def _render_signed(view: dict[str, Any], notes: list[str]) -> str:
+def _signing_header(view: dict[str, Any], notes: list[str]) -> list[str]:
+    """The notes, then what is signed and in which domain: the first lines of every signed struct shown."""
     domain = view["domain"]
-    out = [*(f"note: {n}" for n in notes),
-           f"signing {view['primaryType']} (EIP-712) in domain {domain.get('name')!r} v{domain.get('version')}, "
-           f"chain {domain.get('chainId')}, contract {domain.get('verifyingContract')}:"]
+    return [*(f"note: {n}" for n in notes),
+            f"signing {view['primaryType']} (EIP-712) in domain {domain.get('name')!r} v{domain.get('version')}, "
+            f"chain {domain.get('chainId')}, contract {domain.get('verifyingContract')}:"]
+
+
+def _render_signed(view: dict[str, Any], notes: list[str]) -> str:
+    out = _signing_header(view, notes)
     tokens = view["tokens"]
     amounts = {"fromAmount": "fromToken", "toAmount": "toToken"}
     for name, value in view["message"].items():
@@ -448,7 +453,7 @@ def check_alura_login(api: str, referral_code: str | None, trust_server_text: bo
         signed_view = {"method": "personal_sign", "encoding": "utf-8", "text": challenge.message,
                        "digest": "0x" + challenge.digest().hex()}
         if not as_json:
-            click.echo(f"text to sign (personal_sign, UTF-8): {json.dumps(challenge.message, ensure_ascii=False)}")
+            click.echo(text_to_sign(challenge.message))
         signature = challenge.sign(key, api_url=client.http.base_url, trust_text=trust_server_text)
         request = challenge.verify_request(signature, referral_code)
         response = client.verify(request.json or {})
@@ -461,10 +466,7 @@ def check_alura_login(api: str, referral_code: str | None, trust_server_text: bo
 
 
 def _render_typed(view: dict[str, Any], notes: list[str]) -> str:
-    domain = view["domain"]
-    out = [*(f"note: {n}" for n in notes),
-           f"signing {view['primaryType']} (EIP-712) in domain {domain.get('name')!r} v{domain.get('version')}, "
-           f"chain {domain.get('chainId')}, contract {domain.get('verifyingContract')}:"]
+    out = _signing_header(view, notes)
     out.extend(f"  {name:<21}{value}" for name, value in view["message"].items())
     return "\n".join(out)
 
