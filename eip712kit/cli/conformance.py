@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .. import conformance
 from ..errors import Eip712KitError, NetworkError
+from ..keys import DEFAULT_KEY_ENV
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
 
@@ -61,8 +63,8 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
                                    "reported as xfail and does not fail the run; one that passes is xpass and does.")
 @click.option("--scrub-env", "scrub_env", multiple=True, metavar="NAME",
               help="--exec: also remove this variable from the adapter's environment (repeatable). Removed "
-                   "always: EIP712KIT_PRIVATE_KEY and every name containing PRIVATE_KEY, PRIVKEY, MNEMONIC, "
-                   "SEED_PHRASE, PASSWORD or PASSPHRASE.")
+                   f"always: {DEFAULT_KEY_ENV} and every name containing "
+                   f"{', '.join(conformance.SECRET_ENV_MARKERS[:-1])} or {conformance.SECRET_ENV_MARKERS[-1]}.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report instead of text.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               metavar="FILE", help="Also write a JUnit XML report to FILE.")
@@ -149,9 +151,7 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
 def _unusable(reason: str, command: str, as_json: bool) -> None:
     """One sentence for an adapter that cannot run a single case: a usage problem, not 469 failures."""
     sentence = f"--exec {command!r} cannot be used: {reason}"
-    if as_json:
-        click.echo(json.dumps({"ok": False, "error": {"message": sentence}}, ensure_ascii=False))
-    click.echo(f"error: {sentence}", err=True)
+    _say_error(sentence, {"message": sentence}, as_json)
 
 
 def _finish(ctx: click.Context, report: conformance.Report, *, no_skips: bool, as_json: bool,
@@ -183,9 +183,14 @@ def _list(files: list[conformance.VectorFile], as_json: bool) -> None:
 
 
 def _refuse(exc: Eip712KitError, as_json: bool) -> None:
+    _say_error(str(exc), exc.to_dict(), as_json)
+
+
+def _say_error(sentence: str, error: dict[str, Any], as_json: bool) -> None:
+    """The run could not start: ``{"ok": false, "error": …}`` on stdout under --json, the sentence on stderr."""
     if as_json:
-        click.echo(json.dumps({"ok": False, "error": exc.to_dict()}, ensure_ascii=False))
-    click.echo(f"error: {exc}", err=True)
+        click.echo(json.dumps({"ok": False, "error": error}, ensure_ascii=False))
+    click.echo(f"error: {sentence}", err=True)
 
 
 __all__ = ["command"]
