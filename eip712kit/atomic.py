@@ -46,6 +46,11 @@ def parse_field_type(type_text: str) -> tuple[str, list[int | None]]:
     return match.group(1), dims
 
 
+def element_type(base: str, dims: list[int | None]) -> str:
+    """The type of one element of an array type, from :func:`parse_field_type`'s parts: ``T[2][]`` -> ``T[2]``."""
+    return base + "".join(f"[{'' if d is None else d}]" for d in dims[:-1])
+
+
 def _width(match: re.Match[str] | None, low: int, high: int, step: int) -> int | None:
     """The N of ``uintN``/``bytesN`` when it is written canonically (no leading zero) and in range."""
     if match is None:
@@ -202,6 +207,7 @@ __all__ = [
     "atomic_encoder",
     "atomic_json",
     "atomic_reader",
+    "element_type",
     "is_atomic",
     "near_miss",
     "parse_field_type",

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .atomic import parse_field_type
+from .atomic import element_type, parse_field_type
 from .domain import derived_domain_type, eip712_digest
 from .errors import Eip712KitError
 from .hashing import keccak256
@@ -128,11 +128,6 @@ class Trace:
 
 # --- the walk ---------------------------------------------------------------------------------
 
-def _element_type(base: str, dims: list[int | None]) -> str:
-    """The type of one element of an array type: ``T[2][]`` -> ``T[2]`` (dimensions innermost first)."""
-    return base + "".join(f"[{'' if d is None else d}]" for d in dims[:-1])
-
-
 def trace_value(schema: Schema, type_text: str, value: Any) -> ValueTrace:
     """Walk one value of any field type down to its atomic words."""
     base, dims = parse_field_type(type_text)
@@ -140,7 +135,7 @@ def trace_value(schema: Schema, type_text: str, value: Any) -> ValueTrace:
         # Let the core judge the array's shape (list, fixed length, limits) with its own messages.
         if not isinstance(value, (list, tuple)) or (dims[-1] is not None and len(value) != dims[-1]):
             schema.encode_field(type_text, value)
-        inner = _element_type(base, dims)
+        inner = element_type(base, dims)
         elements = []
         for index, item in enumerate(value):
             try:

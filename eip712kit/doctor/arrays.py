@@ -27,6 +27,7 @@ from typing import Any
 
 from eth_abi.abi import encode as abi_encode
 
+from ..atomic import element_type
 from ..encoding import parse_address, parse_hex_bytes, parse_int
 from ..errors import Eip712KitError
 from ..hashing import keccak256
@@ -106,7 +107,7 @@ def _encode_data_items(schema: Schema, name: str, value: Any) -> bytes:
 def _field_word(schema: Schema, type_text: str, value: Any) -> bytes:
     base, dims = parse_field_type(type_text)
     if dims:
-        inner = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+        inner = element_type(base, dims)
         if not dims[:-1] and base in schema.types:
             return keccak256(b"".join(_encode_data_items(schema, base, item) for item in value))
         return keccak256(b"".join(_field_word(schema, inner, item) for item in value))

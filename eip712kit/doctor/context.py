@@ -23,12 +23,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..atomic import element_type
 from ..encoding import parse_int
 from ..errors import Eip712KitError
 from ..hashing import keccak256
 from ..signature import Signature
 from ..typed_data import Schema, TypedData, eip712_digest, parse_field_type
-from .edits import encode_type_with, related, remove_at, rename_at, replace_at
+from .edits import encode_type_with, related, remove_at, replace_at
 from .findings import REMOVED, DomainEdit, Fields, Finding, MessageEdit, Path, Types, Variant
 from .registry import NotApplicable
 from .word_tree import WordTree
@@ -64,10 +65,6 @@ class Leaf:
     def where(self) -> str:
         return render_path("message", self.path)
 
-    @property
-    def in_array(self) -> bool:
-        return any(isinstance(seg, int) for seg in self.path)
-
 _LAYER_ORDER = {"method": 0, "domain": 1, "message": 2}
 
 
@@ -81,7 +78,6 @@ class Context:
         self.primary: str = td.primary_type
         self.domain: dict[str, Any] = dict(td.domain)
         self.domain_fields: Fields = tuple((f["name"], f["type"]) for f in td.domain_types())
-        self.domain_declared = "EIP712Domain" in td.schema.types
         self.message: Any = td.message
         self.separator: bytes = td.domain_separator()
         self.struct_hash: bytes | None = td.struct_hash() if td.primary_type != "EIP712Domain" else None
@@ -99,11 +95,6 @@ class Context:
         self._leaves: list[Leaf] | None = None
         self._tree: WordTree | None = None
         self._merged: dict[tuple[int, ...], bytes | None] = {}
-
-    # -- the standard digest of any pair --
-
-    def digest_of(self, separator: bytes, struct_hash: bytes | None) -> bytes:
-        return eip712_digest(separator, struct_hash)
 
     # -- domain --
 
@@ -216,7 +207,7 @@ class Context:
             if dims:
                 if not isinstance(seg, int):
                     return None
-                type_text = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+                type_text = element_type(base, dims)
             elif base in self.schema.types and isinstance(seg, str):
                 declared = dict(self.schema.types[base]).get(seg)
                 if declared is None:
@@ -376,7 +367,7 @@ class Context:
     def _walk(self, type_text: str, value: Any, path: Path, struct: str, field: str) -> Iterator[Leaf]:
         base, dims = parse_field_type(type_text)
         if dims:
-            inner = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+            inner = element_type(base, dims)
             for index, item in enumerate(value):
                 yield from self._walk(inner, item, (*path, index), struct, field)
             return
@@ -395,19 +386,11 @@ class Context:
             path, type_text, value = stack.pop(0)
             base, dims = parse_field_type(type_text)
             if dims:
-                inner = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+                inner = element_type(base, dims)
                 stack.extend(((*path, i), inner, item) for i, item in enumerate(value))
             elif base in self.schema.types and isinstance(value, dict):
                 yield path, base, value
                 stack.extend(((*path, n), t, value[n]) for n, t in self.schema.types[base])
-
-    def replace(self, path: Path, value: Any, message: Any = None) -> Any:
-        """A copy of the message with the value at ``path`` replaced (only the path is copied)."""
-        return replace_at(self.message if message is None else message, path, value)
-
-    def rename(self, path: Path, new_key: str, message: Any = None) -> Any:
-        """A copy of the message with the key at ``path`` renamed, keeping key order."""
-        return rename_at(self.message if message is None else message, path, new_key)
 
     # -- combinations --
 

@@ -101,8 +101,6 @@ class _Item:
     tier: int
     variant: Variant[Any]
     hypothesis: str
-    rank: int
-    """Position in the search order (ties broken by registration order)."""
     exclusive: bool
     """Combines with no other variant of its layer (a method; a variant without an edit)."""
     touches: frozenset[Any]
@@ -167,7 +165,6 @@ class Variants:
         self.by_tier: dict[int, list[_Item]] = {}
         self.pools: dict[int, list[_Item]] = {}
         """Variants that combine (compose, and of a layer that combines), by tier."""
-        self.count = 0
 
     def upto(self, tier: int) -> None:
         """Run every hypothesis of tier ≤ ``tier`` not yet run."""
@@ -180,8 +177,7 @@ class Variants:
                 if own < hyp.tier:
                     raise AssertionError(f"{hyp.name}: a variant of tier {own} below its hypothesis's {hyp.tier}")
                 exclusive, touches = _touches(hyp.layer, variant)
-                item = _Item(hyp.layer, own, variant, hyp.name, self.count, exclusive, touches)
-                self.count += 1
+                item = _Item(hyp.layer, own, variant, hyp.name, exclusive, touches)
                 self.by_tier.setdefault(own, []).append(item)
                 if variant.compose and hyp.layer not in ("signature", "digest"):
                     self.pools.setdefault(own, []).append(item)

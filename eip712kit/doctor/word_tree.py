@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..atomic import element_type
 from ..hashing import keccak256
 from ..typed_data import Schema, parse_field_type
 from .findings import Path
@@ -35,7 +36,7 @@ class WordTree:
     def _build(self, schema: Schema, type_text: str, value: Any, path: Path) -> bytes:
         base, dims = parse_field_type(type_text)
         if dims:
-            inner = base + "".join(f"[{d or ''}]" for d in dims[:-1])
+            inner = element_type(base, dims)
             keys: tuple[str | int, ...] = tuple(range(len(value)))
             words = [self._build(schema, inner, item, (*path, i)) for i, item in enumerate(value)]
             prefix, struct = b"", None
