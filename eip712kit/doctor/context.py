@@ -29,7 +29,7 @@ from ..errors import Eip712KitError
 from ..hashing import keccak256
 from ..signature import Signature
 from ..typed_data import Schema, TypedData, eip712_digest, parse_field_type
-from .edits import encode_type_with, related, remove_at, replace_at
+from .edits import encode_type_with, related, remove_at, replace_at, retyped_fields
 from .findings import REMOVED, DomainEdit, Fields, Finding, MessageEdit, Path, Types, Variant
 from .registry import NotApplicable
 from .word_tree import WordTree
@@ -273,8 +273,7 @@ class Context:
         struct_hash = tree.rehash({}, type_hashes)
         if struct_hash == self.struct_hash:
             return None
-        types = ({**self.types(), struct: tuple((n, new_type if n == field else t) for n, t in fields)}
-                 if checked else None)
+        types = {**self.types(), struct: retyped_fields(fields, field, new_type)} if checked else None
         return Variant(struct_hash, findings, True, tier,
                        MessageEdit(types=types, type_hashes=type_hashes, retyped=frozenset({(struct, field)})))
 

@@ -23,6 +23,7 @@ from ..errors import Eip712KitError
 from ..typed_data import parse_field_type
 from .context import Context, Fields, Path, Types, render_path
 from .detection import PROTOCOL_STRUCTS
+from .edits import retyped
 from .findings import REMOVED, Finding, Variant
 from .registry import hypothesis
 from .times import time_leaves
@@ -34,12 +35,6 @@ WIDTHS = (256, 128, 64, 48, 32, 96, 112, 160, 40, 24, 16, 8, 56, 72, 80, 88, 104
 
 def _width_tier(bits: int) -> int:
     return 0 if bits == 256 else 2 if bits in (128, 64, 48, 32) else 3
-
-
-def _retyped(types: Types, struct: str, field: str, new_type: str) -> Types:
-    out = dict(types)
-    out[struct] = tuple((n, new_type if n == field else t) for n, t in types[struct])
-    return out
 
 
 def _int_fields(ctx: Context) -> Iterator[tuple[str, int, str, str, str, int]]:
@@ -184,7 +179,7 @@ def numbers_as_strings(ctx: Context) -> Iterator[Variant[bytes]]:
             number = parse_int(ctx.message[field])
         except (Eip712KitError, KeyError, TypeError):
             continue
-        variant = ctx.types_variant(_retyped(ctx.types(), ctx.primary, field, "string"), Finding(
+        variant = ctx.types_variant(retyped(ctx.types(), ctx.primary, field, "string"), Finding(
             "NUMBER_AS_STRING",
             f"The signer declared {ctx.primary}.{field} as string and signed the text \"{number}\"; the document "
             f"declares {ftype}. Declare it {ftype} in your types and pass the number (a decimal string or a "

@@ -20,7 +20,7 @@ from ..signature import ZERO_ADDRESS
 from ..typed_data import DOMAIN_FIELD_TYPES
 from .context import Context, Fields, show
 from .detection import PROTOCOL_DOMAINS
-from .edits import canonical_fields
+from .edits import canonical_fields, retyped_fields
 from .findings import Finding, Variant
 from .registry import hypothesis
 
@@ -363,17 +363,13 @@ def reordered_fields(ctx: Context) -> Iterator[Variant[bytes]]:
             yield variant
 
 
-def _retyped(fields: Fields, key: str, new_type: str) -> Fields:
-    return tuple((n, new_type if n == key else t) for n, t in fields)
-
-
 @hypothesis("verifying-contract-as-string", "domain", "verifyingContract declared as string (as given, "
             "lowercase, checksummed)", tier=2)
 def contract_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
     given = ctx.domain.get("verifyingContract")
     if not isinstance(given, str) or dict(ctx.domain_fields).get("verifyingContract") != "address":
         return
-    fields = _retyped(ctx.domain_fields, "verifyingContract", "string")
+    fields = retyped_fields(ctx.domain_fields, "verifyingContract", "string")
     try:
         checksummed = to_checksum_address(parse_address(given))
     except Eip712KitError:
@@ -395,7 +391,7 @@ def chain_id_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
     given = ctx.domain_int("chainId")
     if given is None or dict(ctx.domain_fields).get("chainId") == "string":
         return
-    fields = _retyped(ctx.domain_fields, "chainId", "string")
+    fields = retyped_fields(ctx.domain_fields, "chainId", "string")
     for chain_id in _ordered([given, *chain_ids(ctx)]):
         for text in (str(chain_id), hex(chain_id)):
             variant = ctx.domain_variant({**ctx.domain, "chainId": text}, Finding(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..typed_data import DOMAIN_FIELD_TYPES, Schema
-from .findings import Fields, Path
+from .findings import Fields, Path, Types
 
 
 def related(a: Path, b: Path) -> bool:
@@ -64,6 +64,16 @@ def rename_at(node: Any, path: Path, new_key: str) -> Any:
     return copy_dict
 
 
+def retyped_fields(fields: Fields, field: str, new_type: str) -> Fields:
+    """``fields`` with ``field`` declared as ``new_type`` (order and every other field kept)."""
+    return tuple((n, new_type if n == field else t) for n, t in fields)
+
+
+def retyped(types: Types, struct: str, field: str, new_type: str) -> Types:
+    """A copy of ``types`` with ``struct.field`` declared as ``new_type``."""
+    return {**types, struct: retyped_fields(types[struct], field, new_type)}
+
+
 def canonical_fields(keys: Sequence[str]) -> Fields:
     """The derived EIP712Domain fields for these keys, in canonical order."""
     return tuple((k, t) for k, t in DOMAIN_FIELD_TYPES.items() if k in keys)
@@ -84,4 +94,5 @@ def encode_type_with(schema: Schema, name: str, struct: str, signature: str) -> 
                    for segment in re.findall(_SIGNATURE, schema.encode_type(name)))
 
 
-__all__ = ["canonical_fields", "encode_type_with", "related", "remove_at", "rename_at", "replace_at"]
+__all__ = ["canonical_fields", "encode_type_with", "related", "remove_at", "rename_at", "replace_at", "retyped",
+           "retyped_fields"]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from .. import uuid_int
 from ..errors import Eip712KitError
 from .context import Context, Leaf
+from .edits import retyped
 from .findings import Finding, Variant
 from .leaves import int_leaves
 from .registry import hypothesis
@@ -53,8 +54,7 @@ def uuid_for_uuid_int(ctx: Context) -> Iterator[Variant[bytes]]:
             yield variant
         if len(leaf.path) != 1:
             continue  # retyping is only unambiguous for a direct field of the primary struct
-        types = ctx.types()
-        types[leaf.struct] = tuple((n, "string" if n == leaf.field else t) for n, t in types[leaf.struct])
+        types = retyped(ctx.types(), leaf.struct, leaf.field, "string")
         for index, text in enumerate(dict.fromkeys((fields.uuid, fields.uuid.upper(), fields.uuid.replace("-", ""),
                                                     str(number)))):
             is_uuid = text != str(number)

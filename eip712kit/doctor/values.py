@@ -21,6 +21,7 @@ from typing import Any
 from ..encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..errors import Eip712KitError
 from .context import Context, Leaf, Path, render_path, show
+from .edits import retyped
 from .findings import Finding, Variant
 from .leaves import int_leaves, leaf_variant, string_leaves
 from .registry import hypothesis
@@ -334,8 +335,7 @@ def id_list_formats(ctx: Context) -> Iterator[Variant[bytes]]:
             if variant:
                 yield variant
         if len(leaf.path) == 1:  # declared string[] holding the ids: only for a field of the primary struct
-            types = ctx.types()
-            types[leaf.struct] = tuple((n, "string[]" if n == leaf.field else t) for n, t in types[leaf.struct])
+            types = retyped(ctx.types(), leaf.struct, leaf.field, "string[]")
             variant = ctx.types_variant(types, _id_list_finding(leaf, "as an array declared string[]", ids),
                                         changes=[(leaf.path, ids)], tier=1)
             if variant:
