@@ -193,7 +193,8 @@ def _diagnose(ctx: Diagnosable, reading: Reading, selected: list[Hypothesis], ex
     if signer == ctx.expected:
         return finish(Match(ctx.digest, ()), [], None)
 
-    tried: list[Tried] = []
+    tried = [Tried("signature-readings", "other readings of the signature bytes", len(reading.alternatives))
+             ] if reading.alternatives else []
     for alternative in reading.alternatives:  # another reading of the same bytes, over the document as given
         search.count += 1
         try:
@@ -201,11 +202,7 @@ def _diagnose(ctx: Diagnosable, reading: Reading, selected: list[Hypothesis], ex
         except SignatureError:
             continue
         if alternative_signer == ctx.expected:
-            tried.append(Tried("signature-readings", "other readings of the signature bytes",
-                               len(reading.alternatives)))
             return finish(Match(ctx.digest, ()), tried, None, alternative)
-    if reading.alternatives:
-        tried.append(Tried("signature-readings", "other readings of the signature bytes", len(reading.alternatives)))
     counts: Counter[str] = Counter()
     variants = Variants(ctx, search, selected)
     try:

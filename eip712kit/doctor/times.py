@@ -50,12 +50,11 @@ def milliseconds_for_seconds(ctx: Context) -> Iterator[Variant[bytes]]:
             "remainder (×1000 + 1..999)", tier=4)
 def milliseconds_with_remainder(ctx: Context) -> Iterator[Variant[bytes]]:
     for leaf, number in time_leaves(ctx):  # by name too: an amount's remainders are 999 wasted candidates
-        if number in SECONDS:
-            for remainder in range(1, 1000):
-                signed = number * 1000 + remainder
-                variant = leaf_variant(ctx, leaf, signed, _ms_finding(leaf, signed, number), compose=False)
-                if variant:
-                    yield variant
+        for remainder in range(1, 1000):
+            signed = number * 1000 + remainder
+            variant = leaf_variant(ctx, leaf, signed, _ms_finding(leaf, signed, number), compose=False)
+            if variant:
+                yield variant
 
 
 @hypothesis("seconds-for-milliseconds", "message", "a unix time in milliseconds signed as seconds (÷1000)", tier=1)
