@@ -172,9 +172,9 @@ def encode_data_struct_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
 @hypothesis("v3-field-omitted", "message", "each primary-struct field left out of encodeData (v3 skips undefined "
             "values; typeHash unchanged)", tier=1)
 def v3_omitted_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain" or not isinstance(ctx.message, dict):
+    fields = ctx.message_fields
+    if fields is None:
         return
-    fields = ctx.schema.types[ctx.primary]
     try:
         words = [ctx.schema.encode_field(t, ctx.message[n]) for n, t in fields]
     except (Eip712KitError, KeyError):

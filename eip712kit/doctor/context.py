@@ -344,6 +344,13 @@ class Context:
             return None
         return self.struct_hash_with(message, typed[0].types, typed[0].primary)
 
+    @property
+    def message_fields(self) -> Fields | None:
+        """The primary struct's fields, when the message is that struct's object (None for EIP712Domain)."""
+        if self.primary == "EIP712Domain" or not isinstance(self.message, dict):
+            return None
+        return self.schema.types[self.primary]
+
     def types(self) -> Types:
         """A copy of the document's struct definitions (without EIP712Domain)."""
         return {n: fs for n, fs in self.schema.types.items() if n != "EIP712Domain"}

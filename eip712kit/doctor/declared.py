@@ -146,9 +146,9 @@ def _camel(name: str) -> str:
 
 @hypothesis("field-name", "message", "each primary-struct field name in snake_case / camelCase", tier=2)
 def other_field_names(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain" or not isinstance(ctx.message, dict):
+    fields = ctx.message_fields
+    if fields is None:
         return
-    fields = ctx.schema.types[ctx.primary]
     for index, (field, _type) in enumerate(fields):
         for new_name in dict.fromkeys((_snake(field), _camel(field), field.lower())):
             if new_name == field or any(new_name == n for n, _ in fields):
@@ -242,9 +242,9 @@ def renamed_structs(ctx: Context) -> Iterator[Variant[bytes]]:
 @hypothesis("other-struct", "message", "another endpoint's struct with the same field types signed (Renance "
             "CancelOrder sent to the batch endpoint's BatchCancelOrders)", tier=1)
 def other_structs(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain" or not isinstance(ctx.message, dict):
+    fields = ctx.message_fields
+    if fields is None:
         return
-    fields = ctx.schema.types[ctx.primary]
     shape = tuple(t for _, t in fields)
     for protocol, structs in PROTOCOL_STRUCTS.items():
         for name, declared in structs:
@@ -287,9 +287,9 @@ def _extra_fields(ctx: Context) -> list[tuple[str, str, Any, str]]:
 @hypothesis("field-added", "message", "the primary struct with an extra field (nonce, timestamp, deadline, chainId) "
             "appended or prepended", tier=2)
 def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain" or not isinstance(ctx.message, dict):
+    fields = ctx.message_fields
+    if fields is None:
         return
-    fields = ctx.schema.types[ctx.primary]
     names = {n for n, _ in fields}
     for name, type_text, value, label in _extra_fields(ctx):
         if name in names:
