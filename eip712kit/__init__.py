@@ -3,10 +3,24 @@
 The public surface: :class:`TypedData` and the verbs ``hash_typed_data``, ``sign_typed_data``,
 ``recover_typed_data``, ``verify_typed_data`` (and their ``*_message`` twins for personal_sign),
 the :class:`Signature` value, :class:`PrivateKey` and the error classes. Protocol structs live in
-:mod:`eip712kit.protocols`; the Sera bit-packer in :mod:`eip712kit.uuid_int`.
+:mod:`eip712kit.protocols`; the Sera bit-packer in :mod:`eip712kit.protocols.sera.uuid_int`.
 """
 
-from .api import (
+from .base.encoding import to_checksum_address
+from .base.errors import (
+    CODES,
+    DocumentError,
+    Eip712KitError,
+    KeySourceError,
+    NetworkError,
+    ProtocolError,
+    SignatureError,
+    TrustError,
+    TypeDefinitionError,
+    ValueEncodingError,
+)
+from .base.limits import DEFAULT_LIMITS, Limits
+from .core.api import (
     Verification,
     check_message,
     check_typed_data,
@@ -19,24 +33,10 @@ from .api import (
     verify_message,
     verify_typed_data,
 )
-from .encoding import to_checksum_address
-from .errors import (
-    CODES,
-    DocumentError,
-    Eip712KitError,
-    KeySourceError,
-    NetworkError,
-    ProtocolError,
-    SignatureError,
-    TrustError,
-    TypeDefinitionError,
-    ValueEncodingError,
-)
-from .keys import PrivateKey, load_key
-from .limits import DEFAULT_LIMITS, Limits
-from .messages import hash_message
-from .signature import Signature, recover_digest, sign_digest
-from .typed_data import Schema, TypedData, compile_types
+from .core.keys import PrivateKey, load_key
+from .core.messages import hash_message
+from .core.signature import Signature, recover_digest, sign_digest
+from .core.typed_data import Schema, TypedData, compile_types
 
 __version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it (dynamic version)
 

@@ -168,7 +168,7 @@ SIG_SIGNER = eip712kit.recover_typed_data(MAIL, SIG)
 
 
 def test_high_s_is_refused_on_recovery_and_reported_on_verification() -> None:
-    from eip712kit.signature import SECP256K1_N
+    from eip712kit.core.signature import SECP256K1_N
 
     high = Signature(SIG.r, SECP256K1_N - SIG.s, 1 - SIG.y_parity)
     with pytest.raises(eip712kit.SignatureError) as err:

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from eth_account import Account
 
-from eip712kit.signature import SECP256K1_N
-from eip712kit.uuid_int import pack
+from eip712kit.core.signature import SECP256K1_N
+from eip712kit.protocols.sera.uuid_int import pack
 from tests.helpers.cli_runner import COMMAND, Runner, assert_no_key_material, clean_env
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.examples import mail

@@ -11,8 +11,8 @@ import socket
 import httpx
 import pytest
 
+from eip712kit.base.errors import NetworkError
 from eip712kit.client import HttpClient, SeraClient, parse_server_time, parse_tokens
-from eip712kit.errors import NetworkError
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
 from tests.helpers.login_servers import LiveServer

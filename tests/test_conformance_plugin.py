@@ -1,5 +1,5 @@
 """Adoption paths: feature tags, the JUnit report against the common XSD, the pytest plugin from an empty
-directory, and eip712kit.testing with an in-process signer (examples/test_in_process_signer.py)."""
+directory, and eip712kit.conformance.testing with an in-process signer (examples/test_in_process_signer.py)."""
 
 from __future__ import annotations
 

@@ -19,11 +19,11 @@ import httpx
 import pytest
 
 from eip712kit import sign_typed_data
+from eip712kit.base.limits import DEFAULT_LIMITS
 from eip712kit.conformance import load_vectors
-from eip712kit.limits import DEFAULT_LIMITS
+from eip712kit.core.trace import trace_typed_data
 from eip712kit.server.app import create_app
 from eip712kit.server.debug import ASSETS, CONTENT_SECURITY_POLICY, examples, fragment, max_body_bytes
-from eip712kit.trace import trace_typed_data
 from tests.helpers.cli_runner import run
 from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY, DEV_KEYS
 from tests.helpers.login_servers import LiveServer
@@ -173,7 +173,7 @@ def test_a_bad_signature_or_address_is_reported_beside_the_trace(client: httpx.C
 
 
 def test_a_high_s_signature_recovers_but_does_not_verify(client: httpx.Client) -> None:
-    from eip712kit.signature import SECP256K1_N, Signature
+    from eip712kit.core.signature import SECP256K1_N, Signature
 
     good = Signature.parse(sign_typed_data(MAIL.read_text(), DEV_KEY).to_hex())
     high = Signature(good.r, SECP256K1_N - good.s, 1 - good.y_parity).to_hex()

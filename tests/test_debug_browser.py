@@ -24,9 +24,9 @@ import pytest
 
 from eip712kit import sign_typed_data
 from eip712kit.conformance import load_vectors
+from eip712kit.core.trace import StructTrace, ValueTrace, trace_typed_data
 from eip712kit.server.app import create_app
 from eip712kit.server.debug import examples, fragment
-from eip712kit.trace import StructTrace, ValueTrace, trace_typed_data
 from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY
 from tests.helpers.login_servers import LiveServer
 from tools.chromium import FLAGS, Chromium, Page, find_chromium

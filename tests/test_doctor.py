@@ -32,12 +32,12 @@ from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError, TypedData, uuid_int
+from eip712kit.base.hashing import keccak256
+from eip712kit.core.signature import Recoverer, Signature, recover_public_key
 from eip712kit.doctor import CAUSES, HYPOTHESES, Diagnosis, diagnose
 from eip712kit.doctor.domain import CHAIN_NAMES
 from eip712kit.doctor.registry import TYPED_LAYERS
-from eip712kit.hashing import keccak256
 from eip712kit.protocols import renance, sera
-from eip712kit.signature import Recoverer, Signature, recover_public_key
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.doctor_cases import (
     DOMAIN_TYPE,

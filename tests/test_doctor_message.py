@@ -17,8 +17,8 @@ from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
 from eip712kit import Eip712KitError
+from eip712kit.core.messages import hash_message
 from eip712kit.doctor import HYPOTHESES, Diagnosis, diagnose_message
-from eip712kit.messages import hash_message
 from tests.helpers.devkeys import DEV_KEYS
 
 KEY, ADDRESS = DEV_KEYS[0]  # PUBLIC development key (Hardhat/Anvil account #0)

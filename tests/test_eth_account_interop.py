@@ -19,7 +19,7 @@ from hexbytes import HexBytes
 
 import eip712kit
 from eip712kit import Eip712KitError, PrivateKey, Signature, interop
-from eip712kit.signature import SECP256K1_N
+from eip712kit.core.signature import SECP256K1_N
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.examples import mail, order_document
 
@@ -70,8 +70,8 @@ def test_out_of_range_parts_are_still_refused() -> None:
 # --- LocalAccount as a key -----------------------------------------------------------------------
 
 def test_a_local_account_signs_wherever_a_key_is_taken() -> None:
+    from eip712kit.core.signature import sign_digest
     from eip712kit.protocols import alura, sera
-    from eip712kit.signature import sign_digest
 
     doc = order_document()
     expected = Account.sign_message(encode_typed_data(full_message=doc), KEY).signature
@@ -88,7 +88,7 @@ def test_a_local_account_signs_wherever_a_key_is_taken() -> None:
 
 
 def test_a_local_account_key_never_shows_in_a_repr_or_an_error() -> None:
-    loaded = eip712kit.keys.as_private_key(ACCOUNT)
+    loaded = eip712kit.core.keys.as_private_key(ACCOUNT)
     assert repr(loaded) == f"PrivateKey(address={ADDRESS})"
     with pytest.raises(Eip712KitError) as info:
         eip712kit.sign_message("hello", object())  # type: ignore[arg-type]

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck
 
 import eip712kit
 from eip712kit import TypedData
-from eip712kit.batch import hash_many, recover_many, sign_many
-from eip712kit.domain import eip712_digest
-from eip712kit.hashing import keccak256
-from eip712kit.schema import Schema
+from eip712kit.base.hashing import keccak256
+from eip712kit.core.batch import hash_many, recover_many, sign_many
+from eip712kit.core.domain import eip712_digest
+from eip712kit.core.schema import Schema
 from tests.helpers.devkeys import DevKey
 from tests.helpers.examples import order_document
 from tests.helpers.fuzzing import fuzzed

@@ -88,4 +88,4 @@ def test_random_uuid_bindings(order_id: Any, value: Any) -> None:
 @fuzzed(st.one_of(st.text(max_size=100), st.binary(max_size=100), json_values), **FUZZ)
 def test_random_personal_sign_messages(message: Any) -> None:
     only_our_errors(eip712kit.hash_message, message)
-    only_our_errors(eip712kit.messages.as_message, message)
+    only_our_errors(eip712kit.core.messages.as_message, message)

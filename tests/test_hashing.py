@@ -41,7 +41,7 @@ def test_a_binding_that_computes_something_else_is_not_used(monkeypatch: pytest.
 
 
 def backend_under(value: str) -> subprocess.CompletedProcess[str]:
-    code = "import eip712kit.hashing as h; print(h.BACKEND)"
+    code = "import eip712kit.base.hashing as h; print(h.BACKEND)"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=clean_env(EIP712KIT_KECCAK=value))
 

@@ -47,12 +47,12 @@ from eth_account import Account
 
 import eip712kit
 from eip712kit import batch
+from eip712kit.base.errors import Eip712KitError
 from eip712kit.cli import run
 from eip712kit.conformance import LibraryTarget
-from eip712kit.errors import Eip712KitError
-from eip712kit.keys import PrivateKey, as_private_key, load_key
+from eip712kit.core.keys import PrivateKey, as_private_key, load_key
+from eip712kit.core.signature import SECP256K1_N, sign_digest
 from eip712kit.protocols import alura, renance, sera
-from eip712kit.signature import SECP256K1_N, sign_digest
 from tests.helpers.cli_runner import COMMAND, clean_env
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.examples import mail

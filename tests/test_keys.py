@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eip712kit import KeySourceError, PrivateKey, load_key
-from eip712kit.keys import as_private_key
-from eip712kit.secp256k1 import SECP256K1_N
-from eip712kit.signature import sign_digest
+from eip712kit.core.keys import as_private_key
+from eip712kit.core.secp256k1 import SECP256K1_N
+from eip712kit.core.signature import sign_digest
 from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY
 
 # The Hardhat/Anvil PUBLIC development mnemonic; account 0 is DEV_KEY.

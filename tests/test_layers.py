@@ -86,7 +86,7 @@ def imports_in(source: str, module: str, *, is_package: bool = False) -> list[tu
 
 def test_every_module_is_in_the_layer_table() -> None:
     table = layer_table()
-    assert [layer for layer, _ in table] == ["base", "core", "protocols", "tools", "interfaces"]
+    assert [layer for layer, _ in table] == ["base", "core", "protocols", "tools", "interfaces", "kept paths"]
     unplaced = [name for name in modules() if layer_of(name, table) is None]
     assert unplaced == [], f"place these in docs/design.md's layer table: {unplaced}"
 
@@ -114,7 +114,7 @@ def test_the_server_is_imported_only_by_the_commands_that_serve() -> None:
 
 @pytest.mark.parametrize("heavy", ["eip712kit.doctor", "eip712kit.client", "eip712kit.cli", "eip712kit.server",
                                    "eip712kit.conformance", "httpx", "starlette", "eth_abi", "eth_account",
-                                   "eth_keyfile", "eip712kit.interop"])
+                                   "eth_keyfile", "eip712kit.core.interop"])
 def test_import_eip712kit_stays_light(heavy: str) -> None:
     code = f"import sys, eip712kit; sys.exit(1 if {heavy!r} in sys.modules else 0)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0, f"import eip712kit imports {heavy}"
@@ -123,8 +123,21 @@ def test_import_eip712kit_stays_light(heavy: str) -> None:
 def test_the_checker_sees_an_upward_import() -> None:
     """The rule can fail: a base module importing the CLI, lazily inside a function, is found."""
     table = layer_table()
-    source = "def later():\n    from .cli import main\n    from . import uuid_int\n"
-    found = [target for _line, target in imports_in(source, "eip712kit.limits")]
-    assert found == ["eip712kit.cli", "eip712kit.uuid_int"]
-    assert layer_of("eip712kit.cli", table) == 4 and layer_of("eip712kit.limits", table) == 0
-    assert layer_of("eip712kit.uuid_int", table) == 2
+    source = "def later():\n    from ..cli import main\n    from ..protocols.sera import uuid_int\n"
+    found = [target for _line, target in imports_in(source, "eip712kit.base.limits")]
+    assert found == ["eip712kit.cli", "eip712kit.protocols.sera.uuid_int"]
+    assert layer_of("eip712kit.cli", table) == 4 and layer_of("eip712kit.base.limits", table) == 0
+    assert layer_of("eip712kit.protocols.sera.uuid_int", table) == 2
+
+
+def test_the_root_holds_only_the_public_surface_and_kept_paths() -> None:
+    """Every layer is a folder: a module at the package root is ``__init__``, ``__main__`` or a kept import
+    path, which is its real module under another name (the same object, so a patch of one is a patch of both)."""
+    kept = dict(layer_table())["kept paths"]
+    at_root = sorted(p.stem for p in PACKAGE.glob("*.py"))
+    assert at_root == sorted(["__init__", "__main__", *kept])
+    for name in kept:
+        code = (f"import importlib, eip712kit.{name} as kept; "
+                f"real = importlib.import_module(kept.__name__); "
+                f"assert kept is real and kept.__name__ != 'eip712kit.{name}', kept.__name__")
+        assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0, name

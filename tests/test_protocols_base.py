@@ -19,13 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError, TypedData
-from eip712kit.domain import Domain, separator_of
-from eip712kit.encoding import json_int, to_checksum_address
+from eip712kit.base.encoding import json_int, to_checksum_address
+from eip712kit.core.domain import Domain, separator_of
+from eip712kit.core.schema import compile_types
 from eip712kit.protocols import alura, renance, sera  # noqa: F401  (alura: import must succeed)
 from eip712kit.protocols.requests import Prepared
 from eip712kit.protocols.struct import Struct
 from eip712kit.protocols.windows import check_timestamp_window
-from eip712kit.schema import compile_types
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.fuzzing import fuzzed
 

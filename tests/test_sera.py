@@ -191,7 +191,7 @@ def test_uuid_binding_in_the_builder() -> None:
 
 def test_the_builder_holds_the_uuid_to_the_documents_rules() -> None:
     """order_id is a UUID4; a standalone order has leg 0 and group = uuid >> 16; a batch leg names its order 0."""
-    from eip712kit.uuid_int import pack_batch, pack_fields
+    from eip712kit.protocols.sera.uuid_int import pack_batch, pack_fields
 
     bits = int(SEED_ORDER_ID.replace("-", ""), 16)
     cases: list[tuple[dict[str, Any], str | None, str | None]] = [

@@ -22,14 +22,14 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-from eip712kit.domain import Domain
+from eip712kit.core.domain import Domain
+from eip712kit.core.signature import SECP256K1_N
 from eip712kit.protocols import sera
+from eip712kit.protocols.sera.uuid_int import pack
 from eip712kit.protocols.struct import Struct
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
 from eip712kit.server.store import ApiKeyStore
-from eip712kit.signature import SECP256K1_N
-from eip712kit.uuid_int import pack
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.login_servers import LiveServer
 from tests.helpers.verifier_process import VerifierProcess
@@ -392,7 +392,7 @@ def order_with_uuid(order_id: str, uuid_value: int, **order_changes: Any) -> dic
 
 
 def _packed(order_id: str, *, leg: int = 0, group_delta: int = 0, executor: int = 5) -> int:
-    from eip712kit.uuid_int import pack_fields
+    from eip712kit.protocols.sera.uuid_int import pack_fields
 
     bits = int(order_id.replace("-", ""), 16)
     return pack_fields(executor, bits, (bits >> 16) + group_delta, leg)
@@ -421,7 +421,7 @@ def test_order_ids_are_uuid4s_and_orders_are_standalone(verifier: Verifier, orde
 
 
 def test_a_batch_leg_is_not_a_standalone_order(verifier: Verifier) -> None:
-    from eip712kit.uuid_int import pack_batch
+    from eip712kit.protocols.sera.uuid_int import pack_batch
 
     other = "11111111-2222-4333-8444-555555555555"
     legs = pack_batch([ORDER_ID, other], 5)

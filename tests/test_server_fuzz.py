@@ -35,7 +35,7 @@ from eth_account.messages import encode_typed_data
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
-from eip712kit.errors import CODES
+from eip712kit.base.errors import CODES
 from eip712kit.protocols import sera
 from eip712kit.protocols.sera.verdicts import API_KEY_FIELDS, ORDER_REQUEST_FIELDS
 from eip712kit.protocols.struct import Struct

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from starlette.routing import Route
 
-from eip712kit.errors import CODES
+from eip712kit.base.errors import CODES
 from eip712kit.server.app import create_app
 from eip712kit.server.openapi import DOCS_CONTENT_SECURITY_POLICY
 from tests.helpers.login_servers import LiveServer

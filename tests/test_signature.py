@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import eip712kit
 from eip712kit import PrivateKey, Signature
-from eip712kit.signature import HALF_N, SECP256K1_N, sign_digest
+from eip712kit.core.signature import HALF_N, SECP256K1_N, sign_digest
 from tests.helpers.devkeys import DevKey
 from tests.helpers.fuzzing import fuzzed
 from tests.helpers.reference import eth_account_sign_text, eth_account_sign_typed

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck
 
 from eip712kit import TypedData
-from eip712kit.errors import Eip712KitError
-from eip712kit.hashing import keccak256
-from eip712kit.trace import StructTrace, ValueTrace, trace_typed_data
+from eip712kit.base.errors import Eip712KitError
+from eip712kit.base.hashing import keccak256
+from eip712kit.core.trace import StructTrace, ValueTrace, trace_typed_data
 from tests.helpers.fuzzing import fuzzed
 from tests.helpers.reference import eth_account_digest, eth_account_parts
 from tests.helpers.strategies import documents

@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError, uuid_int
-from eip712kit.uuid_int import UuidInt, check_binding, is_uuid4, pack, pack_batch, pack_fields, pack_leg, unpack
+from eip712kit.protocols.sera.uuid_int import (
+    UuidInt,
+    check_binding,
+    is_uuid4,
+    pack,
+    pack_batch,
+    pack_fields,
+    pack_leg,
+    unpack,
+)
 
 SEED_ORDER_ID = "00000000-0000-4000-8000-000000000001"
 SEED_UUID_INT = 6427948336465191935941739505432058208337171677044006212075520  # from the Sera document

@@ -21,8 +21,8 @@ import jsonschema
 import pytest
 
 from eip712kit import conformance
-from eip712kit.encoding import MAX_SAFE_INTEGER
-from eip712kit.hashing import keccak256
+from eip712kit.base.encoding import MAX_SAFE_INTEGER
+from eip712kit.base.hashing import keccak256
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.reference import eth_account_parts, eth_account_sign_text, eth_account_sign_typed
 
@@ -201,7 +201,7 @@ def test_coverage_of_every_protocol_struct_and_domain() -> None:
 
 
 def test_negative_cases_name_their_refusal() -> None:
-    from eip712kit.errors import CODES
+    from eip712kit.base.errors import CODES
 
     negatives = [c for _, c in CASES if "error" in c]
     assert {c["error"]["code"] for c in negatives} <= set(CODES)

@@ -98,7 +98,7 @@ def measure(quick: bool, stream_lines: int) -> tuple[list[Row], dict[str, Any]]:
     from eth_utils.crypto import keccak
 
     import eip712kit
-    from eip712kit.signature import recover_digest, sign_digest
+    from eip712kit.core.signature import recover_digest, sign_digest
 
     seconds, repeats = (0.25, 3) if quick else (1.0, 5)
     doc = order_document()
@@ -191,7 +191,7 @@ def measure(quick: bool, stream_lines: int) -> tuple[list[Row], dict[str, Any]]:
 def measure_keccaks(*, seconds: float, repeats: int) -> dict[str, float]:
     """Calls per second of every keccak binding this interpreter has, on a 200-byte input.
 
-    The bindings are eip712kit.hashing's own (the order there is this measurement's), beside
+    The bindings are eip712kit.base.hashing's own (the order there is this measurement's), beside
     pycryptodome's public ``keccak.new`` and eth-hash's backends for comparison.
     """
     from Crypto.Hash import keccak as crypto_keccak
@@ -199,7 +199,7 @@ def measure_keccaks(*, seconds: float, repeats: int) -> dict[str, float]:
 
     data = bytes(range(200))
     candidates: dict[str, Callable[[bytes], bytes]] = {
-        f"{name} (eip712kit.hashing)": function for name, function in hashing.available().items()}
+        f"{name} (eip712kit.base.hashing)": function for name, function in hashing.available().items()}
     candidates["pycryptodome keccak.new(...)"] = lambda d: crypto_keccak.new(digest_bits=256, data=d).digest()
     candidates["eth-hash pycryptodome backend"] = eth_hash_pycryptodome.keccak256
     try:
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--lines", type=int, default=None, help="documents in the --jsonl stream test")
     parser.add_argument("--keccak-only", action="store_true",
-                        help="only the keccak bindings' cost per call (what eip712kit/hashing.py orders by)")
+                        help="only the keccak bindings' cost per call (what eip712kit/base/hashing.py orders by)")
     parser.add_argument("--eth-keys-native", action="store_true",
                         help="measure eth-account with eth-keys' pure-Python backend (a plain pip install)")
     args = parser.parse_args(argv)

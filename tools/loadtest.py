@@ -51,7 +51,7 @@ from typing import Any
 import httpx
 
 from eip712kit.client import SeraClient
-from eip712kit.domain import Domain
+from eip712kit.core.domain import Domain
 from eip712kit.protocols import sera
 
 HARDHAT_MNEMONIC = "test test test test test test test test test test test junk"  # PUBLIC development mnemonic
@@ -72,7 +72,7 @@ class Wallet:
 def hardhat_wallets(count: int) -> list[Wallet]:
     """The first ``count`` accounts of the PUBLIC development mnemonic, signing with eip712kit."""
     from eip712kit import sign_typed_data
-    from eip712kit.keys import PrivateKey
+    from eip712kit.core.keys import PrivateKey
 
     wallets = []
     for index in range(count):

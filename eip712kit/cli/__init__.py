@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..errors import Eip712KitError, NetworkError, TrustError
+from ..base.errors import Eip712KitError, NetworkError, TrustError
 from ._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, Output, dumps
 
 # name -> "module:attribute"; loaded on first use, so `eip712kit hash` never imports the server.

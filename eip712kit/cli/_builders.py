@@ -20,14 +20,14 @@ from typing import Any, TypeVar
 
 import click
 
-from ..api import Verification, verify_digest
-from ..domain import Domain
-from ..encoding import parse_address, to_checksum_address
-from ..errors import Eip712KitError
-from ..keys import PrivateKey
+from ..base.encoding import parse_address, to_checksum_address
+from ..base.errors import Eip712KitError
+from ..core.api import Verification, verify_digest
+from ..core.domain import Domain
+from ..core.keys import PrivateKey
+from ..core.signature import Signature
 from ..protocols.requests import HttpRequest, Prepared
 from ..protocols.struct import Struct
-from ..signature import Signature
 from ._common import EXIT_INVALID, EXIT_OK, json_option, key_options, load_cli_key
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -24,9 +24,9 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from ..errors import KeySourceError
-from ..keys import DEFAULT_DERIVATION_PATH, DEFAULT_KEY_ENV, PrivateKey, load_key
-from ..limits import DEFAULT_LIMITS, Limits
+from ..base.errors import KeySourceError
+from ..base.limits import DEFAULT_LIMITS, Limits
+from ..core.keys import DEFAULT_DERIVATION_PATH, DEFAULT_KEY_ENV, PrivateKey, load_key
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -76,7 +76,7 @@ def read_input(stream: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Read a whole document, refusing (not truncating) one over the size limit before it is in memory."""
     data = stream.read(limits.max_document_bytes + 1)
     if len(data) > limits.max_document_bytes:
-        from ..errors import DocumentError
+        from ..base.errors import DocumentError
 
         raise DocumentError(
             f"the input is over {limits.max_document_bytes} bytes; raise --max-document-bytes if this is intended",
@@ -89,12 +89,12 @@ def read_input(stream: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> bytes:
 
 def _limits_callback(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
     if value is not None:
-        ctx.meta.setdefault("eip712kit.limits", {})[param.name] = value
+        ctx.meta.setdefault("eip712kit.base.limits", {})[param.name] = value
     return value
 
 
 def limits_options(f: F) -> F:
-    """``--max-document-bytes`` and friends: bounds on untrusted input (see :mod:`eip712kit.limits`)."""
+    """``--max-document-bytes`` and friends: bounds on untrusted input (see :mod:`eip712kit.base.limits`)."""
     defaults = DEFAULT_LIMITS
     for name, help_text in (
         ("max_document_bytes", f"largest document or JSON line in bytes [default: {defaults.max_document_bytes}]"),
@@ -115,7 +115,7 @@ def limits_options(f: F) -> F:
 
 def current_limits() -> Limits:
     """The limits the options asked for; the shared default object otherwise (it keeps the schema cache)."""
-    chosen = click.get_current_context().meta.get("eip712kit.limits")
+    chosen = click.get_current_context().meta.get("eip712kit.base.limits")
     if not chosen:
         return DEFAULT_LIMITS
     return Limits(**{**DEFAULT_LIMITS.__dict__, **chosen})

@@ -7,10 +7,10 @@ from typing import IO
 
 import click
 
-from ..errors import Eip712KitError
-from ..limits import load_json
+from ..base.errors import Eip712KitError
+from ..base.limits import load_json
+from ..core.signature import Signature
 from ..protocols import alura
-from ..signature import Signature
 from ._builders import Signer, signing_options
 from ._common import EXIT_INVALID, EXIT_OK, text_to_sign
 

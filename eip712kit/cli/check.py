@@ -36,14 +36,14 @@ from typing import IO, Any
 
 import click
 
+from ..base.errors import Eip712KitError, NetworkError, TrustError
+from ..base.limits import load_json
 from ..client import AluraClient, RenanceClient, Response, SeraClient, ServerVerdict
 from ..client.transport import server_error
-from ..domain import Domain
-from ..errors import Eip712KitError, NetworkError, TrustError
-from ..limits import load_json
+from ..core.domain import Domain
+from ..core.typed_data import TypedData
 from ..protocols import alura, renance, sera
 from ..protocols.sera.verdicts import Verdict, check_order_request
-from ..typed_data import TypedData
 from ._common import EXIT_INVALID, EXIT_OK, dumps, json_option, key_options, load_cli_key, text_to_sign
 from .sera import load_tokens, order_options, require, token_ref
 

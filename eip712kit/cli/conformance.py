@@ -18,8 +18,8 @@ from typing import Any
 import click
 
 from .. import conformance
-from ..errors import Eip712KitError, NetworkError
-from ..keys import DEFAULT_KEY_ENV
+from ..base.errors import Eip712KitError, NetworkError
+from ..core.keys import DEFAULT_KEY_ENV
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
 

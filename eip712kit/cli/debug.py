@@ -15,7 +15,7 @@ from typing import IO
 
 import click
 
-from ..limits import DEFAULT_LIMITS
+from ..base.limits import DEFAULT_LIMITS
 from ..server.logs import LOG_LEVELS  # standard library only: importable without the server extra
 from ._common import EXIT_OK, read_input
 

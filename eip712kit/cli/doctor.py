@@ -18,12 +18,12 @@ from typing import IO, Any
 
 import click
 
+from ..base.errors import Eip712KitError
+from ..base.limits import load_json
+from ..core.messages import message_bytes
 from ..doctor import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, Diagnosis, diagnose, diagnose_message
 from ..doctor.detection import PROTOCOLS
 from ..doctor.findings import Finding, json_safe
-from ..errors import Eip712KitError
-from ..limits import load_json
-from ..messages import message_bytes
 from ..protocols.alura import parse_challenge
 from ._common import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, dumps, json_option, read_input
 

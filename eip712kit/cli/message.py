@@ -17,11 +17,11 @@ from typing import IO
 
 import click
 
-from ..api import verify_digest
-from ..encoding import parse_hex_bytes
-from ..errors import Eip712KitError
-from ..messages import hash_message, message_bytes
-from ..signature import recover_digest, sign_digest
+from ..base.encoding import parse_hex_bytes
+from ..base.errors import Eip712KitError
+from ..core.api import verify_digest
+from ..core.messages import hash_message, message_bytes
+from ..core.signature import recover_digest, sign_digest
 from ._common import EXIT_INVALID, EXIT_OK, emit, json_option, key_options, load_cli_key, read_input
 
 NO_HASH_WARNING = (

@@ -11,8 +11,8 @@ from typing import IO
 
 import click
 
-from ..errors import Eip712KitError
-from ..limits import load_json
+from ..base.errors import Eip712KitError
+from ..base.limits import load_json
 from ..protocols import renance
 from ._builders import (
     Built,

@@ -13,9 +13,9 @@ from typing import IO, Any
 
 import click
 
-from ..domain import Domain
-from ..errors import Eip712KitError, ProtocolError
-from ..limits import load_json
+from ..base.errors import Eip712KitError, ProtocolError
+from ..base.limits import load_json
+from ..core.domain import Domain
 from ..protocols import sera
 from ._builders import (
     Signer,
@@ -168,7 +168,7 @@ def sera_cancel(uuid_int: str | None, order_id: str | None, executor_id: int | N
       eip712kit sera cancel --uuid-int 6427948336465191935941739505432058208337171677044006212075520
       eip712kit sera cancel --order-id 00000000-0000-4000-8000-000000000001 --executor-id 0
     """
-    from .. import uuid_int as uuid_int_mod
+    from ..protocols.sera import uuid_int as uuid_int_mod
 
     if uuid_int is None:
         if order_id is None or executor_id is None:

@@ -15,9 +15,9 @@ from typing import IO, Any
 
 import click
 
-from ..errors import Eip712KitError, ProtocolError
-from ..extras import install_command
-from ..limits import load_json
+from ..base.errors import Eip712KitError, ProtocolError
+from ..base.extras import install_command
+from ..base.limits import load_json
 from ..server import runner  # standard library only, like the guard
 from ..server.guard import ConnectionLimits  # standard library only: importable without the server extra
 from ..server.logs import LOG_FORMATS, LOG_LEVELS  # standard library only, too

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from ..errors import DocumentError, Eip712KitError
-from ..limits import Limits
+from ..base.errors import DocumentError, Eip712KitError
+from ..base.limits import Limits
 from ._common import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK
 
 # A handler turns one line into the body of its result object (the JSON text after "line"), or

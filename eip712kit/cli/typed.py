@@ -9,11 +9,11 @@ from typing import IO, Any
 
 import click
 
-from ..api import check_typed_data
-from ..errors import DocumentError, Eip712KitError
-from ..limits import Limits, load_json
-from ..signature import recover_digest, sign_digest
-from ..typed_data import TypedData
+from ..base.errors import DocumentError, Eip712KitError
+from ..base.limits import Limits, load_json
+from ..core.api import check_typed_data
+from ..core.signature import recover_digest, sign_digest
+from ..core.typed_data import TypedData
 from ._common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -112,7 +112,7 @@ def hash_command(file: IO[bytes], trace: bool, jsonl: bool, as_json: bool) -> in
     limits = current_limits()
     if jsonl:
         if trace:
-            from ..trace import trace_typed_data
+            from ..core.trace import trace_typed_data
 
             def handle(line: bytes) -> tuple[str, bool]:
                 return '"trace":' + dumps(trace_typed_data(TypedData(line, limits=limits)).to_dict()), True
@@ -123,7 +123,7 @@ def hash_command(file: IO[bytes], trace: bool, jsonl: bool, as_json: bool) -> in
         return _stream(file, handle, limits)
     td = _document(file, limits)
     if trace:
-        from ..trace import trace_typed_data
+        from ..core.trace import trace_typed_data
 
         traced = trace_typed_data(td)
         emit(as_json, traced.to_dict(), traced.render())

@@ -1,4 +1,5 @@
-"""``uuid pack|unpack|check``: Sera's uuid_int bit-packer from the terminal (:mod:`eip712kit.uuid_int`)."""
+"""``uuid pack|unpack|check``: Sera's uuid_int bit-packer from the terminal
+(:mod:`eip712kit.protocols.sera.uuid_int`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import uuid as uuid_lib
 
 import click
 
-from .. import uuid_int
-from ..errors import Eip712KitError
+from ..base.errors import Eip712KitError
+from ..protocols.sera import uuid_int
 from ._common import EXIT_INVALID, EXIT_OK, emit, json_option
 
 

@@ -3,7 +3,7 @@
 One hardened transport (:mod:`~.transport`: an overall deadline per exchange, a size cap, strict
 JSON, bounded retries) under three protocol clients (:mod:`~.sera`, :mod:`~.logins`). A server only
 informs: the clients return what it said, and every answer that cannot be used is a
-:class:`~eip712kit.errors.NetworkError` (exit 3 at the command line).
+:class:`~eip712kit.base.errors.NetworkError` (exit 3 at the command line).
 """
 
 from .logins import AluraClient, RenanceClient

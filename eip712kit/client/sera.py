@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import NetworkError
+from ..base.errors import NetworkError
 from ..protocols.sera import endpoints
-from ..uuid_int import MAX_EXECUTOR_ID
+from ..protocols.sera.uuid_int import MAX_EXECUTOR_ID
 from .transport import MAX_BODY_SHOWN, ApiClient, Response, server_error
 
 _TIME_KEYS = ("server_time", "timestamp", "time", "serverTime", "now", "epoch")

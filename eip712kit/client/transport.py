@@ -7,12 +7,12 @@ Every network answer may be hostile, so what :class:`HttpClient` guarantees:
   answer that never ends); httpx's own timeouts bound each socket operation, not the whole call;
 * **a size cap** — an answer over ``max_bytes`` (4 MiB by default, after any content decoding) is
   refused as soon as the cap is passed, so a huge body costs neither memory nor time;
-* **JSON read strictly** — only with a JSON content type, through :func:`~eip712kit.limits.load_json`
+* **JSON read strictly** — only with a JSON content type, through :func:`~eip712kit.base.limits.load_json`
   (no ``NaN``/``Infinity``, bounded nesting, no 4,300-digit numbers);
 * ``429 Too Many Requests`` and ``503 Service Unavailable`` are retried with exponential back-off
   (honouring an ASCII-digit ``Retry-After`` up to a ceiling), a bounded number of times;
 * every failure — DNS, refused connection, deadline, TLS, an unusable answer — is a
-  :class:`~eip712kit.errors.NetworkError` (exit 3 at the CLI) whose sentence names the URL and what
+  :class:`~eip712kit.base.errors.NetworkError` (exit 3 at the CLI) whose sentence names the URL and what
   went wrong, never a traceback and never a header value (bearer tokens stay out of it);
 * any HTTP answer, 4xx included, comes back as a :class:`Response`, because a refusal is an answer
   a caller wants to look at; :meth:`Response.expect` turns the statuses a caller did not expect, and
@@ -34,8 +34,8 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from ..errors import Eip712KitError, NetworkError
-from ..limits import Limits, load_json
+from ..base.errors import Eip712KitError, NetworkError
+from ..base.limits import Limits, load_json
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 3

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-from ..keys import DEFAULT_KEY_ENV
+from ..core.keys import DEFAULT_KEY_ENV
 from .runner import DEFAULT_TIMEOUT, HELLO, AdapterFailure
 from .vectors import wire_json
 

@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Eip712KitError, ProtocolError
-from ..keys import PrivateKey
+from ..base.errors import Eip712KitError, ProtocolError
+from ..core.keys import PrivateKey
 from .runner import DEFAULT_TIMEOUT, Report
 from .scoring import Outcome, Problem
 from .vectors import Case, load_vectors
@@ -84,14 +84,14 @@ def _fresh_uuid4() -> str:
 
 
 def _high_s(signature: str) -> str:
-    from ..signature import SECP256K1_N, Signature
+    from ..core.signature import SECP256K1_N, Signature
 
     sig = Signature.parse(signature)
     return Signature(sig.r, SECP256K1_N - sig.s, 1 - sig.y_parity).to_hex()
 
 
 def _other_uuid_int(ctx: _ApiContext) -> str:
-    from .. import uuid_int
+    from ..protocols.sera import uuid_int
 
     return str(uuid_int.pack(_fresh_uuid4(), ctx.executor_id))
 

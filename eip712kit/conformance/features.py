@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..atomic import DIMENSION
-from ..domain import DOMAIN_FIELD_TYPES
-from ..encoding import LONE_SURROGATE, MAX_SAFE_INTEGER
+from ..base.encoding import LONE_SURROGATE, MAX_SAFE_INTEGER
+from ..core.atomic import DIMENSION
+from ..core.domain import DOMAIN_FIELD_TYPES
 
 FEATURES: dict[str, str] = {
     # -- the shape of a typed-data document: where implementations differ in what they can express --

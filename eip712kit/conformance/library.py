@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import Eip712KitError
-from ..keys import PrivateKey
-from ..messages import hash_message
-from ..schema import compile_types
-from ..signature import recover_digest, sign_digest
-from ..typed_data import TypedData
+from ..base.errors import Eip712KitError
+from ..core.keys import PrivateKey
+from ..core.messages import hash_message
+from ..core.schema import compile_types
+from ..core.signature import recover_digest, sign_digest
+from ..core.typed_data import TypedData
 from .runner import HELLO
 from .vectors import KINDS, UNSUPPORTED, VectorError
 
@@ -87,7 +87,7 @@ def _need(inp: Mapping[str, Any], key: str) -> Any:
 
 def compute_uuid_int(inp: Mapping[str, Any]) -> dict[str, Any]:
     """Sera's uuid_int: ``operation`` is pack, pack_batch, pack_leg, unpack or check_binding."""
-    from .. import uuid_int
+    from ..protocols.sera import uuid_int
 
     operation = inp.get("operation")
     if operation == "pack":
@@ -127,7 +127,7 @@ def _token(inp: Mapping[str, Any], side: str) -> Any:
 
 def compute_sera_order(inp: Mapping[str, Any]) -> dict[str, Any]:
     """The Sera order builder: a side, amount and price on a pair → the signed Order and its body."""
-    from ..domain import as_domain
+    from ..core.domain import as_domain
     from ..protocols import sera
 
     domain = as_domain(inp["domain"]) if "domain" in inp else sera.DOMAIN

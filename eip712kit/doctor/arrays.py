@@ -27,11 +27,11 @@ from typing import Any
 
 from eth_abi.abi import encode as abi_encode
 
-from ..atomic import element_type
-from ..encoding import parse_address, parse_hex_bytes, parse_int
-from ..errors import Eip712KitError
-from ..hashing import keccak256
-from ..typed_data import Schema, is_atomic, parse_field_type
+from ..base.encoding import parse_address, parse_hex_bytes, parse_int
+from ..base.errors import Eip712KitError
+from ..base.hashing import keccak256
+from ..core.atomic import element_type
+from ..core.typed_data import Schema, is_atomic, parse_field_type
 from .context import Context, Path, Types, render_path
 from .findings import REMOVED, Finding, Variant
 from .registry import hypothesis

@@ -1,6 +1,6 @@
 """The document under diagnosis, and the few ways a hypothesis rebuilds a part of it.
 
-Every rebuilt value goes through the core encoder (:class:`~eip712kit.typed_data.Schema`): a
+Every rebuilt value goes through the core encoder (:class:`~eip712kit.core.typed_data.Schema`): a
 hypothesis says *what* the mistaken client changed — a domain value, a declared type, a field
 value — and the context hashes it exactly as the core would, so a confirmed variant is the
 document with that one change and nothing else.
@@ -23,12 +23,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..atomic import element_type
-from ..encoding import parse_int
-from ..errors import Eip712KitError
-from ..hashing import keccak256
-from ..signature import Signature
-from ..typed_data import Schema, TypedData, eip712_digest, parse_field_type
+from ..base.encoding import parse_int
+from ..base.errors import Eip712KitError
+from ..base.hashing import keccak256
+from ..core.atomic import element_type
+from ..core.signature import Signature
+from ..core.typed_data import Schema, TypedData, eip712_digest, parse_field_type
 from .edits import encode_type_with, related, remove_at, replace_at, retyped_fields
 from .findings import REMOVED, DomainEdit, Fields, Finding, MessageEdit, Path, Types, Variant
 from .registry import NotApplicable

@@ -6,7 +6,7 @@ hashes the literal ``uint``, ethers maps it to ``uint256``); fields declared in 
 two of them swapped; a field named ``order_type`` for ``orderType``; the struct called ``Orders``,
 or ``Order`` where Renance names it ``CreateOrder``; Renance's ``CancelOrder`` signed for the
 batch endpoint's ``BatchCancelOrders``; an extra ``nonce`` field; a field left out. Each variant
-goes through the core's :class:`~eip712kit.typed_data.Schema` (or, for the one spelling the core
+goes through the core's :class:`~eip712kit.core.typed_data.Schema` (or, for the one spelling the core
 cannot compile, rewrites only the struct's ``encodeType`` segment), so a confirmed variant is the
 document with exactly that declaration changed.
 """
@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..atomic import INTEGER_TYPE
-from ..encoding import parse_int
-from ..errors import Eip712KitError
-from ..typed_data import parse_field_type
+from ..base.encoding import parse_int
+from ..base.errors import Eip712KitError
+from ..core.atomic import INTEGER_TYPE
+from ..core.typed_data import parse_field_type
 from .context import Context, Fields, Path, Types, render_path
 from .detection import PROTOCOL_STRUCTS
 from .edits import retyped

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ProtocolError
+from ..base.errors import ProtocolError
+from ..core.typed_data import TypedData
 from ..protocols import renance, sera
-from ..typed_data import TypedData
 from .findings import Fields
 
 PROTOCOL_DOMAINS: dict[str, dict[str, Any]] = {

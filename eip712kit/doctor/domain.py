@@ -13,11 +13,11 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from ..encoding import parse_address, to_checksum_address
-from ..errors import Eip712KitError
-from ..hashing import keccak256
-from ..signature import ZERO_ADDRESS
-from ..typed_data import DOMAIN_FIELD_TYPES
+from ..base.encoding import parse_address, to_checksum_address
+from ..base.errors import Eip712KitError
+from ..base.hashing import keccak256
+from ..core.signature import ZERO_ADDRESS
+from ..core.typed_data import DOMAIN_FIELD_TYPES
 from .context import Context, Fields, show
 from .detection import PROTOCOL_DOMAINS
 from .edits import canonical_fields, retyped_fields

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..typed_data import DOMAIN_FIELD_TYPES, Schema
+from ..core.typed_data import DOMAIN_FIELD_TYPES, Schema
 from .findings import Fields, Path, Types
 
 

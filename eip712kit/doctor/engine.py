@@ -22,8 +22,8 @@ A cause is reported only when recovery over its digest gives the expected addres
 guess would need a keccak collision to pass, so a reported cause is a confirmed one. What cannot
 be confirmed is reported as ``UNEXPLAINED`` with the list of what was tried.
 
-Recovery dominates the cost (see :class:`~eip712kit.signature.Recoverer`); building a candidate reuses the encoded words
-(:class:`~eip712kit.doctor.word_tree.WordTree`), so a Sera ``Order``'s complete search — about
+Recovery dominates the cost (:class:`~eip712kit.core.signature.Recoverer`); building a candidate reuses the encoded
+words (:class:`~eip712kit.doctor.word_tree.WordTree`), so a Sera ``Order``'s complete search — about
 9 000 candidates — takes 1–2 s on a busy 2-core machine (docs/doctor.md has the measurements). The
 clock is injectable so tests assert candidates and outcomes, never wall time.
 """
@@ -35,12 +35,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..encoding import parse_address, to_checksum_address
-from ..errors import Eip712KitError, SignatureError, ValueEncodingError
-from ..limits import load_json
-from ..messages import message_bytes
-from ..signature import ZERO_ADDRESS, public_key_to_address, recover_public_key
-from ..typed_data import TypedData
+from ..base.encoding import parse_address, to_checksum_address
+from ..base.errors import Eip712KitError, SignatureError, ValueEncodingError
+from ..base.limits import load_json
+from ..core.messages import message_bytes
+from ..core.signature import ZERO_ADDRESS, public_key_to_address, recover_public_key
+from ..core.typed_data import TypedData
 from .context import Context
 from .detection import detect_protocol
 from .diagnosis import Diagnosis, Tried
@@ -118,7 +118,7 @@ def diagnose(
     ``protocol`` (``sera`` or ``renance``) only orders the search — the document's shape is
     detected otherwise. ``hypotheses`` restricts the search to the named ones; ``clock`` (seconds,
     monotonic) measures the budget — tests pass a counter. Bad input (a malformed document,
-    address or signature) raises :class:`~eip712kit.errors.Eip712KitError`; a signature that does
+    address or signature) raises :class:`~eip712kit.base.errors.Eip712KitError`; a signature that does
     not verify never raises.
     """
     _check_bounds(time_budget, max_candidates)

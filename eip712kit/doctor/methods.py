@@ -14,9 +14,9 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..hashing import keccak256
-from ..messages import hash_message
-from ..typed_data import eip712_digest
+from ..base.hashing import keccak256
+from ..core.messages import hash_message
+from ..core.typed_data import eip712_digest
 from .context import Context
 from .findings import Finding, Variant
 from .registry import NotApplicable, hypothesis

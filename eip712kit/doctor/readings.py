@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..encoding import parse_hex_bytes
-from ..errors import Eip712KitError, SignatureError
-from ..signature import SECP256K1_N, Signature
+from ..base.encoding import parse_hex_bytes
+from ..base.errors import Eip712KitError, SignatureError
+from ..core.signature import SECP256K1_N, Signature
 from .findings import Finding, Variant
 from .registry import hypothesis
 

@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..errors import SignatureError
-from ..hashing import keccak256
-from ..signature import Recoverer, Signature, recover_public_key
+from ..base.errors import SignatureError
+from ..base.hashing import keccak256
+from ..core.signature import Recoverer, Signature, recover_public_key
 from .diagnosis import Tried
 from .findings import DomainEdit, Finding, MessageEdit, TextEdit, Variant
 from .registry import LAYERS, MAX_TIER, Hypothesis

@@ -1,7 +1,7 @@
 """Sera's identifier mistakes: the UUID signed where the packed ``uuid_int`` belongs, or a stale packing.
 
 Sera signs ``CancelOrder.orderId`` and ``Order/Intent/WithdrawIntent.uuid`` as the packed
-``uuid_int`` (executor id, UUID bits, group id, leg id — :mod:`eip712kit.uuid_int`). A client
+``uuid_int`` (executor id, UUID bits, group id, leg id — :mod:`eip712kit.protocols.sera.uuid_int`). A client
 that has only the order's UUID string signs that string (declaring the field ``string``) or the
 UUID read as a 128-bit integer; a client that cached ``executor_id`` packs with the old one.
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import uuid_int
-from ..errors import Eip712KitError
+from ..base.errors import Eip712KitError
+from ..protocols.sera import uuid_int
 from .context import Context, Leaf
 from .edits import retyped
 from .findings import Finding, Variant

@@ -21,11 +21,11 @@ import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
-from ..errors import Eip712KitError
-from ..hashing import keccak256
-from ..messages import hash_message
-from ..signature import Signature
+from ..base.encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
+from ..base.errors import Eip712KitError
+from ..base.hashing import keccak256
+from ..core.messages import hash_message
+from ..core.signature import Signature
 from .context import show
 from .findings import Finding, TextEdit, Variant
 from .registry import hypothesis

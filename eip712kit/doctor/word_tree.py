@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..atomic import element_type
-from ..hashing import keccak256
-from ..typed_data import Schema, parse_field_type
+from ..base.hashing import keccak256
+from ..core.atomic import element_type
+from ..core.typed_data import Schema, parse_field_type
 from .findings import Path
 
 

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..api import Verification, check_message, recover_message
-from ..encoding import parse_address, to_checksum_address
-from ..errors import Eip712KitError, ProtocolError, TrustError
-from ..keys import KeyLike
-from ..limits import DEFAULT_LIMITS, load_json
-from ..messages import hash_message
-from ..signature import Signature, sign_digest
+from ..base.encoding import parse_address, to_checksum_address
+from ..base.errors import Eip712KitError, ProtocolError, TrustError
+from ..base.limits import DEFAULT_LIMITS, load_json
+from ..core.api import Verification, check_message, recover_message
+from ..core.keys import KeyLike
+from ..core.messages import hash_message
+from ..core.signature import Signature, sign_digest
 from .requests import HttpRequest, check_signer, signature_text
 
 BASE_URL = "https://testnet-api.alura.fun"

@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..decimal_amounts import parse_decimal
-from ..domain import Domain, derived_domain_type
-from ..encoding import parse_address, parse_int, to_checksum_address
-from ..errors import Eip712KitError, ProtocolError, TrustError
-from ..limits import DEFAULT_LIMITS, load_json
+from ..base.encoding import parse_address, parse_int, to_checksum_address
+from ..base.errors import Eip712KitError, ProtocolError, TrustError
+from ..base.limits import DEFAULT_LIMITS, load_json
+from ..core.domain import Domain, derived_domain_type
+from .amounts import parse_decimal
 from .requests import HttpRequest, Prepared
 from .struct import Struct
 from .windows import check_timestamp_window

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .. import encoding
-from ..api import Verification
-from ..domain import DomainLike
-from ..errors import KeySourceError, ProtocolError
-from ..keys import KeyLike, PrivateKey, as_private_key
-from ..signature import Signature
+from ..base import encoding
+from ..base.errors import KeySourceError, ProtocolError
+from ..core.api import Verification
+from ..core.domain import DomainLike
+from ..core.keys import KeyLike, PrivateKey, as_private_key
+from ..core.signature import Signature
 from .struct import Struct
 
 _P = TypeVar("_P", bound="Prepared")

@@ -6,8 +6,8 @@
         fields = (("owner", "address"), ("orderId", "uint256"))
 
 The declaration is compiled once, when the class is defined, into the core's
-:class:`~eip712kit.schema.Schema` (so a typo in a type fails at import, with the core's error). The
-class is a thin facade over that schema's :class:`~eip712kit.schema.StructCodec` — alloy's
+:class:`~eip712kit.core.schema.Schema` (so a typo in a type fails at import, with the core's error). The
+class is a thin facade over that schema's :class:`~eip712kit.core.schema.StructCodec` — alloy's
 ``SolStruct``-over-resolver shape: ``encode_type``, ``type_hash``, ``encode_data``,
 ``struct_hash`` and ``digest`` all come from the same encoders a JSON document goes through, so
 there is one encoder in the kit and the two paths cannot drift. An instance validates and hashes its
@@ -25,14 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
-from ..api import Verification, verify_digest
-from ..atomic import Reader, is_atomic, parse_field_type
-from ..domain import Domain, DomainLike, as_domain, separator_of
-from ..errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
-from ..hashing import keccak256
-from ..keys import KeyLike
-from ..schema import Schema, StructCodec, compile_types
-from ..signature import Signature, recover_digest, sign_digest
+from ..base.errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
+from ..base.hashing import keccak256
+from ..core.api import Verification, verify_digest
+from ..core.atomic import Reader, is_atomic, parse_field_type
+from ..core.domain import Domain, DomainLike, as_domain, separator_of
+from ..core.keys import KeyLike
+from ..core.schema import Schema, StructCodec, compile_types
+from ..core.signature import Signature, recover_digest, sign_digest
 
 _S = TypeVar("_S", bound="Struct")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import encoding
-from ..errors import Eip712KitError, ProtocolError, ValueEncodingError
+from ..base import encoding
+from ..base.errors import Eip712KitError, ProtocolError, ValueEncodingError
 
 
 def unix_time(value: Any, field: str) -> int:

@@ -32,8 +32,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..errors import Eip712KitError
-from ..limits import Limits, load_json
+from ..base.errors import Eip712KitError
+from ..base.limits import Limits, load_json
 from ..protocols import sera
 from ..protocols.sera import endpoints
 from ..protocols.sera.verdicts import ApiKeyRefusal, Verdict, check_manage_api_key, check_order_request

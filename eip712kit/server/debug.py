@@ -6,7 +6,7 @@ This page shows what ``eip712kit hash --trace`` and ``eip712kit doctor`` compute
 separator, the digest, the recovered signer and the doctor's cause — where they would rather look.
 
 Every value on the page comes from the library through this module's API; the page's script only
-draws. The API reads documents with the CLI's limits (:data:`~eip712kit.limits.DEFAULT_LIMITS`)
+draws. The API reads documents with the CLI's limits (:data:`~eip712kit.base.limits.DEFAULT_LIMITS`)
 and refuses with the CLI's error objects (``{"code", "message", "path"}`` in
 ``{"ok": false, "error": …}``, as ``--json`` prints them).
 
@@ -44,15 +44,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ..api import check_typed_data, recover_typed_data
+from ..base.encoding import parse_address, to_checksum_address
+from ..base.errors import DocumentError, Eip712KitError, SignatureError, ValueEncodingError
+from ..base.limits import DEFAULT_LIMITS, Limits, load_json
+from ..core.api import check_typed_data, recover_typed_data
+from ..core.signature import Signature
+from ..core.trace import trace_typed_data
+from ..core.typed_data import TypedData
 from ..doctor import diagnose
 from ..doctor.findings import json_safe
-from ..encoding import parse_address, to_checksum_address
-from ..errors import DocumentError, Eip712KitError, SignatureError, ValueEncodingError
-from ..limits import DEFAULT_LIMITS, Limits, load_json
-from ..signature import Signature
-from ..trace import trace_typed_data
-from ..typed_data import TypedData
 from .origin import cross_site, is_json_content_type, read_capped, rebinding_suspect
 
 CONTENT_SECURITY_POLICY = (

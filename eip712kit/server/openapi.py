@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
-from ..errors import CODES
+from ..base.errors import CODES
 from ..protocols.sera.verdicts import API_KEY_FIELDS, ORDER_REQUEST_FIELDS
 
 OPENAPI_PATH = "/api/openapi.json"

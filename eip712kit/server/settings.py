@@ -21,9 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..domain import Domain
-from ..encoding import parse_address, to_checksum_address
-from ..errors import Eip712KitError, ProtocolError
+from ..base.encoding import parse_address, to_checksum_address
+from ..base.errors import Eip712KitError, ProtocolError
+from ..core.domain import Domain
 from ..protocols import sera
 
 DEFAULT_MARKETS: tuple[dict[str, str], ...] = ({"base": "EURC", "quote": "USDC"},)

@@ -37,7 +37,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..errors import ProtocolError
+from ..base.errors import ProtocolError
 from ..protocols.sera import API_KEY_TIMESTAMP_WINDOW, MAX_ACTIVE_API_KEYS
 
 T = TypeVar("T")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from eip712kit.domain import DOMAIN_FIELD_TYPES
+from eip712kit.core.domain import DOMAIN_FIELD_TYPES
 
 from .common import (
     ADDR_A,

@@ -14,7 +14,7 @@ from eth_account.messages import encode_defunct, encode_typed_data
 from eth_utils import keccak
 
 from eip712kit import conformance
-from eip712kit.domain import DOMAIN_FIELD_TYPES
+from eip712kit.core.domain import DOMAIN_FIELD_TYPES
 
 from .common import KEYS, GenerationError
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from eip712kit import conformance
+from eip712kit.base.encoding import MAX_SAFE_INTEGER
 from eip712kit.conformance.features import FEATURES, refusal_tag
-from eip712kit.encoding import MAX_SAFE_INTEGER
 from eip712kit.protocols import sera
 
 
 def build_schema() -> dict[str, Any]:
     """vectors/schema.json: the format as JSON Schema (draft 2020-12), error codes from errors.CODES."""
-    from eip712kit.errors import CODES
+    from eip712kit.base.errors import CODES
 
     hex32 = {"type": "string", "pattern": "^0x[0-9a-fA-F]{64}$"}
     address = {"type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"}

@@ -10,7 +10,7 @@ from eth_account.messages import encode_defunct, encode_typed_data
 
 from eip712kit import conformance
 from eip712kit.conformance.features import case_features
-from eip712kit.domain import Domain
+from eip712kit.core.domain import Domain
 from eip712kit.protocols.struct import Struct
 
 from .common import ETH_ACCOUNT, GENERATOR, KEYS, GenerationError, js_safe, rand_address, rng

@@ -14,7 +14,7 @@ One module per concern, all pure (server time is a parameter, read it from ``GET
   amounts and the ``/verify-signature`` / ``POST /orders`` bodies;
 * :mod:`~.verdicts` — the verdict on a whole request (:func:`check_order_request`,
   :func:`check_manage_api_key`), which the reference verifier answers with;
-* the uuid_int binding — :mod:`eip712kit.uuid_int`.
+* the uuid_int binding — :mod:`eip712kit.protocols.sera.uuid_int`.
 
 Where the Sera document is silent, the choice made is listed in ``docs/protocols.md``.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import ProtocolError
+from ...base.errors import ProtocolError
 from ..requests import HttpRequest, Prepared
 from ..windows import check_timestamp_window
 from . import endpoints

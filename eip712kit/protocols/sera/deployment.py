@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...domain import Domain
-from ...encoding import parse_address, parse_int, to_checksum_address, uint_word
-from ...errors import Eip712KitError, ProtocolError
-from ...limits import DEFAULT_LIMITS, load_json
+from ...base.encoding import parse_address, parse_int, to_checksum_address, uint_word
+from ...base.errors import Eip712KitError, ProtocolError
+from ...base.limits import DEFAULT_LIMITS, load_json
+from ...core.domain import Domain
 from .tokens import Token, TokenList
 
 DOMAIN = Domain(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import ProtocolError
+from ...base.errors import ProtocolError
 from ..windows import unix_time
 
 EXPIRATION_MAX_AHEAD = 365 * 86_400 - 300

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ... import uuid_int as uuid_int_mod
-from ...decimal_amounts import format_decimal, multiply, parse_decimal, scale_to_units
-from ...errors import ProtocolError
-from ...secp256k1 import ZERO_ADDRESS
+from ...base.errors import ProtocolError
+from ...core.secp256k1 import ZERO_ADDRESS
+from ..amounts import format_decimal, multiply, parse_decimal, scale_to_units
 from ..requests import HttpRequest, Prepared
 from . import endpoints
+from . import uuid_int as uuid_int_mod
 from .expiration import check_expiration, require_expiration
 from .structs import CancelOrder, Intent, Order
 from .tokens import NO_TOKENS, Token, TokenList

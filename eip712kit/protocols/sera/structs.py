@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import uuid_int as uuid_int_mod
-from ...errors import Eip712KitError, ProtocolError
+from ...base.errors import Eip712KitError, ProtocolError
 from ..struct import Struct
+from . import uuid_int as uuid_int_mod
 
 
 class ManageApiKey(Struct):

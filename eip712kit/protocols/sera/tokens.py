@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...decimal_amounts import check_decimals
-from ...encoding import parse_address, to_checksum_address
-from ...errors import Eip712KitError, ProtocolError
-from ...limits import DEFAULT_LIMITS, load_json
+from ...base.encoding import parse_address, to_checksum_address
+from ...base.errors import Eip712KitError, ProtocolError
+from ...base.limits import DEFAULT_LIMITS, load_json
+from ..amounts import check_decimals
 
 
 @dataclass(frozen=True)

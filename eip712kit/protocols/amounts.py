@@ -15,7 +15,7 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Context, Decimal, Inexact, InvalidOperation
 from typing import Any
 
-from .errors import ProtocolError
+from ..base.errors import ProtocolError
 
 ROUNDING_MODES: dict[str, str] = {"down": ROUND_DOWN, "up": ROUND_UP, "half_even": ROUND_HALF_EVEN}
 """Named rounding modes (amounts are positive, so ``down`` is floor and ``up`` is ceiling)."""

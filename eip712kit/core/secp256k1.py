@@ -1,14 +1,14 @@
 """The secp256k1 facts both keys and signatures rest on: the curve order, and how a public key becomes an address.
 
-Kept apart so :mod:`eip712kit.keys` (secrets) and :mod:`eip712kit.signature` (signatures) each import
+Kept apart so :mod:`eip712kit.core.keys` (secrets) and :mod:`eip712kit.core.signature` (signatures) each import
 it, and neither imports the other.
 """
 
 from __future__ import annotations
 
-from .caches import BoundedCache
-from .encoding import to_checksum_address
-from .hashing import keccak256
+from ..base.caches import BoundedCache
+from ..base.encoding import to_checksum_address
+from ..base.hashing import keccak256
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 """The order of the curve's group: private keys, r and s are in 1 .. N-1."""

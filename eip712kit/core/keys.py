@@ -22,8 +22,8 @@ from typing import Any, Protocol
 import coincurve
 from coincurve.context import GLOBAL_CONTEXT
 
-from .errors import KeySourceError
-from .extras import loaded_class, require
+from ..base.errors import KeySourceError
+from ..base.extras import loaded_class, require
 from .secp256k1 import SECP256K1_N, public_key_to_address
 
 DEFAULT_KEY_ENV = "EIP712KIT_PRIVATE_KEY"

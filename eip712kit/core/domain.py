@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import encoding
-from .caches import BoundedCache
-from .errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
-from .hashing import keccak256
+from ..base import encoding
+from ..base.caches import BoundedCache
+from ..base.errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
+from ..base.hashing import keccak256
 from .schema import Schema
 
 DOMAIN_FIELD_TYPES: dict[str, str] = {

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from . import conformance
+    from .. import conformance
 
 _TARGET: pytest.StashKey[conformance.ExecTarget] = pytest.StashKey()
 
@@ -59,7 +59,7 @@ class VectorItem(pytest.Item):
         self.expected = expected
 
     def runtest(self) -> None:
-        from . import conformance
+        from .. import conformance
 
         target = self.config.stash[_TARGET]
         outcome = conformance.run_case(self.case, self.vector_file, target, self.policy, self.declaration,
@@ -88,7 +88,7 @@ class VectorCollector(pytest.Collector):
     """The selected cases, after the handshake (which needs the whole selection: its tags and ops)."""
 
     def collect(self) -> Iterator[VectorItem]:
-        from . import conformance
+        from .. import conformance
 
         config = self.config
         try:

@@ -2,8 +2,8 @@
 
 The input is the standard JSON document MetaMask, ethers, viem, eth-account and Foundry all use,
 following ``eth_signTypedData_v4`` (arrays, arrays of arrays, arrays of structs, recursive structs).
-A :class:`TypedData` compiles its ``types`` through the cached :class:`~eip712kit.schema.Schema`,
-hashes the domain (:mod:`eip712kit.domain`) and the message once, at construction.
+A :class:`TypedData` compiles its ``types`` through the cached :class:`~eip712kit.core.schema.Schema`,
+hashes the domain (:mod:`eip712kit.core.domain`) and the message once, at construction.
 
 Conventions where wallets and libraries differ (each pinned by a golden vector):
 
@@ -16,11 +16,11 @@ Conventions where wallets and libraries differ (each pinned by a golden vector):
   refused when that is ambiguous.
 * ``primaryType`` ``"EIP712Domain"``: the digest is ``keccak256(0x1901 ‖ domainSeparator)`` with
   no struct hash, as MetaMask's eth-sig-util computes it; ``message`` must then be empty.
-* A struct value may not be ``null`` and may not omit or add fields (see :mod:`eip712kit.schema`).
+* A struct value may not be ``null`` and may not omit or add fields (see :mod:`eip712kit.core.schema`).
 
-The spec's other functions live where they are defined — :mod:`eip712kit.atomic` (atomic words),
-:mod:`eip712kit.schema` (``encodeType``, ``typeHash``, ``encodeData``, ``hashStruct``) and
-:mod:`eip712kit.domain` — and are re-exported here, the module most callers know.
+The spec's other functions live where they are defined — :mod:`eip712kit.core.atomic` (atomic words),
+:mod:`eip712kit.core.schema` (``encodeType``, ``typeHash``, ``encodeData``, ``hashStruct``) and
+:mod:`eip712kit.core.domain` — and are re-exported here, the module most callers know.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..base.errors import DocumentError, Eip712KitError, TypeDefinitionError
+from ..base.limits import DEFAULT_LIMITS, Limits, load_json
 from .atomic import is_atomic, parse_field_type
 from .domain import DOMAIN_FIELD_TYPES, derived_domain_type, domain_separator, eip712_digest
-from .errors import DocumentError, Eip712KitError, TypeDefinitionError
-from .limits import DEFAULT_LIMITS, Limits, load_json
 from .schema import Schema, array_encoder, compile_types
 
 

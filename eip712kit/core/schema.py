@@ -5,7 +5,7 @@ Compile once, encode many (ethers' ``TypedDataEncoder`` habit): a :class:`Schema
 fields, cycles no finite value can satisfy) and each struct is compiled into a
 :class:`StructCodec`: its type hash bound in, one encoder closure per field, one ``b"".join`` and one
 keccak per value. This is the only code in the kit that turns values into words: JSON documents
-(:class:`~eip712kit.typed_data.TypedData`) and declared protocol structs
+(:class:`~eip712kit.core.typed_data.TypedData`) and declared protocol structs
 (:class:`~eip712kit.protocols.struct.Struct`) both hash through it.
 
 Schemas are cached by the shape of ``types`` (:func:`compile_types`), so a second document of the
@@ -23,11 +23,11 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
+from ..base.caches import BoundedCache
+from ..base.errors import DocumentError, Eip712KitError, TypeDefinitionError, ValueEncodingError
+from ..base.hashing import keccak256
+from ..base.limits import DEFAULT_LIMITS, Limits
 from .atomic import Encoder, Reader, atomic_encoder, atomic_json, atomic_reader, is_atomic, near_miss, parse_field_type
-from .caches import BoundedCache
-from .errors import DocumentError, Eip712KitError, TypeDefinitionError, ValueEncodingError
-from .hashing import keccak256
-from .limits import DEFAULT_LIMITS, Limits
 from .type_graph import Fields, check_encodable, normalise_types
 
 EMPTY_ARRAY_HASH = keccak256(b"")

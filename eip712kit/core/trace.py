@@ -23,10 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..base.errors import Eip712KitError
+from ..base.hashing import keccak256
 from .atomic import element_type, parse_field_type
 from .domain import derived_domain_type, eip712_digest
-from .errors import Eip712KitError
-from .hashing import keccak256
 from .schema import EMPTY_ARRAY_HASH, Schema, compile_types
 from .typed_data import TypedData
 

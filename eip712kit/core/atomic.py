@@ -2,12 +2,12 @@
 
 The one place where an atomic value becomes a word (``encodeData``'s ``enc(value)`` for
 ``address``, ``bool``, ``uintN``, ``intN``, ``bytesN``, ``bytes`` and ``string``). Every path that
-hashes — :class:`~eip712kit.schema.Schema` for JSON documents and, through it, the declared protocol
+hashes — :class:`~eip712kit.core.schema.Schema` for JSON documents and, through it, the declared protocol
 structs — gets its encoders from :func:`atomic_encoder`, so a rule or a limit changes in one place.
 
 The encoders take the common spellings (a Python int, a plain decimal string, an address string
 seen before) inline, and hand every other spelling and every error to the strict parsers of
-:mod:`eip712kit.encoding`, which decide what is accepted.
+:mod:`eip712kit.base.encoding`, which decide what is accepted.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import encoding
-from .errors import DocumentError, TypeDefinitionError
-from .limits import DEFAULT_LIMITS, Limits
+from ..base import encoding
+from ..base.errors import DocumentError, TypeDefinitionError
+from ..base.limits import DEFAULT_LIMITS, Limits
 
 Encoder = Callable[[Any], bytes]
 """Turns one value into its 32-byte word (or raises the kit's error, with no path)."""

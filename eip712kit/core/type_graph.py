@@ -3,7 +3,7 @@
 Names are identifiers and not atomic type names, each struct's fields are ``{name, type}`` objects
 with no name twice, every field type resolves (an atomic type, or a struct defined in ``types``,
 either with array dimensions), and no cycle of required references exists that no finite value
-could satisfy. Sizes are held to the :class:`~eip712kit.limits.Limits`. Each refusal names the
+could satisfy. Sizes are held to the :class:`~eip712kit.base.limits.Limits`. Each refusal names the
 place in ``types`` (``types.Mail[1].type``).
 """
 
@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..base.errors import DocumentError, TypeDefinitionError
+from ..base.limits import Limits
 from .atomic import is_atomic, near_miss, parse_field_type
-from .errors import DocumentError, TypeDefinitionError
-from .limits import Limits
 
 Fields = tuple[tuple[str, str], ...]
 """A struct's fields as ``((name, type), ...)``, in declared order (the order is part of the hash)."""

@@ -1,7 +1,7 @@
 """The handful of verbs most programs need: hash, sign, recover and verify — typed data and personal_sign.
 
 Every verb takes the document as a dict or a JSON string and goes through the one compiled
-encoder in :mod:`eip712kit.typed_data`; keys go through :mod:`eip712kit.keys`.
+encoder in :mod:`eip712kit.core.typed_data`; keys go through :mod:`eip712kit.core.keys`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .encoding import parse_address, to_checksum_address
-from .errors import Eip712KitError, ValueEncodingError
+from ..base.encoding import parse_address, to_checksum_address
+from ..base.errors import Eip712KitError, ValueEncodingError
 from .keys import KeyLike
 from .messages import MessageLike, hash_message
 from .signature import ZERO_ADDRESS, Signature, recover_digest, sign_digest
