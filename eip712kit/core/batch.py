@@ -51,10 +51,23 @@ def _run(function: Callable[[Any], T], items: Sequence[Any], errors: Errors) -> 
     return out
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one), at least 1."""
+    counted: Callable[[], int | None] | None = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counted is not None:
+        return max(1, counted() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
 def _worker_count(processes: int | None, size: int) -> int:
-    if not processes or processes <= 1:
+    if processes is None or processes == 1:
         return 1
-    return max(1, min(processes, size // _MIN_PER_WORKER, os.cpu_count() or 1))
+    if processes < 0:
+        raise ValueError("processes is 0 (one per core) or a positive count")
+    cores = available_cores()
+    return max(1, min(processes or cores, size // _MIN_PER_WORKER, cores))
 
 
 def _chunk(items: Sequence[Any], parts: int) -> list[Sequence[Any]]:
@@ -126,4 +139,4 @@ def recover_many(documents: Iterable[Document], signatures: Iterable[Any], *, pr
     return _parallel(_recover_pair, pairs, errors, workers)
 
 
-__all__ = ["hash_many", "recover_many", "sign_many"]
+__all__ = ["available_cores", "hash_many", "recover_many", "sign_many"]
