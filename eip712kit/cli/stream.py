@@ -206,18 +206,20 @@ def blocks(stream: IO[bytes], max_bytes: int, size: int) -> Iterator[tuple[int, 
             if end < 0:
                 continue
             data, skipping = data[end + 1:], False
-        carry += data
-        last = carry.rfind(b"\n")
+        last = data.rfind(b"\n")
         if last < 0:
+            carry += data
             if len(carry) > max_bytes + 2:  # no end in sight: send what proves it too long, skip the rest
                 yield number, carry[:max_bytes + 2] + b"\n"
                 number += 1
                 carry, skipping = b"", True
             continue
-        block, carry = carry[:last + 1], carry[last + 1:]
-        if len(carry) > max_bytes + 2:
+        # One copy at most: the line begun in the last read, then this read up to its last newline.
+        block = b"".join((carry, memoryview(data)[:last + 1])) if carry or last + 1 < len(data) else data
+        carry = data[last + 1:]
+        if len(carry) > max_bytes + 2:  # the unfinished line is already too long (a read of more than the limit)
             block += carry[:max_bytes + 2] + b"\n"
-            carry, skipping = b"", carry.find(b"\n") < 0
+            carry, skipping = b"", True
         yield number, block
         number += block.count(b"\n")
 

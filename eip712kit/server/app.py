@@ -102,7 +102,7 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
         raw = await read_capped(request.headers.get("content-length"), request.stream(), settings.max_body_bytes)
         if raw is None:
             raise BadRequest(413, "LIMIT_EXCEEDED", f"the body is over {settings.max_body_bytes} bytes")
-        if not raw.strip():
+        if not raw or raw.isspace():
             raise BadRequest(400, "INVALID_REQUEST", "the request has no body: send a JSON object")
         try:
             body = load_json(raw, limits)
