@@ -67,22 +67,26 @@ def bare_app() -> Any:
 
 
 def serve_bare(host: str, port: int, workers: int) -> None:
-    """Run :func:`bare_app` on uvicorn (its defaults; the socket made as ``eip712kit serve`` makes it)."""
+    """Run :func:`bare_app` on uvicorn (its defaults; the socket made as ``eip712kit serve`` makes it).
+
+    With ``workers``, forked on the one socket as ``serve --workers`` forks (the same supervisor).
+    """
     import uvicorn
 
     from eip712kit.server.runner import listen
+    from eip712kit.server.workers import run_workers
 
     sock = listen(host, port)
     print(f"bare starlette listening on http://{host}:{sock.getsockname()[1]} ", flush=True)
-    if workers > 1:
-        config = uvicorn.Config("tools.bench_server:bare_app", factory=True, workers=workers, log_level="warning",
-                                access_log=False, lifespan="off")
-        from uvicorn.supervisors import Multiprocess
 
-        Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
-    else:
+    def serve_one() -> None:
         config = uvicorn.Config(bare_app(), log_level="warning", access_log=False, lifespan="off")
         uvicorn.Server(config).run(sockets=[sock])
+
+    if workers > 1:
+        run_workers(workers, serve_one)
+    else:
+        serve_one()
 
 
 # --- the servers, running ---------------------------------------------------------------------------
