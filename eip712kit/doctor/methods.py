@@ -158,7 +158,7 @@ def _json_texts(ctx: Context) -> Iterator[tuple[str, str, int]]:
     standard = ctx.td.to_dict()
     original: Any = ctx.original if ctx.original is not None else standard
     for label, doc in (("the document", original), ("the document with EIP712Domain spelled out", standard),
-                       ("the message object", ctx.message)):
+                       ("the message object", ctx.message.value)):
         yield f"compact JSON of {label} (JSON.stringify)", json.dumps(doc, separators=(",", ":"), ensure_ascii=False), 1
         yield f"pretty JSON of {label} (2-space indent)", json.dumps(doc, indent=2, ensure_ascii=False), 1
         yield f"pretty JSON of {label} (4-space indent)", json.dumps(doc, indent=4, ensure_ascii=False), 1
