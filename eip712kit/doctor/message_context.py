@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..base.errors import Eip712KitError
-from ..base.hashing import keccak256
 from ..core.field_types import FieldType
-from ..core.schema import Schema
+from ..core.schema import Schema, type_hash_of
 from ..core.typed_data import TypedData
 from ..core.walk import Visit, type_at, walk
 from .edits import encode_type_with, related, remove_at, replace_at, retyped_fields
@@ -221,7 +220,7 @@ class MessageContext:
             except (Eip712KitError, KeyError, TypeError, ValueError):
                 return None
         signature = f"{struct}({','.join(f'{new_type if n == field else t} {n}' for n, t in fields)})"
-        type_hashes = {name: keccak256(encode_type_with(self.schema, name, struct, signature).encode("utf-8"))
+        type_hashes = {name: type_hash_of(encode_type_with(self.schema, name, struct, signature))
                        for name in self.reachable() if struct in self.schema.dependencies(name)}
         struct_hash = tree.rehash({}, type_hashes)
         if struct_hash == self.struct_hash:
