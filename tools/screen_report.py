@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.append(str(ROOT))
+sys.path.insert(0, str(ROOT))
 
 from tests.helpers.cli_runner import clean_env  # noqa: E402
 from tests.helpers.hostile_server import PAYLOADS  # noqa: E402
@@ -48,7 +48,7 @@ def main() -> int:
                       f"unseen received: {' '.join(unseen) or 'none'}")
                 for line in shown.lines[: args.lines]:
                     print("   | " + line[:200])
-                missing = [m for m in scenario.must_show if m not in shown.text]
+                missing = [m for m in scenario.must_show if not shown.shows(m)]
                 if missing:
                     print(f"   missing from the screen: {missing}")
     return 0

@@ -51,6 +51,10 @@ class Shown:
     def text(self) -> str:
         return "\n".join(self.lines)
 
+    def shows(self, part: str) -> bool:
+        """Whether ``part`` is on the screen, on one line or across the rows a long line wrapped onto."""
+        return part in self.text or part in "".join(self.screen.display)
+
     def unseen_received(self) -> list[str]:
         """Every character the terminal received that is not drawn as itself, but the line ends a pty writes."""
         text = self.raw.decode("utf-8", "surrogateescape")

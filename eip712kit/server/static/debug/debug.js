@@ -63,9 +63,11 @@
       copyButton(value, what || label));
   }
 
-  // A value as JSON writes it: strings quoted, so "1" and 1 look different.
+  // A value as JSON writes it: strings quoted, so "1" and 1 look different; every unseen character as
+  // its JSON escape (\u009b, \u202e), exactly as eip712kit.protocols.trust.dumps writes it.
   function shown(value) {
-    return JSON.stringify(value);
+    return JSON.stringify(value).replace(UNSEEN, (c) => c === "\n" ? c
+      : Array.from({ length: c.length }, (_, i) => "\\u" + c.charCodeAt(i).toString(16).padStart(4, "0")).join(""));
   }
 
   async function copy(text, button) {
