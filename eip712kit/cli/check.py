@@ -369,8 +369,8 @@ def check_renance_login(api: str, domain_file: IO[bytes] | None, trust_server_do
 @click.option("--api", default=alura.BASE_URL, show_default=True, help=_API_HELP)
 @click.option("--referral-code", help="Sent as referralCode with the signature.")
 @click.option("--trust-server-text", is_flag=True,
-              help="Sign the server's text even when it does not name the nonce and this address, or is a "
-                   "Sign-In-With-Ethereum text for another host.")
+              help="Sign the server's text even when it does not name the nonce and this address, holds a "
+                   "control, bidi or zero-width character, or is a Sign-In-With-Ethereum text for another host.")
 @click.option("--show-token", is_flag=True, help="Print the access token the server returns (redacted by default).")
 @_TIMEOUT_OPTION
 @_RETRIES_OPTION
@@ -385,8 +385,9 @@ def check_alura_login(api: str, referral_code: str | None, trust_server_text: bo
       eip712kit check alura-login --api https://testnet-api.alura.fun
       eip712kit check alura-login --api http://127.0.0.1:9001 --json
 
-    The exact text is printed before it is signed. A text that does not contain the challenge's
-    nonce and this address, or a Sign-In-With-Ethereum text whose domain is not the --api host,
+    The exact text is printed before it is signed, every control, bidi and zero-width character
+    in it escaped (\\u202e). A text that does not contain the challenge's nonce and this address,
+    holds such a character, or is a Sign-In-With-Ethereum text whose domain is not the --api host,
     is refused (nothing signed or sent) unless --trust-server-text.
     """
     key = load_cli_key()

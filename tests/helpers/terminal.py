@@ -16,6 +16,7 @@ import select
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import threading
 import time
@@ -79,8 +80,11 @@ def run_on_pty(args: list[str], *, env: dict[str, str], timeout: float = 60, cwd
     """
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    # cwd outside any checkout: ``python -c`` puts the working directory first on sys.path, which would
+    # shadow the eip712kit that PYTHONPATH (or the installed package) names.
     proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env={**env, "TERM": "xterm",
-                            "COLUMNS": str(COLUMNS)}, cwd=cwd, close_fds=True, start_new_session=True)
+                            "COLUMNS": str(COLUMNS)}, cwd=cwd or tempfile.gettempdir(), close_fds=True,
+                            start_new_session=True)
     os.close(slave)
     failures: list[BaseException] = []
     if during is not None:
