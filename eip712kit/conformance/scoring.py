@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..base.encoding import DECIMAL_INTEGER
+from ..base.parsers import DECIMAL_INTEGER
 from ..protocols.trust import dumps as trust_dumps
 from ..protocols.trust import visible
 from .vectors import UNSUPPORTED, Case
