@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { IMPLEMENTATIONS } from './impls/index.mjs';
+import { Refusal } from './lib/common.mjs';
 import { RecordError, differences, load, merge, verdictText, write } from './lib/record.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -88,7 +89,8 @@ async function judge(impl, c, keys) {
   try {
     got = await impl.ops[op](structuredClone(input));
   } catch (e) {
-    return { status: 'refuses', reason: String(e?.shortMessage ?? e?.message ?? e).split('\n')[0].slice(0, 200) };
+    const reason = String(e?.shortMessage ?? e?.message ?? e).split('\n')[0].slice(0, 200);
+    return { status: e instanceof Refusal && e.code === 'UNSUPPORTED' ? 'not-expressible' : 'refuses', reason };
   }
   if (negative) return { status: 'accepts' };
   const { compared, problems } = compare(expected, got);
