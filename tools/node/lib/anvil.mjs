@@ -95,7 +95,7 @@ export function startAnvil(extraArgs = []) {
 /** One anvil for this process, started on first use. */
 let shared = null;
 export function sharedAnvil() {
-  shared ??= startAnvil(['--disable-code-size-limit']);
+  shared ??= startAnvil(['--disable-code-size-limit', '--disable-block-gas-limit']);
   return shared;
 }
 
