@@ -46,10 +46,13 @@ PRAGMA = "pragma solidity ^0.8.4;"
 """0.8.4: ``bytes.concat``; the generated code uses nothing newer (solc-js 0.8.x compiles it)."""
 CHECK_CONTRACT = "Eip712KitCheck"
 DOMAIN = "EIP712Domain"
-WORDS_PER_ENCODE = 10
-"""Words per ``abi.encode`` call in a struct's hash: more arguments at once can exceed the EVM's 16
-reachable stack slots ("stack too deep"); the words of several calls are joined with ``bytes.concat``,
-which is the same bytes, since every word is 32 bytes."""
+WORDS_PER_ENCODE = 12
+"""Words per ``abi.encode`` call in a struct's hash (the type hash and 11 fields: Sera's Order in one
+call). More arguments at once exceed the EVM's 16 reachable stack slots ("stack too deep": 14 words
+fail with solc 0.8.37, no optimizer); the words of several calls are joined with ``bytes.concat``,
+the same bytes, since every word is 32 bytes. tests/test_solidity.py compiles the widest vector."""
+LINE = 110
+"""Longest line written with every argument on it; longer calls get one argument per line."""
 EMPTY_MEMBER = "__eip712kit_no_fields"
 """Solidity has no struct without members: an EIP-712 struct with no fields gets this one, which its
 hash ignores (``hashStruct`` of such a struct is ``keccak256(typeHash)``)."""
@@ -75,6 +78,11 @@ class Renamed:
     what: str
     eip712: str
     solidity: str
+
+
+def _listed(items: Sequence[str], indent: int) -> list[str]:
+    """One argument per line, comma-separated, at ``indent`` spaces."""
+    return [" " * indent + item + ("," if i < len(items) - 1 else "") for i, item in enumerate(items)]
 
 
 class _Writer:
@@ -149,16 +157,20 @@ class _Writer:
         fields = self.schema.types[name]
         words = [self.constants[name]] + [self.word(t, f"value.{m}")
                                           for (_, t), m in zip(fields, self.fields[name], strict=True)]
-        calls = [f"abi.encode({', '.join(words[i:i + WORDS_PER_ENCODE])})"
-                 for i in range(0, len(words), WORDS_PER_ENCODE)]
-        encoded = calls[0] if len(calls) == 1 else "bytes.concat(\n            " + \
-            ",\n            ".join(calls) + "\n        )"
-        return [
-            f"    /// hashStruct({name}): keccak256(typeHash ‖ the 32-byte word of each field).",
-            f"    function hash({self.structs[name]} memory value) internal pure returns (bytes32) {{",
-            f"        return keccak256({encoded});",
-            "    }",
-        ]
+        head = [f"    /// hashStruct({name}): keccak256(typeHash ‖ the 32-byte word of each field).",
+                f"    function hash({self.structs[name]} memory value) internal pure returns (bytes32) {{"]
+        inline = f"        return keccak256(abi.encode({', '.join(words)}));"
+        if len(inline) <= LINE:
+            return [*head, inline, "    }"]
+        if len(words) <= WORDS_PER_ENCODE:
+            return [*head, "        return keccak256(abi.encode(", *_listed(words, 12), "        ));", "    }"]
+        body = ["        // the words in groups: the same bytes as one abi.encode, within the EVM's 16 stack slots",
+                "        return keccak256(bytes.concat("]
+        groups = [words[i:i + WORDS_PER_ENCODE] for i in range(0, len(words), WORDS_PER_ENCODE)]
+        for n, group in enumerate(groups):
+            close = "            )" + ("," if n < len(groups) - 1 else "")
+            body += ["            abi.encode(", *_listed(group, 16), close]
+        return [*head, *body, "        ));", "    }"]
 
     def assignments(self, type_text: str, target: str, value: Any, out: list[str], qualify: bool = False) -> None:
         """Statements that set ``target`` (already allocated, zero) to a canonical ``value`` of ``type_text``
