@@ -21,8 +21,8 @@ import jsonschema
 import pytest
 
 from eip712kit import conformance
-from eip712kit.base.encoding import MAX_SAFE_INTEGER
 from eip712kit.base.hashing import keccak256
+from eip712kit.base.parsers import MAX_SAFE_INTEGER
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.reference import eth_account_parts, eth_account_sign_text, eth_account_sign_typed
 from tools import attestations

@@ -14,7 +14,6 @@ from .source import (
     PRAGMA,
     Renamed,
     check_contract_source,
-    field_type,
     library_source,
     personal_check_source,
 )
@@ -25,7 +24,6 @@ __all__ = [
     "Renamed",
     "check_contract_source",
     "constant_name",
-    "field_type",
     "library_source",
     "personal_check_source",
     "reserved",

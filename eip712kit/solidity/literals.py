@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
-from ..core.atomic import INTEGER_TYPE
+from ..core.encoders import INTEGER_TYPE
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

@@ -9,7 +9,10 @@ separator ‖ hashStruct)``). :func:`check_contract_source` adds ``contract Eip7
 document's message from its values and returns its digest, domain separator and struct hash on-chain,
 and recovers a signature with ``ecrecover``: a harness to paste into a Foundry or Hardhat test.
 
-Every field's encoding is decided in one place, :meth:`_Writer.word`, from the parsed field type:
+The walk is the core's: each struct's fields come parsed (:meth:`~eip712kit.core.schema.Schema.struct_fields`,
+:class:`~eip712kit.core.field_types.FieldType`), and a message's value is taken apart by
+:func:`eip712kit.core.walk.walk` into one assignment per leaf. Every field's encoding is decided in one
+place, :meth:`_Writer.word`, from the parsed field type:
 
 =========================  ===================================================================
 field type                 its 32-byte word in ``abi.encode`` (encodeData)
@@ -35,10 +38,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..base.errors import TypeDefinitionError
-from ..core.atomic import is_atomic, parse_field_type
 from ..core.domain import derived_domain_type, domain_separator
+from ..core.encoders import atomic_reader
+from ..core.field_types import FieldType
 from ..core.schema import Schema, compile_types
 from ..core.typed_data import TypedData
+from ..core.walk import Visit, walk
 from .literals import literal, string_literal
 from .names import BUILTINS, constant_name, unique
 
@@ -61,14 +66,39 @@ _GENERATED = frozenset({"hash", "digest", "domainSeparator", "message", "structH
 """Names the generated source declares or uses as locals: a struct must not be named like them."""
 
 
-def field_type(type_text: str) -> tuple[str, list[int | None]]:
-    """A field type as the walk reads it: the base name and its dimensions, innermost first."""
-    return parse_field_type(type_text)
-
-
-def _static_atomic(base: str) -> bool:
+def _static_atomic(t: FieldType) -> bool:
     """An atomic type whose value ``abi.encode`` pads into its one encodeData word (not string or bytes)."""
-    return is_atomic(base) and base not in ("string", "bytes")
+    return t.kind == "atomic" and t.base not in ("string", "bytes")
+
+
+Assignment = tuple[str, str]
+"""One statement of a value's construction: the lvalue's path below the value (``.from.name``,
+``[2]``) and the expression assigned to it."""
+
+
+class _Assignments:
+    """A visitor of :func:`eip712kit.core.walk.walk`: the statements that build a value, leaves as literals.
+
+    A memory struct and a fixed-size array start allocated and zero; a dynamic array is allocated
+    (``new T[](n)``) before its elements are set.
+    """
+
+    def __init__(self, writer: _Writer, qualify: bool):
+        self.writer = writer
+        self.qualify = qualify
+
+    def atomic(self, at: Visit) -> list[Assignment]:
+        return [("", literal(at.type.base, atomic_reader(at.type.base)(at.value)))]
+
+    def struct(self, at: Visit, fields: Sequence[tuple[str, list[Assignment]]]) -> list[Assignment]:
+        members = dict(zip((f.name for f in self.writer.schema.struct_fields(at.type.base)),
+                           self.writer.fields[at.type.base], strict=True))
+        return [(f".{members[name]}{lvalue}", rhs) for name, parts in fields for lvalue, rhs in parts]
+
+    def array(self, at: Visit, items: Sequence[list[Assignment]]) -> list[Assignment]:
+        allocate = [("", f"new {self.writer.sol_type(at.type, self.qualify)}({len(items)})")] \
+            if at.type.length is None else []
+        return allocate + [(f"[{i}]{lvalue}", rhs) for i, parts in enumerate(items) for lvalue, rhs in parts]
 
 
 @dataclass(frozen=True)
@@ -99,48 +129,47 @@ class _Writer:
         self.constants = {name: unique(f"{constant_name(name)}_TYPEHASH", stems) for name in schema.types}
         self.fields: dict[str, list[str]] = {}
         self.renamed = [Renamed("struct", n, s) for n, s in self.structs.items() if n != s]
-        for name, fields in schema.types.items():
+        for name in schema.types:
             members: set[str] = set()
-            self.fields[name] = [unique(f, members) for f, _ in fields]
-            self.renamed += [Renamed(f"field of {name}", f, s) for (f, _), s in zip(fields, self.fields[name],
-                                                                                     strict=True) if f != s]
+            declared = [f.name for f in schema.struct_fields(name)]
+            self.fields[name] = [unique(f, members) for f in declared]
+            self.renamed += [Renamed(f"field of {name}", f, s) for f, s in zip(declared, self.fields[name],
+                                                                                strict=True) if f != s]
         self.helpers: dict[str, list[str]] = {}
 
     # -- types and words --
 
-    def sol_type(self, type_text: str, qualify: bool = False) -> str:
+    def sol_type(self, t: FieldType, qualify: bool = False) -> str:
         """The Solidity type of a field type: the same text, with a struct's Solidity name (outside the
         library, ``qualify``: prefixed with the library's)."""
-        base, dims = field_type(type_text)
-        name = base if is_atomic(base) else (f"{self.library}." if qualify else "") + self.structs[base]
-        return name + "".join(f"[{'' if d is None else d}]" for d in dims)
+        if t.struct is None:
+            return t.text
+        return t.with_base((f"{self.library}." if qualify else "") + self.structs[t.struct])
 
-    def word(self, type_text: str, expr: str) -> str:
+    def word(self, t: FieldType, expr: str) -> str:
         """The expression of a value's encodeData word (the table of the module docstring)."""
-        base, dims = field_type(type_text)
-        if dims:
-            if len(dims) == 1 and _static_atomic(base):
+        if t.element is not None:
+            if _static_atomic(t.element):
                 return f"keccak256(abi.encodePacked({expr}))"
-            self._array_helper(type_text)
+            self._array_helper(t)
             return f"hash({expr})"
-        if base == "string":
+        if t.base == "string":
             return f"keccak256(bytes({expr}))"
-        if base == "bytes":
+        if t.base == "bytes":
             return f"keccak256({expr})"
-        return expr if is_atomic(base) else f"hash({expr})"
+        return expr if t.kind == "atomic" else f"hash({expr})"
 
-    def _array_helper(self, type_text: str) -> None:
+    def _array_helper(self, t: FieldType) -> None:
         """``hash(T memory)`` for an array type: keccak256 of its elements' words, concatenated."""
-        if type_text in self.helpers:
+        if t.text in self.helpers:
             return
-        self.helpers[type_text] = []  # taken before the walk into the elements: recursive types end here
-        base, dims = field_type(type_text)
-        element = base + "".join(f"[{'' if d is None else d}]" for d in dims[:-1])
-        self.helpers[type_text] = [
-            f"    function hash({self.sol_type(type_text)} memory value) internal pure returns (bytes32) {{",
+        self.helpers[t.text] = []  # taken before the walk into the elements: a recursive type ends here
+        assert t.element is not None
+        self.helpers[t.text] = [
+            f"    function hash({self.sol_type(t)} memory value) internal pure returns (bytes32) {{",
             "        bytes32[] memory words = new bytes32[](value.length);",
             "        for (uint256 i = 0; i < value.length; i++) {",
-            f"            words[i] = {self.word(element, 'value[i]')};",
+            f"            words[i] = {self.word(t.element, 'value[i]')};",
             "        }",
             "        return keccak256(abi.encodePacked(words));",
             "    }",
@@ -149,14 +178,14 @@ class _Writer:
     # -- the library --
 
     def struct_declaration(self, name: str) -> list[str]:
-        fields = self.schema.types[name]
-        members = [f"        {self.sol_type(t)} {m};" for (_, t), m in zip(fields, self.fields[name], strict=True)]
+        fields = self.schema.struct_fields(name)
+        members = [f"        {self.sol_type(f.type)} {m};" for f, m in zip(fields, self.fields[name], strict=True)]
         return [f"    struct {self.structs[name]} {{", *(members or [f"        bool {EMPTY_MEMBER};"]), "    }"]
 
     def hash_function(self, name: str) -> list[str]:
-        fields = self.schema.types[name]
-        words = [self.constants[name]] + [self.word(t, f"value.{m}")
-                                          for (_, t), m in zip(fields, self.fields[name], strict=True)]
+        fields = self.schema.struct_fields(name)
+        words = [self.constants[name]] + [self.word(f.type, f"value.{m}")
+                                          for f, m in zip(fields, self.fields[name], strict=True)]
         head = [f"    /// hashStruct({name}): keccak256(typeHash ‖ the 32-byte word of each field).",
                 f"    function hash({self.structs[name]} memory value) internal pure returns (bytes32) {{"]
         inline = f"        return keccak256(abi.encode({', '.join(words)}));"
@@ -172,21 +201,11 @@ class _Writer:
             body += ["            abi.encode(", *_listed(group, 16), close]
         return [*head, *body, "        ));", "    }"]
 
-    def assignments(self, type_text: str, target: str, value: Any, out: list[str], qualify: bool = False) -> None:
-        """Statements that set ``target`` (already allocated, zero) to a canonical ``value`` of ``type_text``
+    def assignments(self, type_text: str, target: str, value: Any, qualify: bool = False) -> list[str]:
+        """Statements that set ``target`` (allocated, zero) to ``value`` of ``type_text``: a walk over the value
         (``qualify``: written outside the library)."""
-        base, dims = field_type(type_text)
-        if dims:
-            element = base + "".join(f"[{'' if d is None else d}]" for d in dims[:-1])
-            if dims[-1] is None:
-                out.append(f"{target} = new {self.sol_type(type_text, qualify)}({len(value)});")
-            for i, item in enumerate(value):
-                self.assignments(element, f"{target}[{i}]", item, out, qualify)
-        elif is_atomic(base):
-            out.append(f"{target} = {literal(base, value)};")
-        else:
-            for (field, t), member in zip(self.schema.types[base], self.fields[base], strict=True):
-                self.assignments(t, f"{target}.{member}", value[field], out, qualify)
+        parts = walk(self.schema, type_text, value, _Assignments(self, qualify))
+        return [f"{target}{lvalue} = {rhs};" for lvalue, rhs in parts]
 
     def library_source(self, domain: Mapping[str, Any], header: Sequence[str]) -> list[str]:
         order = [DOMAIN, *[n for n in self.schema.types if n != DOMAIN]]
@@ -202,8 +221,7 @@ class _Writer:
             lines += ["", *self.hash_function(name)]
         for helper in self.helpers.values():
             lines += ["", *helper]
-        body: list[str] = []
-        self.assignments(DOMAIN, "domain", self.schema.reader(DOMAIN)(domain), body)
+        body = self.assignments(DOMAIN, "domain", domain)
         lines += [
             "",
             "    /// The domain separator: hashStruct(EIP712Domain) of the domain's values.",
@@ -279,8 +297,7 @@ def check_contract_source(document: Mapping[str, Any] | TypedData) -> str:
     if td.primary_type == DOMAIN:
         digest = f"{lib}.digest()"
     else:
-        body: list[str] = []
-        writer.assignments(td.primary_type, "value", schema.reader(td.primary_type)(td.message), body, qualify=True)
+        body = writer.assignments(td.primary_type, "value", td.message, qualify=True)
         lines += [
             "    /// The document's message, value by value.",
             f"    function message() internal pure returns ({lib}.{writer.structs[td.primary_type]} memory value) {{",
@@ -360,5 +377,4 @@ def personal_check_source(message: bytes) -> str:
     ]) + "\n"
 
 
-__all__ = ["CHECK_CONTRACT", "PRAGMA", "Renamed", "check_contract_source", "field_type", "library_source",
-           "personal_check_source"]
+__all__ = ["CHECK_CONTRACT", "PRAGMA", "Renamed", "check_contract_source", "library_source", "personal_check_source"]
