@@ -187,7 +187,8 @@ class _Writer:
         words = [self.constants[name]] + [self.word(f.type, f"value.{m}")
                                           for f, m in zip(fields, self.fields[name], strict=True)]
         head = [f"    /// hashStruct({name}): keccak256(typeHash ‖ the 32-byte word of each field).",
-                f"    function hash({self.structs[name]} memory value) internal pure returns (bytes32) {{"]
+                f"    function hash({self.structs[name]} memory{' value' if fields else ''}) internal pure "
+                "returns (bytes32) {"]
         inline = f"        return keccak256(abi.encode({', '.join(words)}));"
         if len(inline) <= LINE:
             return [*head, inline, "    }"]
