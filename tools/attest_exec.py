@@ -15,10 +15,9 @@ negative case is sent even when the adapter declares its ``…-refusal`` tag, to
 implementation refuses or accepts it.
 
 Only the entries of the adapters run are replaced: the node recorder's entries, and those of adapters
-not run (``--only``), are kept as they are. Exit 0: no positive case differs or is refused — with
-``--check``: the record is exactly what this run gives, recorded disagreements included (a library's
-known bug stays visible in docs/compatibility.md without failing CI); 1: otherwise; 2: usage (an
-unknown name, an adapter that does not start or names itself otherwise than its entry).
+not run (``--only``), are kept as they are. Exit 0: no positive case differs or is refused (and, with
+``--check``, the record is current); 1: otherwise; 2: usage (an unknown name, an adapter that does not
+start or names itself otherwise than its entry).
 """
 
 from __future__ import annotations
@@ -179,9 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"STALE {line}")
             if stale:
                 print(f"attest_exec: {args.file} is not what this run gives: python tools/attest_exec.py --record")
-            # A disagreement the record already shows is known (docs/compatibility.md shows it); only a
-            # record that no longer matches fails the check.
-            failed = bool(stale)
+                failed = True
     except (UsageError, attestations.RecordError) as exc:
         print(f"attest_exec: {exc}", file=sys.stderr)
         return 2
