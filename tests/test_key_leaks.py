@@ -301,6 +301,8 @@ KEY_FREE: dict[str, tuple[str, Callable[[Lab], list[str]]]] = {
     "doctor": ("diagnoses a signature made by the key, without it",
                lambda lab: ["doctor", "mail.json", OTHER_CHAIN_SIGNATURE, "--expect", ADDRESS, "--json",
                             "--time-budget", "2"]),
+    "solidity": ("writes Solidity for a document; the harness holds values, never a key",
+                 lambda lab: ["solidity", "mail.json", "--check-contract"]),
     "conformance": ("sends the vectors' PUBLIC development keys to an adapter, which must not echo them",
                     lambda lab: ["conformance", "--exec", f"{sys.executable} {ADAPTER}", "--junit", "conformance.xml",
                                  "--json", "--verbose"]),

@@ -226,7 +226,7 @@ def measure_keccaks(*, seconds: float, repeats: int) -> dict[str, float]:
         from eth_hash.backends import pysha3 as eth_hash_pysha3
 
         candidates["eth-hash pysha3 backend"] = eth_hash_pysha3.keccak256
-    except ImportError:  # safe-pysha3 (the fast extra) is not installed
+    except ImportError:  # safe-pysha3 is not installed (the kit does not need it)
         pass
     expected = hashing.keccak256(data)
     measured: dict[str, float] = {}
