@@ -338,24 +338,31 @@ class Outcome:
         return ("POST", path) in self.received
 
 
+def run_measured(*args: str, env: dict[str, str], rss_file: Path, timeout: float = 120,
+                 python: str = sys.executable) -> tuple[subprocess.CompletedProcess[str], int, float]:
+    """``eip712kit ARGS`` in a subprocess: what it did, its own peak RSS in KiB (-1: none written) and its seconds."""
+    started = time.monotonic()
+    done = subprocess.run([python, "-c", _WRAPPER, *args], capture_output=True, text=True,
+                          env={**env, "HOSTILE_RSS_FILE": str(rss_file)}, timeout=timeout)
+    seconds = time.monotonic() - started
+    rss = int(rss_file.read_text()) if rss_file.exists() else -1
+    return done, rss, seconds
+
+
 def run_against(mode: str, *args: str, env: dict[str, str], tmp: Path, timeout: float = 120,
                 python: str = sys.executable) -> Outcome:
     """``eip712kit ARGS --api URL`` against a hostile server in ``mode``, measured from inside the process.
 
     ``python`` is the interpreter that runs the command (another checkout's venv, to measure before a change).
     """
-    rss_file = tmp / f"rss-{mode}"
     with hostile_server(mode) as server:
-        started = time.monotonic()
-        done = subprocess.run([python, "-c", _WRAPPER, *args, "--api", server.url], capture_output=True,
-                              text=True, env={**env, "HOSTILE_RSS_FILE": str(rss_file)}, timeout=timeout)
-        seconds = time.monotonic() - started
+        done, rss, seconds = run_measured(*args, "--api", server.url, env=env, rss_file=tmp / f"rss-{mode}",
+                                          timeout=timeout, python=python)
         received = list(server.received)
-    rss = int(rss_file.read_text()) if rss_file.exists() else -1
     return Outcome(mode, args, done.returncode, done.stdout, done.stderr, rss, seconds, received)
 
 
 __all__ = [
     "BOMB_BYTES", "CODING_MODES", "HEADERS_ONLY", "MODES", "NOW", "SERA_ORDER", "HostileServer", "Outcome",
-    "coded_config", "deflate_bomb", "hostile_server", "run_against",
+    "coded_config", "deflate_bomb", "hostile_server", "run_against", "run_measured",
 ]
