@@ -55,12 +55,17 @@ def _option(name: str, *decls: str, **kw: Any) -> Callable[[Any], Any]:
 @_option("--header-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.header_timeout,
          show_default=True, help="Seconds a client has to send a request's headers (408 and closed after).")
 @_option("--body-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.body_timeout,
-         show_default=True, help="Seconds a client has, after its headers, to send the body.")
+         show_default=True, help="Seconds a client has, after its headers, to send the body (408 and closed after).")
+@_option("--handler-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.handler_timeout,
+         show_default=True, help="Seconds the server has to start answering a whole request (503 and closed after).")
+@_option("--write-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.write_timeout,
+         show_default=True, help="Seconds within which an answer must leave the server: a client that does not "
+                                 "read it is cut off.")
 @_option("--max-connections", type=click.IntRange(1), default=_LIMITS.max_connections, show_default=True,
          help="Open connections beyond this are answered 503 and closed at once.")
 def serve_command(host: str, port: int, db_path: str | None, executor_id: int | None,
                   config_path: IO[bytes] | None, log_level: str, log_format: str, header_timeout: float,
-                  body_timeout: float, max_connections: int) -> int:
+                  body_timeout: float, handler_timeout: float, write_timeout: float, max_connections: int) -> int:
     """Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.
 
     \b
@@ -102,6 +107,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     app = create_app(settings, store)
 
     limits = ConnectionLimits(header_timeout=header_timeout, body_timeout=body_timeout,
+                              handler_timeout=handler_timeout, write_timeout=write_timeout,
                               max_connections=max_connections)
     sock = listen(host, port)
     url = base_url(host, sock)
