@@ -42,7 +42,8 @@ def _option(name: str, *decls: str, **kw: Any) -> Callable[[Any], Any]:
 @_option("--port", type=click.IntRange(0, 65535), default=8712, show_default=True,
          help="Port to listen on; 0 picks a free one (the line printed on start names it).")
 @_option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-         help="SQLite file for API keys and used signatures [default: in memory, lost on exit].")
+         help="SQLite file for API keys and used signatures: a plain path (not a file: URI) to a regular file, "
+              "new or a store [default: in memory, lost on exit].")
 @_option("--executor-id", type=click.IntRange(0, 15), default=None,
          help="The executor_id /health announces and uuid_ints must carry [default: 0].")
 @_option("--config", "config_path", type=click.File("rb"), default=None,
@@ -85,7 +86,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     require_server_extra("serve")
     from ..server.app import create_app
     from ..server.settings import ServerSettings
-    from ..server.store import ApiKeyStore, SchemaError
+    from ..server.store import ApiKeyStore, SchemaError, store_uri
 
     overrides: dict[str, Any] = {} if executor_id is None else {"executor_id": executor_id}
     if config_path is not None:
@@ -98,9 +99,10 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
             raise exc.at("--config") from None
     else:
         settings = ServerSettings(**overrides)
-    if db_path is not None:
-        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     try:
+        if db_path is not None:
+            store_uri(db_path)  # a plain path to a file, checked before a folder is made for it
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         store = ApiKeyStore(db_path or ":memory:")
     except SchemaError as exc:
         raise click.UsageError(str(exc)) from None
