@@ -577,3 +577,21 @@ def test_a_clock_stepped_forward_then_back_does_not_let_a_replay_through(verifie
     assert (replay.status_code, replay.json()["code"]) == (400, "TIMESTAMP_OUT_OF_WINDOW")
     assert "clock has gone back" in replay.json()["detail"]
     assert verifier.store.counts()["api_keys"] == 2  # a and b: the replay made none
+
+
+@pytest.mark.parametrize("spelling, code", [
+    ("{n}.00000001", "INVALID_INT"),  # a float rounds it to {n}, the number the signature is over
+    ("{n}.5", "INVALID_INT"),
+    ('"0x{zeros}{hex}"', "INT_OUT_OF_RANGE"),  # 70 leading zeros: longer than a 256-bit word
+])
+def test_an_expiration_written_as_no_integer_is_refused_not_rounded(verifier: Verifier, spelling: str,
+                                                                    code: str) -> None:
+    body = order_body()
+    n = body["expiration"]
+    text = json.dumps(body).replace(f'"expiration": {n}', '"expiration": ' + spelling.format(
+        n=n, zeros="0" * 70, hex=f"{n:x}"))
+    assert text != json.dumps(body)
+    answer = verifier.http.post("/verify-signature", content=text, headers={"Content-Type": "application/json"})
+    assert answer.json()["valid"] is False and answer.json()["code"] == code, answer.text
+    assert answer.json()["field"] == "expiration"
+    assert verifier.post("/verify-signature", body).json()["valid"] is True  # written as an integer: accepted
