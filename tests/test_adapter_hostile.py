@@ -219,3 +219,12 @@ def test_a_huge_stderr_line_is_cut_not_kept(tmp_path: Path) -> None:
 
 def test_the_flag_is_documented_where_a_user_looks() -> None:
     assert FLAG in invoke("--help").output
+
+
+def test_the_debugger_page_detects_key_shapes_by_the_same_patterns() -> None:
+    """The page cannot import Python: its two patterns are these, written out, and held equal here."""
+    from eip712kit.base.secrets import HEX_KEY, MNEMONIC_WORDS
+
+    page = (Path(__file__).resolve().parent.parent / "eip712kit/server/static/debug/debug.js").read_text()
+    assert f"const KEY_SHAPE = /^{HEX_KEY}$/;" in page
+    assert f"const WORDS_SHAPE = /^{MNEMONIC_WORDS}$/;" in page
