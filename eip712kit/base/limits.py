@@ -64,7 +64,7 @@ class JsonNumber(float):
 
     A float cannot tell ``1796305482.00000001`` from ``1796305482`` (both read as the same double),
     so an integer field would take the first as the second; the text can, and :attr:`whole` says
-    whether the number *written* was whole. Every reader of an integer (``encoding.parse_int``) asks.
+    whether the number *written* was whole. Every reader of an integer (``parsers.parse_int``) asks.
     """
 
     text: str
