@@ -37,12 +37,12 @@ def raw_deflate(data: bytes) -> bytes:
 @pytest.mark.parametrize("codings, wire", [
     ([], CONFIG),
     (["identity"], CONFIG),
-    (["gzip"], gzip.compress(CONFIG)),
-    (["x-gzip"], gzip.compress(CONFIG)),
-    (["GZip", "identity"], gzip.compress(CONFIG)),
+    (["gzip"], gzip.compress(CONFIG, mtime=0)),
+    (["x-gzip"], gzip.compress(CONFIG, mtime=0)),
+    (["GZip", "identity"], gzip.compress(CONFIG, mtime=0)),
     (["deflate"], zlib.compress(CONFIG)),  # deflate as RFC 9110 says: a zlib stream
     (["deflate"], raw_deflate(CONFIG)),  # and as many servers send it: raw
-])
+], ids=["none", "identity", "gzip", "x-gzip", "gzip-identity", "deflate-zlib", "deflate-raw"])
 def test_one_gzip_or_deflate_coding_is_decoded_however_the_bytes_are_split(codings: list[str], wire: bytes) -> None:
     for split in (1, 2, 7, len(wire)):
         assert decode(codings, wire, split=split) == CONFIG
@@ -63,11 +63,11 @@ def test_stacked_and_unknown_codings_are_refused_before_any_byte_is_read(codings
 
 
 @pytest.mark.parametrize("wire, says", [
-    (gzip.compress(CONFIG)[:-5], "its gzip data ends before the stream does"),
-    (gzip.compress(CONFIG) + gzip.compress(CONFIG), "other bytes follow its gzip stream"),
-    (gzip.compress(CONFIG) + b"\n", "other bytes follow its gzip stream"),
+    (gzip.compress(CONFIG, mtime=0)[:-5], "its gzip data ends before the stream does"),
+    (gzip.compress(CONFIG, mtime=0) + gzip.compress(CONFIG, mtime=0), "other bytes follow its gzip stream"),
+    (gzip.compress(CONFIG, mtime=0) + b"\n", "other bytes follow its gzip stream"),
     (b"\x1f\x8b\x08\x00" + b"\xff" * 40, "its gzip data is corrupt"),
-])
+], ids=["truncated", "two-members", "trailing-newline", "corrupt"])
 def test_broken_gzip_is_refused_not_guessed_at(wire: bytes, says: str) -> None:
     with pytest.raises(CodingError) as refused:
         decode(["gzip"], wire)
@@ -76,9 +76,9 @@ def test_broken_gzip_is_refused_not_guessed_at(wire: bytes, says: str) -> None:
 
 def test_the_cap_holds_to_the_byte() -> None:
     exactly = b" " * 100_000
-    assert decode(["gzip"], gzip.compress(exactly), limit=100_000) == exactly
+    assert decode(["gzip"], gzip.compress(exactly, mtime=0), limit=100_000) == exactly
     with pytest.raises(TooLarge):
-        decode(["gzip"], gzip.compress(exactly + b" "), limit=100_000)
+        decode(["gzip"], gzip.compress(exactly + b" ", mtime=0), limit=100_000)
     with pytest.raises(TooLarge):
         decode([], exactly + b" ", limit=100_000)
 
@@ -101,7 +101,7 @@ def test_the_client_asks_for_identity_and_reads_one_gzip_coding() -> None:
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, content=gzip.compress(CONFIG),
+        return httpx.Response(200, content=gzip.compress(CONFIG, mtime=0),
                               headers={"content-type": "application/json", "content-encoding": "gzip"})
 
     http = HttpClient("http://api.test", transport=httpx.MockTransport(answer), retries=0)
@@ -110,10 +110,11 @@ def test_the_client_asks_for_identity_and_reads_one_gzip_coding() -> None:
 
 
 @pytest.mark.parametrize("coding, wire, says", [
-    ("gzip, gzip", gzip.compress(gzip.compress(CONFIG)), "cannot be read: it is compressed 2 times over"),
+    ("gzip, gzip", gzip.compress(gzip.compress(CONFIG, mtime=0), mtime=0),
+     "cannot be read: it is compressed 2 times over"),
     ("br", b"\x8b\x03\x80" + CONFIG + b"\x03", "cannot be read: its content coding br is not one this kit decodes"),
     ("gzip", deflate_bomb(8 << 20), "over the 4,194,304-byte limit (its gzip content inflates past that)"),
-])
+], ids=["gzip-gzip", "br", "gzip-8MiB"])
 def test_the_client_refuses_what_it_will_not_decode_as_a_server_error(coding: str, wire: bytes, says: str) -> None:
     http = client(httpx.Response(200, content=wire,
                                  headers={"content-type": "application/json", "content-encoding": coding}))
