@@ -19,6 +19,7 @@ import click
 
 from .. import conformance
 from ..base.errors import Eip712KitError, NetworkError
+from ..base.secrets import SECRET_NAME_MARKERS, SECRET_NAME_PARTS
 from ..core.keys import DEFAULT_KEY_ENV
 from ..protocols.trust import visible
 from ._common import dumps
@@ -65,8 +66,13 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
                                    "reported as xfail and does not fail the run; one that passes is xpass and does.")
 @click.option("--scrub-env", "scrub_env", multiple=True, metavar="NAME",
               help="--exec: also remove this variable from the adapter's environment (repeatable). Removed "
-                   f"always: {DEFAULT_KEY_ENV} and every name containing "
-                   f"{', '.join(conformance.SECRET_ENV_MARKERS[:-1])} or {conformance.SECRET_ENV_MARKERS[-1]}.")
+                   f"always: {DEFAULT_KEY_ENV}, every name containing {', '.join(SECRET_NAME_MARKERS)} or with "
+                   f"a part {', '.join(SECRET_NAME_PARTS)}, and every value holding 32 bytes of hex or 12 to 24 "
+                   "words (a key's or a mnemonic's shape).")
+@click.option("--expose-env-keys-to-adapter", "expose_env_keys", is_flag=True,
+              help="--exec: start the adapter even though this environment holds such variables. They are still "
+                   "removed from the adapter's environment, but an adapter runs as your user and can read this "
+                   "process's (/proc/<pid>/environ); without this flag the run is refused (exit 2) naming them.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report instead of text.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               metavar="FILE", help="Also write a JUnit XML report to FILE.")
@@ -76,7 +82,7 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
 def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[str, ...], case_ids: tuple[str, ...],
             exec_command: str | None, api_url: str | None, timeout: float, retries: int, loose_codes: bool,
             lenient: bool, no_skips: bool, expect_failures: Path | None, scrub_env: tuple[str, ...],
-            as_json: bool, junit_path: Path | None, list_only: bool, verbose: bool) -> None:
+            expose_env_keys: bool, as_json: bool, junit_path: Path | None, list_only: bool, verbose: bool) -> None:
     """Check a signer against the golden vectors.
 
     With no options, every bundled vector runs against eip712kit itself and a summary per suite is
@@ -134,7 +140,12 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
 
     target: conformance.Target
     if exec_command:
-        target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env)
+        try:
+            target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env,
+                                            expose_env_keys=expose_env_keys)
+        except conformance.KeysInEnvironment as exc:
+            _unusable(str(exc), exec_command, as_json)
+            ctx.exit(EXIT_BAD_INPUT)
     else:
         target = conformance.LibraryTarget()
     policy = conformance.Policy(loose_codes=loose_codes, lenient=lenient)
