@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 import click
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.api import Verification, verify_digest
 from ..core.domain import Domain
 from ..core.keys import PrivateKey

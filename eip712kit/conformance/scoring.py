@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..base.encoding import DECIMAL_INTEGER
+from ..base.parsers import DECIMAL_INTEGER
 from .vectors import RESULT_FIELDS, UNSUPPORTED, Case
 
 _HEX = r"0x[0-9a-fA-F]*\Z"

@@ -23,12 +23,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..base.encoding import parse_int
 from ..base.errors import Eip712KitError
 from ..base.hashing import keccak256
-from ..core.atomic import element_type
+from ..base.parsers import parse_int
+from ..core.field_types import FieldType
 from ..core.signature import Signature
-from ..core.typed_data import Schema, TypedData, eip712_digest, parse_field_type
+from ..core.typed_data import Schema, TypedData, eip712_digest
+from ..core.walk import Visit, type_at, walk
 from .edits import encode_type_with, related, remove_at, replace_at, retyped_fields
 from .findings import REMOVED, DomainEdit, Fields, Finding, MessageEdit, Path, Types, Variant
 from .registry import NotApplicable
@@ -65,6 +66,26 @@ class Leaf:
     def where(self) -> str:
         return render_path("message", self.path)
 
+
+class _Parts:
+    """The walk's visitor that lists the message's atomic values and its struct values."""
+
+    def __init__(self) -> None:
+        self.leaves: list[Leaf] = []
+        self.structs: list[tuple[Path, str, dict[str, Any]]] = []
+
+    def atomic(self, at: Visit) -> None:
+        struct, field = at.field or ("", "")
+        self.leaves.append(Leaf(at.path, at.type.base, at.value, struct, field))
+
+    def struct(self, at: Visit, fields: Sequence[tuple[str, None]]) -> None:
+        if isinstance(at.value, dict):
+            self.structs.append((at.path, at.type.base, at.value))
+
+    def array(self, at: Visit, items: Sequence[None]) -> None:
+        pass
+
+
 _LAYER_ORDER = {"method": 0, "domain": 1, "message": 2}
 
 
@@ -93,6 +114,7 @@ class Context:
         self._domain_schemas: dict[Fields, Schema | None] = {}
         self._schemas: dict[tuple[tuple[str, Fields], ...], Schema | None] = {}
         self._leaves: list[Leaf] | None = None
+        self._structs: list[tuple[Path, str, dict[str, Any]]] | None = None
         self._tree: WordTree | None = None
         self._merged: dict[tuple[int, ...], bytes | None] = {}
 
@@ -199,23 +221,9 @@ class Context:
             self._tree = WordTree(self.schema, self.primary, self.message)
         return self._tree
 
-    def type_at(self, path: Path) -> str | None:
+    def type_at(self, path: Path) -> FieldType | None:
         """The declared type of the value at ``path`` in the message (None if there is none)."""
-        type_text = self.primary
-        for seg in path:
-            base, dims = parse_field_type(type_text)
-            if dims:
-                if not isinstance(seg, int):
-                    return None
-                type_text = element_type(base, dims)
-            elif base in self.schema.types and isinstance(seg, str):
-                declared = dict(self.schema.types[base]).get(seg)
-                if declared is None:
-                    return None
-                type_text = declared
-            else:
-                return None
-        return type_text
+        return type_at(self.schema, self.primary, path)
 
     def field_of(self, path: Path) -> tuple[str, str] | None:
         """The (struct, field) that declares the value at ``path`` (an array item: its array's field)."""
@@ -228,17 +236,17 @@ class Context:
             return None
         field = path[last]
         assert isinstance(field, str)
-        return parse_field_type(owner)[0], field
+        return owner.base, field
 
     def words_for(self, changes: Sequence[tuple[Path, Any]]) -> dict[Path, bytes] | None:
         """The 32-byte words of new values at paths, under the document's types (None if one does not fit)."""
         words: dict[Path, bytes] = {}
         for path, value in changes:
-            type_text = self.type_at(path)
-            if type_text is None or value is REMOVED:
+            type_ = self.type_at(path)
+            if type_ is None or value is REMOVED:
                 return None
             try:
-                words[path] = self.schema.encode_field(type_text, value)
+                words[path] = self.schema.encode_field(type_.text, value)
             except (Eip712KitError, KeyError, TypeError, ValueError):
                 return None
         return words
@@ -365,38 +373,24 @@ class Context:
     def leaves(self) -> list[Leaf]:
         """Every atomic value in the message, depth first in field order."""
         if self._leaves is None:
-            self._leaves = [] if self.primary == "EIP712Domain" else list(
-                self._walk(self.primary, self.message, (), self.primary, "")
-            )
+            self._parts()
+        assert self._leaves is not None
         return self._leaves
 
-    def _walk(self, type_text: str, value: Any, path: Path, struct: str, field: str) -> Iterator[Leaf]:
-        base, dims = parse_field_type(type_text)
-        if dims:
-            inner = element_type(base, dims)
-            for index, item in enumerate(value):
-                yield from self._walk(inner, item, (*path, index), struct, field)
-            return
-        if base in self.schema.types:
-            for name, ftype in self.schema.types[base]:
-                yield from self._walk(ftype, value[name], (*path, name), base, name)
-            return
-        yield Leaf(path, base, value, struct, field)
-
     def struct_values(self) -> Iterator[tuple[Path, str, dict[str, Any]]]:
-        """Every struct value in the message: its path, its struct name and its fields' values."""
-        if self.primary == "EIP712Domain":
-            return
-        stack: list[tuple[Path, str, Any]] = [((), self.primary, self.message)]
-        while stack:
-            path, type_text, value = stack.pop(0)
-            base, dims = parse_field_type(type_text)
-            if dims:
-                inner = element_type(base, dims)
-                stack.extend(((*path, i), inner, item) for i, item in enumerate(value))
-            elif base in self.schema.types and isinstance(value, dict):
-                yield path, base, value
-                stack.extend(((*path, n), t, value[n]) for n, t in self.schema.types[base])
+        """Every struct value in the message, shallowest first: its path, its struct name and its fields' values."""
+        if self._structs is None:
+            self._parts()
+        assert self._structs is not None
+        yield from self._structs
+
+    def _parts(self) -> None:
+        parts = _Parts()
+        if self.primary != "EIP712Domain":
+            walk(self.schema, self.primary, self.message, parts)
+        self._leaves = parts.leaves
+        # The walk meets a struct after its fields; the hypotheses read them by depth (breadth first).
+        self._structs = sorted(parts.structs, key=lambda found: len(found[0]))
 
     # -- combinations --
 

@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..base.encoding import parse_int
 from ..base.errors import Eip712KitError
-from ..core.atomic import INTEGER_TYPE
-from ..core.typed_data import parse_field_type
+from ..base.parsers import parse_int
+from ..core.encoders import INTEGER_TYPE
+from ..core.schema import Schema
 from .context import Context, Fields, Path, Types, render_path
 from .detection import PROTOCOL_STRUCTS
 from .edits import retyped
@@ -40,11 +40,10 @@ def _width_tier(bits: int) -> int:
 def _int_fields(ctx: Context) -> Iterator[tuple[str, int, str, str, str, int]]:
     """Every integer field of every reachable struct: struct, index, name, type, kind, bits."""
     for struct in ctx.reachable():
-        for index, (field, ftype) in enumerate(ctx.schema.types[struct]):
-            base, _dims = parse_field_type(ftype)
-            match = re.match(INTEGER_TYPE, base)
+        for index, field in enumerate(ctx.schema.struct_fields(struct)):
+            match = re.match(INTEGER_TYPE, field.type.base)
             if match:
-                yield struct, index, field, ftype, match.group(1), int(match.group(2))
+                yield struct, index, field.name, field.type.text, match.group(1), int(match.group(2))
 
 
 @hypothesis("type-width", "message", "each integer field declared with another width or signedness", tier=0)
@@ -193,11 +192,11 @@ def numbers_as_strings(ctx: Context) -> Iterator[Variant[bytes]]:
 
 # --- struct names -------------------------------------------------------------------------------
 
-def _renamed(types: Types, old: str, new: str) -> Types:
-    """The types with struct ``old`` called ``new``, every reference to it (arrays too) renamed."""
+def _renamed(schema: Schema, types: Types, old: str, new: str) -> Types:
+    """The types (of ``schema``) with struct ``old`` called ``new``, every reference to it (arrays too) renamed."""
     def retype(type_text: str) -> str:
-        base, _dims = parse_field_type(type_text)
-        return new + type_text[len(base):] if base == old else type_text
+        type_ = schema.field_type(type_text)
+        return type_.with_base(new) if type_.base == old else type_text
     return {(new if name == old else name): tuple((n, retype(t)) for n, t in fields) for name, fields in types.items()}
 
 
@@ -227,7 +226,7 @@ def renamed_structs(ctx: Context) -> Iterator[Variant[bytes]]:
                 continue
             primary = name if struct == ctx.primary else None
             what = "primaryType" if primary else f"the struct {struct}"
-            variant = ctx.types_variant(_renamed(types, struct, name), Finding(
+            variant = ctx.types_variant(_renamed(ctx.schema, types, struct, name), Finding(
                 "STRUCT_NAME",
                 f"The signer called {what} {name!r} where the document says {struct!r}: the struct's name is the "
                 "first word of encodeType, so the typeHash differs while every value is right. Use the API's name"

@@ -13,9 +13,9 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError
 from ..base.hashing import keccak256
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.signature import ZERO_ADDRESS
 from ..core.typed_data import DOMAIN_FIELD_TYPES
 from .context import Context, Fields, show

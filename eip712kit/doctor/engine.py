@@ -35,9 +35,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError, SignatureError, ValueEncodingError
 from ..base.limits import load_json
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.messages import message_bytes
 from ..core.signature import ZERO_ADDRESS, public_key_to_address, recover_public_key
 from ..core.typed_data import TypedData

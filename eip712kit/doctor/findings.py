@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from ..base.encoding import json_int
+from ..base.parsers import json_int
 
 # The catalogue: cause code -> what it means. docs/doctor.md lists every code with an example;
 # a test checks that every code a hypothesis can emit is here and documented there.

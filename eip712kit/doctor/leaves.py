@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..base.encoding import parse_int
 from ..base.errors import Eip712KitError
-from ..core.atomic import INTEGER_TYPE
+from ..base.parsers import parse_int
+from ..core.encoders import INTEGER_TYPE
 from .context import Context, Leaf
 from .findings import Finding, Variant
 

@@ -21,9 +21,9 @@ import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..base.encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..base.errors import Eip712KitError
 from ..base.hashing import keccak256
+from ..base.parsers import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..core.messages import hash_message
 from ..core.signature import Signature
 from .context import show

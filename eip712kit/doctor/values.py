@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..base.encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..base.errors import Eip712KitError
+from ..base.parsers import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from .context import Context, Leaf, Path, render_path, show
 from .edits import retyped
 from .findings import Finding, Variant

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError, ProtocolError, TrustError
 from ..base.limits import DEFAULT_LIMITS, load_json
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.api import Verification, check_message, recover_message
 from ..core.keys import KeyLike
 from ..core.messages import hash_message

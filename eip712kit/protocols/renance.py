@@ -22,9 +22,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..base.encoding import parse_address, parse_int, to_checksum_address
 from ..base.errors import Eip712KitError, ProtocolError, TrustError
 from ..base.limits import DEFAULT_LIMITS, load_json
+from ..base.parsers import parse_address, parse_int, to_checksum_address
 from ..core.domain import Domain, derived_domain_type
 from .amounts import parse_decimal
 from .requests import HttpRequest, Prepared
