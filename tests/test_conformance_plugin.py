@@ -52,7 +52,7 @@ def _doc(fields: dict[str, list[tuple[str, str]]]) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(("fields", "present", "absent"), [
-    # the failure classes a first honest run of three libraries found, each a tag an adapter can declare
+    # the failure classes first honest runs of other libraries found (tools/others), each a tag an adapter can declare
     ({"Mail": [("ids", "uint256[]")]}, {"atomic-arrays"}, {"struct-arrays", "arrays-of-arrays"}),
     ({"Mail": [("grid", "uint8[][]")]}, {"atomic-arrays", "arrays-of-arrays"}, set()),
     ({"Mail": [("to", "Person[]")], "Person": [("name", "string")]}, {"struct-arrays", "array-only-structs"},
@@ -60,6 +60,9 @@ def _doc(fields: dict[str, list[tuple[str, str]]]) -> dict[str, object]:
     ({"Mail": [("to", "Person[]"), ("from", "Person")], "Person": [("name", "string")]}, {"struct-arrays"},
      {"array-only-structs"}),
     ({"Mail": [("kids", "Mail[]")]}, {"recursive-types", "struct-arrays"}, {"array-only-structs"}),
+    ({"Mail": [("a", "A"), ("b", "B")], "B": [("a", "A")], "A": [("x", "uint8")]}, {"shared-structs"}, set()),
+    ({"Mail": [("from", "Person"), ("to", "Person")], "Person": [("name", "string")]}, {"nested-structs"},
+     {"shared-structs"}),
 ])
 def test_every_failure_class_of_the_trial_is_a_tag(fields: dict[str, list[tuple[str, str]]], present: set[str],
                                                    absent: set[str]) -> None:

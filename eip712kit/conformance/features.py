@@ -44,6 +44,8 @@ FEATURES: dict[str, str] = {
                      "concatenated)",
     "array-only-structs": "a struct reachable from primaryType only through array fields (Person[] but never "
                           "Person): encodeType must still list it",
+    "shared-structs": "a struct referred to by two or more of the structs reachable from primaryType (Group → "
+                      "Person and Mail → Person): encodeType lists it once",
     "atomic-arrays": "an array whose base type is atomic (uint256[], bytes32[2], string[], uint8[][]): the "
                      "elements are encoded, concatenated and hashed",
     "fixed-arrays": "an array type of fixed size, T[N]",
@@ -214,6 +216,12 @@ def _typed_data_features(doc: Any) -> set[str]:
                     if base in others and not dims}
         if through_arrays - directly - {primary}:
             tags.add("array-only-structs")
+        parents: dict[str, set[str]] = {}
+        for name in reachable:
+            for ref in _refs(others[name], others):
+                parents.setdefault(ref, set()).add(name)
+        if any(len(referrers) > 1 for referrers in parents.values()):
+            tags.add("shared-structs")
         for name in reachable:
             if "$" in name or any("$" in str(f.get("name", "")) for f in others[name]):
                 tags.add("dollar-identifiers")
