@@ -21,14 +21,23 @@ from typing import Any
 Op = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-def answer(hello: Callable[[], dict[str, Any]], ops: Mapping[str, Op], line: str) -> dict[str, Any]:
-    """The response to one request line."""
+def parse_line(line: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """``(request, None)``, or ``(None, the error response)`` for a line that is not a JSON object."""
     try:
         request = json.loads(line)
     except ValueError as exc:
-        return {"id": None, "error": {"code": "ADAPTER_ERROR", "message": f"request is not JSON: {exc}"}}
+        return None, {"id": None, "error": {"code": "ADAPTER_ERROR", "message": f"request is not JSON: {exc}"}}
     if not isinstance(request, dict):
-        return {"id": None, "error": {"code": "ADAPTER_ERROR", "message": "request is not a JSON object"}}
+        return None, {"id": None, "error": {"code": "ADAPTER_ERROR", "message": "request is not a JSON object"}}
+    return request, None
+
+
+def answer(hello: Callable[[], dict[str, Any]], ops: Mapping[str, Op], line: str) -> dict[str, Any]:
+    """The response to one request line."""
+    request, refused = parse_line(line)
+    if request is None:
+        assert refused is not None
+        return refused
     rid, op = request.get("id"), request.get("op")
     if op == "hello":
         return {"id": rid, "result": hello()}
@@ -117,4 +126,4 @@ def native_values(doc: Mapping[str, Any], *, fixed_bytes: bool = False) -> dict[
     return out
 
 
-__all__ = ["CANONICAL_DOMAIN", "Op", "answer", "hex0x", "native_values", "serve", "with_domain_type"]
+__all__ = ["CANONICAL_DOMAIN", "Op", "answer", "hex0x", "native_values", "parse_line", "serve", "with_domain_type"]
