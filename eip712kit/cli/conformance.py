@@ -21,6 +21,9 @@ import click
 from .. import conformance
 from ..base.errors import Eip712KitError, NetworkError
 from ..conformance import options
+from ..protocols.trust import visible
+from ._common import dumps
+from .terminal import write_own_control
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,9 +33,8 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
 def _progress(index: int, total: int, case: conformance.Case) -> None:
     """One overwritten status line on stderr; only called when stderr is a terminal."""
     done = index + 1
-    line = f"[{done}/{total}] {case.id}"[:100]
-    sys.stderr.write("\r" + line.ljust(100) + ("\r" + " " * 100 + "\r" if done == total else ""))
-    sys.stderr.flush()
+    line = visible(f"[{done}/{total}] {case.id}"[:100])
+    write_own_control(sys.stderr, "\r" + line.ljust(100) + ("\r" + " " * 100 + "\r" if done == total else ""))
 
 
 def _shared(option: conformance.RunOption, **extra: Any) -> Callable[[F], F]:
@@ -178,7 +180,7 @@ def _finish(ctx: click.Context, report: conformance.Report, *, as_json: bool, ju
     if junit_path is not None:
         junit_path.write_bytes(conformance.render_junit(report))
     if as_json:
-        click.echo(json.dumps(conformance.render_json(report), ensure_ascii=False))
+        click.echo(dumps(conformance.render_json(report)))
     else:
         click.echo(conformance.render_text(report, verbose=verbose))
     ctx.exit(EXIT_OK if report.ok else EXIT_FAILED)
@@ -203,8 +205,8 @@ def _refuse(exc: Eip712KitError, as_json: bool) -> None:
 def _say_error(sentence: str, error: dict[str, Any], as_json: bool) -> None:
     """The run could not start: ``{"ok": false, "error": …}`` on stdout under --json, the sentence on stderr."""
     if as_json:
-        click.echo(json.dumps({"ok": False, "error": error}, ensure_ascii=False))
-    click.echo(f"error: {sentence}", err=True)
+        click.echo(dumps({"ok": False, "error": error}))
+    click.echo(f"error: {visible(sentence)}", err=True)
 
 
 __all__ = ["command"]

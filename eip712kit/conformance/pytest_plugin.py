@@ -95,6 +95,7 @@ class VectorItem(pytest.Item):
 
     def runtest(self) -> None:
         from .. import conformance
+        from ..protocols.trust import visible
 
         run = self.config.stash[_RUN]
         outcome = conformance.run_case(self.case, self.vector_file, run.target, run.policy, run.declaration,
@@ -106,14 +107,15 @@ class VectorItem(pytest.Item):
         if outcome.status in ("skipped", conformance.DECLARED):
             label = "skipped by declaration: " if outcome.status == conformance.DECLARED else ""
             if run.policy.no_skips:
-                raise CaseFailure(f"{label or 'skipped: '}{outcome.reason} ({options.NO_SKIPS.pytest} was given)")
-            pytest.skip(label + outcome.reason)
+                given = f"({options.NO_SKIPS.pytest} was given)"
+                raise CaseFailure(f"{label or 'skipped: '}{visible(outcome.reason)} {given}")
+            pytest.skip(label + visible(outcome.reason))
         if outcome.status == "xfail":
-            pytest.xfail(outcome.reason)
+            pytest.xfail(visible(outcome.reason))
         if outcome.status != "passed":
             lines = [p.describe() for p in outcome.problems]
             if outcome.reason:
-                lines.append(f"(target said: {outcome.reason})")
+                lines.append(f"(target said: {visible(outcome.reason)})")
             raise CaseFailure("\n".join(lines))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
@@ -226,10 +228,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     report = run.report()
     verdict = report.verdict
+    from ..protocols.trust import visible
     from .reports import describe_vectors
 
     terminalreporter.write_line(f"eip712kit conformance: {'OK' if verdict is None else 'FAILED (' + verdict + ')'}; "
-                                f"{run.declaration.who if run.declaration.answered else run.target.name} on "
+                                f"{visible(run.declaration.who) if run.declaration.answered else run.target.name} on "
                                 f"{describe_vectors(run.vectors)}")
     path = _value(config, options.WRITE_BASELINE)
     if path:

@@ -16,7 +16,6 @@ pytest), so the file never outlives the bug. Nothing here prints or reads a cloc
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -25,6 +24,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..protocols.trust import visible
 from .features import FEATURES, known_tags
 from .scoring import STRICT, Outcome, Policy, Problem, policy_for, score
 from .vectors import KINDS, Case, VectorFile, request_for, vectors_identity
@@ -137,7 +137,7 @@ def _unknown(names: Iterable[str], known: Iterable[str], what: str, listing: str
     named = []
     for name in unknown:
         near = get_close_matches(name, pool, n=1, cutoff=0.75)
-        named.append(repr(name) + (f" (did you mean {near[0]!r}?)" if near else ""))
+        named.append(visible(repr(name)) + (f" (did you mean {near[0]!r}?)" if near else ""))
     return (f"the target's handshake answer names {what} {', '.join(named)}, "
             f"which {'is' if len(unknown) == 1 else 'are'} not known; {listing}")
 
@@ -386,11 +386,11 @@ def baseline(report: Report) -> tuple[str, int]:
             reason = entry.reason if entry is not None else o.reason
         else:
             continue
-        one_line = json.dumps(reason, ensure_ascii=False)[1:-1]  # control characters escaped, one line
+        one_line = visible(reason)  # another program's text: every unseen character escaped, one line
         if len(one_line) > BASELINE_REASON_CHARS:
             one_line = one_line[: BASELINE_REASON_CHARS - 1] + "…"
         lines.append(f"{o.case.id}  {one_line}")
-    who = report.declaration.who if report.declaration.answered else report.target
+    who = visible(report.declaration.who) if report.declaration.answered else report.target
     vectors = report.vectors or {}
     head = [
         f"# eip712kit conformance: the cases {who} fails"

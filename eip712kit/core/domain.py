@@ -197,7 +197,7 @@ class Domain:
 
     def digest(self, struct_hash: bytes) -> bytes:
         """``keccak256(0x1901 ‖ domainSeparator ‖ struct_hash)``: what a wallet signs."""
-        return keccak256(self.digest_prefix + struct_hash)
+        return eip712_digest(self._separator, struct_hash)
 
     def replace(self, **changes: Any) -> Domain:
         return dataclasses.replace(self, **changes)

@@ -109,6 +109,11 @@ def _getter(keys: tuple[Any, ...]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda record: ()
 
 
+def type_hash_of(encode_type: str) -> bytes:
+    """``typeHash = keccak256(encodeType)``: of the schema's own encodeType, or of one a variant rewrote."""
+    return keccak256(encode_type.encode("utf-8"))
+
+
 def hash_struct_words(type_hash: bytes, words: Iterable[bytes]) -> bytes:
     """``hashStruct`` from its parts: ``keccak256(typeHash ‖ enc(value₁) ‖ … ‖ enc(valueₙ))``.
 
@@ -171,7 +176,7 @@ class Schema:
         self._codecs: dict[str, StructCodec] = {}
         self._hashers: dict[str, Encoder] = {}
         for name, fields in self._struct_fields.items():
-            type_hash = keccak256(self.encode_type(name).encode("utf-8"))
+            type_hash = type_hash_of(self.encode_type(name))
             for f in fields:
                 self._field_types.put(f.type.text, f.type)
             encoders = tuple(self._field_encoder(f.type.text) for f in fields)
@@ -473,4 +478,5 @@ __all__ = [
     "compile_types",
     "hash_array_words",
     "hash_struct_words",
+    "type_hash_of",
 ]

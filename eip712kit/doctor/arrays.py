@@ -33,8 +33,8 @@ from ..base.parsers import parse_address, parse_hex_bytes, parse_int
 from ..core.field_types import Field, FieldType
 from ..core.schema import Schema, hash_array_words, hash_struct_words
 from ..core.walk import Visit, walk
-from .context import Context, Path, Types, render_path
-from .findings import REMOVED, Finding, Variant
+from .context import Context
+from .findings import REMOVED, Finding, Path, Types, Variant, render_path
 from .registry import hypothesis
 
 
@@ -125,18 +125,18 @@ def encode_data_items_hash_struct(schema: Schema, name: str, value: Any) -> byte
 
 
 @hypothesis("v3-array-abi", "message", "arrays of atomic values ABI-encoded in place (v3-style encodeData)", tier=1)
-def v3_abi_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain":
+def v3_abi_arrays(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    if ctx.message.primary == "EIP712Domain":
         return
-    arrays = [(s, f) for s, f in _array_fields(ctx.schema, ctx.primary) if f.type.struct is None]
+    arrays = [(s, f) for s, f in _array_fields(ctx.message.schema, ctx.message.primary) if f.type.struct is None]
     if not arrays:
         return
     try:
-        struct_hash = v3_hash_struct(ctx.schema, ctx.primary, ctx.message)
+        struct_hash = v3_hash_struct(ctx.message.schema, ctx.message.primary, ctx.message.value)
     except (_Skip, Eip712KitError, KeyError, TypeError, ValueError, OverflowError):
         return
     names = ", ".join(f"{s}.{f.name} ({f.type.text})" for s, f in arrays)
-    variant = ctx.message_variant(struct_hash, Finding(
+    yield ctx.message.variant(struct_hash, Finding(
         "V3_ARRAY_ABI_ENCODED",
         f"The array field(s) {names} were ABI-encoded in place (offset, length and items inside encodeData), the "
         "way an encoder modelled on eth_signTypedData_v3 does — MetaMask's V3 itself refuses arrays. EIP-712 (v4) "
@@ -144,24 +144,22 @@ def v3_abi_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
         field=", ".join(f"types.{s}.{f.name}" for s, f in arrays), step="encodeData (arrays)",
         signed_value="abi.encode(array) in place", given_value="keccak256(concat(encoded items))",
     ))
-    if variant:
-        yield variant
 
 
 @hypothesis("array-of-structs-encode-data", "message", "arrays of structs hashed over each item's encodeData "
             "instead of its hashStruct", tier=1)
-def encode_data_struct_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain":
+def encode_data_struct_arrays(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    if ctx.message.primary == "EIP712Domain":
         return
-    arrays = [(s, f) for s, f in _array_fields(ctx.schema, ctx.primary) if f.type.struct is not None]
+    arrays = [(s, f) for s, f in _array_fields(ctx.message.schema, ctx.message.primary) if f.type.struct is not None]
     if not arrays:
         return
     try:
-        struct_hash = encode_data_items_hash_struct(ctx.schema, ctx.primary, ctx.message)
+        struct_hash = encode_data_items_hash_struct(ctx.message.schema, ctx.message.primary, ctx.message.value)
     except (Eip712KitError, KeyError, TypeError):
         return
     names = ", ".join(f"{s}.{f.name}" for s, f in arrays)
-    variant = ctx.message_variant(struct_hash, Finding(
+    yield ctx.message.variant(struct_hash, Finding(
         "ARRAY_OF_STRUCTS_ENCODE_DATA",
         f"The array(s) of structs {names} were hashed over the concatenated encodeData of their items (type hash and "
         "words of each) instead of each item's 32-byte hashStruct — a literal reading of the EIP's wording that "
@@ -169,36 +167,32 @@ def encode_data_struct_arrays(ctx: Context) -> Iterator[Variant[bytes]]:
         field=", ".join(f"types.{s}.{f.name}" for s, f in arrays), step="encodeData (arrays of structs)",
         signed_value="keccak256(concat(encodeData(item)))", given_value="keccak256(concat(hashStruct(item)))",
     ))
-    if variant:
-        yield variant
 
 
 # --- eth_signTypedData_v3 skipping undefined values ----------------------------------------------
 
 @hypothesis("v3-field-omitted", "message", "each primary-struct field left out of encodeData (v3 skips undefined "
             "values; typeHash unchanged)", tier=1)
-def v3_omitted_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    fields = ctx.message_fields
+def v3_omitted_fields(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    fields = ctx.message.fields
     if fields is None:
         return
     try:
-        words = [ctx.schema.encode_field(t, ctx.message[n]) for n, t in fields]
+        words = [ctx.message.schema.encode_field(t, ctx.message.value[n]) for n, t in fields]
     except (Eip712KitError, KeyError):
         return
-    type_hash = ctx.schema.type_hash(ctx.primary)
+    type_hash = ctx.message.schema.type_hash(ctx.message.primary)
     for index, (field, ftype) in enumerate(fields):
         struct_hash = hash_struct_words(type_hash, [w for i, w in enumerate(words) if i != index])
-        variant = ctx.message_variant(struct_hash, Finding(
+        yield ctx.message.variant(struct_hash, Finding(
             "V3_FIELD_OMITTED",
             f"{render_path('message', (field,))} ({ftype}) was left out of encodeData while typeHash still lists it: "
             "eth_signTypedData_v3 (eth-sig-util V3) silently skips a field whose value is undefined — typically a "
             "misspelled key, or an array removed because V3 refuses arrays. Send the field under its exact name and "
             "sign with eth_signTypedData_v4.",
             field=render_path("message", (field,)), step="encodeData", signed_value=None,
-            given_value=ctx.message.get(field),
+            given_value=ctx.message.value.get(field),
         ))
-        if variant:
-            yield variant
 
 
 class _V3Skip:
@@ -228,28 +222,28 @@ def v3_skip_hash_struct(schema: Schema, name: str, value: Any) -> bytes:
 def _array_paths(ctx: Context) -> list[Path]:
     """Where the array values sit in the message (outside other arrays, which go as a whole)."""
     out: list[Path] = []
-    for path, struct, _value in ctx.struct_values():
+    for path, struct, _value in ctx.message.struct_values():
         if any(isinstance(seg, int) for seg in path):
             continue  # a struct inside an array: the array is dropped whole
-        out += [(*path, f.name) for f in ctx.schema.struct_fields(struct) if f.type.is_array]
+        out += [(*path, f.name) for f in ctx.message.schema.struct_fields(struct) if f.type.is_array]
     return out
 
 
 @hypothesis("v3-arrays-dropped", "message", "every array left out at once, nested ones too (a client getting past "
             "V3's refusal): typeHash kept, or the arrays deleted from the types as well", tier=0)
-def v3_arrays_dropped(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain":
+def v3_arrays_dropped(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    if ctx.message.primary == "EIP712Domain":
         return
-    arrays = _array_fields(ctx.schema, ctx.primary)
+    arrays = _array_fields(ctx.message.schema, ctx.message.primary)
     paths = _array_paths(ctx)
     if not arrays or not paths:
         return
     names = ", ".join(render_path("message", p) for p in paths)
     try:
-        struct_hash = v3_skip_hash_struct(ctx.schema, ctx.primary, ctx.message)
+        struct_hash = v3_skip_hash_struct(ctx.message.schema, ctx.message.primary, ctx.message.value)
     except (Eip712KitError, KeyError, TypeError):
         struct_hash = None
-    variant = ctx.message_variant(struct_hash, Finding(
+    yield ctx.message.variant(struct_hash, Finding(
         "V3_ARRAYS_DROPPED",
         f"Every array was left out of the signed message — {names} — and eth_signTypedData_v3 (eth-sig-util V3) "
         "skipped them as undefined while the typeHash still lists them: the way a client gets past V3's 'Arrays "
@@ -258,11 +252,9 @@ def v3_arrays_dropped(ctx: Context) -> Iterator[Variant[bytes]]:
         field=names, step="encodeData (arrays)", signed_value=None,
         given_value=[render_path("message", p) for p in paths],
     ))
-    if variant:
-        yield variant
-    types: Types = {n: tuple(f for f in fs if not ctx.schema.field_type(f[1]).is_array)
-                    for n, fs in ctx.types().items()}
-    variant = ctx.types_variant(types, Finding(
+    types: Types = {n: tuple(f for f in fs if not ctx.message.schema.field_type(f[1]).is_array)
+                    for n, fs in ctx.message.types().items()}
+    yield ctx.message.types_variant(types, Finding(
         "V3_ARRAYS_DROPPED",
         f"Every array field was deleted from the types and the message — {names} — so that "
         "eth_signTypedData_v3 would accept the rest. The server hashes them: keep every field and sign with "
@@ -270,8 +262,6 @@ def v3_arrays_dropped(ctx: Context) -> Iterator[Variant[bytes]]:
         field=", ".join(f"types.{s}.{f.name}" for s, f in arrays), step="typeHash (encodeType) and encodeData",
         signed_value=None, given_value=[render_path("message", p) for p in paths],
     ), changes=[(p, REMOVED) for p in paths], tier=1)
-    if variant:
-        yield variant
 
 
 __all__ = ["encode_data_items_hash_struct", "v3_hash_struct", "v3_skip_hash_struct"]
