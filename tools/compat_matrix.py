@@ -137,7 +137,7 @@ def classified(entries: dict[str, dict[str, Any]], status: dict[str, dict[str, s
         passed = sum(1 for cid in positive if status[cid].get(name) == "pass")
         lines += ["", f"### {name} {entry['version']} ({entry['language']})", "", libraries[name]["about"], "",
                   f"Positive cases: {passed} pass, {sum(map(len, bugs.values()))} fail by a bug, {len(declared)} "
-                  f"not expressible. Negative cases: {sum(map(len, laxer.values()))} signed (strictness).", ""]
+                  f"not expressible. Negative cases: {sum(map(len, laxer.values()))} accepted (strictness).", ""]
         for index, finding in enumerate(findings):
             if finding["class"] == "bug":
                 ids = bugs.get(index, [])
