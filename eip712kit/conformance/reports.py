@@ -140,7 +140,7 @@ def render_junit(report: Report) -> bytes:
     """
     c = report.counts()
     adapter = adapter_identity(report)
-    who = " ".join(str(v) for v in (adapter["name"], adapter["version"]) if v) or report.target
+    who = visible(" ".join(str(v) for v in (adapter["name"], adapter["version"]) if v) or report.target)
     properties = junit_properties(report)
     root = ElementTree.Element("testsuites", {
         "name": f"eip712kit conformance: {who}", "tests": str(len(report.outcomes)),
