@@ -151,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--list", action="store_true", help="list the adapters of the registry and exit")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
                         help="run only this adapter (repeatable)")
+    parser.add_argument("--skip-missing", action="store_true",
+                        help="skip (and name) an adapter whose 'needs' is not installed, instead of stopping (CI, "
+                             "where tools/others may not be installable)")
     parser.add_argument("--file", type=Path, default=RECORD, help="the record (default: vectors/attestations.json)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every verdict")
     args = parser.parse_args(argv)
@@ -165,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--only: no adapter {', '.join(unknown)} in {REGISTRY.relative_to(ROOT)}; "
                              f"one of: {', '.join(registry)}")
         chosen = {n: registry[n] for n in (args.only or registry)}
+        if args.skip_missing:
+            for name, spec in list(chosen.items()):
+                if spec.get("needs") and not (ROOT / spec["needs"]).exists():
+                    print(f"SKIPPED {name}: {spec['needs']} is not installed ({spec.get('install', '')})")
+                    del chosen[name]
         cases = probed_cases()
         entries: dict[str, Any] = {}
         failed = False

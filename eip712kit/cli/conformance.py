@@ -74,6 +74,7 @@ def _shared(option: conformance.RunOption, **extra: Any) -> Callable[[F], F]:
 @_shared(options.EXPECT_FAILURES)
 @_shared(options.WRITE_BASELINE)
 @_shared(options.SCRUB_ENV)
+@_shared(options.EXPOSE_ENV_KEYS)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report instead of text.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               metavar="FILE", help="Also write a JUnit XML report to FILE.")
@@ -83,8 +84,8 @@ def _shared(option: conformance.RunOption, **extra: Any) -> Callable[[F], F]:
 def command(ctx: click.Context, vectors: tuple[Path, ...], suite: tuple[str, ...], case: tuple[str, ...],
             exec_command: str | None, api_url: str | None, timeout: float, retries: int, loose_codes: bool,
             lenient: bool, no_skips: bool, expect_failures: Path | None, write_baseline: Path | None,
-            scrub_env: tuple[str, ...], as_json: bool, junit_path: Path | None, list_only: bool,
-            verbose: bool) -> None:
+            scrub_env: tuple[str, ...], expose_env_keys_to_adapter: bool, as_json: bool, junit_path: Path | None,
+            list_only: bool, verbose: bool) -> None:
     """Check a signer against the golden vectors.
 
     With no options, every bundled vector runs against eip712kit itself and a summary per suite is
@@ -146,7 +147,12 @@ def command(ctx: click.Context, vectors: tuple[Path, ...], suite: tuple[str, ...
 
     target: conformance.Target
     if exec_command:
-        target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env)
+        try:
+            target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env,
+                                            expose_env_keys=expose_env_keys_to_adapter)
+        except conformance.KeysInEnvironment as exc:
+            _unusable(str(exc), exec_command, as_json)
+            ctx.exit(EXIT_BAD_INPUT)
     else:
         target = conformance.LibraryTarget()
     progress = _progress if sys.stderr.isatty() and not as_json else None

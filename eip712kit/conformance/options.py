@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..base.secrets import SECRET_NAME_MARKERS, SECRET_NAME_PARTS
 from ..core.keys import DEFAULT_KEY_ENV
-from .adapter import SECRET_ENV_MARKERS
 from .runner import DEFAULT_TIMEOUT
 from .scoring import Policy
 
@@ -74,11 +74,16 @@ WRITE_BASELINE = RunOption("write-baseline", "Write every case that fails now to
                            "fails only on a change. With --expect-failures, their reasons are kept and the cases "
                            "that pass now are dropped.", "output", "FILE")
 SCRUB_ENV = RunOption("scrub-env", "Also remove this variable from the adapter's environment (repeatable). Removed "
-                      f"always: {DEFAULT_KEY_ENV} and every name containing "
-                      f"{', '.join(SECRET_ENV_MARKERS[:-1])} or {SECRET_ENV_MARKERS[-1]}.", "texts", "NAME")
+                      f"always: {DEFAULT_KEY_ENV}, every name containing {', '.join(SECRET_NAME_MARKERS)} or with a "
+                      f"part {', '.join(SECRET_NAME_PARTS)}, and every value holding 32 bytes of hex or 12 to 24 "
+                      "words (a key's or a mnemonic's shape).", "texts", "NAME")
+EXPOSE_ENV_KEYS = RunOption("expose-env-keys-to-adapter", "Start the adapter even though this environment holds "
+                            "such variables. They are still removed from the adapter's environment, but an adapter "
+                            "runs as your user and can read this process's (/proc/<pid>/environ); without this flag "
+                            "the run is refused (exit 2) naming them.")
 
 RUN_OPTIONS: tuple[RunOption, ...] = (VECTORS, SUITE, CASE, TIMEOUT, LOOSE_CODES, LENIENT, NO_SKIPS, EXPECT_FAILURES,
-                                 WRITE_BASELINE, SCRUB_ENV)
+                                      WRITE_BASELINE, SCRUB_ENV, EXPOSE_ENV_KEYS)
 """Every option both the command line and the pytest plugin take, in the order their help lists them."""
 
 
@@ -91,6 +96,7 @@ def policy_from(values: Mapping[str, Any]) -> Policy:
 __all__ = [
     "CASE",
     "EXPECT_FAILURES",
+    "EXPOSE_ENV_KEYS",
     "LENIENT",
     "LOOSE_CODES",
     "NO_SKIPS",

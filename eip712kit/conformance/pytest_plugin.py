@@ -175,8 +175,12 @@ def _prepare(config: pytest.Config) -> list[tuple[conformance.Case, conformance.
         raise pytest.UsageError(f"{options.WRITE_BASELINE.pytest} needs the whole run in one process: add -p no:xdist")
     command = config.getoption("eip712kit_exec")
     timeout = _value(config, options.TIMEOUT)
-    target = conformance.ExecTarget(command, timeout=conformance.DEFAULT_TIMEOUT if timeout is None else timeout,
-                                    scrub_env=_value(config, options.SCRUB_ENV))
+    try:
+        target = conformance.ExecTarget(command, timeout=conformance.DEFAULT_TIMEOUT if timeout is None else timeout,
+                                        scrub_env=_value(config, options.SCRUB_ENV),
+                                        expose_env_keys=_value(config, options.EXPOSE_ENV_KEYS))
+    except conformance.KeysInEnvironment as exc:
+        raise pytest.UsageError(f"--eip712kit-exec {command!r} cannot be used: {exc}") from None
     try:
         declaration = conformance.handshake(target, selected)
     except conformance.TargetUnusable as exc:
