@@ -8,9 +8,10 @@
 
 Each adapter named in ``tools/attesters.json`` (``{"<name>": {"exec": COMMAND, "language": ...,
 "api": ...}}``; ``{python}`` in a command is this interpreter; ``needs``/``install``: a path that must exist
-and how to make it; ``expect_failures``: an --expect-failures file of the library's known bugs, whose
-positive cases do not fail the run, and fail it once they pass) is started once and greeted with the
-handshake; then every typed_data and personal_sign case, and every positive sera_order case as its
+and how to make it; ``role``: ``"surveyed"`` for a library whose results are published but which does not
+stamp the vectors (``tools/attestations.SURVEYED``); ``expect_failures``: an --expect-failures file of the
+library's known bugs, whose positive cases do not fail the run, and fail it once they pass) is started once
+and greeted with the handshake; then every typed_data and personal_sign case, and every positive sera_order case as its
 Order typed data, is judged: pass / differs / refuses / accepts / not-expressible, by the rules of
 ``tools/attestations.py`` (the same as ``tools/node/attest.mjs``). Unlike the conformance runner, a
 negative case is sent even when the adapter declares its ``…-refusal`` tag, to record whether the
@@ -138,6 +139,7 @@ def attest(name: str, spec: Mapping[str, Any], cases: list[tuple[dict[str, Any],
             elif verbose:
                 print(f"{status:<16} {case['id']} [{name}]{' ' + note if note else ''}")
     entry = {"version": declaration.version, "language": spec["language"], "api": spec["api"],
+             **({"role": spec["role"]} if "role" in spec else {}),
              "recorder": RECORDER, "runtime": f"python {platform.python_version()}",
              "unsupported": sorted(declaration.unsupported), "cases": verdicts}
     return entry, failures

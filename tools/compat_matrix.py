@@ -120,7 +120,10 @@ def classified(entries: dict[str, dict[str, Any]], status: dict[str, dict[str, s
              "- **strictness**: it accepts (hashes or signs) an input the suite refuses (a negative case),",
              "  grouped by the error code eip712kit refuses it with;",
              "- **unsupported feature**: a feature it does not have, declared by its adapter (the cases are",
-             "  skipped, not-expressible above), or an operation its API lacks."]
+             "  skipped, not-expressible above), or an operation its API lacks.", "",
+             "These libraries are *surveyed* (`\"role\": \"surveyed\"` in the record): their results are published",
+             "here, but they do not stamp the vectors, so none of their acceptances widens what",
+             "`conformance --lenient` forgives and none of their passes counts as an attestation."]
     order = sorted(libraries, key=lambda n: (LANGUAGE_ORDER.get(entries[n]["language"], 9), n) if n in entries
                    else (9, n))
     problems = []
