@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from .. import conformance
-from ..base.errors import Eip712KitError, NetworkError
+from ..base.errors import Eip712KitError
 from ..core.keys import DEFAULT_KEY_ENV
+from ._common import json_option
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def _progress(index: int, total: int, case: conformance.Case) -> None:
@@ -43,8 +43,8 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
                    "(see docs/vectors.md).")
 @click.option("--api", "api_url", metavar="URL",
               help="Instead of vectors, check a live Sera-compatible verifier: POST a valid order and broken "
-                   "copies of it to URL/verify-signature (URL includes /api/v1) and report which it wrongly "
-                   "accepted or refused.")
+                   "copies of it to its /api/v1/verify-signature and report which it wrongly accepted or "
+                   "refused. URL is the server's origin (a trailing /api/v1 names the same server).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=conformance.DEFAULT_TIMEOUT, show_default=True,
               help="Seconds an --exec adapter may take to answer one case (or --api, one HTTP call).")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
@@ -65,7 +65,7 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
               help="--exec: also remove this variable from the adapter's environment (repeatable). Removed "
                    f"always: {DEFAULT_KEY_ENV} and every name containing "
                    f"{', '.join(conformance.SECRET_ENV_MARKERS[:-1])} or {conformance.SECRET_ENV_MARKERS[-1]}.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON report instead of text.")
+@json_option
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               metavar="FILE", help="Also write a JUnit XML report to FILE.")
 @click.option("--list", "list_only", is_flag=True, help="List the suites and case counts, run nothing.")
@@ -95,25 +95,15 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
         if exec_command or vector_paths or suites or case_ids or list_only or expect_failures:
             raise click.UsageError("--api checks a server; it takes no --exec, --vectors, --suite, --case, --list "
                                    "or --expect-failures")
-        try:
-            report = conformance.run_api(api_url, timeout=timeout, retries=retries)
-        except NetworkError as exc:
-            _refuse(exc, as_json)
-            ctx.exit(EXIT_NETWORK)
-        except Eip712KitError as exc:
-            _refuse(exc, as_json)
-            ctx.exit(EXIT_BAD_INPUT)
+        # A refusal (exit 2) or a network fault (exit 3) is reported as every command's is (eip712kit.cli.run).
+        report = conformance.run_api(api_url, timeout=timeout, retries=retries)
         _finish(ctx, report, no_skips=no_skips, as_json=as_json, junit_path=junit_path, verbose=verbose)
-    try:
-        files = []
-        for path in vector_paths or (conformance.bundled_vectors(),):
-            files.extend(conformance.load_vectors(path))
-        if list_only:
-            _list(files, as_json)
-            ctx.exit(EXIT_OK)
-    except Eip712KitError as exc:
-        _refuse(exc, as_json)
-        ctx.exit(EXIT_BAD_INPUT)
+    files = []
+    for path in vector_paths or (conformance.bundled_vectors(),):
+        files.extend(conformance.load_vectors(path))
+    if list_only:
+        _list(files, as_json)
+        ctx.exit(EXIT_OK)
     known = {vf.suite for vf in files}
     unknown = [s for s in suites if s not in known]
     if unknown:
@@ -140,18 +130,13 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
     try:
         report = conformance.run(cases, target, policy, progress=progress, expected_failures=expected)
     except conformance.TargetUnusable as exc:
-        _unusable(str(exc), exec_command or "", as_json)
-        ctx.exit(EXIT_BAD_INPUT)
+        # A usage problem, one sentence, not 469 failures.
+        raise Eip712KitError(f"{exec_command!r} cannot be used: {exc}", code="ADAPTER_UNUSABLE",
+                             path="--exec") from None
     finally:
         target.close()
 
     _finish(ctx, report, no_skips=no_skips, as_json=as_json, junit_path=junit_path, verbose=verbose)
-
-
-def _unusable(reason: str, command: str, as_json: bool) -> None:
-    """One sentence for an adapter that cannot run a single case: a usage problem, not 469 failures."""
-    sentence = f"--exec {command!r} cannot be used: {reason}"
-    _say_error(sentence, {"message": sentence}, as_json)
 
 
 def _finish(ctx: click.Context, report: conformance.Report, *, no_skips: bool, as_json: bool,
@@ -180,17 +165,6 @@ def _list(files: list[conformance.VectorFile], as_json: bool) -> None:
     for suite, n, neg, path in rows:
         click.echo(f"{suite.ljust(width)}  {n:>6}  {neg:>8}  {path}")
     click.echo(f"{'total'.ljust(width)}  {sum(r[1] for r in rows):>6}  {sum(r[2] for r in rows):>8}")
-
-
-def _refuse(exc: Eip712KitError, as_json: bool) -> None:
-    _say_error(str(exc), exc.to_dict(), as_json)
-
-
-def _say_error(sentence: str, error: dict[str, Any], as_json: bool) -> None:
-    """The run could not start: ``{"ok": false, "error": …}`` on stdout under --json, the sentence on stderr."""
-    if as_json:
-        click.echo(json.dumps({"ok": False, "error": error}, ensure_ascii=False))
-    click.echo(f"error: {sentence}", err=True)
 
 
 __all__ = ["command"]

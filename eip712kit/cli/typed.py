@@ -97,7 +97,9 @@ def _digests(td: TypedData) -> dict[str, Any]:
 @json_option
 @limits_options
 def hash_command(file: IO[bytes], trace: bool, jsonl: bool, as_json: bool) -> int:
-    """Print the EIP-712 digest of a typed-data document (FILE, or - for stdin).
+    """Print the EIP-712 digest of a typed-data document.
+
+    FILE is the document, or - for stdin.
 
     \b
     Examples:
@@ -142,7 +144,9 @@ def hash_command(file: IO[bytes], trace: bool, jsonl: bool, as_json: bool) -> in
 @json_option
 @limits_options
 def sign_command(file: IO[bytes], compact: bool, jsonl: bool, as_json: bool) -> int:
-    """Sign a typed-data document as eth_signTypedData_v4 does (deterministic RFC 6979, low-s).
+    """Sign a typed-data document as eth_signTypedData_v4 does.
+
+    Deterministic (RFC 6979) and low-s, so the same key and document give the same signature.
 
     \b
     Examples:
@@ -221,7 +225,9 @@ def recover_command(file: IO[bytes], signature: str | None, allow_high_s: bool, 
 @json_option
 @limits_options
 def verify_command(file: IO[bytes], signature: str | None, address: str | None, jsonl: bool, as_json: bool) -> int:
-    """Check that SIGNATURE over a typed-data document was made by ADDRESS: exit 0 valid, 1 invalid.
+    """Check that ADDRESS signed a typed-data document: exit 0 or 1.
+
+    Exit 0 when SIGNATURE over FILE was made by ADDRESS (valid), 1 when not (invalid).
 
     \b
     Examples:
