@@ -6,7 +6,6 @@ the :class:`Signature` value, :class:`PrivateKey` and the error classes. Protoco
 :mod:`eip712kit.protocols`; the Sera bit-packer in :mod:`eip712kit.protocols.sera.uuid_int`.
 """
 
-from .base.encoding import to_checksum_address
 from .base.errors import (
     CODES,
     DocumentError,
@@ -20,6 +19,7 @@ from .base.errors import (
     ValueEncodingError,
 )
 from .base.limits import DEFAULT_LIMITS, Limits
+from .base.parsers import to_checksum_address
 from .core.api import (
     Verification,
     check_message,

@@ -10,7 +10,7 @@ import pytest
 from eth_account import Account
 from eth_account.messages import _hash_eip191_message, encode_defunct
 
-from eip712kit.base.encoding import MAX_SAFE_INTEGER
+from eip712kit.base.parsers import MAX_SAFE_INTEGER
 from eip712kit.core.signature import recover_digest, sign_digest
 from tests.helpers.cli_runner import Runner, assert_no_key_material, clean_env
 from tests.helpers.devkeys import DEV_KEYS

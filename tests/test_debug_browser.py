@@ -26,6 +26,7 @@ import pytest
 from eip712kit import sign_typed_data
 from eip712kit.conformance import load_vectors
 from eip712kit.core.trace import StructTrace, ValueTrace, trace_typed_data
+from eip712kit.protocols import trust
 from eip712kit.server.app import create_app
 from eip712kit.server.debug import examples, fragment
 from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY
@@ -337,3 +338,59 @@ def test_nothing_in_the_whole_session_left_loopback(browser: Chromium, server: L
     urls = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
     assert len(urls) > 20
     assert {urlsplit(u).netloc for u in urls} == {f"127.0.0.1:{server.port}"}
+
+
+# --- hostile text: every class of unseen character is drawn as an escape ---------------------------------
+
+UNSEEN_TEXT_NODES = """(() => {
+  const unseen = /[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}]/u;
+  const bad = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest("textarea, script, style")) continue;  // the user's own input
+    const text = node.textContent.replace(/\\n/g, "");  // the markup's own line breaks (drawn as a space)
+    if (unseen.test(text)) bad.push(text.slice(0, 120));
+  }
+  for (const el of document.querySelectorAll("[title], [aria-label]")) {
+    for (const name of ["title", "aria-label"]) {
+      const value = el.getAttribute(name);
+      if (value && unseen.test(value)) bad.push(name + ": " + value.slice(0, 120));
+    }
+  }
+  return bad;
+})()"""
+
+
+def hostile_mail(payload: str) -> dict[str, Any]:
+    mail = json.loads(json.dumps(vector("core/mail").input["typed_data"]))
+    mail["message"]["contents"] = "Hello" + payload
+    mail["domain"]["name"] = "Ether Mail" + payload
+    return mail
+
+
+def test_every_class_in_a_document_s_strings_is_drawn_as_an_escape(browser: Chromium, server: LiveServer) -> None:
+    from tests.helpers.hostile_server import PAYLOADS
+
+    payload = "".join(PAYLOADS.values())
+    signed = hostile_mail(payload)
+    given = hostile_mail(payload + "!")  # the doctor shows the signed and the given value side by side
+    page = open_page(browser, server.url + "/debug" + fragment(json.dumps(given, ensure_ascii=False),
+                                                               sign_typed_data(signed, DEV_KEY).to_hex(),
+                                                               DEV_ADDRESS))
+    page.wait_for("document.body.dataset.state === 'ready' && document.body.dataset.doctor === 'done'")
+    assert page.evaluate(UNSEEN_TEXT_NODES) == []
+    text = page.evaluate("document.body.innerText")
+    for value in (given["message"]["contents"], given["domain"]["name"]):
+        assert trust.dumps(value) in text  # drawn exactly as the trust policy writes it
+    assert_local_and_clean(page, server)
+
+
+def test_an_error_that_quotes_hostile_text_is_drawn_as_an_escape(browser: Chromium, server: LiveServer) -> None:
+    mail = json.loads(json.dumps(vector("core/mail").input["typed_data"]))
+    mail["message"]["from"]["wallet"] = "0x\u202e1234\x1b]0;pwned\x07"
+    page = open_page(browser, server.url + "/debug" + fragment(json.dumps(mail, ensure_ascii=False)))
+    page.wait_for("document.body.dataset.state === 'error'")
+    assert page.evaluate(UNSEEN_TEXT_NODES) == []
+    assert "pwned" not in page.evaluate("document.title")
+    assert "'0x\\u202e1234\\x1b]0;pwned\\x07' is not an address" in page.evaluate(
+        "document.getElementById('error').innerText")

@@ -18,6 +18,7 @@ import copy
 import itertools
 import json
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -34,9 +35,9 @@ from hypothesis import strategies as st
 from eip712kit import Eip712KitError, TypedData, uuid_int
 from eip712kit.base.hashing import keccak256
 from eip712kit.core.signature import Recoverer, Signature, recover_public_key
-from eip712kit.doctor import CAUSES, HYPOTHESES, Diagnosis, diagnose
+from eip712kit.doctor import CAUSES, HYPOTHESES, SEARCH_ORDER, Diagnosis, diagnose
 from eip712kit.doctor.domain import CHAIN_NAMES
-from eip712kit.doctor.registry import TYPED_LAYERS
+from eip712kit.doctor.registry import LAYERS, TYPED_LAYERS, search_order
 from eip712kit.protocols import renance, sera
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.doctor_cases import (
@@ -973,6 +974,19 @@ def test_likely_mistakes_are_found_first() -> None:
 def test_every_hypothesis_has_a_tier_and_a_layer() -> None:
     assert all(0 <= h.tier <= 4 for h in HYPOTHESES)
     assert len({h.name for h in HYPOTHESES}) == len(HYPOTHESES)
+
+
+def test_the_search_order_is_one_list_that_agrees_with_tiers_and_layers() -> None:
+    by_name = {h.name: h for h in HYPOTHESES}
+    assert sorted(SEARCH_ORDER) == sorted(by_name), "SEARCH_ORDER lists every hypothesis, once"
+    ranks = [(by_name[name].tier, LAYERS.index(by_name[name].layer)) for name in SEARCH_ORDER]
+    assert ranks == sorted(ranks), "SEARCH_ORDER is by tier, then layer"
+    assert [h.name for h in search_order(reversed(HYPOTHESES))] == list(SEARCH_ORDER)  # not the import order
+    with open("docs/doctor.md", encoding="utf-8") as handle:
+        table = re.findall(r"^\| `([a-z0-9-]+)` \| [a-z]+ \| [0-4] \|", handle.read(), flags=re.M)
+    typed, text = [n for n in SEARCH_ORDER if by_name[n].layer != "text"], [n for n in SEARCH_ORDER
+                                                                          if by_name[n].layer == "text"]
+    assert table == typed + text, "docs/doctor.md lists the hypotheses in SEARCH_ORDER (typed data, then texts)"
 
 
 # --- detection, input and output ----------------------------------------------------------------

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eip712kit import Eip712KitError, TypedData
-from eip712kit.base.encoding import json_int, to_checksum_address
+from eip712kit.base.parsers import json_int, to_checksum_address
 from eip712kit.core.domain import Domain, separator_of
 from eip712kit.core.schema import compile_types
 from eip712kit.protocols import alura, renance, sera  # noqa: F401  (alura: import must succeed)

@@ -6,8 +6,8 @@
 
 Drawn from two committed sources only, so it is deterministic and needs no node: the feature tags
 of each case (``vectors/*.json``, written by the generator) and each implementation's verdict on
-each case (``vectors/attestations.json``, written by ``node tools/node/attest.mjs --record``; for
-eth-account, the generator's own stamps in the vectors).
+each case (``vectors/attestations.json``: its format and reader are ``tools/attestations.py``; the
+recorders are ``node tools/node/attest.mjs --record`` and ``python tools/attest_exec.py --record``).
 """
 
 from __future__ import annotations
@@ -17,56 +17,46 @@ import json
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from eip712kit.conformance.features import FEATURES, REFUSAL_SUFFIX  # noqa: E402
+from tools import attestations  # noqa: E402
 
 VECTORS = ROOT / "vectors"
 OUT = ROOT / "docs" / "compatibility.md"
-KINDS = ("typed_data", "personal_sign", "sera_order")
+LANGUAGE_ORDER = {"JavaScript": 0, "Rust": 1, "Python": 2, "Solidity": 3}
+"""Column order: by language, then by name."""
 POSITIVE = ("pass", "refuses", "differs", "not-expressible")
 NEGATIVE = ("refuses", "accepts", "not-expressible")
 
 
-def verdicts() -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str, list[str]]]:
-    """(implementation -> version, case id -> {implementation -> status}, case id -> tags)."""
-    record = json.loads((VECTORS / "attestations.json").read_text(encoding="utf-8"))
-    versions = {k: v for k, v in record["implementations"].items() if k != "node"}
+def verdicts() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]], dict[str, list[str]]]:
+    """(implementation -> its record entry, case id -> {implementation -> status}, case id -> tags).
+
+    A verdict recorded on an older form of a case (its fingerprint differs) is not counted: the
+    implementation shows as not-expressible there until it is recorded again.
+    """
+    record = attestations.load(VECTORS / "attestations.json")
+    entries = record["implementations"]
     status: dict[str, dict[str, str]] = defaultdict(dict)
     tags: dict[str, list[str]] = {}
-    eth_account = ""
     for path in sorted(VECTORS.glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(doc.get("cases"), list):
             continue
         for case in doc["cases"]:
-            if case["kind"] not in KINDS or (case["kind"] == "sera_order" and "error" in case):
+            if not attestations.probed(case):
                 continue
             tags[case["id"]] = case.get("features", [])
-            stamps = case.get("attested_by", []) + case.get("accepted_by", []) + case.get("refused_by", [])
-            for stamp in stamps:
-                if stamp.startswith("eth-account@"):
-                    eth_account = stamp.split("@", 1)[1]
-            if "error" in case:
-                ea = "accepts" if any(s.startswith("eth-account@") for s in case.get("accepted_by", [])) else (
-                    "refuses" if any(s.startswith("eth-account@") for s in case.get("refused_by", [])) else
-                    "not-expressible")
-            else:
-                ea = "pass" if any(s.startswith("eth-account@") for s in case.get("attested_by", [])) else \
-                    "not-expressible"
-            status[case["id"]]["eth-account"] = ea
-            entry = record["cases"].get(case["id"], {})
-            for impl, version in versions.items():
-                who = f"{impl}@{version}"
-                for key, verdict in (("attested_by", "pass"), ("differs_by", "differs"), ("accepted_by", "accepts"),
-                                     ("refused_by", "refuses"), ("not_expressible_by", "not-expressible")):
-                    if who in entry.get(key, []):
-                        status[case["id"]][impl] = verdict
-    if eth_account:
-        versions = {**versions, "eth-account": eth_account}
-    return versions, status, tags
+            fresh, _ = attestations.case_verdicts(record, case)
+            for name, entry in entries.items():
+                verdict = fresh.get(f"{name}@{entry['version']}")
+                if verdict is not None:
+                    status[case["id"]][name] = verdict
+    return entries, status, tags
 
 
 def cell(counts: dict[str, int], order: tuple[str, ...]) -> str:
@@ -75,16 +65,17 @@ def cell(counts: dict[str, int], order: tuple[str, ...]) -> str:
 
 
 def render() -> str:
-    versions, status, tags = verdicts()
-    impls = sorted(versions, key=lambda i: (i == "eth-account", i.lstrip("@")))
+    entries, status, tags = verdicts()
+    impls = sorted(entries, key=lambda i: (LANGUAGE_ORDER.get(entries[i]["language"], len(LANGUAGE_ORDER)),
+                                           entries[i]["language"], i.lstrip("@")))
     negative = {cid for cid, ts in tags.items() if any(t.endswith(REFUSAL_SUFFIX) for t in ts)}
     all_tags = sorted({t for ts in tags.values() for t in ts}, key=lambda t: (t.endswith(REFUSAL_SUFFIX), t))
     lines = [
         "# Compatibility matrix",
         "",
         "Generated by `python tools/compat_matrix.py` from the vectors' feature tags and the attestation record",
-        "(`node tools/node/attest.mjs --record vectors/attestations.json`); a test checks it is up to date. Do not",
-        "edit by hand.",
+        "(`vectors/attestations.json`, written by `node tools/node/attest.mjs --record` and",
+        "`python tools/attest_exec.py --record`); a test checks it is up to date. Do not edit by hand.",
         "",
         "Each cell counts the golden cases carrying that feature tag (typed_data, personal_sign and the typed data",
         "of sera_order) by what the implementation did with them, through its ordinary public API:",
@@ -97,10 +88,11 @@ def render() -> str:
         "- **not-expressible**: the case carries a tag the implementation declares unsupported (its adapter's",
         "  handshake), or its API exposes none of the values.",
         "",
-        "| implementation | version |",
-        "| --- | --- |",
+        "| implementation | version | language | what is called | recorded by |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    lines += [f"| {impl} | {versions[impl]} |" for impl in impls]
+    lines += [f"| {impl} | {entries[impl]['version']} | {entries[impl]['language']} | {entries[impl]['api']} | "
+              f"`{entries[impl]['recorder']}` |" for impl in impls]
     lines += ["", "## Totals", "", "| implementation | positive cases | negative cases |", "| --- | --- | --- |"]
     for impl in impls:
         pos: dict[str, int] = defaultdict(int)

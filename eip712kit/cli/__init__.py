@@ -19,6 +19,8 @@ import click
 
 from .. import __version__
 from ..base.errors import Eip712KitError, NetworkError, TrustError
+from ..protocols.trust import visible
+from . import terminal
 from ._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, Output, click_refusal, dumps
 
 # name -> "module:attribute"; loaded on first use, so `eip712kit hash` never imports the server.
@@ -143,7 +145,7 @@ def _report_error(exc: Eip712KitError, argv: list[str]) -> int:
         else EXIT_BAD_INPUT
     if Output.json or _asks_for_json(argv):
         click.echo(dumps({"ok": False, "error": exc.to_dict()}))
-    click.echo(f"error: {exc}", err=True)
+    click.echo(f"error: {visible(str(exc))}", err=True)
     return code
 
 
@@ -199,19 +201,15 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _escape_unencodable_output() -> None:
-    """Print a lone surrogate as ``\\udXXX`` rather than die writing it.
+    """Print a lone surrogate as ``\\udXXX`` rather than die writing it, and nothing unseen as itself.
 
     Input can carry one — a JSON ``"\\ud800"``, or argv bytes that are not UTF-8 — and refusals
     echo the offending name. Inside a JSON string the escape is that same value, so JSON output
-    stays valid JSON.
+    stays valid JSON. The same guard writes every control, bidi and zero-width character as its
+    escape (:mod:`eip712kit.cli.terminal`): no string from a server or a file drives the terminal.
     """
     for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # a closed or detached stream: nothing will be written to it
-                pass
+        terminal.guard(stream)
 
 
 def _silence_stdout() -> None:

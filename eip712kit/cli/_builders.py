@@ -12,7 +12,6 @@ hardware wallet), which is checked against the message and reported.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +19,13 @@ from typing import Any, TypeVar
 
 import click
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.api import Verification, verify_digest
 from ..core.domain import Domain
 from ..core.keys import PrivateKey
 from ..core.signature import Signature
+from ..protocols import trust
 from ..protocols.requests import HttpRequest, Prepared
 from ..protocols.struct import Struct
 from ._common import EXIT_INVALID, EXIT_OK, json_option, key_options, load_cli_key
@@ -141,18 +141,51 @@ def sign_struct(message: Struct, domain: Domain, signer: Signer, request: Callab
     return Built(message, domain, signer.address, signature, request(signature), verification, extra)
 
 
-def emit_built(built: Built, as_json: bool, body_only: bool) -> int:
+def signing_header(view: dict[str, Any], notes: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The notes (each trust granted), then what is signed and in which domain: the first lines shown."""
+    domain = view["domain"]
+    version = trust.visible(str(domain.get("version")))
+    return [*(f"note: {trust.visible(n)}" for n in notes),
+            f"signing {view['primaryType']} (EIP-712) in domain {domain.get('name')!r} v{version}, "
+            f"chain {domain.get('chainId')}, contract {domain.get('verifyingContract')}:"]
+
+
+def emit_built(built: Built, as_json: bool, body_only: bool, decision: trust.Decision | None = None) -> int:
+    """Print a built request; ``decision`` when its domain came from a server's answer (a saved file).
+
+    The decision's notes (each trust the user granted) go to stderr; with ``--body``, which prints
+    only the body, so does the line naming the domain signed in — what is signed is always shown.
+    """
+    if decision is not None:
+        header = signing_header({"primaryType": built.message.primary_type, "domain": built.domain.to_dict()},
+                                decision.notes)
+        for line in header if body_only else header[:-1]:
+            click.echo(line, err=True)
     if body_only:
-        click.echo(json.dumps(built.body(), ensure_ascii=False, separators=(",", ":")))
+        click.echo(trust.dumps(built.body()))
     elif as_json:
-        click.echo(json.dumps(built.to_dict(), ensure_ascii=False, separators=(",", ":")))
+        click.echo(trust.dumps(built.to_dict()))
     else:
-        click.echo(json.dumps(built.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(trust.dumps(built.to_dict(), indent=2))
     if built.verification is not None and not built.verification.valid:
         click.echo(f"warning: the given signature does not verify: {built.verification.reason} "
                    f"[{built.verification.code}]", err=True)
         return EXIT_INVALID
     return EXIT_OK
+
+
+def trust_server_domain_option(f: F) -> F:
+    """``--trust-server-domain``: the one flag that lets a server's domain (live or saved) be signed for."""
+    return click.option("--trust-server-domain", is_flag=True,
+                        help="Sign for the domain the server names (live, or in a saved answer) even when it "
+                             "differs from the pinned one.")(f)
+
+
+def trust_server_tokens_option(f: F) -> F:
+    """``--trust-server-tokens``: the one flag that lets a server's token list contradict a pinned token."""
+    return click.option("--trust-server-tokens", is_flag=True,
+                        help="Use the server's token list (GET /tokens, live or saved) even where it contradicts a "
+                             "pinned token (address, decimals).")(f)
 
 
 def domain_options(default: Domain) -> Callable[[F], F]:
@@ -186,5 +219,8 @@ __all__ = [
     "now_or",
     "sign_prepared",
     "sign_struct",
+    "signing_header",
     "signing_options",
+    "trust_server_domain_option",
+    "trust_server_tokens_option",
 ]

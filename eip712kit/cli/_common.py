@@ -16,7 +16,6 @@ environment variable, a file, an encrypted keystore or a mnemonic held in a vari
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from ..base.errors import Eip712KitError, KeySourceError
 from ..base.extras import NEEDED_BY, require_extra
 from ..base.limits import DEFAULT_LIMITS, Limits
 from ..core.keys import DEFAULT_DERIVATION_PATH, DEFAULT_KEY_ENV, PrivateKey, load_key
+from ..protocols import trust
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -57,7 +57,8 @@ def json_option(f: F) -> F:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """One line of JSON; unseen characters (C1 controls, bidi, zero-width, U+2028) escaped (trust.dumps)."""
+    return trust.dumps(data)
 
 
 def emit(as_json: bool, data: Any, text: str | None) -> None:
@@ -69,8 +70,9 @@ def emit(as_json: bool, data: Any, text: str | None) -> None:
 
 
 def text_to_sign(text: str) -> str:
-    """The line every command prints before it personal_signs a server's text: exactly that text, quoted."""
-    return f"text to sign (personal_sign, UTF-8): {json.dumps(text, ensure_ascii=False)}"
+    """The line every command prints before it personal_signs a server's text: exactly that text, quoted,
+    every control, bidi and zero-width character in it escaped (``\\u202e``), so nothing in it is hidden."""
+    return f"text to sign (personal_sign, UTF-8): {trust.quoted(text)}"
 
 
 def read_input(stream: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> bytes:

@@ -36,8 +36,9 @@ def alura_group() -> None:
 @click.option("--api", default=alura.BASE_URL, show_default=True,
               help="The API the challenge came from: a Sign-In-With-Ethereum text must be for its host.")
 @click.option("--trust-server-text", is_flag=True,
-              help="Sign the text even when it does not name the nonce and this address, or is a "
-                   "Sign-In-With-Ethereum text for another host (you trust this server's text).")
+              help="Sign the text even when it does not name the nonce and this address, holds a control, "
+                   "bidi or zero-width character, or is a Sign-In-With-Ethereum text for another host (you trust "
+                   "this server's text).")
 @signing_options
 def alura_login(challenge_file: IO[bytes], referral_code: str | None, api: str, trust_server_text: bool,
                 address: str | None, unsigned: bool, external_signature: str | None, as_json: bool,
@@ -51,9 +52,10 @@ def alura_login(challenge_file: IO[bytes], referral_code: str | None, api: str, 
                       "json": {"address": …, "signature": …}}, "message": …, "digest": …}
 
     The message is signed exactly as the server sent it (UTF-8 text, never read as hex), only
-    for the wallet the challenge names, and only when it names the challenge's nonce and address
-    (and, for a Sign-In-With-Ethereum text, the --api host); the text is printed (on stderr with
-    --body).
+    for the wallet the challenge names, and only when it names the challenge's nonce and address,
+    holds no control, bidi or zero-width character (a clause could hide behind one), and, for a
+    Sign-In-With-Ethereum text, is for the --api host — unless --trust-server-text. The text is
+    printed with every such character escaped (on stderr with --body).
     """
     signer = Signer.from_options(address, unsigned, external_signature)
     try:

@@ -2,12 +2,15 @@
 
 The signer decides; a server only informs. Each check reads the server's state, but signs only
 what is pinned: the documented deployment (or ``--domain FILE``), pinned tokens (``--tokens FILE``,
-and the documented deployment's own), and a login text that names its nonce and address. When a
+and the documented deployment's own), and a login text that names its nonce and address, with
+nothing unseen in it. The decisions are the kit's one trust policy (:mod:`eip712kit.protocols.trust`),
+taken through the client (:mod:`eip712kit.client`) exactly as a program using it gets them. When a
 server says otherwise, nothing is signed or sent: the command names each difference with both
 values and exits 1, unless the user grants that trust by a flag that names it
 (``--trust-server-domain``, ``--trust-server-tokens``, ``--trust-server-text``). Whatever is
 signed is printed first — the domain, and every field in base units, with each token's symbol and
-the decimals used.
+the decimals used. Every string a server sent (a symbol, a verdict's code or detail, an error body)
+is shown with its control, bidi and zero-width characters escaped (``trust.visible``).
 
 ``check sera`` reads ``/config`` (the domain), ``/health`` (executor_id), ``/system/time`` (the
 clock) and ``/tokens`` (decimals), builds and signs an order — or takes a ready request — POSTs
@@ -36,14 +39,15 @@ from typing import IO, Any
 
 import click
 
-from ..base.errors import Eip712KitError, NetworkError, TrustError
+from ..base.errors import Eip712KitError, NetworkError
 from ..base.limits import load_json
 from ..client import AluraClient, RenanceClient, Response, SeraClient, ServerVerdict
-from ..client.transport import server_error
 from ..core.domain import Domain
-from ..core.typed_data import TypedData
 from ..protocols import alura, renance, sera
 from ..protocols.sera.verdicts import Verdict, check_order_request
+from ..protocols.trust import dumps as json_text
+from ..protocols.trust import visible
+from ._builders import signing_header, trust_server_domain_option, trust_server_tokens_option
 from ._common import EXIT_INVALID, EXIT_OK, dumps, json_option, key_options, load_cli_key, text_to_sign
 from .sera import load_tokens, order_options, require, token_ref
 
@@ -56,8 +60,7 @@ _API_HELP = "The server's origin, e.g. http://127.0.0.1:8712 (the documented /ap
 
 def _domain_options(documented: Domain) -> Callable[[Any], Any]:
     def decorate(f: Any) -> Any:
-        f = click.option("--trust-server-domain", is_flag=True,
-                         help="Sign for the domain the server names even when it differs from the pinned one.")(f)
+        f = trust_server_domain_option(f)
         f = click.option("--domain", "domain_file", type=click.File("rb"),
                          help="Pin your own deployment: a JSON EIP-712 domain (name, version, chainId, "
                               f"verifyingContract) [default: the documented one, chain {documented.chain_id}].")(f)
@@ -72,28 +75,6 @@ def _pinned_domain(domain_file: IO[bytes] | None, documented: Domain) -> Domain:
         return Domain.from_dict(load_json(domain_file.read()))
     except Eip712KitError as exc:
         raise exc.at("--domain") from None
-
-
-def _decide_domain(pinned: Domain, offered: Domain, trust: bool, source: str) -> tuple[Domain, list[str]]:
-    """The domain to sign with: the pinned one, unless the server names another and the user trusts it."""
-    differences = pinned.differences(offered)
-    if not differences:
-        return pinned, []
-    if not trust:
-        raise TrustError(f"{source} names another deployment than the pinned one — {'; '.join(differences)}. "
-                         "Nothing was signed or sent: pin that deployment with --domain FILE, or pass "
-                         "--trust-server-domain to sign for it", code="DOMAIN_MISMATCH", path="domain")
-    return offered, [f"signing for the server's domain (--trust-server-domain): {d}" for d in differences]
-
-
-def _from_server(what: str, fn: Callable[[], Any]) -> Any:
-    """Run a parser over a server's answer; its refusal is the server's fault (exit 3), not the user's."""
-    try:
-        return fn()
-    except (NetworkError, TrustError):
-        raise
-    except Eip712KitError as exc:
-        raise server_error(f"the server's {what} is not usable: {exc}") from None
 
 
 @click.group("check")
@@ -153,8 +134,7 @@ def _verdict_word(valid: bool) -> str:
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE",
               help="Change a request field after signing (FIELD:=JSON for a non-string); repeatable.")
 @_domain_options(sera.DOMAIN)
-@click.option("--trust-server-tokens", is_flag=True,
-              help="Use the server's GET /tokens even where it contradicts a pinned token (address, decimals).")
+@trust_server_tokens_option
 @_TIMEOUT_OPTION
 @_RETRIES_OPTION
 @key_options
@@ -185,12 +165,11 @@ def check_sera(api: str, side: str | None, amount: str | None, price: str | None
     """
     pinned = _pinned_domain(domain_file, sera.DOMAIN)
     with SeraClient(api, timeout=timeout, retries=retries) as client:
-        offered = _from_server("GET /config", lambda: sera.domain_from_config(client.config()))
-        domain, notes = _decide_domain(pinned, offered, trust_server_domain, "GET /config")
+        decision = client.signing_domain(pinned, trust_server_domain=trust_server_domain)
+        domain, notes = decision.domain, list(decision.notes)
         executor_id = client.executor_id()
         server_now = client.server_time()
-        served = _from_server("GET /tokens", lambda: sera.TokenList.from_response(client.tokens()))
-        tokens = _decide_tokens(_token_pins(tokens_file, domain), served, trust_server_tokens)
+        tokens = client.signing_tokens(domain, load_tokens(tokens_file), trust_server_tokens=trust_server_tokens)
         url = client.http.url(sera.endpoints.VERIFY_SIGNATURE)
         state = {"chain_id": domain.chain_id, "verifying_contract": domain.verifying_contract,
                  "executor_id": executor_id, "server_time": server_now,
@@ -236,22 +215,6 @@ def check_sera(api: str, side: str | None, amount: str | None, price: str | None
     return EXIT_OK if (local.valid and server.valid) else EXIT_INVALID
 
 
-def _token_pins(tokens_file: IO[bytes] | None, domain: Domain) -> sera.TokenList:
-    """The user's pins (--tokens FILE), else the documented deployment's tokens when signing for it."""
-    if tokens_file is not None:
-        return load_tokens(tokens_file)
-    return sera.SEPOLIA_TOKENS if domain.chain_id == sera.DOMAIN.chain_id else sera.NO_TOKENS
-
-
-def _decide_tokens(pins: sera.TokenList, served: sera.TokenList, trust: bool) -> sera.TokenList:
-    conflicts = served.conflicts(pins)
-    if conflicts and not trust:
-        raise TrustError("GET /tokens contradicts the pinned tokens — " + "; ".join(conflicts)
-                         + ". Nothing was signed or sent: fix the pin (--tokens FILE), or pass --trust-server-tokens "
-                         "to use the server's values", code="TOKEN_MISMATCH", path="tokens")
-    return served if trust else served.pinned_by(pins)
-
-
 def signed_order_view(order: sera.Order, domain: Domain, pair: tuple[sera.Token, sera.Token]) -> dict[str, Any]:
     """Exactly what is signed: the domain and every Order field (integers in base units, as decimal
     strings beyond 2**53 - 1), with each token's symbol and the decimals used."""
@@ -265,28 +228,25 @@ def signed_order_view(order: sera.Order, domain: Domain, pair: tuple[sera.Token,
     return view
 
 
-def _signing_header(view: dict[str, Any], notes: list[str]) -> list[str]:
-    """The notes, then what is signed and in which domain: the first lines of every signed struct shown."""
-    domain = view["domain"]
-    return [*(f"note: {n}" for n in notes),
-            f"signing {view['primaryType']} (EIP-712) in domain {domain.get('name')!r} v{domain.get('version')}, "
-            f"chain {domain.get('chainId')}, contract {domain.get('verifyingContract')}:"]
-
-
 def _render_signed(view: dict[str, Any], notes: list[str]) -> str:
-    out = _signing_header(view, notes)
+    out = signing_header(view, notes)
     tokens = view["tokens"]
     amounts = {"fromAmount": "fromToken", "toAmount": "toToken"}
     for name, value in view["message"].items():
         line = f"  {name:<21}{value}"
         if name in tokens:
             token = tokens[name]
-            line += f"  ({token['symbol'] or 'no symbol'}, {token['decimals']} decimals)"
+            line += f"  ({_symbol(token) or 'no symbol'}, {token['decimals']} decimals)"
         elif name in amounts:
             token = tokens[amounts[name]]
-            line += f"  base units (= {_in_units(int(value), token['decimals'])} {token['symbol'] or ''})".rstrip()
+            line += f"  base units (= {_in_units(int(value), token['decimals'])} {_symbol(token)})".rstrip()
         out.append(line)
     return "\n".join(out)
+
+
+def _symbol(token: dict[str, Any]) -> str:
+    """A token's symbol as a server named it, made visible: it is shown inside the line of a signed amount."""
+    return visible(token["symbol"]) if token["symbol"] else ""
 
 
 def _in_units(base_units: int, decimals: int) -> str:
@@ -305,24 +265,24 @@ def _render_sera(url: str, sent: dict[str, Any], changes: list[dict[str, Any]], 
     out = [*(f"note: {n}" for n in notes),
            f"server: chain {state['chain_id']}, contract {state['verifying_contract']}, executor_id "
            f"{state['executor_id']}, time {state['server_time']} (local clock {-state['clock_offset']:+d} s)",
-           f"request: POST {url}", json.dumps(sent, indent=2, ensure_ascii=False)]
+           f"request: POST {visible(url)}", json_text(sent, indent=2)]
     for change in changes:
-        out.append(f"changed after signing: {change['field']}: {json.dumps(change['signed'])} -> "
+        out.append(f"changed after signing: {visible(change['field'])}: {json.dumps(change['signed'])} -> "
                    f"{json.dumps(change['sent'])}")
     width = 30
     out.append("")
     out.append(f"{'':10}{'local':<{width}}server (HTTP {server.status})")
     out.append(f"{'verdict':10}{_verdict_word(local.valid):<{width}}{_verdict_word(server.valid)}")
-    out.append(f"{'code':10}{local.code or '-':<{width}}{server.code or '-'}")
-    out.append(f"{'field':10}{local.field or '-':<{width}}{server.field or '-'}")
+    out.append(f"{'code':10}{local.code or '-':<{width}}{visible(server.code or '-')}")
+    out.append(f"{'field':10}{local.field or '-':<{width}}{visible(server.field or '-')}")
     if local.detail:
-        out.append(f"local:  {local.detail}")
+        out.append(f"local:  {visible(local.detail)}")
     if server.detail and not server.valid:
-        out.append(f"server: {server.detail}")
+        out.append(f"server: {visible(server.detail)}")
     if local.valid and server.valid:
         out.append("result: accepted by both")
     elif agree:
-        why = f" — field {local.field}" if local.field else ""
+        why = f" — field {visible(local.field)}" if local.field else ""
         if local.code == "SIGNER_MISMATCH" and changes:
             why = (" — the signature no longer matches the request: "
                    + ", ".join(c["field"] for c in changes) + " changed after signing")
@@ -361,13 +321,13 @@ def _login_result(response: Response, token_key: str, show_token: bool, as_json:
         click.echo(dumps(result))
     else:
         for step in steps:
-            click.echo(f"{step['method']} {step['url']} -> {step['status']}")
+            click.echo(f"{step['method']} {visible(step['url'])} -> {step['status']}")
         for note in notes:
-            click.echo(f"note: {note}")
+            click.echo(f"note: {visible(note)}")
         if accepted:
-            click.echo(f"result: accepted — token {_token_shown(token, show_token)}")
+            click.echo(f"result: accepted — token {visible(_token_shown(token, show_token))}")
         else:
-            reason = response.describe() if response.ok else f"HTTP {response.status}: {response.text[:300]}"
+            reason = response.describe() if response.ok else f"HTTP {response.status}: {visible(response.text[:300])}"
             click.echo(f"result: refused — {reason}")
     return EXIT_OK if accepted else EXIT_INVALID
 
@@ -402,28 +362,13 @@ def check_renance_login(api: str, domain_file: IO[bytes] | None, trust_server_do
     key = load_cli_key()
     pinned = _pinned_domain(domain_file, renance.DOMAIN)
     with RenanceClient(api, timeout=timeout, retries=retries) as client:
-        answer = client.nonce(key.address).expect()
-        steps = [_step(answer)]
-        challenge = _from_server("nonce response", lambda: renance.parse_nonce_response(
-            answer.json_object(), address=key.address, pinned=pinned))
-        typed = _from_server("typed_data", lambda: TypedData(answer.json_object()["typed_data"]))
-        domain, notes = _decide_domain(pinned, challenge.domain, trust_server_domain, "the nonce's typed_data")
-        if challenge.differences and not notes:  # only the declared EIP712Domain form differs
-            # Not a question of trust: the documented Login is signed with the canonical domain type,
-            # so no flag could make this command sign the digest such a typed_data asks for.
-            raise TrustError("the nonce's typed_data differs from the pinned domain — "
-                             + "; ".join(challenge.differences) + ". Nothing was signed or sent: this command "
-                             "signs the documented Login only", code="DOMAIN_MISMATCH", path="domain")
-        prepared = challenge.request()
-        if typed.digest() != prepared.digest(challenge.domain):
-            raise TrustError("the server's typed_data does not hash like the documented Login in its own domain; "
-                             "refusing to sign something other than the documented message",
-                             code="DOMAIN_MISMATCH", path="typed_data")
-        signed_view = {"primaryType": "Login", "domain": domain.to_dict(), "message": prepared.message.to_message()}
+        plan = client.login_challenge(key.address, pinned, trust_server_domain=trust_server_domain)
+        steps = [_step(plan.answer)]
+        notes = list(plan.decision.notes)
+        signed_view = plan.signed_view()
         if not as_json:
             click.echo(_render_typed(signed_view, notes))
-        signed = prepared.sign(key, domain)
-        response = client.login(signed.body())
+        response = client.login(plan.sign(key).body())
         steps.append(_step(response))
     return _login_result(response, "token", show_token, as_json, steps, notes, signed_view)
 
@@ -432,8 +377,8 @@ def check_renance_login(api: str, domain_file: IO[bytes] | None, trust_server_do
 @click.option("--api", default=alura.BASE_URL, show_default=True, help=_API_HELP)
 @click.option("--referral-code", help="Sent as referralCode with the signature.")
 @click.option("--trust-server-text", is_flag=True,
-              help="Sign the server's text even when it does not name the nonce and this address, or is a "
-                   "Sign-In-With-Ethereum text for another host.")
+              help="Sign the server's text even when it does not name the nonce and this address, holds a "
+                   "control, bidi or zero-width character, or is a Sign-In-With-Ethereum text for another host.")
 @click.option("--show-token", is_flag=True, help="Print the access token the server returns (redacted by default).")
 @_TIMEOUT_OPTION
 @_RETRIES_OPTION
@@ -450,21 +395,21 @@ def check_alura_login(api: str, referral_code: str | None, trust_server_text: bo
       eip712kit check alura-login --api https://testnet-api.alura.fun
       eip712kit check alura-login --api http://127.0.0.1:9001 --json
 
-    The exact text is printed before it is signed. A text that does not contain the challenge's
-    nonce and this address, or a Sign-In-With-Ethereum text whose domain is not the --api host,
+    The exact text is printed before it is signed, every control, bidi and zero-width character
+    in it escaped (\\u202e). A text that does not contain the challenge's nonce and this address,
+    holds such a character, or is a Sign-In-With-Ethereum text whose domain is not the --api host,
     is refused (nothing signed or sent) unless --trust-server-text.
     """
     key = load_cli_key()
     with AluraClient(api, timeout=timeout, retries=retries) as client:
-        answer = client.challenge(alura.challenge_request(key.address).json or {}).expect()
-        steps = [_step(answer)]
-        challenge = _from_server("challenge", lambda: alura.parse_challenge(answer.json_object(),
-                                                                            address=key.address))
+        plan = client.login_challenge(key.address)
+        steps = [_step(plan.answer)]
+        challenge = plan.challenge
         signed_view = {"method": "personal_sign", "encoding": "utf-8", "text": challenge.message,
                        "digest": "0x" + challenge.digest().hex()}
         if not as_json:
             click.echo(text_to_sign(challenge.message))
-        signature = challenge.sign(key, api_url=client.http.base_url, trust_text=trust_server_text)
+        signature = plan.sign(key, trust_server_text=trust_server_text)
         request = challenge.verify_request(signature, referral_code)
         response = client.verify(request.json or {})
         steps.append(_step(response))
@@ -476,7 +421,7 @@ def check_alura_login(api: str, referral_code: str | None, trust_server_text: bo
 
 
 def _render_typed(view: dict[str, Any], notes: list[str]) -> str:
-    out = _signing_header(view, notes)
+    out = signing_header(view, notes)
     out.extend(f"  {name:<21}{value}" for name, value in view["message"].items())
     return "\n".join(out)
 

@@ -19,7 +19,9 @@ import click
 from .. import conformance
 from ..base.errors import Eip712KitError
 from ..core.keys import DEFAULT_KEY_ENV
-from ._common import json_option
+from ..protocols.trust import visible
+from ._common import dumps, json_option
+from .terminal import write_own_control
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -27,9 +29,8 @@ EXIT_OK, EXIT_FAILED = 0, 1
 def _progress(index: int, total: int, case: conformance.Case) -> None:
     """One overwritten status line on stderr; only called when stderr is a terminal."""
     done = index + 1
-    line = f"[{done}/{total}] {case.id}"[:100]
-    sys.stderr.write("\r" + line.ljust(100) + ("\r" + " " * 100 + "\r" if done == total else ""))
-    sys.stderr.flush()
+    line = visible(f"[{done}/{total}] {case.id}"[:100])
+    write_own_control(sys.stderr, "\r" + line.ljust(100) + ("\r" + " " * 100 + "\r" if done == total else ""))
 
 
 @click.command("conformance")
@@ -146,8 +147,7 @@ def _finish(ctx: click.Context, report: conformance.Report, *, no_skips: bool, a
     if junit_path is not None:
         junit_path.write_bytes(conformance.render_junit(report))
     if as_json:
-        click.echo(json.dumps({**conformance.render_json(report), "ok": verdict is None, "verdict": verdict},
-                              ensure_ascii=False))
+        click.echo(dumps({**conformance.render_json(report), "ok": verdict is None, "verdict": verdict}))
     else:
         click.echo(conformance.render_text(report, verbose=verbose))
         if verdict and report.ok:

@@ -17,8 +17,8 @@ from typing import IO
 
 import click
 
-from ..base.encoding import parse_hex_bytes
 from ..base.errors import Eip712KitError
+from ..base.parsers import parse_hex_bytes
 from ..core.api import verify_digest
 from ..core.messages import hash_message, message_bytes
 from ..core.signature import recover_digest, sign_digest

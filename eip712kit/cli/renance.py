@@ -11,9 +11,9 @@ from typing import IO
 
 import click
 
-from ..base.errors import Eip712KitError
+from ..base.errors import Eip712KitError, TrustError
 from ..base.limits import load_json
-from ..protocols import renance
+from ..protocols import renance, trust
 from ._builders import (
     Built,
     Signer,
@@ -23,6 +23,7 @@ from ._builders import (
     now_or,
     sign_prepared,
     signing_options,
+    trust_server_domain_option,
 )
 from ._common import EXIT_OK
 
@@ -45,13 +46,15 @@ def renance_group() -> None:
 
 @renance_group.command("login")
 @click.option("--challenge", "challenge_file", type=click.File("rb"),
-              help="The GET /api/v1/auth/nonce/{address} response (JSON): signed with the server's domain.")
+              help="A saved GET /api/v1/auth/nonce/{address} answer (JSON): its Login is signed once its "
+                   "typed_data is checked against the pinned domain.")
 @click.option("--nonce", type=int, help="The nonce, when there is no --challenge file.")
 @click.option("--timestamp", type=int, help="The Login timestamp [default: now; with --challenge, the server's].")
 @domain_options(renance.DOMAIN)
+@trust_server_domain_option
 @signing_options
 def renance_login(challenge_file: IO[bytes] | None, nonce: int | None, timestamp: int | None, chain_id: int | None,
-                  verifying_contract: str | None, address: str | None, unsigned: bool,
+                  verifying_contract: str | None, trust_server_domain: bool, address: str | None, unsigned: bool,
                   external_signature: str | None, as_json: bool, body_only: bool) -> int:
     """A signed Login and its POST /api/v1/auth/login body.
 
@@ -61,31 +64,32 @@ def renance_login(challenge_file: IO[bytes] | None, nonce: int | None, timestamp
       eip712kit renance login --challenge nonce.json --body
       eip712kit renance login --nonce 12345 --timestamp 1704537600
 
-    With --challenge, the typed data the server sent is checked (Login type, nonce, wallet) and
-    signed with the server's domain; a domain that differs from the documented one is reported.
+    With --challenge, the typed data the server sent is checked (Login type, nonce, wallet, and that
+    it hashes like the documented Login) and must be in the pinned domain: the documented XBlade
+    Vault one, or --chain-id/--verifying-contract. A domain that differs is refused, nothing signed,
+    unless --trust-server-domain.
     """
     signer = Signer.from_options(address, unsigned, external_signature)
-    notes: list[str] = []
-    if challenge_file is not None:
-        if nonce is not None or timestamp is not None:
-            raise click.UsageError("--challenge carries the nonce and timestamp; drop --nonce/--timestamp")
-        try:
-            challenge = renance.parse_nonce_response(load_json(challenge_file.read()), address=signer.address)
-        except Eip712KitError as exc:
-            raise exc.at("--challenge") from None
-        prepared = challenge.request()
-        domain = domain_from_options(challenge.domain, chain_id, verifying_contract)
-        notes = list(challenge.differences)
-    else:
+    pinned = domain_from_options(renance.DOMAIN, chain_id, verifying_contract)
+    if challenge_file is None:
         if nonce is None:
             raise click.UsageError("give --challenge (the nonce response) or --nonce")
         prepared = renance.login_request(signer.address, nonce, now_or(timestamp))
-        domain = domain_from_options(renance.DOMAIN, chain_id, verifying_contract)
-    for note in notes:
-        click.echo(f"warning: the server's domain differs from the documented one: {note} [DOMAIN_MISMATCH]",
-                   err=True)
-    built = sign_prepared(prepared, domain, signer, extra={"domainDifferences": notes} if notes else None)
-    return emit_built(built, as_json, body_only)
+        return emit_built(sign_prepared(prepared, pinned, signer), as_json, body_only)
+    if nonce is not None or timestamp is not None:
+        raise click.UsageError("--challenge carries the nonce and timestamp; drop --nonce/--timestamp")
+    try:
+        challenge = renance.parse_nonce_response(load_json(challenge_file.read()), address=signer.address,
+                                                 pinned=pinned)
+        decision = trust.decide_login_domain(challenge, pinned, trust_server_domain=trust_server_domain,
+                                             source="the --challenge file's typed_data")
+    except TrustError:
+        raise
+    except Eip712KitError as exc:
+        raise exc.at("--challenge") from None
+    extra = {"notes": list(decision.notes)} if decision.notes else None
+    built = sign_prepared(challenge.request(), decision.domain, signer, extra=extra)
+    return emit_built(built, as_json, body_only, decision)
 
 
 @renance_group.command("order")

@@ -4,6 +4,12 @@ Every rule comes from :mod:`eip712kit.protocols.sera` (sides, exact amounts, the
 the expiration window, API-key actions); this module only turns options into its arguments.
 Offline by design: times come from the local clock unless given (``--now``, ``--timestamp``) —
 ``eip712kit check sera`` is the command that reads them from a live server.
+
+A saved server answer is held to the same trust policy as a live one
+(:mod:`eip712kit.protocols.trust`): a ``--config FILE`` naming another deployment than the pinned
+one (documented, or ``--chain-id``/``--verifying-contract``) is refused unless
+``--trust-server-domain``, and a ``--tokens FILE`` contradicting the documented tokens unless
+``--trust-server-tokens``.
 """
 
 from __future__ import annotations
@@ -15,8 +21,7 @@ import click
 
 from ..base.errors import Eip712KitError, ProtocolError
 from ..base.limits import load_json
-from ..core.domain import Domain
-from ..protocols import sera
+from ..protocols import sera, trust
 from ._builders import (
     Signer,
     domain_from_options,
@@ -25,36 +30,43 @@ from ._builders import (
     sign_prepared,
     sign_struct,
     signing_options,
+    trust_server_domain_option,
+    trust_server_tokens_option,
 )
 
 
 def sera_domain_options(f: Any) -> Any:
+    f = trust_server_domain_option(f)
     f = click.option("--config", "config_file", type=click.File("rb"),
-                     help="A GET /config response (JSON): the domain's chain_id and sera_address.")(f)
+                     help="A saved GET /config answer (JSON): its chain_id and sera_address must be the pinned "
+                          "domain's, unless --trust-server-domain.")(f)
     f = click.option("--verifying-contract", metavar="ADDRESS",
-                     help=f"Domain verifyingContract [default: {sera.DOMAIN.verifying_contract}].")(f)
-    f = click.option("--chain-id", type=int, help=f"Domain chainId [default: {sera.DOMAIN.chain_id}].")(f)
+                     help=f"Pin the domain's verifyingContract [default: {sera.DOMAIN.verifying_contract}].")(f)
+    f = click.option("--chain-id", type=int, help=f"Pin the domain's chainId [default: {sera.DOMAIN.chain_id}].")(f)
     return f
 
 
-def _domain(chain_id: int | None, verifying_contract: str | None, config_file: IO[bytes] | None) -> Domain:
-    base = sera.DOMAIN
-    if config_file is not None:
-        try:
-            base = sera.domain_from_config(config_file.read())
-        except Eip712KitError as exc:
-            raise exc.at("--config") from None
-    return domain_from_options(base, chain_id, verifying_contract)
+def _domain(chain_id: int | None, verifying_contract: str | None, config_file: IO[bytes] | None,
+            trust_server_domain: bool) -> trust.Decision:
+    """The pinned domain (documented, or the options'), held against a saved GET /config when given."""
+    pinned = domain_from_options(sera.DOMAIN, chain_id, verifying_contract)
+    if config_file is None:
+        return trust.Decision(pinned)
+    try:
+        offered = sera.domain_from_config(config_file.read())
+    except Eip712KitError as exc:
+        raise exc.at("--config") from None
+    return trust.decide_domain(pinned, offered, trust_server_domain=trust_server_domain, source="the --config file")
 
 
-def load_tokens(tokens_file: IO[bytes] | None) -> sera.TokenList:
-    """The token list of ``--tokens FILE`` (a GET /tokens response), else the documented deployment's."""
-    if tokens_file is not None:
-        try:
-            return sera.TokenList.from_response(tokens_file.read())
-        except Eip712KitError as exc:
-            raise exc.at("--tokens") from None
-    return sera.SEPOLIA_TOKENS
+def load_tokens(tokens_file: IO[bytes] | None) -> sera.TokenList | None:
+    """The token list of ``--tokens FILE`` (a GET /tokens answer), or None without the option."""
+    if tokens_file is None:
+        return None
+    try:
+        return sera.TokenList.from_response(tokens_file.read())
+    except Eip712KitError as exc:
+        raise exc.at("--tokens") from None
 
 
 def token_ref(text: str, option: str) -> sera.Token | str:
@@ -79,7 +91,8 @@ def order_options(f: Any) -> Any:
         click.option("--base", help="Base token: SYMBOL, ADDRESS or ADDRESS:DECIMALS (from_address)."),
         click.option("--quote", help="Quote token: SYMBOL, ADDRESS or ADDRESS:DECIMALS (to_address)."),
         click.option("--tokens", "tokens_file", type=click.File("rb"),
-                     help="A GET /tokens response (JSON) to look symbols up in."),
+                     help="A GET /tokens answer (JSON) to look symbols up in; it may not contradict the documented "
+                          "deployment's tokens unless --trust-server-tokens."),
         click.option("--order-id", help="The order's UUID [default: a new UUID4]."),
         click.option("--uuid-int", help="The packed uuid_int, if already known (checked against --order-id)."),
         click.option("--expiration", type=int, help="Unix time the order expires [default: now + --expires-in]."),
@@ -90,6 +103,11 @@ def order_options(f: Any) -> Any:
     ]):
         f = option(f)
     return f
+
+
+def _shown(server_file: IO[bytes] | None, decision: trust.Decision) -> trust.Decision | None:
+    """The decision to print beside the output when a saved server answer went into what is signed."""
+    return decision if server_file is not None else None
 
 
 def require(**values: Any) -> None:
@@ -119,13 +137,14 @@ def sera_group() -> None:
 @click.option("--executor-id", type=int, default=None, help="The executor id from GET /health (to pack uuid_int).")
 @click.option("--now", type=int, default=None, help="Server time to build from [default: the local clock].")
 @sera_domain_options
+@trust_server_tokens_option
 @signing_options
 def sera_order(side: str | None, amount: str | None, price: str | None, base: str | None, quote: str | None,
                tokens_file: IO[bytes] | None, order_id: str | None, uuid_int: str | None, expiration: int | None,
                expires_in: int, rounding: str | None, executor_id: int | None, now: int | None,
                chain_id: int | None, verifying_contract: str | None, config_file: IO[bytes] | None,
-               address: str | None, unsigned: bool, external_signature: str | None, as_json: bool,
-               body_only: bool) -> int:
+               trust_server_domain: bool, trust_server_tokens: bool, address: str | None, unsigned: bool,
+               external_signature: str | None, as_json: bool, body_only: bool) -> int:
     """A signed limit order and its POST /orders body.
 
     The body is also what POST /verify-signature takes.
@@ -136,13 +155,19 @@ def sera_order(side: str | None, amount: str | None, price: str | None, base: st
           --order-id 00000000-0000-4000-8000-000000000001 --executor-id 0
       -> fromAmount 1085000000 (USDC spent), toAmount 1000000000 (EURC received)
 
-    Amounts must fit the tokens' decimals exactly unless --rounding names a mode.
+    Amounts must fit the tokens' decimals exactly unless --rounding names a mode. A --config or
+    --tokens file (a saved server answer) that differs from the pinned domain or the documented
+    tokens is refused, nothing signed, unless --trust-server-domain / --trust-server-tokens.
     """
     require(side=side, amount=amount, price=price, base=base, quote=quote)
     assert side is not None and base is not None and quote is not None
     if uuid_int is None and executor_id is None:
         raise click.UsageError("give --executor-id (from GET /health) to pack the uuid_int, or --uuid-int")
-    domain = _domain(chain_id, verifying_contract, config_file)
+    decision = _domain(chain_id, verifying_contract, config_file, trust_server_domain)
+    domain = decision.domain
+    given = load_tokens(tokens_file)
+    tokens = sera.SEPOLIA_TOKENS if given is None else trust.sera_token_pins(
+        domain, given, trust_server_tokens=trust_server_tokens)
     signer = Signer.from_options(address, unsigned, external_signature)
     server_now = now_or(now)
     if expiration is None:
@@ -152,9 +177,10 @@ def sera_order(side: str | None, amount: str | None, price: str | None, base: st
     built = sera.build_order(
         side=side, amount=amount, price=price, base=token_ref(base, "--base"), quote=token_ref(quote, "--quote"),
         user=signer.address, expiration=expiration, uuid_int=uuid_int, order_id=order_id,
-        executor_id=executor_id, rounding=rounding, tokens=load_tokens(tokens_file), server_now=server_now,
+        executor_id=executor_id, rounding=rounding, tokens=tokens, server_now=server_now,
     )
-    return emit_built(sign_prepared(built, domain, signer), as_json, body_only)
+    return emit_built(sign_prepared(built, domain, signer), as_json, body_only,
+                      _shown(config_file or tokens_file, decision))
 
 
 @sera_group.command("cancel")
@@ -164,8 +190,9 @@ def sera_order(side: str | None, amount: str | None, price: str | None, base: st
 @sera_domain_options
 @signing_options
 def sera_cancel(uuid_int: str | None, order_id: str | None, executor_id: int | None, chain_id: int | None,
-                verifying_contract: str | None, config_file: IO[bytes] | None, address: str | None,
-                unsigned: bool, external_signature: str | None, as_json: bool, body_only: bool) -> int:
+                verifying_contract: str | None, config_file: IO[bytes] | None, trust_server_domain: bool,
+                address: str | None, unsigned: bool, external_signature: str | None, as_json: bool,
+                body_only: bool) -> int:
     """A signed CancelOrder (orderId is the packed uuid_int).
 
     \b
@@ -179,10 +206,11 @@ def sera_cancel(uuid_int: str | None, order_id: str | None, executor_id: int | N
         if order_id is None or executor_id is None:
             raise click.UsageError("give --uuid-int, or --order-id with --executor-id")
         uuid_int = str(uuid_int_mod.pack(order_id, executor_id))
-    domain = _domain(chain_id, verifying_contract, config_file)
+    decision = _domain(chain_id, verifying_contract, config_file, trust_server_domain)
+    domain = decision.domain
     signer = Signer.from_options(address, unsigned, external_signature)
     message = sera.cancel_order(signer.address, uuid_int, order_id=order_id)
-    return emit_built(sign_struct(message, domain, signer), as_json, body_only)
+    return emit_built(sign_struct(message, domain, signer), as_json, body_only, _shown(config_file, decision))
 
 
 @sera_group.command("cancel-batch")
@@ -190,7 +218,7 @@ def sera_cancel(uuid_int: str | None, order_id: str | None, executor_id: int | N
 @sera_domain_options
 @signing_options
 def sera_cancel_batch(vl_batch_id: str, chain_id: int | None, verifying_contract: str | None,
-                      config_file: IO[bytes] | None, address: str | None, unsigned: bool,
+                      config_file: IO[bytes] | None, trust_server_domain: bool, address: str | None, unsigned: bool,
                       external_signature: str | None, as_json: bool, body_only: bool) -> int:
     """A signed CancelVLBatch.
 
@@ -198,10 +226,11 @@ def sera_cancel_batch(vl_batch_id: str, chain_id: int | None, verifying_contract
     Example:
       eip712kit sera cancel-batch --vl-batch-id vl-2024-0001
     """
-    domain = _domain(chain_id, verifying_contract, config_file)
+    decision = _domain(chain_id, verifying_contract, config_file, trust_server_domain)
+    domain = decision.domain
     signer = Signer.from_options(address, unsigned, external_signature)
     message = sera.CancelVLBatch(owner=signer.address, vlBatchId=vl_batch_id)
-    return emit_built(sign_struct(message, domain, signer), as_json, body_only)
+    return emit_built(sign_struct(message, domain, signer), as_json, body_only, _shown(config_file, decision))
 
 
 @sera_group.command("withdraw")
@@ -219,8 +248,9 @@ def sera_cancel_batch(vl_batch_id: str, chain_id: int | None, verifying_contract
 @signing_options
 def sera_withdraw(tokens: tuple[str, ...], amounts: tuple[str, ...], recipient: str | None, deadline: int | None,
                   expires_in: int, uuid_value: str | None, now: int | None, chain_id: int | None,
-                  verifying_contract: str | None, config_file: IO[bytes] | None, address: str | None,
-                  unsigned: bool, external_signature: str | None, as_json: bool, body_only: bool) -> int:
+                  verifying_contract: str | None, config_file: IO[bytes] | None, trust_server_domain: bool,
+                  address: str | None, unsigned: bool, external_signature: str | None, as_json: bool,
+                  body_only: bool) -> int:
     """A signed WithdrawIntent.
 
     Amounts are in base units, one per token.
@@ -231,7 +261,8 @@ def sera_withdraw(tokens: tuple[str, ...], amounts: tuple[str, ...], recipient: 
     """
     if len(tokens) != len(amounts):
         raise click.UsageError(f"{len(tokens)} --token but {len(amounts)} --amount-units: give one amount per token")
-    domain = _domain(chain_id, verifying_contract, config_file)
+    decision = _domain(chain_id, verifying_contract, config_file, trust_server_domain)
+    domain = decision.domain
     signer = Signer.from_options(address, unsigned, external_signature)
     if deadline is None:
         deadline = sera.safe_expiration(now_or(now), expires_in)
@@ -239,7 +270,7 @@ def sera_withdraw(tokens: tuple[str, ...], amounts: tuple[str, ...], recipient: 
         user=signer.address, tokens=list(tokens), amounts=list(amounts), recipient=recipient or signer.address,
         deadline=deadline, uuid=uuid_value if uuid_value is not None else uuid_lib.uuid4().int,
     )
-    return emit_built(sign_struct(message, domain, signer), as_json, body_only)
+    return emit_built(sign_struct(message, domain, signer), as_json, body_only, _shown(config_file, decision))
 
 
 @sera_group.command("intent")
@@ -248,7 +279,7 @@ def sera_withdraw(tokens: tuple[str, ...], amounts: tuple[str, ...], recipient: 
 @sera_domain_options
 @signing_options
 def sera_intent(quote_file: IO[bytes], now: int | None, chain_id: int | None, verifying_contract: str | None,
-                config_file: IO[bytes] | None, address: str | None, unsigned: bool,
+                config_file: IO[bytes] | None, trust_server_domain: bool, address: str | None, unsigned: bool,
                 external_signature: str | None, as_json: bool, body_only: bool) -> int:
     """Sign the Intent of a POST /swap/quote response.
 
@@ -262,12 +293,13 @@ def sera_intent(quote_file: IO[bytes], now: int | None, chain_id: int | None, ve
     if not isinstance(data, dict):
         raise ProtocolError("a swap quote is a JSON object (with route_params)", code="INVALID_DOCUMENT")
     intent = sera.intent_from_quote(data, server_now=now_or(now))
-    domain = _domain(chain_id, verifying_contract, config_file)
+    decision = _domain(chain_id, verifying_contract, config_file, trust_server_domain)
+    domain = decision.domain
     signer = Signer.from_options(address or intent.taker, unsigned, external_signature)
     if signer.key is not None and signer.key.address != intent.taker:
         raise ProtocolError(f"the quote's taker is {intent.taker} but the key signs as {signer.key.address}",
                             code="KEY_MISMATCH", path="route_params.taker")
-    return emit_built(sign_struct(intent, domain, signer), as_json, body_only)
+    return emit_built(sign_struct(intent, domain, signer), as_json, body_only, decision)  # a quote is a server's
 
 
 @sera_group.command("api-key")
@@ -280,8 +312,8 @@ def sera_intent(quote_file: IO[bytes], now: int | None, chain_id: int | None, ve
 @signing_options
 def sera_api_key(action: str, api_key: str | None, label: str | None, timestamp: int | None, as_query: bool,
                  chain_id: int | None, verifying_contract: str | None, config_file: IO[bytes] | None,
-                 address: str | None, unsigned: bool, external_signature: str | None, as_json: bool,
-                 body_only: bool) -> int:
+                 trust_server_domain: bool, address: str | None, unsigned: bool, external_signature: str | None,
+                 as_json: bool, body_only: bool) -> int:
     """A signed ManageApiKey request.
 
     ACTION is create, list, revoke or revoke-all.
@@ -296,11 +328,12 @@ def sera_api_key(action: str, api_key: str | None, label: str | None, timestamp:
     """
     kind = "revoke_all" if action == "revoke-all" else action
     signed_action = sera.api_key_action(kind, api_key) if kind == "revoke" else sera.api_key_action(kind)
-    domain = _domain(chain_id, verifying_contract, config_file)
+    decision = _domain(chain_id, verifying_contract, config_file, trust_server_domain)
+    domain = decision.domain
     signer = Signer.from_options(address, unsigned, external_signature)
     prepared = sera.api_key_request(signer.address, signed_action, now_or(timestamp),
                                     form="query" if as_query else "body", label=label)
-    return emit_built(sign_prepared(prepared, domain, signer), as_json, body_only)
+    return emit_built(sign_prepared(prepared, domain, signer), as_json, body_only, _shown(config_file, decision))
 
 
 __all__ = ["load_tokens", "order_options", "sera_group", "token_ref"]

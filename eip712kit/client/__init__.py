@@ -3,10 +3,12 @@
 One hardened transport (:mod:`~.transport`: an overall deadline per exchange, a size cap, strict
 JSON, bounded retries) under three protocol clients (:mod:`~.sera`, :mod:`~.logins`). A server only
 informs: the clients return what it said, and every answer that cannot be used is a
-:class:`~eip712kit.base.errors.NetworkError` (exit 3 at the command line).
+:class:`~eip712kit.base.errors.NetworkError` (exit 3 at the command line). What a client reads to
+sign with (a domain, tokens, a login text) passes the kit's one trust policy
+(:mod:`eip712kit.protocols.trust`) first, exactly as at the command line.
 """
 
-from .logins import AluraClient, RenanceClient
+from .logins import AluraClient, AluraLogin, RenanceClient, RenanceLogin
 from .sera import SeraClient, ServerVerdict, parse_executor_id, parse_server_time, parse_tokens
 from .transport import DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, ApiClient, HttpClient, Response
 
@@ -15,9 +17,11 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "MAX_RESPONSE_BYTES",
     "AluraClient",
+    "AluraLogin",
     "ApiClient",
     "HttpClient",
     "RenanceClient",
+    "RenanceLogin",
     "Response",
     "SeraClient",
     "ServerVerdict",

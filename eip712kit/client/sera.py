@@ -1,24 +1,29 @@
 """Sera's public endpoints over HTTP, and readers for the answers the document does not show.
 
-The client knows paths (:mod:`eip712kit.protocols.sera.endpoints`) and response shapes, nothing
-about signing: it takes signed bodies built by :mod:`eip712kit.protocols.sera` and returns what the
-server said. Where the document does not show a response's shape (``/system/time``, ``/tokens``),
-the readers below accept the few plausible forms and say so in one place each (*inferred*), and
-refuse anything else as the server's fault (exit 3): an absurd clock is never used to sign.
+The client knows paths (:mod:`eip712kit.protocols.sera.endpoints`) and response shapes; it takes
+signed bodies built by :mod:`eip712kit.protocols.sera` and returns what the server said. What it
+reads to sign with — the domain (``GET /config``) and the tokens (``GET /tokens``) — comes out of
+:meth:`SeraClient.signing_domain` and :meth:`SeraClient.signing_tokens` already held to the kit's
+one trust policy (:mod:`eip712kit.protocols.trust`): a server that differs from the pins is refused
+(``TrustError``) unless the caller grants that trust by name. Where the document does not show a
+response's shape (``/system/time``, ``/tokens``), the readers below accept the few plausible forms
+and say so in one place each (*inferred*), and refuse anything else as the server's fault (exit 3):
+an absurd clock is never used to sign.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..base.errors import NetworkError
-from ..protocols.sera import endpoints
+from ..core.domain import Domain
+from ..protocols import trust
+from ..protocols.sera import DOMAIN, TokenList, domain_from_config, endpoints
 from ..protocols.sera.uuid_int import MAX_EXECUTOR_ID
-from .transport import MAX_BODY_SHOWN, ApiClient, Response, server_error
+from .transport import MAX_BODY_SHOWN, ApiClient, Response, read_answer, server_error
 
 _TIME_KEYS = ("server_time", "timestamp", "time", "serverTime", "now", "epoch")
 MILLISECONDS_FROM = 10**11
@@ -28,7 +33,8 @@ EARLIEST_SERVER_TIME = 1_000_000_000
 
 
 def _shown(body: Any) -> str:
-    return json.dumps(body, ensure_ascii=False)[:MAX_BODY_SHOWN]
+    """A server's JSON for a message: its start, every unseen character escaped (trust.dumps)."""
+    return trust.dumps(body)[:MAX_BODY_SHOWN]
 
 
 def _whole_number(value: Any) -> int | None:
@@ -112,6 +118,24 @@ class SeraClient(ApiClient):
 
     def tokens(self) -> list[dict[str, Any]]:
         return parse_tokens(self.http.get(endpoints.TOKENS).expect().body)
+
+    def signing_domain(self, pinned: Domain = DOMAIN, *, trust_server_domain: bool = False) -> trust.Decision:
+        """The domain to sign with: ``pinned`` (the documented deployment by default), checked against
+        ``GET /config``. A server that names another deployment is refused (DOMAIN_MISMATCH, nothing
+        signed) unless ``trust_server_domain``; then the decision's notes say so."""
+        offered = read_answer("GET /config", lambda: domain_from_config(self.config()))
+        return trust.decide_domain(pinned, offered, trust_server_domain=trust_server_domain, source="GET /config")
+
+    def signing_tokens(self, domain: Domain, pins: TokenList | None = None, *,
+                       trust_server_tokens: bool = False) -> TokenList:
+        """The tokens to sign with: ``GET /tokens`` with every pinned token in its place.
+
+        Pinned: the documented deployment's tokens when ``domain`` is on its chain, and ``pins``. A
+        server (or ``pins``) contradicting them is refused (TOKEN_MISMATCH) unless ``trust_server_tokens``.
+        """
+        pinned = trust.sera_token_pins(domain, pins, trust_server_tokens=trust_server_tokens)
+        served = read_answer("GET /tokens", lambda: TokenList.from_response(self.tokens()))
+        return trust.decide_tokens(pinned, served, trust_server_tokens=trust_server_tokens)
 
     def markets(self) -> Any:
         return self.http.get(endpoints.MARKETS).expect().body

@@ -34,8 +34,9 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from ..base.errors import Eip712KitError, NetworkError
+from ..base.errors import Eip712KitError, NetworkError, TrustError
 from ..base.limits import Limits, load_json
+from ..protocols.trust import visible
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 3
@@ -46,11 +47,25 @@ MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 RESPONSE_LIMITS = Limits(max_document_bytes=MAX_RESPONSE_BYTES, max_depth=64)
 """How a server's JSON is parsed: the same bounds as any untrusted document."""
 _JSON_TYPES = ("application/json", "application/problem+json")
+_T = TypeVar("_T")
 
 
 def server_error(message: str) -> NetworkError:
     """A server's answer that cannot be used (malformed, too large, too deep, absurd): exit 3."""
     return NetworkError(message, code="SERVER_ERROR")
+
+
+def read_answer(what: str, parse: Callable[[], _T]) -> _T:
+    """Run a parser over a server's answer: its refusal is the server's fault (exit 3), not the user's.
+
+    A :class:`NetworkError` and a :class:`TrustError` (the trust policy's refusal, exit 1) pass as they are.
+    """
+    try:
+        return parse()
+    except (NetworkError, TrustError):
+        raise
+    except Eip712KitError as exc:
+        raise server_error(f"the server's {what} is not usable: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -79,9 +94,9 @@ class Response:
         return self.problem is None and (self.body is not None or self.text.strip() == "null")
 
     def describe(self) -> str:
-        """``POST http://…/verify-signature -> 400: <start of body>`` for messages."""
+        """``POST http://…/verify-signature -> 400: <start of body>`` for messages (the body made visible)."""
         shown = self.text if len(self.text) <= MAX_BODY_SHOWN else self.text[:MAX_BODY_SHOWN] + "…"
-        return f"{self.method} {self.url} -> {self.status}" + (f": {shown}" if shown else "")
+        return f"{self.method} {self.url} -> {self.status}" + (f": {visible(shown)}" if shown else "")
 
     def expect(self, *statuses: int) -> Response:
         """This response if its status is expected (default: any 2xx) and its body JSON; else NetworkError."""
@@ -332,5 +347,6 @@ __all__ = [
     "HttpClient",
     "Response",
     "api_origin",
+    "read_answer",
     "server_error",
 ]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from ..core.keys import DEFAULT_KEY_ENV
+from ..protocols.trust import visible
 from .runner import DEFAULT_TIMEOUT, HELLO, AdapterFailure
 from .vectors import wire_json
 
@@ -141,7 +142,7 @@ class ExecTarget:
         time.sleep(0.05)  # let the stderr pump catch the adapter's last words
         self._kill()
         self._consecutive_failures += 1
-        tail = [line for line in self.stderr_tail() if line.strip()]
+        tail = [visible(line) for line in self.stderr_tail() if line.strip()]  # another program's words
         telling = [line.strip() for line in tail if re.search(_TELLING, line)]
         if telling:
             message += "; adapter stderr: " + " | ".join(telling[:2])

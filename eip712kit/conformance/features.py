@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..base.encoding import LONE_SURROGATE, MAX_SAFE_INTEGER
-from ..core.atomic import DIMENSION
+from ..base.parsers import LONE_SURROGATE, MAX_SAFE_INTEGER
 from ..core.domain import DOMAIN_FIELD_TYPES
+from ..core.field_types import DIMENSION
 
 FEATURES: dict[str, str] = {
     # -- the shape of a typed-data document: where implementations differ in what they can express --

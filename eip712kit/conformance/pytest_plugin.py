@@ -60,19 +60,20 @@ class VectorItem(pytest.Item):
 
     def runtest(self) -> None:
         from .. import conformance
+        from ..protocols.trust import visible
 
         target = self.config.stash[_TARGET]
         outcome = conformance.run_case(self.case, self.vector_file, target, self.policy, self.declaration,
                                        self.expected)
         if outcome.status in ("skipped", conformance.DECLARED):
             label = "skipped by declaration: " if outcome.status == conformance.DECLARED else ""
-            pytest.skip(label + outcome.reason)
+            pytest.skip(label + visible(outcome.reason))
         if outcome.status == "xfail":
-            pytest.xfail(outcome.reason)
+            pytest.xfail(visible(outcome.reason))
         if outcome.status != "passed":
             lines = [p.describe() for p in outcome.problems]
             if outcome.reason:
-                lines.append(f"(target said: {outcome.reason})")
+                lines.append(f"(target said: {visible(outcome.reason)})")
             raise CaseFailure("\n".join(lines))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:

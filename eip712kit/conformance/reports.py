@@ -1,6 +1,10 @@
 """Reports: a :class:`~eip712kit.conformance.runner.Report` rendered as text, JSON or JUnit XML.
 
 Rendering never prints: the CLI (:mod:`eip712kit.cli.conformance`) decides where each report goes.
+What an adapter said (its name and tags in the handshake, its reasons, its stderr, its values) is
+another program's text: the text and JUnit reports show it through
+:func:`eip712kit.protocols.trust.visible`, every control, bidi and zero-width character escaped (XML
+could not even hold a C0 control); the JSON report keeps the values, escaped as JSON.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+from ..protocols.trust import visible
 from .runner import DECLARED, Report
 
 _COLUMNS = (("passed", "passed"), ("failed", "failed"), ("skipped", "skipped"), (DECLARED, "declared"),
@@ -30,24 +35,24 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
     lines = [f"eip712kit conformance: {len(report.outcomes)} cases from {len(report.files)} file(s) "
              f"against {report.target}"]
     if report.declaration.answered:
-        lines.append(f"handshake: {report.declaration.describe()}")
+        lines.append(f"handshake: {visible(report.declaration.describe())}")
     for o in report.outcomes:
         if o.status in ("failed", "xpass"):
             label = "FAIL" if o.status == "failed" else "XPASS"
-            lines.append(f"{label} {o.case.id} [{o.case.kind}]" + (f" {o.case.description}" if o.case.description
-                                                                    else ""))
+            lines.append(f"{label} {o.case.id} [{o.case.kind}]" + (f" {visible(o.case.description)}"
+                                                                    if o.case.description else ""))
             for p in o.problems:
                 lines.extend("     " + part for part in p.describe().split("\n"))
             if o.reason:
-                lines.append(f"     (target said: {o.reason})")
+                lines.append(f"     (target said: {visible(o.reason)})")
         elif verbose and o.status == "skipped":
-            lines.append(f"SKIP {o.case.id} [{o.case.kind}] {o.reason}")
+            lines.append(f"SKIP {o.case.id} [{o.case.kind}] {visible(o.reason)}")
         elif verbose and o.status == DECLARED:
-            lines.append(f"DECL {o.case.id} [{o.case.kind}] {o.reason}")
+            lines.append(f"DECL {o.case.id} [{o.case.kind}] {visible(o.reason)}")
         elif verbose and o.status == "xfail":
-            lines.append(f"XFAIL {o.case.id} [{o.case.kind}] {o.reason}")
+            lines.append(f"XFAIL {o.case.id} [{o.case.kind}] {visible(o.reason)}")
         elif verbose:
-            note = f" ({o.reason})" if o.reason else ""
+            note = f" ({visible(o.reason)})" if o.reason else ""
             unreported = f" [not reported: {', '.join(o.unreported)}]" if o.unreported else ""
             lines.append(f"ok   {o.case.id}{note}{unreported}")
     if report.expected_failures is not None:
@@ -126,9 +131,9 @@ def render_junit(report: Report) -> bytes:
                 })
                 failure.text = "\n".join(p.describe() for p in o.problems)
             elif o.status == DECLARED:
-                ElementTree.SubElement(tc, "skipped", {"message": f"skipped by declaration: {o.reason}"})
+                ElementTree.SubElement(tc, "skipped", {"message": f"skipped by declaration: {visible(o.reason)}"})
             elif o.status in ("skipped", "xfail"):
-                ElementTree.SubElement(tc, "skipped", {"message": o.reason})
+                ElementTree.SubElement(tc, "skipped", {"message": visible(o.reason)})
     ElementTree.indent(root)
     xml: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"

@@ -15,13 +15,14 @@ in another language is not failed for spelling a number as a string.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..base.encoding import DECIMAL_INTEGER
+from ..base.parsers import DECIMAL_INTEGER
+from ..protocols.trust import dumps as trust_dumps
+from ..protocols.trust import visible
 from .vectors import UNSUPPORTED, Case
 
 _HEX = r"0x[0-9a-fA-F]*\Z"
@@ -46,13 +47,16 @@ class Problem:
         return out
 
     def describe(self) -> str:
+        """The difference for a person: every value shown with its unseen characters escaped (an adapter's
+        answer may hold any character, and the report goes to a terminal)."""
         if self.message:
-            return f"{self.field}: {self.message}"
-        return f"{self.field}: expected {_show(self.expected)}\n{' ' * len(self.field)}       got {_show(self.got)}"
+            return f"{visible(self.field)}: {visible(self.message)}"
+        field = visible(self.field)
+        return f"{field}: expected {_show(self.expected)}\n{' ' * len(field)}       got {_show(self.got)}"
 
 
 def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return trust_dumps(value) if not isinstance(value, str) else visible(value)
 
 
 def _as_int(value: Any) -> int | None:

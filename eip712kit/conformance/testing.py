@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .. import conformance
+from ..protocols.trust import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,7 +132,7 @@ def check(case: VectorCase, result: Mapping[str, Any] | BaseException, *, error_
 
     outcome = judge(case, result, error_codes=error_codes)
     if outcome.status == "skipped":
-        pytest.skip(outcome.reason)
+        pytest.skip(visible(outcome.reason))
     if outcome.status != "passed":
         details = "\n".join(p.describe() for p in outcome.problems)
         raise VectorMismatch(f"{case.id}: {case.case.description}\n{details}")

@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..base.encoding import LONE_SURROGATE, MAX_SAFE_INTEGER
 from ..base.errors import Eip712KitError
+from ..base.parsers import LONE_SURROGATE, MAX_SAFE_INTEGER
 from .features import case_features
 
 FORMAT = "eip712kit-vectors/1"

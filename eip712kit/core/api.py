@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError, ValueEncodingError
+from ..base.parsers import parse_address, to_checksum_address
 from .keys import KeyLike
 from .messages import MessageLike, hash_message
 from .signature import ZERO_ADDRESS, Signature, recover_digest, sign_digest

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..base import encoding
+from ..base import parsers
 from ..base.caches import BoundedCache
 from ..base.errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
 from ..base.hashing import keccak256
@@ -87,9 +87,22 @@ def domain_separator(domain: Any, schema: Schema | None = None) -> bytes:
     return separator
 
 
+DIGEST_PREFIX = b"\x19\x01"
+"""EIP-191's ``0x19`` and its version byte ``0x01`` (structured data): the first bytes of every EIP-712 preimage."""
+
+
+def signing_preimage(separator: bytes, struct_hash: bytes | None = None) -> bytes:
+    """What an EIP-712 digest hashes: ``0x1901 ‖ domainSeparator ‖ hashStruct(message)``, written once.
+
+    Without a struct hash (``primaryType: EIP712Domain``) it is ``0x1901 ‖ domainSeparator`` — also
+    the prefix a :class:`Domain` keeps, so a digest there is one concatenation and one keccak.
+    """
+    return DIGEST_PREFIX + separator + struct_hash if struct_hash else DIGEST_PREFIX + separator
+
+
 def eip712_digest(separator: bytes, struct_hash: bytes | None) -> bytes:
-    """``keccak256(0x19 0x01 ‖ domainSeparator ‖ hashStruct(message))``."""
-    return keccak256(b"\x19\x01" + separator + (struct_hash or b""))
+    """``keccak256(0x19 0x01 ‖ domainSeparator ‖ hashStruct(message))``: what a wallet signs."""
+    return keccak256(signing_preimage(separator, struct_hash))
 
 
 # --- the domain as a value ------------------------------------------------------------------------
@@ -114,7 +127,8 @@ class Domain:
     salt: bytes | None = None
     _separator: bytes = field(init=False, repr=False, compare=False)
     digest_prefix: bytes = field(init=False, repr=False, compare=False)
-    """``0x1901 ‖ domainSeparator``: a digest is ``keccak256(digest_prefix ‖ hashStruct)``."""
+    """``0x1901 ‖ domainSeparator`` (:func:`signing_preimage` without a struct hash): a digest is
+    ``keccak256(digest_prefix ‖ hashStruct)``."""
 
     def __post_init__(self) -> None:
         def fail(exc: Eip712KitError, key: str) -> Eip712KitError:
@@ -124,31 +138,31 @@ class Domain:
             value = getattr(self, key)
             if value is not None:
                 try:
-                    encoding.string_bytes(value)
+                    parsers.string_bytes(value)
                 except Eip712KitError as exc:
                     raise fail(exc, key) from None
         if self.chain_id is not None:
             try:
-                chain_id = encoding.parse_int(self.chain_id)
-                encoding.uint_word(chain_id, 256)
+                chain_id = parsers.parse_int(self.chain_id)
+                parsers.uint_word(chain_id, 256)
             except Eip712KitError as exc:
                 raise fail(exc, "chainId") from None
             object.__setattr__(self, "chain_id", chain_id)
         if self.verifying_contract is not None:
             try:
-                raw = encoding.parse_address(self.verifying_contract)
+                raw = parsers.parse_address(self.verifying_contract)
             except Eip712KitError as exc:
                 raise fail(exc, "verifyingContract") from None
-            object.__setattr__(self, "verifying_contract", encoding.to_checksum_address(raw))
+            object.__setattr__(self, "verifying_contract", parsers.to_checksum_address(raw))
         if self.salt is not None:
             try:
-                salt = encoding.parse_hex_bytes(self.salt)
-                encoding.fixed_bytes_word(salt, 32)
+                salt = parsers.parse_hex_bytes(self.salt)
+                parsers.fixed_bytes_word(salt, 32)
             except Eip712KitError as exc:
                 raise fail(exc, "salt") from None
             object.__setattr__(self, "salt", salt)
         object.__setattr__(self, "_separator", domain_separator(self.to_dict()))
-        object.__setattr__(self, "digest_prefix", b"\x19\x01" + self._separator)
+        object.__setattr__(self, "digest_prefix", signing_preimage(self._separator))
 
     @classmethod
     def from_dict(cls, domain: Mapping[str, Any]) -> Domain:
@@ -166,7 +180,7 @@ class Domain:
             if value is None:
                 continue
             if key == "chainId":
-                value = encoding.json_int(value)
+                value = parsers.json_int(value)
             elif key == "salt":
                 value = "0x" + value.hex()
             out[key] = value
@@ -183,7 +197,7 @@ class Domain:
 
     def digest(self, struct_hash: bytes) -> bytes:
         """``keccak256(0x1901 ‖ domainSeparator ‖ struct_hash)``: what a wallet signs."""
-        return keccak256(self.digest_prefix + struct_hash)
+        return eip712_digest(self._separator, struct_hash)
 
     def replace(self, **changes: Any) -> Domain:
         return dataclasses.replace(self, **changes)
@@ -223,6 +237,7 @@ def separator_of(domain: DomainLike) -> bytes:
 
 
 __all__ = [
+    "DIGEST_PREFIX",
     "DOMAIN_FIELD_TYPES",
     "Domain",
     "DomainLike",
@@ -231,4 +246,5 @@ __all__ = [
     "domain_separator",
     "eip712_digest",
     "separator_of",
+    "signing_preimage",
 ]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol, cast
 
-from ..base.encoding import parse_hex_bytes, string_bytes
 from ..base.errors import Eip712KitError, ValueEncodingError
 from ..base.extras import loaded_class
 from ..base.hashing import keccak256
+from ..base.parsers import parse_hex_bytes, string_bytes
 
 PREFIX = b"\x19Ethereum Signed Message:\n"
 

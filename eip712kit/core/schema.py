@@ -8,8 +8,15 @@ keccak per value. This is the only code in the kit that turns values into words:
 (:class:`~eip712kit.core.typed_data.TypedData`) and declared protocol structs
 (:class:`~eip712kit.protocols.struct.Struct`) both hash through it.
 
-Schemas are cached by the shape of ``types`` (:func:`compile_types`), so a second document of the
+Each field type is parsed once, when the schema is built, into a
+:class:`~eip712kit.core.field_types.FieldType` (:meth:`Schema.field_type`, :meth:`Schema.struct_fields`);
+schemas are cached by the shape of ``types`` (:func:`compile_types`), so a second document of the
 same types does no parsing of type strings at all.
+
+``hashStruct``'s formula is written here once (:func:`hash_struct_words`, with
+:func:`hash_array_words` for an array's word); every walk that hashes — the trace, the doctor's word
+tree and its variants — composes words through them, and the compiled hashers below are the same
+formula unrolled for speed (``tests/test_fast_paths.py`` holds the two equal).
 
 A struct value may not be ``null`` and may not omit or add fields (MetaMask encodes a missing struct
 as 32 zero bytes and ignores extra fields; silently signing something other than what the caller
@@ -20,17 +27,19 @@ from __future__ import annotations
 
 import operator
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 from ..base.caches import BoundedCache
 from ..base.errors import DocumentError, Eip712KitError, TypeDefinitionError, ValueEncodingError
 from ..base.hashing import keccak256
 from ..base.limits import DEFAULT_LIMITS, Limits
-from .atomic import Encoder, Reader, atomic_encoder, atomic_json, atomic_reader, is_atomic, near_miss, parse_field_type
-from .type_graph import Fields, check_encodable, normalise_types
+from .encoders import Encoder, JsonWriter, Reader, atomic_json_writer, atomic_reader, near_miss
+from .field_types import Field, FieldType, fold_type, resolve_field_type
+from .type_graph import Fields, check_encodable, normalise_types, resolve_types
 
 EMPTY_ARRAY_HASH = keccak256(b"")
+"""The word of an empty array: keccak256 of no words."""
 
 if sys.version_info >= (3, 11):
     _call = operator.call
@@ -51,16 +60,19 @@ class StructCodec:
     carries no bookkeeping.
     """
 
-    __slots__ = ("encoders", "fields", "hash_values", "leaf", "name", "names", "type_hash", "values_of")
+    __slots__ = ("encoders", "field_types", "fields", "hash_values", "leaf", "name", "names", "type_hash",
+                 "values_of")
 
-    def __init__(self, name: str, fields: Fields, type_hash: bytes, encoders: tuple[Encoder, ...]):
+    def __init__(self, name: str, fields: tuple[Field, ...], type_hash: bytes, encoders: tuple[Encoder, ...]):
         self.name = name
-        self.fields = fields
-        self.names = tuple(n for n, _ in fields)
+        self.fields: Fields = tuple((f.name, f.type.text) for f in fields)
+        self.field_types = fields
+        """The fields with their parsed types (:class:`~eip712kit.core.field_types.Field`)."""
+        self.names = tuple(f.name for f in fields)
         self.type_hash = type_hash
         self.encoders = encoders
         self.values_of: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _getter(self.names)
-        self.leaf = all(is_atomic(parse_field_type(t)[0]) for _, t in fields)
+        self.leaf = all(f.type.struct is None for f in fields)
         """Whether every field is atomic (or an array of atomic values): no value can recurse."""
         self.hash_values: Callable[[Sequence[Any]], bytes] = _compile_hash_values(encoders, type_hash, self.leaf)
 
@@ -95,6 +107,25 @@ def _getter(keys: tuple[Any, ...]) -> Callable[[Any], tuple[Any, ...]]:
         only = keys[0]
         return lambda record: (record[only],)
     return lambda record: ()
+
+
+def type_hash_of(encode_type: str) -> bytes:
+    """``typeHash = keccak256(encodeType)``: of the schema's own encodeType, or of one a variant rewrote."""
+    return keccak256(encode_type.encode("utf-8"))
+
+
+def hash_struct_words(type_hash: bytes, words: Iterable[bytes]) -> bytes:
+    """``hashStruct`` from its parts: ``keccak256(typeHash ‖ enc(value₁) ‖ … ‖ enc(valueₙ))``.
+
+    The formula, written once for every walk that composes words itself (the trace, the doctor's
+    word tree, a variant that encodes a field otherwise); the compiled hashers unroll it.
+    """
+    return keccak256(type_hash + b"".join(words))
+
+
+def hash_array_words(words: Iterable[bytes]) -> bytes:
+    """An array's word: ``keccak256(enc(item₁) ‖ … ‖ enc(itemₙ))`` (:data:`EMPTY_ARRAY_HASH` when empty)."""
+    return keccak256(b"".join(words))
 
 
 def _compile_hash_values(encoders: tuple[Encoder, ...], type_hash: bytes,
@@ -132,19 +163,24 @@ class Schema:
 
     def __init__(self, types: Any, *, limits: Limits = DEFAULT_LIMITS):
         self.types: dict[str, Fields] = normalise_types(types, limits)
+        self._struct_fields = resolve_types(self.types, limits)
         self._deps: dict[str, set[str]] = {
-            name: {parse_field_type(t)[0] for _, t in fields} & self.types.keys()
-            for name, fields in self.types.items()
+            name: {f.type.struct for f in fields if f.type.struct is not None}
+            for name, fields in self._struct_fields.items()
         }
-        check_encodable(self.types)
+        check_encodable(self._struct_fields)
         self._limits = limits
         self._encode_type: dict[str, str] = {}
+        self._field_types: BoundedCache[str, FieldType] = BoundedCache(1024)
         self._field_encoders: BoundedCache[str, Encoder] = BoundedCache(1024)
         self._codecs: dict[str, StructCodec] = {}
         self._hashers: dict[str, Encoder] = {}
-        for name, fields in self.types.items():
-            type_hash = keccak256(self.encode_type(name).encode("utf-8"))
-            self._codecs[name] = StructCodec(name, fields, type_hash, tuple(self._field_encoder(t) for _, t in fields))
+        for name, fields in self._struct_fields.items():
+            type_hash = type_hash_of(self.encode_type(name))
+            for f in fields:
+                self._field_types.put(f.type.text, f.type)
+            encoders = tuple(self._field_encoder(f.type.text) for f in fields)
+            self._codecs[name] = StructCodec(name, fields, type_hash, encoders)
         for name in self.types:
             self._hashers[name] = self._compile_hasher(self._codecs[name])
         # A private copy to recognise the same types again (see compile_types).
@@ -193,15 +229,33 @@ class Schema:
             self._require(name)
         return codec  # type: ignore[return-value]
 
+    def field_type(self, type_text: str) -> FieldType:
+        """``type_text`` parsed and resolved against this schema's structs, once per text.
+
+        Any type text may be asked (``uint128[]`` that no field declares); UNKNOWN_TYPE when its name
+        is neither atomic nor a struct of this schema.
+        """
+        type_ = self._field_types.get(type_text)
+        if type_ is None:
+            type_ = self._field_types.put(type_text, resolve_field_type(type_text, self.types, self._limits))
+        return type_
+
+    def struct_fields(self, name: str) -> tuple[Field, ...]:
+        """The struct's fields with their parsed types, in declared order (UNKNOWN_TYPE when not defined)."""
+        fields = self._struct_fields.get(name)
+        if fields is None:
+            self._require(name)
+        return fields  # type: ignore[return-value]
+
     def reader(self, type_text: str) -> Reader:
         """Canonical Python value of an accepted value of ``type_text``: ints, EIP-55 addresses,
         bytes, and tuples for arrays (immutable, so a hashed value cannot change under its hash)."""
-        return self._value_function(type_text, atomic_reader, tuple)
+        return self._value_function(self.field_type(type_text), atomic_reader, tuple)
 
-    def json_writer(self, type_text: str) -> Reader:
+    def json_writer(self, type_text: str) -> JsonWriter:
         """Canonical JSON value: like :meth:`reader`, with 0x-hex bytes, big integers as decimal
         strings and lists for arrays."""
-        return self._value_function(type_text, atomic_json, list)
+        return self._value_function(self.field_type(type_text), atomic_json_writer, list)
 
     def dependencies(self, name: str) -> set[str]:
         """Every struct reachable from ``name``, including itself."""
@@ -264,44 +318,51 @@ class Schema:
         return hash_struct
 
     def _field_encoder(self, type_text: str) -> Encoder:
-        """The encoder of a field type, compiled once per schema and type text."""
+        """The encoder of a field type, compiled once per schema and type text (a fold over its type)."""
         encoder = self._field_encoders.get(type_text)
         if encoder is not None:
             return encoder
-        base, dims = parse_field_type(type_text)
-        encoder = atomic_encoder(base, self._limits)
-        if encoder is None:
-            if base not in self.types:
-                raise TypeDefinitionError(
-                    f"type {base!r} is neither atomic nor defined in types{near_miss(base)}", code="UNKNOWN_TYPE"
-                )
-            hashers = self._hashers
-            struct_name = base
-
-            def encoder(value: Any) -> bytes:
-                # Looked up at call time: a struct may refer to itself or to a later one.
-                return hashers[struct_name](value)
-
-        for size in dims:
-            encoder = array_encoder(encoder, size, self._limits.max_array_length, leaf=is_atomic(base))
+        max_length = self._limits.max_array_length
+        encoder = fold_type(
+            self.field_type(type_text),
+            atomic=_atomic_encoder,
+            struct=self._struct_encoder,
+            array=lambda type_, inner: array_encoder(inner, type_.length, max_length, leaf=type_.struct is None),
+        )
         return self._field_encoders.put(type_text, encoder)
 
-    def _value_function(self, type_text: str, atomic: Callable[[str], Reader],
+    def _struct_encoder(self, type_: FieldType) -> Encoder:
+        hashers = self._hashers
+        struct_name = type_.base
+
+        def encode_struct(value: Any) -> bytes:
+            # Looked up at call time: a struct may refer to itself or to a later one.
+            return hashers[struct_name](value)
+
+        return encode_struct
+
+    def _value_function(self, type_: FieldType, atomic: Callable[[str], Reader],
                         sequence: Callable[[Any], Any]) -> Reader:
-        base, dims = parse_field_type(type_text)
-        read: Reader
-        if is_atomic(base):
-            read = atomic(base)
-        else:
-            fields = self.codec(base).fields
+        """A reader (or JSON writer) of ``type_``: a fold over the type, struct fields reached when first read."""
+
+        def struct(struct_type: FieldType) -> Reader:
+            functions: list[tuple[str, Reader]] = []
 
             def read(value: Any) -> Any:
-                functions = [(n, self._value_function(t, atomic, sequence)) for n, t in fields]
+                if not functions:  # built on first use: a struct may refer to itself
+                    functions.extend((f.name, self._value_function(f.type, atomic, sequence))
+                                     for f in self.struct_fields(struct_type.base))
                 return {n: f(value[n]) for n, f in functions}
 
-        for _ in dims:
-            read = _each(read, sequence)
-        return read
+            return read
+
+        return fold_type(type_, atomic=lambda t: atomic(t.base), struct=struct,
+                         array=lambda _t, read: _each(read, sequence))
+
+
+def _atomic_encoder(type_: FieldType) -> Encoder:
+    assert type_.encoder is not None  # every atomic FieldType is resolved with its encoder
+    return type_.encoder
 
 
 def _each(read: Reader, sequence: Callable[[Any], Any]) -> Reader:
@@ -415,4 +476,7 @@ __all__ = [
     "StructCodec",
     "array_encoder",
     "compile_types",
+    "hash_array_words",
+    "hash_struct_words",
+    "type_hash_of",
 ]

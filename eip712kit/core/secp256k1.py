@@ -7,8 +7,8 @@ it, and neither imports the other.
 from __future__ import annotations
 
 from ..base.caches import BoundedCache
-from ..base.encoding import to_checksum_address
 from ..base.hashing import keccak256
+from ..base.parsers import to_checksum_address
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 """The order of the curve's group: private keys, r and s are in 1 .. N-1."""

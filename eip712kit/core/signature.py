@@ -21,10 +21,10 @@ from typing import Any
 
 import coincurve
 
-from ..base.encoding import parse_hex_bytes
 from ..base.errors import Eip712KitError, SignatureError
 from ..base.extras import loaded_class
 from ..base.hashing import keccak256
+from ..base.parsers import parse_hex_bytes
 from .keys import KeyLike, PrivateKey, as_private_key
 from .secp256k1 import HALF_N, SECP256K1_N, ZERO_ADDRESS, public_key_to_address
 

@@ -10,25 +10,26 @@ walks a document the way EIP-712 defines the digest and keeps every value on the
 * for arrays, each element's word and the array's word ``keccak256(elements)``;
 * the domain separator (``hashStruct(EIP712Domain, domain)``), ``hashStruct(message)``, the digest.
 
-Atomic words come from the core's encoders (:meth:`Schema.encode_field`), type strings and hashes
-from :meth:`Schema.encode_type` / :meth:`Schema.type_hash`, field types are split with
-:func:`parse_field_type`. What the walk computes itself is only the composition — struct words
-concatenated and hashed, array words concatenated and hashed — so a trace's digest agreeing with
-:meth:`TypedData.digest` is a real cross-check of the compiled hasher, not the same code twice.
+The value is taken apart by the core's one walk (:func:`eip712kit.core.walk.walk`, over the
+schema's parsed field types); atomic words come from the core's encoders
+(:meth:`Schema.encode_field`), type strings and hashes from :meth:`Schema.encode_type` /
+:meth:`Schema.type_hash`, and words compose through :func:`~eip712kit.core.schema.hash_struct_words`
+and :func:`~eip712kit.core.schema.hash_array_words`. None of this is the compiled hasher, which
+unrolls the same formulas: a trace's digest agreeing with :meth:`TypedData.digest` is a
+cross-check of that compiled path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..base.errors import Eip712KitError
-from ..base.hashing import keccak256
-from .atomic import element_type, parse_field_type
 from .domain import derived_domain_type, eip712_digest
-from .schema import EMPTY_ARRAY_HASH, Schema, compile_types
+from .schema import Schema, compile_types, hash_array_words, hash_struct_words
 from .typed_data import TypedData
+from .walk import Visit, walk
 
 
 def _hex(data: bytes) -> str:
@@ -128,44 +129,40 @@ class Trace:
 
 # --- the walk ---------------------------------------------------------------------------------
 
+class _Tracer:
+    """A :class:`~eip712kit.core.walk.Visitor` that keeps every word on the way up."""
+
+    def __init__(self, schema: Schema):
+        self.schema = schema
+
+    def atomic(self, at: Visit) -> ValueTrace:
+        return ValueTrace(at.type.text, at.value, self.schema.encode_field(at.type.text, at.value))
+
+    def struct(self, at: Visit, fields: Sequence[tuple[str, ValueTrace]]) -> ValueTrace:
+        name = at.type.base
+        type_hash = self.schema.type_hash(name)
+        struct_hash = hash_struct_words(type_hash, [value.word for _, value in fields])
+        traced = tuple(FieldTrace(field_name, value) for field_name, value in fields)
+        struct = StructTrace(name, self.schema.encode_type(name), type_hash, traced, struct_hash)
+        return ValueTrace(at.type.text, at.value, struct_hash, struct=struct)
+
+    def array(self, at: Visit, items: Sequence[ValueTrace]) -> ValueTrace:
+        word = hash_array_words([item.word for item in items])
+        return ValueTrace(at.type.text, at.value, word, elements=tuple(items))
+
+
 def trace_value(schema: Schema, type_text: str, value: Any) -> ValueTrace:
     """Walk one value of any field type down to its atomic words."""
-    base, dims = parse_field_type(type_text)
-    if dims:
-        # Let the core judge the array's shape (list, fixed length, limits) with its own messages.
-        if not isinstance(value, (list, tuple)) or (dims[-1] is not None and len(value) != dims[-1]):
-            schema.encode_field(type_text, value)
-        inner = element_type(base, dims)
-        elements = []
-        for index, item in enumerate(value):
-            try:
-                elements.append(trace_value(schema, inner, item))
-            except Eip712KitError as exc:
-                raise exc.at(index) from None
-        word = keccak256(b"".join(e.word for e in elements)) if elements else EMPTY_ARRAY_HASH
-        return ValueTrace(type_text, value, word, elements=tuple(elements))
-    if base in schema.types:
-        struct = trace_struct(schema, base, value)
-        return ValueTrace(type_text, value, struct.hash, struct=struct)
-    return ValueTrace(type_text, value, schema.encode_field(type_text, value))
+    return walk(schema, type_text, value, _Tracer(schema))
 
 
 def trace_struct(schema: Schema, name: str, value: Any) -> StructTrace:
     """``hashStruct(name, value)`` with every field's word kept."""
-    fields = schema.types[name] if name in schema.types else None
-    if fields is None or not isinstance(value, Mapping) or set(value) != {n for n, _ in fields}:
-        # Unknown type, not an object, missing or extra fields: the core says which, and where.
-        schema.encode_data(name, value)
-        assert fields is not None  # encode_data accepted it, so the struct exists
-    traced = []
-    for field_name, field_type in fields:
-        try:
-            traced.append(FieldTrace(field_name, trace_value(schema, field_type, value[field_name])))
-        except Eip712KitError as exc:
-            raise exc.at(field_name) from None
-    type_hash = schema.type_hash(name)
-    struct_hash = keccak256(type_hash + b"".join(f.value.word for f in traced))
-    return StructTrace(name, schema.encode_type(name), type_hash, tuple(traced), struct_hash)
+    if name not in schema.types:
+        schema.encode_data(name, value)  # the core says the struct is not defined, and lists those that are
+    struct = trace_value(schema, name, value).struct
+    assert struct is not None  # a value of a struct type traces as a struct
+    return struct
 
 
 def trace_typed_data(document: TypedData | Mapping[str, Any] | str | bytes) -> Trace:

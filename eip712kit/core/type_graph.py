@@ -2,9 +2,10 @@
 
 Names are identifiers and not atomic type names, each struct's fields are ``{name, type}`` objects
 with no name twice, every field type resolves (an atomic type, or a struct defined in ``types``,
-either with array dimensions), and no cycle of required references exists that no finite value
-could satisfy. Sizes are held to the :class:`~eip712kit.base.limits.Limits`. Each refusal names the
-place in ``types`` (``types.Mail[1].type``).
+either with array dimensions: :func:`resolve_types`, once per type text), and no cycle of required
+references exists that no finite value could satisfy. Sizes are held to the
+:class:`~eip712kit.base.limits.Limits`. Each refusal names the place in ``types``
+(``types.Mail[1].type``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 from ..base.errors import DocumentError, TypeDefinitionError
 from ..base.limits import Limits
-from .atomic import is_atomic, near_miss, parse_field_type
+from .encoders import is_atomic
+from .field_types import Field, FieldType, resolve_field_type
 
 Fields = tuple[tuple[str, str], ...]
 """A struct's fields as ``((name, type), ...)``, in declared order (the order is part of the hash)."""
@@ -79,23 +81,32 @@ def normalise_types(types: Any, limits: Limits) -> dict[str, Fields]:
             seen.add(field_name)
             normal.append((field_name, field_type))
         out[name] = tuple(normal)
-    # Every field type must resolve; checked after all names are known so order does not matter.
-    for name, fields in out.items():
-        for index, (_, field_type) in enumerate(fields):
-            try:
-                base, _dims = parse_field_type(field_type)
-            except TypeDefinitionError as exc:
-                raise exc.at(f"types.{name}[{index}].type") from None
-            if base not in out and not is_atomic(base):
-                raise TypeDefinitionError(
-                    f"type {base!r} is neither atomic nor defined in types{near_miss(base)}",
-                    code="UNKNOWN_TYPE",
-                    path=f"types.{name}[{index}].type",
-                )
     return out
 
 
-def check_encodable(types: dict[str, Fields]) -> None:
+def resolve_types(types: dict[str, Fields], limits: Limits) -> dict[str, tuple[Field, ...]]:
+    """Every struct's fields with their types parsed and resolved, each distinct type text once.
+
+    Checked after all names are known, so the order of the structs does not matter; a type that
+    does not resolve is refused with its place (``types.Mail[1].type``).
+    """
+    parsed: dict[str, FieldType] = {}
+    out: dict[str, tuple[Field, ...]] = {}
+    for name, fields in types.items():
+        resolved = []
+        for index, (field_name, field_type) in enumerate(fields):
+            type_ = parsed.get(field_type)
+            if type_ is None:
+                try:
+                    type_ = parsed[field_type] = resolve_field_type(field_type, types, limits)
+                except TypeDefinitionError as exc:
+                    raise exc.at(f"types.{name}[{index}].type") from None
+            resolved.append(Field(field_name, type_))
+        out[name] = tuple(resolved)
+    return out
+
+
+def check_encodable(types: Mapping[str, tuple[Field, ...]]) -> None:
     """Refuse a cycle of references that every value must follow forever.
 
     A reference is *mandatory* when the field is the struct itself or a fixed-size array of it;
@@ -104,12 +115,8 @@ def check_encodable(types: dict[str, Fields]) -> None:
     """
     mandatory: dict[str, set[str]] = {}
     for name, fields in types.items():
-        edges = set()
-        for _, field_type in fields:
-            base, dims = parse_field_type(field_type)
-            if base in types and all(d is not None for d in dims):
-                edges.add(base)
-        mandatory[name] = edges
+        mandatory[name] = {f.type.struct for f in fields
+                           if f.type.struct is not None and None not in f.type.dims}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
 
     for start in types:
@@ -140,4 +147,4 @@ def check_encodable(types: dict[str, Fields]) -> None:
                 stack.append((nxt, sorted(mandatory[nxt])))
 
 
-__all__ = ["Fields", "check_encodable", "normalise_types"]
+__all__ = ["Fields", "check_encodable", "normalise_types", "resolve_types"]

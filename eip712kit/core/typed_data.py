@@ -18,7 +18,7 @@ Conventions where wallets and libraries differ (each pinned by a golden vector):
   no struct hash, as MetaMask's eth-sig-util computes it; ``message`` must then be empty.
 * A struct value may not be ``null`` and may not omit or add fields (see :mod:`eip712kit.core.schema`).
 
-The spec's other functions live where they are defined — :mod:`eip712kit.core.atomic` (atomic words),
+The spec's other functions live where they are defined — :mod:`eip712kit.core.encoders` (atomic words),
 :mod:`eip712kit.core.schema` (``encodeType``, ``typeHash``, ``encodeData``, ``hashStruct``) and
 :mod:`eip712kit.core.domain` — and are re-exported here, the module most callers know.
 """
@@ -31,8 +31,8 @@ from typing import Any
 
 from ..base.errors import DocumentError, Eip712KitError, TypeDefinitionError
 from ..base.limits import DEFAULT_LIMITS, Limits, load_json
-from .atomic import is_atomic, parse_field_type
 from .domain import DOMAIN_FIELD_TYPES, derived_domain_type, domain_separator, eip712_digest
+from .encoders import is_atomic
 from .schema import Schema, array_encoder, compile_types
 
 
@@ -167,5 +167,4 @@ __all__ = [
     "domain_separator",
     "eip712_digest",
     "is_atomic",
-    "parse_field_type",
 ]

@@ -13,19 +13,16 @@ text versus its hex, a trailing newline, CRLF, trimmed whitespace, another nonce
 The search is a list of small named hypotheses, one per mistake, in the modules of their layer
 (:mod:`.readings`, :mod:`.methods`, :mod:`.domain`, :mod:`.times`, :mod:`.values`,
 :mod:`.declared`, :mod:`.arrays`, :mod:`.sera`, :mod:`.text`); :mod:`.registry` explains how to
-add one and how tiers order the search. ``docs/doctor.md`` lists them all.
+add one and holds the search order (``SEARCH_ORDER``). ``docs/doctor.md`` lists them all.
 """
 
-# Importing the layer modules registers their hypotheses; the engine orders them by tier and layer,
-# and hypotheses of the same tier and layer by registration: the order of this import is part of
-# the search order (which candidate is tried first, and so the candidate counts). Keep it.
-# isort: off
-from . import arrays, times, values, declared, domain, methods, readings, sera, text  # noqa: F401
-# isort: on
+# Importing the layer modules registers their hypotheses; the order they are tried in is
+# registry.SEARCH_ORDER, whatever the order of this import.
+from . import arrays, declared, domain, methods, readings, sera, text, times, values  # noqa: F401
 from .diagnosis import Diagnosis, Tried
 from .engine import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, diagnose, diagnose_message
 from .findings import CAUSES, Finding, Variant
-from .registry import HYPOTHESES, Hypothesis, hypothesis
+from .registry import HYPOTHESES, SEARCH_ORDER, Hypothesis, hypothesis
 from .search import PAIR_TIERS, TRIPLE_TIERS
 
 __all__ = [
@@ -34,6 +31,7 @@ __all__ = [
     "DEFAULT_TIME_BUDGET",
     "HYPOTHESES",
     "PAIR_TIERS",
+    "SEARCH_ORDER",
     "TRIPLE_TIERS",
     "Diagnosis",
     "Finding",

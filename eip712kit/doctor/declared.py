@@ -17,14 +17,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..base.encoding import parse_int
 from ..base.errors import Eip712KitError
-from ..core.atomic import INTEGER_TYPE
-from ..core.typed_data import parse_field_type
-from .context import Context, Fields, Path, Types, render_path
+from ..base.parsers import parse_int
+from ..core.encoders import INTEGER_TYPE
+from ..core.schema import Schema
+from .context import Context
 from .detection import PROTOCOL_STRUCTS
 from .edits import retyped
-from .findings import REMOVED, Finding, Variant
+from .findings import REMOVED, Fields, Finding, Path, Types, Variant, render_path
 from .registry import hypothesis
 from .times import time_leaves
 
@@ -39,16 +39,15 @@ def _width_tier(bits: int) -> int:
 
 def _int_fields(ctx: Context) -> Iterator[tuple[str, int, str, str, str, int]]:
     """Every integer field of every reachable struct: struct, index, name, type, kind, bits."""
-    for struct in ctx.reachable():
-        for index, (field, ftype) in enumerate(ctx.schema.types[struct]):
-            base, _dims = parse_field_type(ftype)
-            match = re.match(INTEGER_TYPE, base)
+    for struct in ctx.message.reachable():
+        for index, field in enumerate(ctx.message.schema.struct_fields(struct)):
+            match = re.match(INTEGER_TYPE, field.type.base)
             if match:
-                yield struct, index, field, ftype, match.group(1), int(match.group(2))
+                yield struct, index, field.name, field.type.text, match.group(1), int(match.group(2))
 
 
 @hypothesis("type-width", "message", "each integer field declared with another width or signedness", tier=0)
-def other_widths(ctx: Context) -> Iterator[Variant[bytes]]:
+def other_widths(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for struct, index, field, ftype, kind, bits in _int_fields(ctx):
         base = f"{kind}{bits}"
         options = [(f"{'int' if kind == 'uint' else 'uint'}{bits}", 2)]
@@ -57,7 +56,7 @@ def other_widths(ctx: Context) -> Iterator[Variant[bytes]]:
             new_type = option + ftype[len(base):]
             ethers = (f" (ethers also maps a width-less `{kind}` to {kind}256, so a client that declared `{kind}` "
                       "signs this)" if option == f"{kind}256" else "")
-            variant = ctx.retype_variant(struct, field, new_type, Finding(
+            yield ctx.message.retype_variant(struct, field, new_type, Finding(
                 "TYPE_WIDTH",
                 f"The signer declared {struct}.{field} as {new_type}, the document as {ftype}{ethers}. The value is "
                 "the same, but the declared type is part of encodeType, so the typeHash differs. Declare "
@@ -65,16 +64,14 @@ def other_widths(ctx: Context) -> Iterator[Variant[bytes]]:
                 field=f"types.{struct}[{index}].type", step="typeHash (encodeType)",
                 signed_value=new_type, given_value=ftype,
             ), tier=tier)
-            if variant:
-                yield variant
 
 
 @hypothesis("type-without-width", "message", "an integer field declared uint/int without a width, hashed as that "
             "literal (eth-account)", tier=2)
-def types_without_width(ctx: Context) -> Iterator[Variant[bytes]]:
+def types_without_width(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for struct, index, field, ftype, kind, bits in _int_fields(ctx):
         literal = kind + ftype[len(f"{kind}{bits}"):]  # uint48[] -> uint[]: the value encodes as 256 bits
-        variant = ctx.retype_variant(struct, field, literal, Finding(
+        yield ctx.message.retype_variant(struct, field, literal, Finding(
             "TYPE_WITHOUT_WIDTH",
             f"The signer declared {struct}.{field} as `{literal}` with no width, and its library hashed that literal "
             f"text into encodeType (eth-account does; ethers maps it to {kind}256). The value encodes the same, the "
@@ -82,8 +79,6 @@ def types_without_width(ctx: Context) -> Iterator[Variant[bytes]]:
             field=f"types.{struct}[{index}].type", step="typeHash (encodeType)", signed_value=literal,
             given_value=ftype,
         ), checked=False)
-        if variant:
-            yield variant
 
 
 def _order_finding(struct: str, order: Fields, fields: Fields, why: str) -> Finding:
@@ -97,29 +92,27 @@ def _order_finding(struct: str, order: Fields, fields: Fields, why: str) -> Find
 
 
 @hypothesis("field-order", "message", "the struct's fields in alphabetical or message-key order", tier=1)
-def other_field_orders(ctx: Context) -> Iterator[Variant[bytes]]:
-    for struct in ctx.reachable():
-        fields = ctx.schema.types[struct]
+def other_field_orders(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    for struct in ctx.message.reachable():
+        fields = ctx.message.schema.types[struct]
         orders = [tuple(sorted(fields))]
-        if struct == ctx.primary and isinstance(ctx.message, dict):
-            by_key = [f for k in ctx.message for f in fields if f[0] == k]
+        if struct == ctx.message.primary and isinstance(ctx.message.value, dict):
+            by_key = [f for k in ctx.message.value for f in fields if f[0] == k]
             if len(by_key) == len(fields):
                 orders.insert(0, tuple(by_key))
         for order in orders:
             if order == fields:
                 continue
-            variant = ctx.types_variant({**ctx.types(), struct: order}, _order_finding(
+            yield ctx.message.types_variant({**ctx.message.types(), struct: order}, _order_finding(
                 struct, order, fields, "Declare the fields in the documented order — a client that builds types from "
                 "a dict, an object's keys or sorted keys loses it."))
-            if variant:
-                yield variant
 
 
 @hypothesis("field-swap", "message", "two fields of a struct swapped in the type definition: any two of the same "
             "type, or two neighbours", tier=2)
-def swapped_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    for struct in ctx.reachable():
-        fields = ctx.schema.types[struct]
+def swapped_fields(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    for struct in ctx.message.reachable():
+        fields = ctx.message.schema.types[struct]
         for i in range(len(fields)):
             for j in range(i + 1, len(fields)):
                 if fields[i][1] != fields[j][1] and j != i + 1:
@@ -127,12 +120,10 @@ def swapped_fields(ctx: Context) -> Iterator[Variant[bytes]]:
                 order = list(fields)
                 order[i], order[j] = order[j], order[i]
                 same = fields[i][1] == fields[j][1]
-                variant = ctx.types_variant({**ctx.types(), struct: tuple(order)}, _order_finding(
+                yield ctx.message.types_variant({**ctx.message.types(), struct: tuple(order)}, _order_finding(
                     struct, tuple(order), fields,
                     f"{fields[i][0]} and {fields[j][0]} trade places in the signer's type: declare them in the "
                     "documented order (copy the types from the API, do not retype them)."), tier=2 if same else 3)
-                if variant:
-                    yield variant
 
 
 def _snake(name: str) -> str:
@@ -145,59 +136,58 @@ def _camel(name: str) -> str:
 
 
 @hypothesis("field-name", "message", "each primary-struct field name in snake_case / camelCase", tier=2)
-def other_field_names(ctx: Context) -> Iterator[Variant[bytes]]:
-    fields = ctx.message_fields
+def other_field_names(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    message = ctx.message
+    fields, primary = message.fields, message.primary
     if fields is None:
         return
     for index, (field, _type) in enumerate(fields):
         for new_name in dict.fromkeys((_snake(field), _camel(field), field.lower())):
             if new_name == field or any(new_name == n for n, _ in fields):
                 continue
-            types = {**ctx.types(), ctx.primary: tuple((new_name if n == field else n, t) for n, t in fields)}
-            variant = ctx.types_variant(types, Finding(
+            types = {**message.types(), primary: tuple((new_name if n == field else n, t) for n, t in fields)}
+            yield message.types_variant(types, Finding(
                 "FIELD_NAME",
-                f"The signer named the field {new_name!r} where the document has {field!r} (in {ctx.primary}): field "
+                f"The signer named the field {new_name!r} where the document has {field!r} (in {primary}): field "
                 "names are part of encodeType. A request body may use one spelling (order_type) while the signed "
                 "struct uses another (orderType); declare the struct's spelling in types and use it as the message "
                 "key.",
-                field=f"types.{ctx.primary}[{index}].name", step="typeHash (encodeType)",
+                field=f"types.{primary}[{index}].name", step="typeHash (encodeType)",
                 signed_value=new_name, given_value=field,
-            ), changes=[((field,), REMOVED), ((new_name,), ctx.message[field])])
-            if variant:
-                yield variant
+            ), changes=[((field,), REMOVED), ((new_name,), message.value[field])])
 
 
 @hypothesis("number-as-string", "message", "each integer field of the primary struct declared string, value "
             "as decimal text", tier=2)
-def numbers_as_strings(ctx: Context) -> Iterator[Variant[bytes]]:
-    if ctx.primary == "EIP712Domain":
+def numbers_as_strings(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    message = ctx.message
+    primary = message.primary
+    if primary == "EIP712Domain":
         return
-    for index, (field, ftype) in enumerate(ctx.schema.types[ctx.primary]):
+    for index, (field, ftype) in enumerate(message.schema.types[primary]):
         if not re.match(INTEGER_TYPE, ftype):
             continue
         try:
-            number = parse_int(ctx.message[field])
+            number = parse_int(message.value[field])
         except (Eip712KitError, KeyError, TypeError):
             continue
-        variant = ctx.types_variant(retyped(ctx.types(), ctx.primary, field, "string"), Finding(
+        yield message.types_variant(retyped(message.types(), primary, field, "string"), Finding(
             "NUMBER_AS_STRING",
-            f"The signer declared {ctx.primary}.{field} as string and signed the text \"{number}\"; the document "
+            f"The signer declared {primary}.{field} as string and signed the text \"{number}\"; the document "
             f"declares {ftype}. Declare it {ftype} in your types and pass the number (a decimal string or a "
             "bigint/int is fine as the value).",
-            field=f"types.{ctx.primary}[{index}].type", step="typeHash (encodeType) and encodeData",
+            field=f"types.{primary}[{index}].type", step="typeHash (encodeType) and encodeData",
             signed_value="string", given_value=ftype,
         ), changes=[((field,), str(number))])
-        if variant:
-            yield variant
 
 
 # --- struct names -------------------------------------------------------------------------------
 
-def _renamed(types: Types, old: str, new: str) -> Types:
-    """The types with struct ``old`` called ``new``, every reference to it (arrays too) renamed."""
+def _renamed(schema: Schema, types: Types, old: str, new: str) -> Types:
+    """The types (of ``schema``) with struct ``old`` called ``new``, every reference to it (arrays too) renamed."""
     def retype(type_text: str) -> str:
-        base, _dims = parse_field_type(type_text)
-        return new + type_text[len(base):] if base == old else type_text
+        type_ = schema.field_type(type_text)
+        return type_.with_base(new) if type_.base == old else type_text
     return {(new if name == old else name): tuple((n, retype(t)) for n, t in fields) for name, fields in types.items()}
 
 
@@ -219,15 +209,15 @@ def _other_names(struct: str) -> list[tuple[str, int]]:
 
 @hypothesis("struct-renamed", "message", "a struct or the primaryType under another name: plural/singular (Orders), "
             "another protocol's struct name (Order for CreateOrder), another case", tier=1)
-def renamed_structs(ctx: Context) -> Iterator[Variant[bytes]]:
-    types = ctx.types()
-    for struct in ctx.reachable():
+def renamed_structs(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    types = ctx.message.types()
+    for struct in ctx.message.reachable():
         for name, tier in _other_names(struct):
             if name in types or not re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", name):
                 continue
-            primary = name if struct == ctx.primary else None
+            primary = name if struct == ctx.message.primary else None
             what = "primaryType" if primary else f"the struct {struct}"
-            variant = ctx.types_variant(_renamed(types, struct, name), Finding(
+            yield ctx.message.types_variant(_renamed(ctx.message.schema, types, struct, name), Finding(
                 "STRUCT_NAME",
                 f"The signer called {what} {name!r} where the document says {struct!r}: the struct's name is the "
                 "first word of encodeType, so the typeHash differs while every value is right. Use the API's name"
@@ -235,39 +225,36 @@ def renamed_structs(ctx: Context) -> Iterator[Variant[bytes]]:
                 field="primaryType" if primary else f"types.{struct}", step="typeHash (encodeType)",
                 signed_value=name, given_value=struct,
             ), primary=primary, tier=tier)
-            if variant:
-                yield variant
 
 
 @hypothesis("other-struct", "message", "another endpoint's struct with the same field types signed (Renance "
             "CancelOrder sent to the batch endpoint's BatchCancelOrders)", tier=1)
-def other_structs(ctx: Context) -> Iterator[Variant[bytes]]:
-    fields = ctx.message_fields
+def other_structs(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    message = ctx.message
+    fields, primary = message.fields, message.primary
     if fields is None:
         return
     shape = tuple(t for _, t in fields)
     for protocol, structs in PROTOCOL_STRUCTS.items():
         for name, declared in structs:
-            if tuple(t for _, t in declared) != shape or (name, declared) == (ctx.primary, fields):
+            if tuple(t for _, t in declared) != shape or (name, declared) == (primary, fields):
                 continue
-            if name != ctx.primary and name in ctx.schema.types:
+            if name != primary and name in message.schema.types:
                 continue
-            types = {n: fs for n, fs in ctx.types().items() if n != ctx.primary}
+            types = {n: fs for n, fs in message.types().items() if n != primary}
             types[name] = declared
             changes: list[tuple[Path, Any]] = []
             for (old, _), (new, _) in zip(fields, declared, strict=True):
                 if old != new:
-                    changes += [((old,), REMOVED), ((new,), ctx.message[old])]
-            variant = ctx.types_variant(types, Finding(
+                    changes += [((old,), REMOVED), ((new,), message.value[old])]
+            yield message.types_variant(types, Finding(
                 "OTHER_STRUCT",
                 f"The signature is over {protocol}'s {name}({', '.join(f'{t} {n}' for n, t in declared)}), not the "
-                f"document's {ctx.primary}({', '.join(f'{t} {n}' for n, t in fields)}): the same values signed as "
+                f"document's {primary}({', '.join(f'{t} {n}' for n, t in fields)}): the same values signed as "
                 "another endpoint's struct — the request went to an endpoint whose struct differs from the one the "
-                f"client signed. Sign {ctx.primary} for this endpoint.",
-                field="primaryType", step="typeHash (encodeType)", signed_value=name, given_value=ctx.primary,
+                f"client signed. Sign {primary} for this endpoint.",
+                field="primaryType", step="typeHash (encodeType)", signed_value=name, given_value=primary,
             ), changes=changes, primary=name)
-            if variant:
-                yield variant
 
 
 # --- fields added or missing --------------------------------------------------------------------
@@ -278,7 +265,7 @@ def _extra_fields(ctx: Context) -> list[tuple[str, str, Any, str]]:
     for leaf, number in time_leaves(ctx):
         for name in ("timestamp", "deadline", "nonce"):
             out.append((name, "uint256", number, f"{leaf.where}'s value"))
-    chain_id = ctx.domain_int("chainId")
+    chain_id = ctx.domain.int_value("chainId")
     if chain_id is not None:
         out.append(("chainId", "uint256", chain_id, "the domain's chainId"))
     return out
@@ -286,8 +273,9 @@ def _extra_fields(ctx: Context) -> list[tuple[str, str, Any, str]]:
 
 @hypothesis("field-added", "message", "the primary struct with an extra field (nonce, timestamp, deadline, chainId) "
             "appended or prepended", tier=2)
-def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    fields = ctx.message_fields
+def added_fields(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    message = ctx.message
+    fields, primary = message.fields, message.primary
     if fields is None:
         return
     names = {n for n, _ in fields}
@@ -297,30 +285,28 @@ def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
         for position in (len(fields), 0):  # appended, or put first: where a copied field lands
             declared = (*fields[:position], (name, type_text), *fields[position:])
             where = "last" if position == len(fields) else "first"
-            variant = ctx.types_variant({**ctx.types(), ctx.primary: declared}, Finding(
+            yield message.types_variant({**message.types(), primary: declared}, Finding(
                 "STRUCT_FIELD_ADDED",
-                f"The signer's {ctx.primary} has an extra field `{type_text} {name}` ({where}, value {label}: {value}) "
+                f"The signer's {primary} has an extra field `{type_text} {name}` ({where}, value {label}: {value}) "
                 f"that the document's lacks — often copied from another struct of the API. Remove {name} from your "
-                f"{ctx.primary} type and message, or, if the server expects it, put it in the document.",
-                field=f"types.{ctx.primary}", step="typeHash (encodeType) and encodeData",
+                f"{primary} type and message, or, if the server expects it, put it in the document.",
+                field=f"types.{primary}", step="typeHash (encodeType) and encodeData",
                 signed_value=[n for n, _ in declared], given_value=[n for n, _ in fields],
             ), changes=[((name,), value)], tier=2 if position == len(fields) else 3)
-            if variant:
-                yield variant
 
 
 @hypothesis("field-dropped", "message", "a struct without one of its fields, in its type and its data", tier=2)
-def dropped_fields(ctx: Context) -> Iterator[Variant[bytes]]:
+def dropped_fields(ctx: Context) -> Iterator[Variant[bytes] | None]:
     instances: dict[str, list[Path]] = {}
-    for path, struct, _value in ctx.struct_values():
+    for path, struct, _value in ctx.message.struct_values():
         instances.setdefault(struct, []).append(path)
     for struct, paths in instances.items():
-        fields = ctx.schema.types[struct]
+        fields = ctx.message.schema.types[struct]
         if len(fields) < 2:
             continue
         for index, (field, ftype) in enumerate(fields):
             declared = tuple(f for f in fields if f[0] != field)
-            variant = ctx.types_variant({**ctx.types(), struct: declared}, Finding(
+            yield ctx.message.types_variant({**ctx.message.types(), struct: declared}, Finding(
                 "STRUCT_FIELD_MISSING",
                 f"The signer's {struct} has no `{ftype} {field}`: it was left out of both the type and the data "
                 f"({render_path('message', (*paths[0], field))}). Declare every field of {struct} as the API does "
@@ -328,8 +314,6 @@ def dropped_fields(ctx: Context) -> Iterator[Variant[bytes]]:
                 field=f"types.{struct}[{index}]", step="typeHash (encodeType) and encodeData",
                 signed_value=[n for n, _ in declared], given_value=[n for n, _ in fields],
             ), changes=[((*path, field), REMOVED) for path in paths])
-            if variant:
-                yield variant
 
 
 __all__ = ["WIDTHS"]

@@ -13,15 +13,15 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError
 from ..base.hashing import keccak256
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.signature import ZERO_ADDRESS
 from ..core.typed_data import DOMAIN_FIELD_TYPES
-from .context import Context, Fields, show
+from .context import Context
 from .detection import PROTOCOL_DOMAINS
 from .edits import canonical_fields, retyped_fields
-from .findings import Finding, Variant
+from .findings import Fields, Finding, Variant, show
 from .registry import hypothesis
 
 CHAIN_NAMES: dict[int, str] = {
@@ -98,7 +98,7 @@ def contracts(ctx: Context) -> list[str]:
     """Candidate verifying contracts: the protocols' own, the zero address, and addresses at hand."""
     first = [PROTOCOL_DOMAINS[ctx.protocol]["verifyingContract"]] if ctx.protocol else []
     at_hand = []
-    for leaf in ctx.leaves():
+    for leaf in ctx.message.leaves():
         if leaf.type == "address":
             try:
                 at_hand.append(to_checksum_address(parse_address(leaf.value)))
@@ -116,7 +116,7 @@ def _case_variants(text: str) -> list[str]:
 def names(ctx: Context) -> list[tuple[str, int]]:
     """Candidate names with their tiers: the name's own case (0), its spacing and the protocols' names (1),
     "" (2), the protocols' names in other forms (3)."""
-    given = ctx.domain.get("name")
+    given = ctx.domain.values.get("name")
     own = _case_variants(given) if isinstance(given, str) else []
     known = [str(d["name"]) for d in PROTOCOL_DOMAINS.values()] + list(OTHER_NAMES)
     tiers: dict[str, int] = {}
@@ -132,7 +132,7 @@ def names(ctx: Context) -> list[tuple[str, int]]:
 
 def _like(ctx: Context, key: str, value: Any) -> Any:
     """A value written the way the document's domain type declares the field (number or string)."""
-    declared = dict(ctx.domain_fields).get(key, DOMAIN_FIELD_TYPES.get(key))
+    declared = dict(ctx.domain.fields).get(key, DOMAIN_FIELD_TYPES.get(key))
     if declared == "string" and not isinstance(value, str):
         return str(value)
     return value
@@ -145,14 +145,14 @@ def _describe_domain_value(key: str, value: Any) -> str:
 
 
 @hypothesis("chain-id", "domain", "the domain's chainId replaced by each known chain id", tier=0)
-def other_chain_ids(ctx: Context) -> Iterator[Variant[bytes]]:
-    if "chainId" not in ctx.domain:
+def other_chain_ids(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    if "chainId" not in ctx.domain.values:
         return
-    given = ctx.domain_int("chainId")
+    given = ctx.domain.int_value("chainId")
     for index, chain_id in enumerate(chain_ids(ctx)):
         if chain_id == given:
             continue
-        variant = ctx.domain_variant({**ctx.domain, "chainId": _like(ctx, "chainId", chain_id)}, Finding(
+        yield ctx.domain.variant({**ctx.domain.values, "chainId": _like(ctx, "chainId", chain_id)}, Finding(
             "DOMAIN_CHAIN_ID",
             f"The signature was made for chainId {chain_label(chain_id)}, but the document's domain has "
             f"{chain_label(given)}: the wallet or client was set up for another network. Put chainId {given} in the "
@@ -161,12 +161,10 @@ def other_chain_ids(ctx: Context) -> Iterator[Variant[bytes]]:
             + ("; Sera: take chain_id from GET /config." if ctx.protocol == "sera" else "."),
             field="domain.chainId", step="domain separator", signed_value=chain_id, given_value=given,
         ), tier=chain_tier(index))
-        if variant:
-            yield variant
 
 
 def _contract_finding(ctx: Context, contract: str) -> Finding:
-    given = ctx.domain.get("verifyingContract")
+    given = ctx.domain.values.get("verifyingContract")
     whose = [p for p, d in PROTOCOL_DOMAINS.items() if d["verifyingContract"].lower() == contract.lower()]
     label = f" ({whose[0]}'s documented contract)" if whose else (
         " (the zero address)" if contract == ZERO_ADDRESS else
@@ -189,54 +187,48 @@ def contract_tier(ctx: Context, contract: str) -> int:
 
 @hypothesis("verifying-contract", "domain", "verifyingContract replaced by the protocols' contracts, zero, "
             "the signer and the message's addresses", tier=0)
-def other_contracts(ctx: Context) -> Iterator[Variant[bytes]]:
-    if "verifyingContract" not in ctx.domain:
+def other_contracts(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    if "verifyingContract" not in ctx.domain.values:
         return
     for contract in contracts(ctx):
-        variant = ctx.domain_variant({**ctx.domain, "verifyingContract": contract}, _contract_finding(ctx, contract),
+        yield ctx.domain.variant({**ctx.domain.values, "verifyingContract": contract}, _contract_finding(ctx, contract),
                                      tier=contract_tier(ctx, contract))
-        if variant:
-            yield variant
 
 
 @hypothesis("domain-name", "domain", "the domain name in other cases and spellings, and other protocols' names",
             tier=0)
-def other_names(ctx: Context) -> Iterator[Variant[bytes]]:
-    given = ctx.domain.get("name")
+def other_names(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    given = ctx.domain.values.get("name")
     if not isinstance(given, str):
         return
     for name, tier in names(ctx):
         if name == given:
             continue
-        variant = ctx.domain_variant({**ctx.domain, "name": name}, Finding(
+        yield ctx.domain.variant({**ctx.domain.values, "name": name}, Finding(
             "DOMAIN_NAME",
             f"The signature was made with domain name {show(name)}, but the document has {show(given)}: the name "
             "is hashed byte for byte, so case, spaces and spelling all count. Set domain.name to "
             f"{show(given)} exactly (copy it from the API's typed data, not from its prose).",
             field="domain.name", step="domain separator", signed_value=name, given_value=given,
         ), tier=tier)
-        if variant:
-            yield variant
 
 
 @hypothesis("domain-version", "domain", "the domain version as \"1\", \"1.0\", \"1.0.0\", \"v1\", \"2\" ...",
             tier=0)
-def other_versions(ctx: Context) -> Iterator[Variant[bytes]]:
-    given = ctx.domain.get("version")
+def other_versions(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    given = ctx.domain.values.get("version")
     if not isinstance(given, str):
         return
     for index, version in enumerate(VERSIONS):
         if version == given:
             continue
-        variant = ctx.domain_variant({**ctx.domain, "version": version}, Finding(
+        yield ctx.domain.variant({**ctx.domain.values, "version": version}, Finding(
             "DOMAIN_VERSION",
             f"The signature was made with domain version {show(version)}, but the document has {show(given)}: "
             f"the version is a string hashed byte for byte. Set domain.version to {show(given)} (a string, not a "
             "number).",
             field="domain.version", step="domain separator", signed_value=version, given_value=given,
         ), tier=0 if index < 2 else 1 if index < 5 else 2)
-        if variant:
-            yield variant
 
 
 def _field_names(fields: Fields) -> list[str]:
@@ -272,16 +264,14 @@ def _missing_finding(fields: Fields, kept: Fields) -> Finding:
 
 @hypothesis("domain-field-missing", "domain", "EIP712Domain without one or more of the document's fields (or "
             "with none: MetaMask given ethers-style types)", tier=0)
-def missing_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    fields = ctx.domain_fields
+def missing_fields(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    fields = ctx.domain.fields
     for size in range(len(fields) - 1, -1, -1):
         dropped = len(fields) - size
         tier = 0 if dropped == 1 or size == 0 else 1 if dropped == 2 else 2
         for kept in itertools.combinations(fields, size):
-            variant = ctx.domain_variant(ctx.domain, _missing_finding(fields, tuple(kept)), fields=tuple(kept),
+            yield ctx.domain.variant(ctx.domain.values, _missing_finding(fields, tuple(kept)), fields=tuple(kept),
                                          tier=tier)
-            if variant:
-                yield variant
 
 
 def _candidates_for(ctx: Context, key: str) -> list[Any]:
@@ -308,12 +298,12 @@ def _insert(fields: Fields, added: dict[str, str]) -> Fields:
 
 @hypothesis("domain-field-added", "domain", "EIP712Domain with a field the document lacks (chainId, "
             "verifyingContract, name, version, salt) at each candidate value", tier=1)
-def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    absent = [k for k in DOMAIN_FIELD_TYPES if k not in ctx.domain]
+def added_fields(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    absent = [k for k in DOMAIN_FIELD_TYPES if k not in ctx.domain.values]
     for key in absent:
-        fields = _insert(ctx.domain_fields, {key: DOMAIN_FIELD_TYPES[key]})
+        fields = _insert(ctx.domain.fields, {key: DOMAIN_FIELD_TYPES[key]})
         for index, value in enumerate(_candidates_for(ctx, key)):
-            variant = ctx.domain_variant({**ctx.domain, key: value}, Finding(
+            yield ctx.domain.variant({**ctx.domain.values, key: value}, Finding(
                 "DOMAIN_FIELD_ADDED",
                 f"The signer's domain has a {key} the document's domain lacks ({key} = "
                 f"{_describe_domain_value(key, value)}). Either the document should carry it — the server's domain "
@@ -321,25 +311,21 @@ def added_fields(ctx: Context) -> Iterator[Variant[bytes]]:
                 field=f"domain.{key}", step="domain separator (encodeType)",
                 signed_value={key: value}, given_value=None,
             ), fields=fields, tier=1 if index < 2 else 3)
-            if variant:
-                yield variant
     if "chainId" in absent and "verifyingContract" in absent:
-        fields = _insert(ctx.domain_fields, {"chainId": "uint256", "verifyingContract": "address"})
+        fields = _insert(ctx.domain.fields, {"chainId": "uint256", "verifyingContract": "address"})
         for chain_id, contract in itertools.product(chain_ids(ctx)[:12], contracts(ctx)):
-            variant = ctx.domain_variant({**ctx.domain, "chainId": chain_id, "verifyingContract": contract}, Finding(
+            yield ctx.domain.variant({**ctx.domain.values, "chainId": chain_id, "verifyingContract": contract}, Finding(
                 "DOMAIN_FIELD_ADDED",
                 f"The signer's domain has chainId {chain_label(chain_id)} and verifyingContract {contract}, which "
                 "the document's domain lacks: the server's domain probably has both — put them in the document.",
                 field="domain", step="domain separator (encodeType)",
                 signed_value={"chainId": chain_id, "verifyingContract": contract}, given_value=None,
             ), fields=fields, tier=3)
-            if variant:
-                yield variant
 
 
 @hypothesis("domain-field-order", "domain", "EIP712Domain's fields in every other order", tier=0)
-def reordered_fields(ctx: Context) -> Iterator[Variant[bytes]]:
-    fields = ctx.domain_fields
+def reordered_fields(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    fields = ctx.domain.fields
     canonical = canonical_fields(_field_names(fields))
     orders = [canonical, *itertools.permutations(fields)]
     seen = {fields}
@@ -348,7 +334,7 @@ def reordered_fields(ctx: Context) -> Iterator[Variant[bytes]]:
         if order in seen:
             continue
         seen.add(order)
-        variant = ctx.domain_variant(ctx.domain, Finding(
+        yield ctx.domain.variant(ctx.domain.values, Finding(
             "DOMAIN_FIELD_ORDER",
             f"The signer's EIP712Domain lists its fields as ({', '.join(_field_names(order))}), the document as "
             f"({', '.join(_field_names(fields))}): field order is part of encodeType. "
@@ -359,42 +345,38 @@ def reordered_fields(ctx: Context) -> Iterator[Variant[bytes]]:
             field="types.EIP712Domain", step="domain separator (encodeType)",
             signed_value=_field_names(order), given_value=_field_names(fields),
         ), fields=order, tier=0 if order == canonical else 3)
-        if variant:
-            yield variant
 
 
 @hypothesis("verifying-contract-as-string", "domain", "verifyingContract declared as string (as given, "
             "lowercase, checksummed)", tier=2)
-def contract_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
-    given = ctx.domain.get("verifyingContract")
-    if not isinstance(given, str) or dict(ctx.domain_fields).get("verifyingContract") != "address":
+def contract_as_string(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    given = ctx.domain.values.get("verifyingContract")
+    if not isinstance(given, str) or dict(ctx.domain.fields).get("verifyingContract") != "address":
         return
-    fields = retyped_fields(ctx.domain_fields, "verifyingContract", "string")
+    fields = retyped_fields(ctx.domain.fields, "verifyingContract", "string")
     try:
         checksummed = to_checksum_address(parse_address(given))
     except Eip712KitError:
         return
     for text in _ordered([given, given.lower(), checksummed]):
-        variant = ctx.domain_variant({**ctx.domain, "verifyingContract": text}, Finding(
+        yield ctx.domain.variant({**ctx.domain.values, "verifyingContract": text}, Finding(
             "DOMAIN_VERIFYING_CONTRACT_AS_STRING",
             f"The signer declared verifyingContract as string and hashed the text {show(text)}; EIP-712 declares it "
             "address, encoded as a 32-byte word. Use the standard EIP712Domain type (or let the library derive it).",
             field="types.EIP712Domain.verifyingContract", step="domain separator (encodeType)",
             signed_value="string", given_value="address",
         ), fields=fields)
-        if variant:
-            yield variant
 
 
 @hypothesis("chain-id-as-string", "domain", "chainId declared as string (decimal and hex text)", tier=2)
-def chain_id_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
-    given = ctx.domain_int("chainId")
-    if given is None or dict(ctx.domain_fields).get("chainId") == "string":
+def chain_id_as_string(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    given = ctx.domain.int_value("chainId")
+    if given is None or dict(ctx.domain.fields).get("chainId") == "string":
         return
-    fields = retyped_fields(ctx.domain_fields, "chainId", "string")
+    fields = retyped_fields(ctx.domain.fields, "chainId", "string")
     for chain_id in _ordered([given, *chain_ids(ctx)]):
         for text in (str(chain_id), hex(chain_id)):
-            variant = ctx.domain_variant({**ctx.domain, "chainId": text}, Finding(
+            yield ctx.domain.variant({**ctx.domain.values, "chainId": text}, Finding(
                 "DOMAIN_CHAIN_ID_AS_STRING",
                 f"The signer declared chainId as string and hashed the text {show(text)}"
                 + (f" (and for chain {chain_label(chain_id)}, not {chain_label(given)})" if chain_id != given else "")
@@ -402,54 +384,48 @@ def chain_id_as_string(ctx: Context) -> Iterator[Variant[bytes]]:
                 field="types.EIP712Domain.chainId", step="domain separator (encodeType)",
                 signed_value=text, given_value=given,
             ), fields=fields, compose=chain_id == given, tier=2 if chain_id == given else 3)
-            if variant:
-                yield variant
 
 
 @hypothesis("other-protocol-domain", "domain", "the whole domain of another protocol (Sera, XBlade Vault)", tier=1)
-def other_protocol_domain(ctx: Context) -> Iterator[Variant[bytes]]:
+def other_protocol_domain(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for protocol, domain in PROTOCOL_DOMAINS.items():
-        variant = ctx.domain_variant(domain, Finding(
+        yield ctx.domain.variant(domain, Finding(
             "DOMAIN_OF_OTHER_PROTOCOL",
             f"The signature was made with {protocol}'s documented domain ({show(domain)}), not the document's "
-            f"({show(ctx.domain)}): the client is configured for the wrong API. Take the domain from this API's "
+            f"({show(ctx.domain.values)}): the client is configured for the wrong API. Take the domain from this API's "
             "own typed data (Sera: GET /config; Renance: the typed_data of GET /api/v1/auth/nonce).",
-            field="domain", step="domain separator", signed_value=domain, given_value=ctx.domain,
+            field="domain", step="domain separator", signed_value=domain, given_value=ctx.domain.values,
         ), fields=canonical_fields(list(domain)))
-        if variant:
-            yield variant
 
 
 @hypothesis("chain-id-and-contract", "domain", "chainId and verifyingContract both replaced (known pairs)", tier=3)
-def chain_and_contract(ctx: Context) -> Iterator[Variant[bytes]]:
-    if "chainId" not in ctx.domain or "verifyingContract" not in ctx.domain:
+def chain_and_contract(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    if "chainId" not in ctx.domain.values or "verifyingContract" not in ctx.domain.values:
         return
-    given_chain = ctx.domain_int("chainId")
+    given_chain = ctx.domain.int_value("chainId")
     for chain_id, contract in itertools.product(chain_ids(ctx), contracts(ctx)):
         if chain_id == given_chain:
             continue
-        domain = {**ctx.domain, "chainId": _like(ctx, "chainId", chain_id), "verifyingContract": contract}
-        if ctx.separator_with({**ctx.domain, "verifyingContract": contract}) == ctx.separator:
+        domain = {**ctx.domain.values, "chainId": _like(ctx, "chainId", chain_id), "verifyingContract": contract}
+        if ctx.domain.separator_with({**ctx.domain.values, "verifyingContract": contract}) == ctx.domain.separator:
             continue  # the same contract: a chain-id-only change, tried already
-        variant = ctx.domain_variant(domain, Finding(
+        yield ctx.domain.variant(domain, Finding(
             "DOMAIN_CHAIN_ID",
             f"The signature was made for chainId {chain_label(chain_id)}, not {chain_label(given_chain)}.",
             field="domain.chainId", step="domain separator", signed_value=chain_id, given_value=given_chain,
         ), _contract_finding(ctx, contract), compose=False)
-        if variant:
-            yield variant
 
 
 def _salts(ctx: Context) -> list[tuple[str, bytes]]:
     """Salts clients improvise: zero, a chain id as a word, keccak of the name, the contract as a word."""
     out: list[tuple[str, bytes]] = [("zero", bytes(32))]
-    given_chain = ctx.domain_int("chainId")
+    given_chain = ctx.domain.int_value("chainId")
     out += [(f"chain id {chain_label(c)} as a 32-byte word", c.to_bytes(32, "big"))
             for c in _ordered([*([given_chain] if given_chain is not None else []), *chain_ids(ctx)[:COMMON_CHAINS]])]
-    name = ctx.domain.get("name")
+    name = ctx.domain.values.get("name")
     if isinstance(name, str):
         out.append((f"keccak256 of the name {show(name)}", keccak256(name.encode("utf-8"))))
-    contract = ctx.domain.get("verifyingContract")
+    contract = ctx.domain.values.get("verifyingContract")
     if isinstance(contract, str):
         try:
             out.append(("the verifying contract as a 32-byte word", bytes(12) + parse_address(contract)))
@@ -460,19 +436,17 @@ def _salts(ctx: Context) -> list[tuple[str, bytes]]:
 
 @hypothesis("domain-salt", "domain", "the domain's salt replaced by zero, a chain id, keccak256(name) or the "
             "contract as a 32-byte word", tier=1)
-def other_salts(ctx: Context) -> Iterator[Variant[bytes]]:
-    given = ctx.domain.get("salt")
-    if given is None or dict(ctx.domain_fields).get("salt") != "bytes32":
+def other_salts(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    given = ctx.domain.values.get("salt")
+    if given is None or dict(ctx.domain.fields).get("salt") != "bytes32":
         return
     for index, (label, salt) in enumerate(_salts(ctx)):
-        variant = ctx.domain_variant({**ctx.domain, "salt": "0x" + salt.hex()}, Finding(
+        yield ctx.domain.variant({**ctx.domain.values, "salt": "0x" + salt.hex()}, Finding(
             "DOMAIN_SALT",
             f"The signature was made with salt 0x{salt.hex()} ({label}), but the document's domain has {show(given)}. "
             "Set domain.salt to the document's 32 bytes exactly (a hex string of 64 digits after 0x).",
             field="domain.salt", step="domain separator", signed_value="0x" + salt.hex(), given_value=given,
         ), tier=1 if index < 2 else 2)
-        if variant:
-            yield variant
 
 
 __all__ = ["CHAIN_NAMES", "VERSIONS", "chain_ids", "chain_label", "chain_tier", "contracts", "names"]

@@ -35,9 +35,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError, SignatureError, ValueEncodingError
 from ..base.limits import load_json
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.messages import message_bytes
 from ..core.signature import ZERO_ADDRESS, public_key_to_address, recover_public_key
 from ..core.typed_data import TypedData
@@ -45,7 +45,7 @@ from .context import Context
 from .detection import detect_protocol
 from .diagnosis import Diagnosis, Tried
 from .readings import Reading, read_signature
-from .registry import HYPOTHESES, LAYERS, TYPED_LAYERS, Hypothesis
+from .registry import HYPOTHESES, TYPED_LAYERS, Hypothesis, search_order
 from .search import Clock, Diagnosable, Match, Search, Stop, Variants, account, find_match
 from .text import TextContext
 
@@ -82,7 +82,7 @@ def _source_text(document: Any) -> str | None:
 
 
 def _select(names: Iterable[str] | None, layers: Sequence[str]) -> list[Hypothesis]:
-    """The hypotheses to search, in search order: by tier, then layer, then registration."""
+    """The hypotheses to search, in the search order (:data:`~eip712kit.doctor.registry.SEARCH_ORDER`)."""
     pool = [h for h in HYPOTHESES if h.layer in layers]
     if names is not None:
         wanted = list(names)
@@ -91,7 +91,7 @@ def _select(names: Iterable[str] | None, layers: Sequence[str]) -> list[Hypothes
         if unknown:
             raise ValueError(f"unknown hypotheses: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
         pool = [h for h in pool if h.name in wanted]
-    return sorted(pool, key=lambda h: (h.tier, LAYERS.index(h.layer)))
+    return search_order(pool)
 
 
 def _check_bounds(time_budget: float, max_candidates: int) -> None:

@@ -17,11 +17,12 @@ for every product.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from ..base.encoding import json_int
+from ..base.parsers import json_int
 
 # The catalogue: cause code -> what it means. docs/doctor.md lists every code with an example;
 # a test checks that every code a hypothesis can emit is here and documented there.
@@ -102,6 +103,22 @@ CAUSES: dict[str, str] = {
 }
 
 
+def render_path(root: str, path: Sequence[str | int]) -> str:
+    """``("legs", 2, "amount")`` under ``message`` -> ``message.legs[2].amount``: a finding's ``field``."""
+    out = root
+    for seg in path:
+        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else seg)
+    return out
+
+
+def show(value: Any) -> str:
+    """A value as it appears in JSON, for a finding's sentence."""
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, int) else str(value)
+    return text if len(text) <= 90 else text[:87] + "..."
+
+
 def json_safe(value: Any) -> Any:
     """A value as JSON carries it: bytes as 0x-hex, ints beyond 2**53 as decimal strings."""
     if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
@@ -170,7 +187,7 @@ class MessageEdit:
     """What a message variant changed: values at paths, and/or the declared types and primary type.
 
     ``words`` caches the 32-byte word of each changed value under the document's own types, so
-    that combining value edits rehashes only the changed structs (see ``Context.merge_message``).
+    that combining value edits rehashes only the changed structs (see ``MessageContext.merge``).
     A *retype* — a declaration change that keeps every word (``uint256`` for ``uint48``, a literal
     ``uint``) — carries the new ``type_hashes`` instead and the ``retyped`` (struct, field) pairs,
     whose values must then not change too.
@@ -218,4 +235,4 @@ class Variant(Generic[T]):
 
 
 __all__ = ["CAUSES", "REMOVED", "DomainEdit", "Edit", "Fields", "Finding", "MessageEdit", "Path", "TextEdit",
-           "Types", "Variant", "json_safe"]
+           "Types", "Variant", "json_safe", "render_path", "show"]

@@ -11,16 +11,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..base.encoding import parse_int
 from ..base.errors import Eip712KitError
-from ..core.atomic import INTEGER_TYPE
-from .context import Context, Leaf
+from ..base.parsers import parse_int
+from ..core.encoders import INTEGER_TYPE
+from .context import Context
 from .findings import Finding, Variant
+from .message_context import Leaf
 
 
 def int_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
     """Every integer value of the message (any uintN/intN field), with its value as an int."""
-    for leaf in ctx.leaves():
+    for leaf in ctx.message.leaves():
         if re.match(INTEGER_TYPE, leaf.type):
             try:
                 yield leaf, parse_int(leaf.value)
@@ -30,7 +31,7 @@ def int_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
 
 def string_leaves(ctx: Context) -> Iterator[Leaf]:
     """Every string value of the message."""
-    for leaf in ctx.leaves():
+    for leaf in ctx.message.leaves():
         if leaf.type == "string" and isinstance(leaf.value, str):
             yield leaf
 
@@ -38,7 +39,7 @@ def string_leaves(ctx: Context) -> Iterator[Leaf]:
 def leaf_variant(ctx: Context, leaf: Leaf, value: Any, finding: Finding, compose: bool = True,
                  tier: int | None = None) -> Variant[bytes] | None:
     """The message with ``value`` at ``leaf``'s path (None when it does not encode or changes nothing)."""
-    return ctx.value_variant([(leaf.path, value)], finding, compose=compose, tier=tier)
+    return ctx.message.value_variant([(leaf.path, value)], finding, compose=compose, tier=tier)
 
 
 __all__ = ["int_leaves", "leaf_variant", "string_leaves"]

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..base.hashing import keccak256
+from ..core.domain import DIGEST_PREFIX, eip712_digest, signing_preimage
 from ..core.messages import hash_message
-from ..core.typed_data import eip712_digest
 from .context import Context
 from .findings import Finding, Variant
 from .registry import NotApplicable, hypothesis
@@ -100,7 +100,7 @@ def digest_without_prefix(ctx: Context) -> Iterator[Variant[DigestFn]]:
 @hypothesis("digest-without-domain", "method", "keccak256(0x1901 ‖ hashStruct) without the domain separator",
             tier=2)
 def digest_without_domain(ctx: Context) -> Iterator[Variant[DigestFn]]:
-    yield _method(_needs_struct(lambda sep, sh: keccak256(b"\x19\x01" + sh)), Finding(
+    yield _method(_needs_struct(lambda sep, sh: keccak256(DIGEST_PREFIX + sh)), Finding(
         "DIGEST_WITHOUT_DOMAIN",
         "The digest was computed without the domain separator: keccak256(0x1901 ‖ hashStruct). EIP-712 puts "
         "hashStruct(EIP712Domain, domain) between the prefix and the struct hash." + _BY_LIBRARY,
@@ -139,7 +139,7 @@ def personal_sign_of_struct_hash(ctx: Context) -> Iterator[Variant[DigestFn]]:
 
 @hypothesis("personal-sign-preimage", "method", "personal_sign of the 66-byte 0x1901 preimage", tier=2)
 def personal_sign_of_preimage(ctx: Context) -> Iterator[Variant[DigestFn]]:
-    yield _method(lambda sep, sh: hash_message(b"\x19\x01" + sep + (sh or b"")), Finding(
+    yield _method(lambda sep, sh: hash_message(signing_preimage(sep, sh)), Finding(
         "PERSONAL_SIGN_OF_PREIMAGE",
         "The 66 bytes 0x1901 ‖ domainSeparator ‖ hashStruct were signed with personal_sign instead of being "
         "hashed and signed raw: personal_sign / signMessage adds its own prefix and hash. Call "
@@ -158,7 +158,7 @@ def _json_texts(ctx: Context) -> Iterator[tuple[str, str, int]]:
     standard = ctx.td.to_dict()
     original: Any = ctx.original if ctx.original is not None else standard
     for label, doc in (("the document", original), ("the document with EIP712Domain spelled out", standard),
-                       ("the message object", ctx.message)):
+                       ("the message object", ctx.message.value)):
         yield f"compact JSON of {label} (JSON.stringify)", json.dumps(doc, separators=(",", ":"), ensure_ascii=False), 1
         yield f"pretty JSON of {label} (2-space indent)", json.dumps(doc, indent=2, ensure_ascii=False), 1
         yield f"pretty JSON of {label} (4-space indent)", json.dumps(doc, indent=4, ensure_ascii=False), 1

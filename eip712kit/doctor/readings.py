@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..base.encoding import parse_hex_bytes
 from ..base.errors import Eip712KitError, SignatureError
+from ..base.parsers import parse_hex_bytes
 from ..core.signature import SECP256K1_N, Signature
 from .findings import Finding, Variant
 from .registry import hypothesis

@@ -160,7 +160,7 @@ class Variants:
     def __init__(self, ctx: Diagnosable, search: Search, selected: list[Hypothesis]):
         self.ctx = ctx
         self.search = search
-        self.pending = list(selected)  # in search order: by tier, then layer, then registration
+        self.pending = list(selected)  # in search order (registry.SEARCH_ORDER)
         self.reached: list[str] = []
         self.by_tier: dict[int, list[_Item]] = {}
         self.pools: dict[int, list[_Item]] = {}
@@ -171,7 +171,7 @@ class Variants:
         while self.pending and self.pending[0].tier <= tier:
             hyp = self.pending.pop(0)
             self.reached.append(hyp.name)
-            for variant in hyp.generate(self.ctx):
+            for variant in hyp.variants(self.ctx):
                 self.search.check()
                 own = hyp.tier if variant.tier is None else variant.tier
                 if own < hyp.tier:

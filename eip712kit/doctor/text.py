@@ -21,13 +21,12 @@ import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..base.encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..base.errors import Eip712KitError
 from ..base.hashing import keccak256
+from ..base.parsers import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..core.messages import hash_message
 from ..core.signature import Signature
-from .context import show
-from .findings import Finding, TextEdit, Variant
+from .findings import Finding, TextEdit, Variant, show
 from .registry import hypothesis
 
 _HEX_TEXT = r"0x(?:[0-9a-fA-F]{2})+\Z"
@@ -110,13 +109,13 @@ class TextContext:
 
 @hypothesis("text-hex", "text", "the text versus its hex: a 0x-hex text signed as the bytes it spells, the text's "
             "hex signed as characters", tier=0)
-def text_versus_hex(ctx: TextContext) -> Iterator[Variant[bytes]]:
+def text_versus_hex(ctx: TextContext) -> Iterator[Variant[bytes] | None]:
     if ctx.text is None:  # bytes that are no UTF-8: their hex signed as characters
         for label, hex_text in (("0x-prefixed hex", "0x" + ctx.raw.hex()), ("hex without 0x", ctx.raw.hex())):
             yield Variant(hash_message(hex_text), (_hex_as_text(label, hex_text),), False)
         return
     if re.match(_HEX_TEXT, ctx.text):
-        variant = ctx.transform_variant(lambda s: bytes.fromhex(s[2:]) if re.match(_HEX_TEXT, s) else s, Finding(
+        yield ctx.transform_variant(lambda s: bytes.fromhex(s[2:]) if re.match(_HEX_TEXT, s) else s, Finding(
             "MESSAGE_HEX_AS_BYTES",
             f"The message {show(ctx.text)} looks like hex, and the wallet signed the {len(ctx.text) // 2 - 1} bytes "
             "it spells instead of its characters: MetaMask's personal_sign decodes a 0x-hex string. To sign the "
@@ -125,18 +124,14 @@ def text_versus_hex(ctx: TextContext) -> Iterator[Variant[bytes]]:
             step="message encoding", signed_value=f"the {len(ctx.text) // 2 - 1} bytes of {ctx.text}",
             given_value="the text's characters",
         ), phase=ENCODING)
-        if variant:
-            yield variant
     forms: tuple[tuple[str, Transform], ...] = (
         ("0x-prefixed hex", lambda s: "0x" + s.encode("utf-8").hex()),
         ("hex without 0x", lambda s: s.encode("utf-8").hex()),
         ("0x-prefixed uppercase hex", lambda s: "0x" + s.encode("utf-8").hex().upper()),
     )
     for index, (label, transform) in enumerate(forms):
-        variant = ctx.transform_variant(transform, _hex_as_text(label, transform(ctx.text)), phase=ENCODING,
+        yield ctx.transform_variant(transform, _hex_as_text(label, transform(ctx.text)), phase=ENCODING,
                                         tier=0 if index == 0 else 2)
-        if variant:
-            yield variant
 
 
 def _hex_as_text(label: str, hex_text: Any) -> Finding:
@@ -153,7 +148,7 @@ def _hex_as_text(label: str, hex_text: Any) -> Finding:
 
 @hypothesis("text-json-quoted", "text", "the text signed as a JSON string (JSON.stringify), or the whole challenge "
             "object as JSON", tier=1)
-def json_quoted(ctx: TextContext) -> Iterator[Variant[bytes]]:
+def json_quoted(ctx: TextContext) -> Iterator[Variant[bytes] | None]:
     forms: list[tuple[str, Transform, int]] = [
         ("JSON.stringify(message) — quoted and escaped", lambda s: json.dumps(s, ensure_ascii=False), 1),
         ("Python json.dumps(message) — quoted, non-ASCII escaped", lambda s: json.dumps(s), 2),
@@ -180,18 +175,16 @@ def _json_finding(label: str) -> Finding:
 # --- whitespace and line endings ----------------------------------------------------------------
 
 def _forms(ctx: TextContext, forms: Sequence[tuple[str, Transform, int]], code: str, advice: str, *, phase: int,
-           given: str) -> Iterator[Variant[bytes]]:
+           given: str) -> Iterator[Variant[bytes] | None]:
     """One variant per labelled transform, each a finding ``code`` whose sentence is the label and the advice."""
     for label, transform, tier in forms:
-        variant = ctx.transform_variant(transform, Finding(
+        yield ctx.transform_variant(transform, Finding(
             code, advice.format(label=label), step="message text", signed_value=label, given_value=given,
         ), phase=phase, tier=tier)
-        if variant:
-            yield variant
 
 
 @hypothesis("text-trailing-newline", "text", "a trailing newline added (LF, CRLF) or removed", tier=0)
-def trailing_newline(ctx: TextContext) -> Iterator[Variant[bytes]]:
+def trailing_newline(ctx: TextContext) -> Iterator[Variant[bytes] | None]:
     forms: list[tuple[str, Transform, int]] = [
         ("a trailing newline added (echo, an editor, print)", lambda s: s + "\n", 0),
         ("a trailing CRLF added", lambda s: s + "\r\n", 1),
@@ -207,7 +200,7 @@ def trailing_newline(ctx: TextContext) -> Iterator[Variant[bytes]]:
 
 
 @hypothesis("text-line-endings", "text", "line endings converted: LF to CRLF, CRLF to LF, LF to CR", tier=0)
-def line_endings(ctx: TextContext) -> Iterator[Variant[bytes]]:
+def line_endings(ctx: TextContext) -> Iterator[Variant[bytes] | None]:
     if ctx.text is None or not ("\n" in ctx.text or "\r" in ctx.text):
         return
     forms: list[tuple[str, Transform, int]] = [
@@ -236,7 +229,7 @@ def _indenting(width: int) -> Transform:
 
 @hypothesis("text-whitespace", "text", "whitespace trimmed (both ends, each line), collapsed, or lines indented as "
             "in a template literal", tier=1)
-def whitespace(ctx: TextContext) -> Iterator[Variant[bytes]]:
+def whitespace(ctx: TextContext) -> Iterator[Variant[bytes] | None]:
     forms: list[tuple[str, Transform, int]] = [
         ("trimmed at both ends (.trim(), .strip())", str.strip, 1),
         ("trimmed at the end", str.rstrip, 1),
@@ -289,25 +282,23 @@ def _nonce_candidates(ctx: TextContext, given: str) -> list[tuple[str, str, int]
 
 @hypothesis("text-nonce", "text", "another nonce in the text: --nonce values, the challenge's, one or two requests "
             "off, hex for decimal", tier=0)
-def other_nonces(ctx: TextContext) -> Iterator[Variant[bytes]]:
+def other_nonces(ctx: TextContext) -> Iterator[Variant[bytes] | None]:
     given = _nonce_in_text(ctx)
     if given is None:
         return
     for nonce, origin, tier in _nonce_candidates(ctx, given):
-        variant = ctx.transform_variant(_replacing(given, nonce), Finding(
+        yield ctx.transform_variant(_replacing(given, nonce), Finding(
             "MESSAGE_NONCE",
             f"The signed text carries the nonce {nonce} ({origin}) where the message has {given}: the client signed "
             "an earlier challenge (or rebuilt the text with a cached nonce). A challenge is single use: request a "
             "new one and sign its message as returned.",
             field="nonce", step="message text", signed_value=nonce, given_value=given,
         ), phase=CONTENT, tier=tier)
-        if variant:
-            yield variant
 
 
 @hypothesis("text-address", "text", "the address in the text lowercased, checksummed or uppercased, or replaced by "
             "the expected signer's", tier=0)
-def other_addresses(ctx: TextContext) -> Iterator[Variant[bytes]]:
+def other_addresses(ctx: TextContext) -> Iterator[Variant[bytes] | None]:
     if ctx.text is None:
         return
     for address in dict.fromkeys(re.findall(ADDRESS_IN_TEXT, ctx.text)):
@@ -323,7 +314,7 @@ def other_addresses(ctx: TextContext) -> Iterator[Variant[bytes]]:
         for label, written, tier in forms:
             if written == address:
                 continue
-            variant = ctx.transform_variant(_replacing(address, written), Finding(
+            yield ctx.transform_variant(_replacing(address, written), Finding(
                 "MESSAGE_ADDRESS",
                 f"The signed text writes the address as {written} ({label}) where the message has {address}. In a "
                 "text an address is characters, so its case counts"
@@ -332,15 +323,13 @@ def other_addresses(ctx: TextContext) -> Iterator[Variant[bytes]]:
                    ": sign the server's text as returned; do not rebuild it with getAddress() or toLowerCase()."),
                 field="address", step="message text", signed_value=written, given_value=address,
             ), phase=CONTENT, tier=tier)
-            if variant:
-                yield variant
 
 
 # --- how the text was hashed --------------------------------------------------------------------
 
 @hypothesis("text-hashed", "text", "keccak256 of the text signed raw, or with personal_sign (as bytes or hex text)",
             tier=1)
-def hashed_text(ctx: TextContext) -> Iterator[Variant[bytes]]:
+def hashed_text(ctx: TextContext) -> Iterator[Variant[bytes] | None]:
     methods: tuple[tuple[str, Callable[[bytes], bytes], int], ...] = (
         ("keccak256(text) signed raw, without the EIP-191 prefix (sign_msg_hash / signDigest)", keccak256, 1),
         ("keccak256(text) signed with personal_sign (its 32 bytes prefixed and hashed again)",

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .context import Context, Leaf
+from .context import Context
 from .findings import Finding, Variant
 from .leaves import int_leaves, leaf_variant
+from .message_context import Leaf
 from .registry import hypothesis
 
 _TIME_NAME = r"(?i)time|stamp|deadline|exp|date|until|since|epoch|issued|valid|(?<=[a-z])At\Z|_at\Z|\Ats\Z"
@@ -37,40 +38,34 @@ def _ms_finding(leaf: Leaf, signed: int, given: int) -> Finding:
 
 
 @hypothesis("milliseconds-for-seconds", "message", "a unix time in seconds signed as milliseconds (×1000)", tier=0)
-def milliseconds_for_seconds(ctx: Context) -> Iterator[Variant[bytes]]:
+def milliseconds_for_seconds(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf, number in int_leaves(ctx):
         if number in SECONDS:  # a time by its name (tier 0) or only by its size (tier 1: could be an amount)
-            variant = leaf_variant(ctx, leaf, number * 1000, _ms_finding(leaf, number * 1000, number),
+            yield leaf_variant(ctx, leaf, number * 1000, _ms_finding(leaf, number * 1000, number),
                                    tier=0 if re.search(_TIME_NAME, leaf.field) else 1)
-            if variant:
-                yield variant
 
 
 @hypothesis("milliseconds-remainder", "message", "a unix time in seconds signed as milliseconds with a "
             "remainder (×1000 + 1..999)", tier=4)
-def milliseconds_with_remainder(ctx: Context) -> Iterator[Variant[bytes]]:
+def milliseconds_with_remainder(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf, number in time_leaves(ctx):  # by name too: an amount's remainders are 999 wasted candidates
         for remainder in range(1, 1000):
             signed = number * 1000 + remainder
-            variant = leaf_variant(ctx, leaf, signed, _ms_finding(leaf, signed, number), compose=False)
-            if variant:
-                yield variant
+            yield leaf_variant(ctx, leaf, signed, _ms_finding(leaf, signed, number), compose=False)
 
 
 @hypothesis("seconds-for-milliseconds", "message", "a unix time in milliseconds signed as seconds (÷1000)", tier=1)
-def seconds_for_milliseconds(ctx: Context) -> Iterator[Variant[bytes]]:
+def seconds_for_milliseconds(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf, number in int_leaves(ctx):
         if number not in MILLISECONDS:
             continue
         for signed in dict.fromkeys((number // 1000, (number + 500) // 1000, -(-number // 1000))):
-            variant = leaf_variant(ctx, leaf, signed, Finding(
+            yield leaf_variant(ctx, leaf, signed, Finding(
                 "SECONDS_FOR_MILLISECONDS",
                 f"{leaf.where} was signed as {signed}, seconds, where the document has {number}, milliseconds. "
                 "Sign the time in milliseconds, as the document does (Date.now(), int(time.time() * 1000)).",
                 field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
             ))
-            if variant:
-                yield variant
 
 
 def time_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
@@ -82,12 +77,12 @@ def time_leaves(ctx: Context) -> Iterator[tuple[Leaf, int]]:
 
 @hypothesis("clock-skew", "message", f"a unix time in seconds signed up to {SKEW} s off (another clock, a second "
             "Date.now())", tier=2)
-def clock_skew(ctx: Context) -> Iterator[Variant[bytes]]:
+def clock_skew(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf, number in time_leaves(ctx):
         for distance in range(1, SKEW + 1):
             for delta in (-distance, distance):
                 signed = number + delta
-                variant = leaf_variant(ctx, leaf, signed, Finding(
+                yield leaf_variant(ctx, leaf, signed, Finding(
                     "CLOCK_SKEW",
                     f"{leaf.where} was signed as {signed}, {abs(delta)} s {'after' if delta > 0 else 'before'} the "
                     f"document's {number}: the signed time and the sent time were taken separately (two calls to "
@@ -96,8 +91,6 @@ def clock_skew(ctx: Context) -> Iterator[Variant[bytes]]:
                     "(Renance refuses more than ±30 s).",
                     field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
                 ), tier=2 if distance <= 5 else 3)
-                if variant:
-                    yield variant
 
 
 __all__ = ["MILLISECONDS", "SECONDS", "SKEW", "time_leaves"]

@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..base.encoding import ADDRESS_IN_TEXT, parse_address, to_checksum_address
 from ..base.errors import Eip712KitError
-from .context import Context, Leaf, Path, render_path, show
+from ..base.parsers import ADDRESS_IN_TEXT, parse_address, to_checksum_address
+from .context import Context
 from .edits import retyped
-from .findings import Finding, Variant
+from .findings import Finding, Path, Variant, render_path, show
 from .leaves import int_leaves, leaf_variant, string_leaves
+from .message_context import Leaf
 from .registry import hypothesis
 
 _WORD = r"[A-Za-z][A-Za-z_\- ]{0,63}\Z"
@@ -43,7 +44,7 @@ def _amount_leaf(number: int) -> bool:
 
 @hypothesis("human-amount", "message", "an integer amount divided by 10^6, 10^8 or 10^18 (human amount signed)",
             tier=0)
-def human_amounts(ctx: Context) -> Iterator[Variant[bytes]]:
+def human_amounts(ctx: Context) -> Iterator[Variant[bytes] | None]:
     tails: list[tuple[Leaf, int, int, int]] = []
     for leaf, number in int_leaves(ctx):
         if not _amount_leaf(number):
@@ -52,18 +53,14 @@ def human_amounts(ctx: Context) -> Iterator[Variant[bytes]]:
             unit = 10**decimals
             if number % unit == 0:
                 signed = number // unit
-                variant = leaf_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=True),
+                yield leaf_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=True),
                                        tier=1 if decimals == 8 else 0)
-                if variant:
-                    yield variant
             elif number >= unit:
                 for signed in dict.fromkeys((number // unit, (number + unit // 2) // unit)):
                     tails.append((leaf, signed, number, decimals))
     for leaf, signed, number, decimals in tails:
-        variant = leaf_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=False),
+        yield leaf_variant(ctx, leaf, signed, _human_finding(leaf, signed, number, decimals, exact=False),
                                compose=False, tier=3)
-        if variant:
-            yield variant
 
 
 def _human_finding(leaf: Leaf, signed: int, given: int, decimals: int, *, exact: bool) -> Finding:
@@ -79,7 +76,7 @@ def _human_finding(leaf: Leaf, signed: int, given: int, decimals: int, *, exact:
 
 @hypothesis("amount-decimals", "message", "an integer amount scaled by 10^±2, ±6, ±8, ±10, ±12, ±18 (wrong decimals)",
             tier=1)
-def wrong_decimals(ctx: Context) -> Iterator[Variant[bytes]]:
+def wrong_decimals(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf, number in int_leaves(ctx):
         if not _amount_leaf(number):
             continue
@@ -87,15 +84,13 @@ def wrong_decimals(ctx: Context) -> Iterator[Variant[bytes]]:
         options += [(number * 10**k, k) for k in (*OTHER_SCALES, *HUMAN_DECIMALS)]
         for signed, power in sorted(options, key=lambda o: abs(o[1])):
             more = "more" if power > 0 else "fewer"
-            variant = leaf_variant(ctx, leaf, signed, Finding(
+            yield leaf_variant(ctx, leaf, signed, Finding(
                 "AMOUNT_DECIMALS",
                 f"{leaf.where} was signed as {signed} — the document's {number} scaled by 10^{power}: the client used "
                 f"{abs(power)} {more} decimal places than the document (e.g. 18 for a 6-decimal token). Scale by the "
                 "token's own decimals (Sera: GET /tokens; parseUnits(amount, token.decimals)).",
                 field=leaf.where, step="encodeData", signed_value=signed, given_value=number,
             ), tier=1 if abs(power) == 12 else 2 if abs(power) == 2 else 3)
-            if variant:
-                yield variant
 
 
 # --- decimal strings ----------------------------------------------------------------------------
@@ -137,47 +132,41 @@ def _decimal_leaves(ctx: Context) -> Iterator[tuple[Leaf, Decimal]]:
 
 @hypothesis("amount-in-string", "message", "a decimal string in base units, human units or another number format",
             tier=0)
-def amounts_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
+def amounts_in_strings(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf, number in _decimal_leaves(ctx):
         for decimals in HUMAN_DECIMALS:
             scaled = number * 10**decimals
             if scaled == scaled.to_integral_value():
                 signed = str(int(scaled))
-                variant = leaf_variant(ctx, leaf, signed, Finding(
+                yield leaf_variant(ctx, leaf, signed, Finding(
                     "BASE_UNITS_AS_HUMAN_AMOUNT",
                     f"{leaf.where} was signed as \"{signed}\" — base units with {decimals} decimals — where the "
                     f"document has the decimal amount \"{leaf.value}\". Sign the amount exactly as the request body "
                     "carries it (the same string, not parseUnits of it).",
                     field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
                 ), tier=1)
-                if variant:
-                    yield variant
             if "." not in leaf.value and number % 10**decimals == 0 and number != 0:
                 signed = _plain(number / 10**decimals)
-                variant = leaf_variant(ctx, leaf, signed, Finding(
+                yield leaf_variant(ctx, leaf, signed, Finding(
                     "HUMAN_AMOUNT_AS_BASE_UNITS",
                     f"{leaf.where} was signed as \"{signed}\" — the document's \"{leaf.value}\" divided by "
                     f"10^{decimals}: a human amount where base units belong. Sign the base-units string the request "
                     "sends.",
                     field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
                 ), tier=1)
-                if variant:
-                    yield variant
         for text, tier in _number_texts(leaf.value):
-            variant = leaf_variant(ctx, leaf, text, Finding(
+            yield leaf_variant(ctx, leaf, text, Finding(
                 "NUMBER_FORMAT",
                 f"{leaf.where} was signed as \"{text}\" where the document has \"{leaf.value}\": the same number, "
                 "but a string is signed character by character. Format the number once (the same toFixed / "
                 "toString / f-string) and use that one string both in the signed message and in the request.",
                 field=leaf.where, step="encodeData", signed_value=text, given_value=leaf.value,
             ), tier=tier)
-            if variant:
-                yield variant
 
 
 @hypothesis("number-rounded", "message", "a decimal string rounded to 0..8 places before signing (toFixed(n) of a "
             "finer amount)", tier=2)
-def numbers_rounded(ctx: Context) -> Iterator[Variant[bytes]]:
+def numbers_rounded(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf, number in _decimal_leaves(ctx):
         exponent = number.as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -187,15 +176,13 @@ def numbers_rounded(ctx: Context) -> Iterator[Variant[bytes]]:
                                                                       rounding="ROUND_HALF_UP"), "f"))):
                 if Decimal(signed) == number:
                     continue
-                variant = leaf_variant(ctx, leaf, signed, Finding(
+                yield leaf_variant(ctx, leaf, signed, Finding(
                     "NUMBER_ROUNDED",
                     f"{leaf.where} was signed as \"{signed}\" — the document's \"{leaf.value}\" rounded to {fewer} "
                     f"decimal place{'s' if fewer != 1 else ''} (toFixed({fewer})): another number. Sign the exact "
                     "string the request carries; round once, before both.",
                     field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
                 ))
-                if variant:
-                    yield variant
 
 
 # --- strings ------------------------------------------------------------------------------------
@@ -212,16 +199,14 @@ def _word_leaves(ctx: Context) -> list[Leaf]:
 
 @hypothesis("string-case", "message", "short string values (side, orderType, symbol ...) in upper, lower and "
             "title case, one at a time and all together", tier=0)
-def string_cases(ctx: Context) -> Iterator[Variant[bytes]]:
+def string_cases(ctx: Context) -> Iterator[Variant[bytes] | None]:
     leaves = _word_leaves(ctx)
     for leaf in leaves:
         for label, change, tier in _CASES:
             signed = change(leaf.value)
             if signed == leaf.value:
                 continue
-            variant = leaf_variant(ctx, leaf, signed, _case_finding(leaf, signed, label), tier=tier)
-            if variant:
-                yield variant
+            yield leaf_variant(ctx, leaf, signed, _case_finding(leaf, signed, label), tier=tier)
     if len(leaves) < 2:
         return
     for label, change, _tier in _CASES:
@@ -232,9 +217,7 @@ def string_cases(ctx: Context) -> Iterator[Variant[bytes]]:
                 changes.append((leaf.path, change(leaf.value)))
                 findings.append(_case_finding(leaf, change(leaf.value), label))
         if len(findings) > 1:
-            variant = ctx.value_variant(changes, *findings, tier=1)
-            if variant:
-                yield variant
+            yield ctx.message.value_variant(changes, *findings, tier=1)
 
 
 def _case_finding(leaf: Leaf, signed: str, label: str) -> Finding:
@@ -259,23 +242,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 @hypothesis("string-synonym", "message", "side/order-type words as their synonyms (bid/ask for buy/sell ...)",
             tier=1)
-def string_synonyms(ctx: Context) -> Iterator[Variant[bytes]]:
+def string_synonyms(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf in _word_leaves(ctx):
         for synonym in SYNONYMS.get(leaf.value.lower(), ()):
             for written in dict.fromkeys((synonym, synonym.upper(), synonym.capitalize())):
-                variant = leaf_variant(ctx, leaf, written, Finding(
+                yield leaf_variant(ctx, leaf, written, Finding(
                     "STRING_SYNONYM",
                     f"{leaf.where} was signed as {show(written)} where the document has {show(leaf.value)}: another "
                     f"API's word for the same thing. Sign {show(leaf.value)}, the word this API uses.",
                     field=leaf.where, step="encodeData", signed_value=written, given_value=leaf.value,
                 ))
-                if variant:
-                    yield variant
 
 
 @hypothesis("address-case-in-string", "message", "addresses inside string values lowercased, checksummed or "
             "uppercased", tier=1)
-def address_case_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
+def address_case_in_strings(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf in string_leaves(ctx):
         if not re.search(ADDRESS_IN_TEXT, leaf.value):
             continue
@@ -294,15 +275,13 @@ def address_case_in_strings(ctx: Context) -> Iterator[Variant[bytes]]:
         for label, signed in forms:
             if signed == leaf.value:
                 continue
-            variant = leaf_variant(ctx, leaf, signed, Finding(
+            yield leaf_variant(ctx, leaf, signed, Finding(
                 "ADDRESS_CASE_IN_STRING",
                 f"{leaf.where} was signed with the address in {label} ({show(signed)}) where the document has "
                 f"{show(leaf.value)}: inside a string an address is just characters, so its case is signed. Use the "
                 "exact form the server builds the string with (no getAddress() / toLowerCase() on the way).",
                 field=leaf.where, step="encodeData", signed_value=signed, given_value=leaf.value,
             ))
-            if variant:
-                yield variant
 
 
 def _ids(text: str) -> list[str] | None:
@@ -315,7 +294,7 @@ def _ids(text: str) -> list[str] | None:
 
 @hypothesis("id-list-format", "message", "a comma-joined list of ids joined with \", \" (or ; | space), sent as a "
             "JSON array text, or declared string[]", tier=0)
-def id_list_formats(ctx: Context) -> Iterator[Variant[bytes]]:
+def id_list_formats(ctx: Context) -> Iterator[Variant[bytes] | None]:
     for leaf in string_leaves(ctx):
         ids = _ids(leaf.value)
         if ids is None or (len(ids) < 2 and not re.search(_ID_LIST_NAME, leaf.field)):
@@ -331,15 +310,11 @@ def id_list_formats(ctx: Context) -> Iterator[Variant[bytes]]:
             ("with a trailing comma", ",".join(ids) + ",", 1),
         ]
         for label, signed, tier in forms:
-            variant = leaf_variant(ctx, leaf, signed, _id_list_finding(leaf, label, signed), tier=tier)
-            if variant:
-                yield variant
+            yield leaf_variant(ctx, leaf, signed, _id_list_finding(leaf, label, signed), tier=tier)
         if len(leaf.path) == 1:  # declared string[] holding the ids: only for a field of the primary struct
-            types = retyped(ctx.types(), leaf.struct, leaf.field, "string[]")
-            variant = ctx.types_variant(types, _id_list_finding(leaf, "as an array declared string[]", ids),
+            types = retyped(ctx.message.types(), leaf.struct, leaf.field, "string[]")
+            yield ctx.message.types_variant(types, _id_list_finding(leaf, "as an array declared string[]", ids),
                                         changes=[(leaf.path, ids)], tier=1)
-            if variant:
-                yield variant
 
 
 def _id_list_finding(leaf: Leaf, label: str, signed: Any) -> Finding:
@@ -393,9 +368,9 @@ def _swap_finding(where: Path, a: str, b: str, values: dict[str, Any]) -> Findin
 
 @hypothesis("value-swap", "message", "the values of two fields of the same type swapped (fromToken/toToken, "
             "fromAmount/toAmount, price/amount ...), and every from/to pair at once (a bid built as an ask)", tier=0)
-def swapped_values(ctx: Context) -> Iterator[Variant[bytes]]:
-    for path, struct, values in ctx.struct_values():
-        fields = ctx.schema.types[struct]
+def swapped_values(ctx: Context) -> Iterator[Variant[bytes] | None]:
+    for path, struct, values in ctx.message.struct_values():
+        fields = ctx.message.schema.types[struct]
         pairs = [(a, b) for i, (a, ta) in enumerate(fields) for b, tb in fields[i + 1:] if ta == tb]
         mirror: list[tuple[str, str]] = []
         for a, b in pairs:
@@ -404,17 +379,13 @@ def swapped_values(ctx: Context) -> Iterator[Variant[bytes]]:
             usual = _usual_swap(a, b)
             if mirrored(a, b) and not any({a, b} & set(p) for p in mirror):
                 mirror.append((a, b))
-            variant = ctx.value_variant([((*path, a), values[b]), ((*path, b), values[a])],
+            yield ctx.message.value_variant([((*path, a), values[b]), ((*path, b), values[a])],
                                         _swap_finding(path, a, b, values), tier=0 if usual else 2)
-            if variant:
-                yield variant
         if len(mirror) > 1:
             changes: list[tuple[Path, Any]] = []
             for a, b in mirror:
                 changes += [((*path, a), values[b]), ((*path, b), values[a])]
-            variant = ctx.value_variant(changes, *(_swap_finding(path, a, b, values) for a, b in mirror), tier=0)
-            if variant:
-                yield variant
+            yield ctx.message.value_variant(changes, *(_swap_finding(path, a, b, values) for a, b in mirror), tier=0)
 
 
 __all__ = ["HUMAN_DECIMALS", "SYNONYMS", "mirrored"]

@@ -8,13 +8,12 @@ some structs (a field declared otherwise) rehashes only the nodes with a value o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..base.hashing import keccak256
-from ..core.atomic import element_type
-from ..core.typed_data import Schema, parse_field_type
+from ..core.schema import Schema, hash_array_words, hash_struct_words
+from ..core.walk import Visit, walk
 from .findings import Path
 
 
@@ -24,37 +23,14 @@ class WordTree:
     A node holds its prefix (a struct's typeHash, nothing for an array), the 32-byte word of each
     child in order, and its own word (the struct's hashStruct, the array's keccak). :meth:`rehash`
     takes new words at some paths (and new typeHashes for some structs) and recomputes only the
-    nodes above them.
+    nodes above them. The tree is built by the core's walk (:func:`eip712kit.core.walk.walk`).
     """
 
     __slots__ = ("_nodes", "_root")
 
     def __init__(self, schema: Schema, primary: str, message: Any):
         self._nodes: dict[Path, _Node] = {}
-        self._root = self._build(schema, primary, message, ())
-
-    def _build(self, schema: Schema, type_text: str, value: Any, path: Path) -> bytes:
-        base, dims = parse_field_type(type_text)
-        if dims:
-            inner = element_type(base, dims)
-            keys: tuple[str | int, ...] = tuple(range(len(value)))
-            words = [self._build(schema, inner, item, (*path, i)) for i, item in enumerate(value)]
-            prefix, struct = b"", None
-        elif base in schema.types:
-            fields = schema.types[base]
-            keys = tuple(n for n, _ in fields)
-            words = [self._build(schema, t, value[n], (*path, n)) for n, t in fields]
-            prefix, struct = schema.type_hash(base), base
-        else:
-            return schema.encode_field(type_text, value)
-        word = keccak256(prefix + b"".join(words))
-        structs = {struct} if struct else set()
-        for key in keys:
-            child = self._nodes.get((*path, key))
-            if child is not None:
-                structs |= child.structs
-        self._nodes[path] = _Node(prefix, keys, words, word, struct, frozenset(structs))
-        return word
+        self._root = walk(schema, primary, message, _Builder(schema, self._nodes))
 
     @property
     def root(self) -> bytes:
@@ -90,8 +66,7 @@ class WordTree:
                 child = self._nodes.get((*path, key))
                 if child is not None and not child.structs.isdisjoint(type_hashes):
                     words[index] = self._word((*path, key), [], changes, type_hashes)
-        prefix = type_hashes.get(node.struct, node.prefix) if node.struct else node.prefix
-        return keccak256(prefix + b"".join(words))
+        return node.hash(words, type_hashes)
 
 
 @dataclass(frozen=True)
@@ -105,6 +80,45 @@ class _Node:
     structs: frozenset[str]
     """Every struct with a value in this subtree: a new typeHash for one of them rehashes the node."""
 
+    def hash(self, words: Sequence[bytes], type_hashes: Mapping[str, bytes]) -> bytes:
+        """This node's word over ``words`` (a struct's typeHash replaced when ``type_hashes`` has it)."""
+        prefix = type_hashes.get(self.struct, self.prefix) if self.struct else self.prefix
+        return _node_word(self.struct, prefix, words)
+
+
+def _node_word(struct: str | None, prefix: bytes, words: Sequence[bytes]) -> bytes:
+    """A struct value's hashStruct (``prefix`` its typeHash) or, with no struct, an array's word."""
+    return hash_array_words(words) if struct is None else hash_struct_words(prefix, words)
+
+
+class _Builder:
+    """The walk's visitor: an atomic value's word, a struct's or array's node (kept) and word."""
+
+    def __init__(self, schema: Schema, nodes: dict[Path, _Node]):
+        self.schema = schema
+        self.nodes = nodes
+
+    def atomic(self, at: Visit) -> bytes:
+        return self.schema.encode_field(at.type.text, at.value)
+
+    def struct(self, at: Visit, fields: Sequence[tuple[str, bytes]]) -> bytes:
+        return self._node(at.path, self.schema.type_hash(at.type.base), fields, at.type.base)
+
+    def array(self, at: Visit, items: Sequence[bytes]) -> bytes:
+        return self._node(at.path, b"", list(enumerate(items)), None)
+
+    def _node(self, path: Path, prefix: bytes, children: Sequence[tuple[str | int, bytes]], struct: str | None
+              ) -> bytes:
+        keys = tuple(key for key, _ in children)
+        words = [word for _, word in children]
+        structs = {struct} if struct else set()
+        for key in keys:
+            child = self.nodes.get((*path, key))
+            if child is not None:
+                structs |= child.structs
+        word = _node_word(struct, prefix, words)
+        self.nodes[path] = _Node(prefix, keys, words, word, struct, frozenset(structs))
+        return word
 
 
 __all__ = ["WordTree"]

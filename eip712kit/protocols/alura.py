@@ -5,27 +5,28 @@ Flow: ``POST /auth/evm/challenge {address}`` → ``{address, nonce, message}``; 
 ``POST /auth/evm/verify {address, signature, referralCode?}`` returns a Bearer token. Every
 other Alura call is plain Bearer REST with no signature of its own.
 
-The text is the server's, so it is checked before it is signed (:meth:`Challenge.text_problems`):
-it must name the nonce and the address it was issued for, and a Sign-In-With-Ethereum (EIP-4361)
-text must be for the API's own host — otherwise a hostile server could have the wallet sign in to
-another site. A caller who trusts the server anyway says so (``trust_text=True``).
+The text is the server's, so it is checked before it is signed (:meth:`Challenge.text_problems`,
+the rule of :mod:`eip712kit.protocols.trust`): it must name the nonce and the address it was issued
+for, hold nothing a person cannot see (no control, bidi or zero-width character), and a
+Sign-In-With-Ethereum (EIP-4361) text must be for the API's own host — otherwise a hostile server
+could have the wallet sign in to another site. A caller who trusts the server anyway says so
+(``trust_text=True``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from ..base.encoding import parse_address, to_checksum_address
-from ..base.errors import Eip712KitError, ProtocolError, TrustError
+from ..base.errors import Eip712KitError, ProtocolError
 from ..base.limits import DEFAULT_LIMITS, load_json
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.api import Verification, check_message, recover_message
 from ..core.keys import KeyLike
 from ..core.messages import hash_message
 from ..core.signature import Signature, sign_digest
+from . import trust
 from .requests import HttpRequest, check_signer, signature_text
 
 BASE_URL = "https://testnet-api.alura.fun"
@@ -62,32 +63,11 @@ class Challenge:
     def text_problems(self, api_url: str | None = None) -> list[str]:
         """Why this text should not be signed for this challenge (empty when it may be).
 
-        The text must contain the nonce and the address it was issued for. A Sign-In-With-Ethereum
-        text (EIP-4361) must name ``api_url``'s host as its domain, and this address and nonce on
-        its own lines; without ``api_url`` its domain cannot be checked, which is a problem too.
+        The rule is the kit's one trust policy (:func:`eip712kit.protocols.trust.text_problems`): the
+        text names the nonce and the address it was issued for, holds no control, bidi or zero-width
+        character, and a Sign-In-With-Ethereum text is for ``api_url``'s host.
         """
-        problems = []
-        text = self.message
-        if str(self.nonce) not in text:
-            problems.append(f"the text does not contain the nonce {self.nonce!r} it was issued with")
-        if self.address.lower() not in text.lower():
-            problems.append(f"the text does not contain the address {self.address} it was issued for")
-        siwe = re.match(_SIWE_FIRST_LINE, text.split("\n", 1)[0])
-        if siwe is not None:
-            domain = siwe.group("domain")
-            if api_url is None:
-                problems.append(f"it is a Sign-In-With-Ethereum text for {domain!r}, and no API host was given "
-                                "to check that domain against")
-            elif _authority(domain) != _authority(api_url):
-                problems.append(f"it is a Sign-In-With-Ethereum text for {domain!r}, not for the API's host "
-                                f"{urlsplit(api_url).netloc!r}: signing it would sign in to another site")
-            lines = text.split("\n")
-            if len(lines) < 2 or lines[1].strip().lower() != self.address.lower():
-                problems.append("its second line is not the address the challenge was issued for")
-            nonces = [line.split(":", 1)[1].strip() for line in lines if line.startswith("Nonce:")]
-            if nonces != [str(self.nonce)]:
-                problems.append(f"its Nonce line is not the challenge's nonce {self.nonce!r}")
-        return problems
+        return trust.text_problems(self.message, nonce=self.nonce, address=self.address, api_url=api_url)
 
     def sign(self, key: KeyLike, *, api_url: str | None = None, trust_text: bool = False) -> Signature:
         """personal_sign of the message, once its text is checked (:meth:`text_problems`).
@@ -96,15 +76,8 @@ class Challenge:
         another address is refused (KEY_MISMATCH).
         """
         private_key = check_signer(key, self.address)
-        problems = [] if trust_text else self.text_problems(api_url)
-        if problems:
-            raise TrustError(
-                "refusing to sign the server's login text: " + "; ".join(problems)
-                + ". Nothing was signed; if you trust this server's text, say so explicitly (trust_text / "
-                "--trust-server-text)",
-                code="CHALLENGE_MISMATCH",
-                path="message",
-            )
+        trust.check_text(self.message, nonce=self.nonce, address=self.address, api_url=api_url,
+                         trust_server_text=trust_text)
         return sign_digest(self.digest(), private_key)
 
     def recover(self, signature: Any) -> str:
@@ -116,22 +89,6 @@ class Challenge:
 
     def verify_request(self, signature: Any, referral_code: str | None = None) -> HttpRequest:
         return verify_request(self.address, signature, referral_code)
-
-
-_SIWE_FIRST_LINE = r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?P<domain>\S+) wants you to sign in with your Ethereum account:\Z"
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _authority(text: str) -> tuple[str, int | None]:
-    """``(host, port)`` of a URL or a bare ``host[:port]``, with a scheme's default port dropped."""
-    parts = urlsplit(text if "://" in text else "//" + text)
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1  # an unparsable port matches nothing
-    if port is not None and port == _DEFAULT_PORTS.get(parts.scheme):
-        port = None
-    return (parts.hostname or "").lower(), port
 
 
 def parse_challenge(response: Mapping[str, Any] | str | bytes, *, address: str | None = None) -> Challenge:

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..base.encoding import parse_address, parse_int, to_checksum_address
 from ..base.errors import Eip712KitError, ProtocolError, TrustError
 from ..base.limits import DEFAULT_LIMITS, load_json
+from ..base.parsers import parse_address, parse_int, to_checksum_address
 from ..core.domain import Domain, derived_domain_type
 from .amounts import parse_decimal
 from .requests import HttpRequest, Prepared
@@ -226,6 +226,8 @@ class NonceChallenge:
     login: Login
     domain: Domain
     differences: tuple[str, ...]
+    typed_data: Mapping[str, Any] | None = None
+    """The server's typed_data as sent: a signer holds it to the documented Login (``trust.decide_login_domain``)."""
 
     def request(self) -> Prepared:
         """The ``POST /api/v1/auth/login`` request, ready to sign with this challenge's domain."""
@@ -275,7 +277,7 @@ def parse_nonce_response(response: Mapping[str, Any] | str | bytes, *, address: 
             raise ProtocolError(f"the challenge is for {login.wallet}, not {asked}", code="INVALID_CHALLENGE",
                                 path="typed_data.message.wallet")
     domain, differences = domain_from_typed_data(typed, pinned=pinned)
-    return NonceChallenge(login.nonce, login, domain, tuple(differences))
+    return NonceChallenge(login.nonce, login, domain, tuple(differences), typed)
 
 
 # --- requests ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..base import encoding
+from ..base import parsers
 from ..base.errors import KeySourceError, ProtocolError
 from ..core.api import Verification
 from ..core.domain import DomainLike
@@ -58,7 +58,7 @@ def signature_text(signature: Any) -> str:
 def check_signer(key: KeyLike, signer: str) -> PrivateKey:
     """The loaded key, refused when it does not sign as the address the message names."""
     private_key = as_private_key(key)
-    expected = encoding.to_checksum_address(encoding.parse_address(signer))
+    expected = parsers.to_checksum_address(parsers.parse_address(signer))
     if private_key.address != expected:
         raise KeySourceError(
             f"the key signs as {private_key.address} but this message is to be signed by {expected}: "

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 from ..base.errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
 from ..base.hashing import keccak256
 from ..core.api import Verification, verify_digest
-from ..core.atomic import Reader, is_atomic, parse_field_type
-from ..core.domain import Domain, DomainLike, as_domain, separator_of
+from ..core.domain import Domain, DomainLike, as_domain, eip712_digest, separator_of
+from ..core.encoders import JsonWriter, Reader
+from ..core.field_types import resolve_field_type
 from ..core.keys import KeyLike
 from ..core.schema import Schema, StructCodec, compile_types
 from ..core.signature import Signature, recover_digest, sign_digest
@@ -75,7 +76,7 @@ class Struct(metaclass=_StructMeta):
     _schema: ClassVar[Schema]
     _codec: ClassVar[StructCodec]
     _readers: ClassVar[tuple[Reader, ...]]
-    _jsons: ClassVar[tuple[Reader, ...]]
+    _jsons: ClassVar[tuple[JsonWriter, ...]]
     _plan: ClassVar[tuple[int, Callable[[Mapping[str, Any]], tuple[Any, ...]], Callable[[Any], bytes],
                           tuple[int, ...]]]
     """What construction needs, fetched in one attribute lookup: field count, the codec's value
@@ -90,8 +91,7 @@ class Struct(metaclass=_StructMeta):
         name = cls.__dict__.get("primary_type", cls.__name__)
         cls.primary_type = name
         for field_name, field_type in cls.fields:
-            base = parse_field_type(field_type)[0] if isinstance(field_type, str) else field_type
-            if not is_atomic(base):
+            if not isinstance(field_type, str) or resolve_field_type(field_type, None).struct is not None:
                 raise TypeDefinitionError(
                     f"struct {name} is declared wrongly: {field_name} is {field_type!r}; a declared struct "
                     "holds atomic types and arrays of them, not nested structs",
@@ -225,7 +225,7 @@ class Struct(metaclass=_StructMeta):
         """``keccak256(0x1901 ‖ domainSeparator ‖ hashStruct)``: what a wallet signs."""
         if type(domain) is Domain:
             return keccak256(domain.digest_prefix + self._hash)
-        return keccak256(b"\x19\x01" + separator_of(domain) + self._hash)
+        return eip712_digest(separator_of(domain), self._hash)
 
     # -- JSON --
 

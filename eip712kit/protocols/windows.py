@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..base import encoding
+from ..base import parsers
 from ..base.errors import Eip712KitError, ProtocolError, ValueEncodingError
 
 
 def unix_time(value: Any, field: str) -> int:
     """A non-negative whole number of seconds (int or decimal string), or an error at ``field``."""
     try:
-        number = encoding.parse_int(value)
+        number = parsers.parse_int(value)
     except Eip712KitError as exc:
         raise exc.at(field) from None
     if number < 0:

@@ -44,9 +44,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import DocumentError, Eip712KitError, SignatureError, ValueEncodingError
 from ..base.limits import DEFAULT_LIMITS, Limits, load_json
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.api import check_typed_data, recover_typed_data
 from ..core.signature import Signature
 from ..core.trace import trace_typed_data

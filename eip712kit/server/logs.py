@@ -9,7 +9,10 @@ text the client chose, and could be anything, a pasted secret included.
 
 Other log records (uvicorn's, the guard's, an unexpected exception's) go through the same
 formatter in JSON mode; an exception is logged by its type and stack frames, not its message, which
-may quote the request.
+may quote the request. In text mode (:class:`TextFormatter`) a message is shown through
+:func:`eip712kit.protocols.trust.visible` — every control, bidi and zero-width character, and the
+newline, escaped — so no client's bytes can move the cursor, recolour, retitle or write a log line
+of their own; levels are plain words (no colour codes).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import traceback
 from datetime import datetime, timezone
 from typing import Any
 
+from ..protocols.trust import visible
 from .guard import ASGIApp, Message, Receive, Scope, Send  # the ASGI shapes, written once
 
 ACCESS_LOGGER = "eip712kit.server.access"
@@ -50,9 +54,29 @@ class JsonFormatter(logging.Formatter):
         else:
             out["message"] = record.getMessage()
         if record.exc_info and record.exc_info[0] is not None:
-            out["error"] = record.exc_info[0].__name__
-            out["stack"] = "".join(traceback.format_tb(record.exc_info[2]))
+            out["error"], out["stack"] = _exception(record)
         return json.dumps(out, ensure_ascii=True, separators=(",", ":"))
+
+
+def _exception(record: logging.LogRecord) -> tuple[str, str]:
+    """An exception as its type and stack frames: its message may quote the request."""
+    assert record.exc_info is not None and record.exc_info[0] is not None
+    return record.exc_info[0].__name__, "".join(traceback.format_tb(record.exc_info[2]))
+
+
+class TextFormatter(logging.Formatter):
+    """A log record as one line of text, ``LEVEL:    message``, the message made visible (see above).
+
+    An exception follows as its type and stack frames, never its message (as in JSON mode).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = f"{record.levelname}:"
+        line = f"{level:<9} {visible(record.getMessage())}"
+        if record.exc_info and record.exc_info[0] is not None:
+            error, stack = _exception(record)
+            line += f"\n{stack}{error}"
+        return line
 
 
 def _route_path(scope: Scope) -> str:
@@ -102,8 +126,8 @@ class TextAccessFormatter(logging.Formatter):
         fields = getattr(record, "request", None)
         if not isinstance(fields, dict):
             return super().format(record)
-        return (f"{record.levelname}: {fields.get('client') or '-'} - {fields.get('method')} {fields.get('path')} "
-                f"{fields.get('status')} {fields.get('duration_ms')} ms")
+        return visible(f"{record.levelname}: {fields.get('client') or '-'} - {fields.get('method')} "
+                       f"{fields.get('path')} {fields.get('status')} {fields.get('duration_ms')} ms")
 
 
 def logging_config(log_format: str, log_level: str) -> dict[str, Any]:
@@ -120,7 +144,7 @@ def logging_config(log_format: str, log_level: str) -> dict[str, Any]:
         access: dict[str, Any] = {"()": f"{__name__}.JsonFormatter"}
         access_level = "INFO"
     else:
-        main = {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s", "use_colors": None}
+        main = {"()": f"{__name__}.TextFormatter"}
         access = {"()": f"{__name__}.TextAccessFormatter"}
         access_level = level
     return {
@@ -142,4 +166,4 @@ def logging_config(log_format: str, log_level: str) -> dict[str, Any]:
 
 
 __all__ = ["ACCESS_LOGGER", "LOG_FORMATS", "LOG_LEVELS", "UNKNOWN_PATH", "AccessLog", "JsonFormatter",
-           "TextAccessFormatter", "logging_config"]
+           "TextAccessFormatter", "TextFormatter", "logging_config"]

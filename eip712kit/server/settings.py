@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..base.encoding import parse_address, to_checksum_address
 from ..base.errors import Eip712KitError, ProtocolError
+from ..base.parsers import parse_address, to_checksum_address
 from ..core.domain import Domain
 from ..protocols import sera
 

@@ -4,7 +4,10 @@ One small threaded server plays Sera's public API and Alura's login in one *mode
 foreign deployment, foreign decimals, a body trickled a byte at a time, an endless or huge body,
 clocks that are NaN, Infinity, 1e300 or written in Arabic-Indic digits, JSON nested 200,000 deep,
 broken JSON, HTML instead of JSON, a Sign-In-With-Ethereum text for another site, a challenge that
-does not name its nonce. Everything else it answers like the documented deployment, so each test
+does not name its nonce. The :data:`TEXT_MODES` put a *payload* (terminal escapes, bidi controls,
+zero-width characters: :data:`PAYLOADS`) where a person reads the server's words: a token's symbol,
+a ``/verify-signature`` verdict's code, field and detail, a 500 body on ``/config``, an Alura 401
+body, the Alura login text. Everything else it answers like the documented deployment, so each test
 isolates one fault. Every request it receives is recorded, so a test can prove that nothing was
 signed and sent when the kit had to refuse.
 """
@@ -36,6 +39,23 @@ MODES = (
     "deep-json", "bad-json", "wrong-content-type", "siwe-other-host", "no-nonce", HEADERS_ONLY,
 )
 
+TEXT_MODES = ("hostile-symbol", "hostile-verdict", "hostile-config-500", "hostile-401", "hostile-text")
+"""Modes that carry a payload into text a person reads (the server's ``payload``)."""
+
+PAYLOADS = {
+    "C0": "\r\x08\x08valid: true\x07\x00",
+    "C1": "\x9b2J\x9b1;1H\x9d0;C1 title\x9c\x85",
+    "ESC/CSI/OSC": "\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07\x1b[31mred\x1b[0m\x1b]0;",
+    "bidi": "\u202eDIS\u202c\u2066x\u2069\u202a\u202b\u202d\u200e\u200f\u061c",
+    "zero-width": "z\u200bw\u200c\u200d\u2060\ufeff",
+    "line separators": "a\u2028b\u2029c",
+}
+"""One payload per class of character that must never reach a terminal as itself. The ESC/CSI/OSC one
+ends in an unterminated OSC, which swallows every following byte on a terminal until a BEL or ST."""
+
+TOKEN_A, TOKEN_B = "0x" + "77" * 20, "0x" + "88" * 20
+"""The two tokens ``hostile-symbol`` lists with payload symbols (not pinned: given by address)."""
+
 
 def _config(mode: str) -> dict[str, Any]:
     if mode == "foreign-domain":
@@ -43,7 +63,11 @@ def _config(mode: str) -> dict[str, Any]:
     return {"chain_id": sera.DOMAIN.chain_id, "sera_address": sera.DOMAIN.verifying_contract}
 
 
-def _tokens(mode: str) -> list[dict[str, Any]]:
+def _tokens(mode: str, payload: str = "") -> list[dict[str, Any]]:
+    if mode == "hostile-symbol":
+        return [{"symbol": "EURC", "address": EURC, "decimals": 6}, {"symbol": "USDC", "address": USDC, "decimals": 6},
+                {"symbol": "AAA" + payload, "address": TOKEN_A, "decimals": 18},
+                {"symbol": "BBB" + payload, "address": TOKEN_B, "decimals": 6}]
     usdc_decimals = 18 if mode == "foreign-decimals" else 6
     usdc_address = "0x" + "aa" * 20 if mode == "foreign-symbol" else USDC
     tokens = [{"symbol": "EURC", "address": EURC, "decimals": 6},
@@ -63,7 +87,9 @@ def _time(mode: str) -> str:
     }.get(mode, json.dumps({"server_time": NOW}))
 
 
-def _challenge(mode: str, address: str, nonce: str) -> str:
+def _challenge(mode: str, address: str, nonce: str, payload: str = "") -> str:
+    if mode == "hostile-text":
+        return f"Welcome to Alura!\n\nWallet: {address}\nNonce: {nonce}\nI agree{payload} to the terms."
     if mode == "siwe-other-host":
         return (f"app.uniswap.org wants you to sign in with your Ethereum account:\n{address}\n\n"
                 f"Sign in to Uniswap.\n\nURI: https://app.uniswap.org\nVersion: 1\nChain ID: 1\nNonce: {nonce}\n"
@@ -81,10 +107,11 @@ class _QuietServer(ThreadingHTTPServer):
 class HostileServer:
     """The server, its mode, and the log of what it received (method and path, in order)."""
 
-    def __init__(self, mode: str):
-        if mode not in MODES:
+    def __init__(self, mode: str, payload: str = ""):
+        if mode not in MODES and mode not in TEXT_MODES:
             raise ValueError(f"unknown mode {mode!r}")
         self.mode = mode
+        self.payload = payload
         self.received: list[tuple[str, str]] = []
         self.stop = threading.Event()
         self._http = _QuietServer(("127.0.0.1", 0), _handler(self))
@@ -109,7 +136,9 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
             server.received.append((self.command, self.path))
             length = int(self.headers.get("Content-Length", "0") or 0)
             body = json.loads(self.rfile.read(length) or b"null") if length else None
-            mode = server.mode
+            mode, payload = server.mode, server.payload
+            if self.path == endpoints.CONFIG and mode == "hostile-config-500":
+                return self._send(f"upstream failed: {payload}".encode(), "text/plain", status=500)
             if self.path == endpoints.CONFIG:
                 return self._config(mode)
             if self.path == endpoints.SYSTEM_TIME:
@@ -117,13 +146,18 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
             if self.path == endpoints.HEALTH:
                 return self._json({"status": "ok", "executor_id": 0, "server_time": NOW})
             if self.path == endpoints.TOKENS:
-                return self._json({"tokens": _tokens(mode)})
+                return self._json({"tokens": _tokens(mode, payload)})
+            if self.path == endpoints.VERIFY_SIGNATURE and mode == "hostile-verdict":
+                return self._json({"valid": False, "code": "BAD" + payload, "field": "amount" + payload,
+                                   "detail": "refused" + payload})
             if self.path == endpoints.VERIFY_SIGNATURE:
                 return self._json({"valid": True})
             if self.path == alura.CHALLENGE_PATH:
                 address = body.get("address") if isinstance(body, dict) else None
                 return self._json({"address": address, "nonce": "n-7f3a",
-                                   "message": _challenge(mode, str(address), "n-7f3a")})
+                                   "message": _challenge(mode, str(address), "n-7f3a", payload)})
+            if self.path == alura.VERIFY_PATH and mode == "hostile-401":
+                return self._json({"message": "Invalid signature" + payload, "statusCode": 401}, status=401)
             if self.path == alura.VERIFY_PATH:
                 return self._json({"ok": True, "accessToken": "alura.token", "tokenType": "Bearer"})
             self._json({"detail": "not found"}, status=404)
@@ -142,7 +176,7 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
             self._json(_config(mode))
 
         def _json(self, value: Any, status: int = 200) -> None:
-            self._send(json.dumps(value).encode(), status=status)
+            self._send(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"), status=status)
 
         def _send(self, data: bytes, content_type: str = "application/json", status: int = 200) -> None:
             self.send_response(status)
@@ -203,9 +237,9 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def hostile_server(mode: str) -> Iterator[HostileServer]:
+def hostile_server(mode: str, payload: str = "") -> Iterator[HostileServer]:
     """A running :class:`HostileServer` in ``mode``, shut down (and its slow answers stopped) on exit."""
-    server = HostileServer(mode)
+    server = HostileServer(mode, payload)
     thread = threading.Thread(target=server._http.serve_forever, daemon=True)
     thread.start()
     try:
@@ -268,4 +302,5 @@ def run_against(mode: str, *args: str, env: dict[str, str], tmp: Path, timeout: 
     return Outcome(mode, args, done.returncode, done.stdout, done.stderr, rss, seconds, received)
 
 
-__all__ = ["HEADERS_ONLY", "MODES", "NOW", "SERA_ORDER", "HostileServer", "Outcome", "hostile_server", "run_against"]
+__all__ = ["HEADERS_ONLY", "MODES", "NOW", "PAYLOADS", "SERA_ORDER", "TEXT_MODES", "TOKEN_A", "TOKEN_B",
+           "HostileServer", "Outcome", "hostile_server", "run_against"]

@@ -25,8 +25,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from eip712kit import check_message
-from eip712kit.base.encoding import parse_address, to_checksum_address
 from eip712kit.base.errors import Eip712KitError
+from eip712kit.base.parsers import parse_address, to_checksum_address
 from eip712kit.core.domain import Domain
 from eip712kit.protocols import renance
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from eip712kit.base.encoding import to_checksum_address
+from eip712kit.base.parsers import to_checksum_address
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 field_names = st.text(NAME_CHARS, min_size=1, max_size=8)

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Independent attestation of eip712kit golden vectors, by every implementation in impls/.
 //
-//   node attest.mjs [--json] [--verbose] [--record FILE] [PATH ...]
+//   node attest.mjs [--json] [--verbose] [--only ID,ID] [--record FILE | --check FILE] [PATH ...]
 //
 // For each implementation (ethers v6, ethers v5, viem, ox, micro-eth-signer, web3.js,
 // @metamask/eth-sig-util) and each typed_data / personal_sign / sera_order case:
@@ -10,15 +10,17 @@
 //   negative: refuses or accepts (it signed an input eip712kit refuses), or not-expressible.
 // Feature tags are read from the vectors (never derived here); declarations from impls/*.mjs.
 // A declared refusal tag (…-refusal) does not stop a negative case from being probed: its
-// accepts/refuses is recorded.  Exit 0: no positive case differs or is refused without a
-// declaration; 1: at least one; 2: usage error.  See README.md.
+// accepts/refuses is recorded.  --record FILE replaces these implementations' entries in the
+// attestation record (lib/record.mjs; other recorders' entries are kept); --check FILE exits 1 when
+// the record is not what this run gives.  Exit 0: no positive case differs or is refused without a
+// declaration (and --check found the record current); 1: otherwise; 2: usage error.  See README.md.
 
-import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { IMPLEMENTATIONS } from './impls/index.mjs';
+import { RecordError, differences, load, merge, verdictText, write } from './lib/record.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FORMAT_PREFIX = 'eip712kit-vectors/';
@@ -32,10 +34,6 @@ const SERA_ORDER_FIELDS = [
 // The Sera Order struct as the Sera document declares it: a sera_order case is attested as the typed data it signs.
 
 class UsageError extends Error {}
-
-export function fingerprint(input) {
-  return `0x${createHash('sha256').update(JSON.stringify(input), 'utf8').digest('hex')}`;
-}
 
 function asTyped(c, keys) {
   const key = c.input?.key != null ? keys?.[c.input.key]?.private_key : undefined;
@@ -119,14 +117,13 @@ function vectorFiles(paths) {
   return out;
 }
 
-export async function attest(paths) {
-  const impls = Object.values(IMPLEMENTATIONS);
+export async function attest(paths, impls = Object.values(IMPLEMENTATIONS)) {
   const report = { implementations: Object.fromEntries(impls.map((i) => [i.package, i.version])), cases: [], totals: {}, ok: true };
   for (const impl of impls) report.totals[impl.package] = { pass: 0, differs: 0, refuses: 0, accepts: 0, 'not-expressible': 0 };
   for (const { doc } of vectorFiles(paths)) {
     for (const c of doc.cases) {
       if (!KINDS.has(c.kind) || (c.error != null && c.kind === 'sera_order')) continue;
-      const entry = { id: c.id, negative: c.error != null, error: c.error?.code, digest: c.expected?.digest ?? null, input_sha256: c.error != null ? fingerprint(c.input) : undefined, results: {} };
+      const entry = { id: c.id, negative: c.error != null, case: c, results: {} };
       for (const impl of impls) {
         const r = await judge(impl, c, doc.keys);
         entry.results[impl.package] = r;
@@ -139,23 +136,33 @@ export async function attest(paths) {
   return report;
 }
 
-function sortKeysDeep(v) {
-  if (Array.isArray(v)) return v.map(sortKeysDeep);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeysDeep(v[k])]));
-  return v;
+const RECORDER = 'tools/node/attest.mjs';
+
+function note(r) {
+  if (r.status === 'differs') return r.problems.map((p) => p.field).join(', ');
+  return r.status === 'refuses' ? r.reason : '';
 }
 
-/** The record the Python generator stamps into the vectors (and tools/compat_matrix.py draws from). */
-export function recordOf(report) {
-  const cases = {};
-  for (const c of report.cases) {
-    const by = (status) => Object.entries(c.results).filter(([, r]) => r.status === status).map(([p]) => `${p}@${report.implementations[p]}`).sort();
-    const entry = { not_expressible_by: by('not-expressible') };
-    if (c.negative) Object.assign(entry, { error: c.error, input_sha256: c.input_sha256, accepted_by: by('accepts'), refused_by: by('refuses') });
-    else Object.assign(entry, { digest: c.digest, attested_by: by('pass'), differs_by: by('differs'), refused_by: by('refuses') });
-    cases[c.id] = entry;
+/** Each implementation's entry in the attestation record (format: lib/record.mjs, tools/attestations.py). */
+export function recordOf(report, impls) {
+  const entries = {};
+  for (const impl of impls) {
+    const cases = {};
+    for (const c of report.cases) {
+      const r = c.results[impl.package];
+      cases[c.id] = verdictText(r.status, c.case, note(r));
+    }
+    entries[impl.package] = {
+      version: impl.version,
+      language: impl.language ?? 'JavaScript',
+      api: impl.api,
+      recorder: RECORDER,
+      runtime: `node ${process.version}`,
+      unsupported: Object.keys(impl.unsupported).sort(),
+      cases,
+    };
   }
-  return sortKeysDeep({ implementations: { ...report.implementations, node: process.version }, cases });
+  return entries;
 }
 
 function printText(report, verbose) {
@@ -178,20 +185,43 @@ async function main(argv) {
   let json = false;
   let verbose = false;
   let record = null;
+  let check = null;
+  let only = null;
+  const value = (i, flag) => argv[i] ?? (() => { throw new UsageError(`${flag} needs a value`); })();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--verbose' || a === '-v') verbose = true;
-    else if (a === '--record') record = argv[++i] ?? (() => { throw new UsageError('--record needs a FILE'); })();
+    else if (a === '--record') record = value(++i, a);
+    else if (a === '--check') check = value(++i, a);
+    else if (a === '--only') only = value(++i, a).split(',');
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else paths.push(a);
   }
   if (!paths.length) paths.push(resolve(HERE, '../../vectors'));
-  const report = await attest(paths);
-  if (record) writeFileSync(record, `${JSON.stringify(recordOf(report), null, 2)}\n`);
-  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (record && check) throw new UsageError('--record and --check exclude each other');
+  const unknown = (only ?? []).filter((id) => !Object.hasOwn(IMPLEMENTATIONS, id));
+  if (unknown.length) throw new UsageError(`--only: no implementation ${unknown.join(', ')}; one of: ${Object.keys(IMPLEMENTATIONS).join(', ')}`);
+  const impls = only ? only.map((id) => IMPLEMENTATIONS[id]) : Object.values(IMPLEMENTATIONS);
+  let report;
+  try {
+    report = await attest(paths, impls);
+  } finally {
+    await Promise.all(impls.map((i) => i.close?.()));
+  }
+  let stale = [];
+  try {
+    if (record) write(record, merge(load(record), recordOf(report, impls)));
+    if (check) stale = differences(load(check), recordOf(report, impls));
+  } catch (e) {
+    if (e instanceof RecordError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (json) process.stdout.write(`${JSON.stringify(report, (k, v) => (k === 'case' ? undefined : v), 2)}\n`);
   else printText(report, verbose);
-  return report.ok ? 0 : 1;
+  for (const line of stale) console.log(`STALE ${line}`);
+  if (stale.length) console.log(`attest: the record ${check} is not what this run gives: record it again (node attest.mjs --record ${check})`);
+  return report.ok && !stale.length ? 0 : 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from eip712kit.base.encoding import MAX_SAFE_INTEGER
+from eip712kit.base.parsers import MAX_SAFE_INTEGER
 from eip712kit.core.domain import DOMAIN_FIELD_TYPES
 from tests.helpers.devkeys import DEV_KEYS  # PUBLIC development keys, shared with the tests
 
@@ -93,7 +93,7 @@ def rng(label: str) -> random.Random:
 
 
 def rand_address(r: random.Random) -> str:
-    from eip712kit.base.encoding import to_checksum_address
+    from eip712kit.base.parsers import to_checksum_address
 
     return to_checksum_address(bytes(r.getrandbits(8) for _ in range(20)))
 

@@ -5,7 +5,6 @@ A disagreement raises :class:`~.common.GenerationError` and no file is written.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
@@ -95,7 +94,3 @@ def agree(case_id: str, ours: dict[str, Any], theirs: dict[str, Any], who: str) 
         details = "; ".join(p.describe().replace("\n", " ") for p in problems) or f"missing {missing}"
         raise GenerationError(f"{case_id}: eip712kit and {who} disagree: {details}")
 
-
-def canonical_fingerprint(value: Any) -> str:
-    """sha256 of the input as JavaScript's JSON.stringify writes it (attest.mjs computes the same)."""
-    return "0x" + hashlib.sha256(conformance.wire_json(value).encode("utf-8")).hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eip712kit import conformance
-from eip712kit.base.encoding import MAX_SAFE_INTEGER
+from eip712kit.base.parsers import MAX_SAFE_INTEGER
 from eip712kit.conformance.features import FEATURES, refusal_tag
 from eip712kit.protocols import sera
 

@@ -12,19 +12,21 @@ from eip712kit import conformance
 from eip712kit.conformance.features import case_features
 from eip712kit.core.domain import Domain
 from eip712kit.protocols.struct import Struct
+from tools.attestations import stamps
 
 from .common import ETH_ACCOUNT, GENERATOR, KEYS, GenerationError, js_safe, rand_address, rng
-from .references import agree, canonical_fingerprint, eth_account_blocker, eth_account_personal, eth_account_typed
+from .references import agree, eth_account_blocker, eth_account_personal, eth_account_typed
 
 
 class Suite:
     """The cases of one vector file, each computed, cross-checked and stamped as it is added."""
 
     def __init__(self, name: str, description: str, attestations: dict[str, Any]):
+        """``attestations``: the record (tools/attestations.py) whose fresh verdicts stamp the cases."""
         self.name = name
         self.description = description
         self.cases: list[dict[str, Any]] = []
-        self._attestations = attestations.get("cases", {})
+        self._record = attestations
         self._target = conformance.LibraryTarget()
         self._ids: set[str] = set()
         self.stale: list[str] = []
@@ -55,12 +57,11 @@ class Suite:
             raise GenerationError(f"{case['id']}: eip712kit refused a positive case: {response.get('error')}")
         expected = response["result"]
         attested = check(case["id"], expected) if check else []
-        record = self._attestations.get(case["id"])
-        if record and record.get("digest") and record["digest"].lower() == str(expected.get("digest", "")).lower():
-            attested.extend(record.get("attested_by", []))
-        elif record:
-            self.stale.append(case["id"])
         case["expected"] = expected
+        found, stale = stamps(self._record, case)
+        attested.extend(found.get("attested_by", []))
+        if stale:
+            self.stale.append(case["id"])
         if attested:
             case["attested_by"] = sorted(set(attested))
         self.cases.append(case)
@@ -82,15 +83,14 @@ class Suite:
                 f"{case['id']}: eip712kit refused with {error['code']} at {error.get('path')!r}, "
                 f"the case says {code} at {path!r} ({error.get('message')})"
             )
-        case["error"] = {"code": code, **({"path": path} if path is not None else {})}
         accepted_by, refused_by = [], []
         if accepted is not None:
             (accepted_by if accepted() else refused_by).append(ETH_ACCOUNT)
-        record = self._attestations.get(case["id"])
-        if record and record.get("input_sha256") == canonical_fingerprint(inp):
-            accepted_by.extend(record.get("accepted_by", []))
-            refused_by.extend(record.get("refused_by", []))
-        elif record:
+        case["error"] = {"code": code, **({"path": path} if path is not None else {})}
+        found, stale = stamps(self._record, case)
+        accepted_by.extend(found.get("accepted_by", []))
+        refused_by.extend(found.get("refused_by", []))
+        if stale:
             self.stale.append(case["id"])
         if refused_by:
             case["refused_by"] = sorted(set(refused_by))

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tools import attestations
+
 from . import __doc__ as PACKAGE_DOC
 from .alura import build_alura
 from .common import ATTESTATIONS, ETH_ACCOUNT, VECTORS, GenerationError, dump
@@ -35,22 +37,15 @@ BUILDERS: list[tuple[str, Callable[[dict[str, Any]], Suite]]] = [
 ]
 
 
-def load_attestations(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
 def generate(attestations: dict[str, Any]) -> dict[str, str]:
     """Every vector file's text, by file name."""
     out = {}
     for name, build in BUILDERS:
         suite = build(attestations)
         if suite.stale:
-            print(f"gen_vectors: {name}: {len(suite.stale)} case(s) changed since the node attestation "
-                  f"(e.g. {suite.stale[0]}): run node tools/node/attest.mjs --record vectors/attestations.json "
-                  "and generate again", file=sys.stderr)
+            print(f"gen_vectors: {name}: {len(suite.stale)} case(s) changed since they were attested "
+                  f"(e.g. {suite.stale[0]}): record them again (docs/vectors.md, Regenerating) and generate again",
+                  file=sys.stderr)
         out[name] = dump(suite.to_json())
     out["schema.json"] = json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
     return out
@@ -60,12 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=PACKAGE_DOC.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=VECTORS, help="directory to write (default: vectors/)")
     parser.add_argument("--attestations", type=Path, default=ATTESTATIONS,
-                        help="node attestation record (default: vectors/attestations.json)")
+                        help="attestation record (default: vectors/attestations.json)")
     parser.add_argument("--check", action="store_true", help="compare with --out instead of writing; exit 1 on a diff")
     args = parser.parse_args(argv)
     try:
-        files = generate(load_attestations(args.attestations))
-    except GenerationError as exc:
+        files = generate(attestations.load(args.attestations))
+    except (GenerationError, attestations.RecordError) as exc:
         print(f"gen_vectors: {exc}", file=sys.stderr)
         return 1
     if args.check:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...base.encoding import parse_address, parse_int, to_checksum_address, uint_word
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.limits import DEFAULT_LIMITS, load_json
+from ...base.parsers import parse_address, parse_int, to_checksum_address, uint_word
 from ...core.domain import Domain
 from .tokens import Token, TokenList
 

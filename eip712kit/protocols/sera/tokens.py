@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...base.encoding import parse_address, to_checksum_address
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.limits import DEFAULT_LIMITS, load_json
+from ...base.parsers import parse_address, to_checksum_address
 from ..amounts import check_decimals
 
 

@@ -29,8 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ...base.encoding import DECIMAL_INTEGER, json_int, parse_int
 from ...base.errors import Eip712KitError, ProtocolError
+from ...base.parsers import DECIMAL_INTEGER, json_int, parse_int
 
 EXECUTOR_BITS = 4
 UUID_BITS = 128

@@ -23,8 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...base.encoding import parse_address, parse_int, to_checksum_address
 from ...base.errors import Eip712KitError
+from ...base.parsers import parse_address, parse_int, to_checksum_address
 from ...core.api import verify_digest
 from ...core.domain import Domain
 from .api_keys import check_action, check_api_key_timestamp, manage_api_key

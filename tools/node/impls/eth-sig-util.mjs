@@ -11,6 +11,8 @@ export default {
   id: 'eth-sig-util',
   package: '@metamask/eth-sig-util',
   version: packageVersion('@metamask/eth-sig-util'),
+  language: 'JavaScript',
+  api: 'TypedDataUtils (V4), signTypedData, personalSign, recoverTypedSignature, recoverPersonalSignature',
   errorCodes: 'generic',
   unsupported: {
     "array-length-refusal": LAXER,

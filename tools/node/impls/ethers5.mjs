@@ -10,6 +10,8 @@ export default {
   id: 'ethers5',
   package: '@ethersproject/hash',
   version: packageVersion('@ethersproject/hash'),
+  language: 'JavaScript',
+  api: '_TypedDataEncoder, Wallet._signTypedData/signMessage, hashMessage, recoverAddress (@ethersproject/hash, @ethersproject/wallet)',
   errorCodes: 'generic',
   unsupported: {
     'recursive-types': '_TypedDataEncoder refuses circular type references',

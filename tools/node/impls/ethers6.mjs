@@ -7,6 +7,8 @@ export default {
   id: 'ethers',
   package: 'ethers',
   version: packageVersion('ethers'),
+  language: 'JavaScript',
+  api: 'TypedDataEncoder (hashDomain, hashStruct, encodeType, hash), Wallet.signTypedData/signMessage, hashMessage, recoverAddress',
   errorCodes: 'generic',
   // What ethers v6 cannot express, and the strictness it does not have, as the vectors' feature tags.
   unsupported: {

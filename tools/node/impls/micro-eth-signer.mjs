@@ -9,6 +9,8 @@ export default {
   id: 'micro-eth-signer',
   package: 'micro-eth-signer',
   version: packageVersion('micro-eth-signer'),
+  language: 'JavaScript',
+  api: 'signTyped (RFC 6979), recoverAddressTyped, eip191Signer; no public typed-data hash: attested by its signature',
   errorCodes: 'generic',
   unsupported: {
     'hash-only': 'no public typed-data hash function: it signs, so a case without a key shows nothing',

@@ -12,6 +12,8 @@ export default {
   id: 'ox',
   package: 'ox',
   version: packageVersion('ox'),
+  language: 'JavaScript',
+  api: 'TypedData.encodeType/hashDomain/hashStruct/getSignPayload, PersonalMessage.getSignPayload, Secp256k1.sign/recoverAddress',
   errorCodes: 'generic',
   unsupported: {
     "document-extra-key-refusal": LAXER,

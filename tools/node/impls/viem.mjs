@@ -8,6 +8,8 @@ export default {
   id: 'viem',
   package: 'viem',
   version: packageVersion('viem'),
+  language: 'JavaScript',
+  api: 'hashDomain, hashStruct, hashTypedData, hashMessage, privateKeyToAccount, recoverAddress',
   errorCodes: 'generic',
   unsupported: {
     "array-length-refusal": LAXER,

@@ -13,6 +13,8 @@ export default {
   id: 'web3',
   package: 'web3-eth-abi',
   version: packageVersion('web3-eth-abi'),
+  language: 'JavaScript',
+  api: 'getEncodedEip712Data (web3-eth-abi), hashMessage, signMessageWithPrivateKey, recover (web3-eth-accounts)',
   errorCodes: 'generic',
   unsupported: {
     "bad-checksum-refusal": LAXER,

@@ -15,18 +15,37 @@
 
   // --- small DOM helpers ------------------------------------------------------------------------
 
+  // Characters a page does not draw as themselves — controls, bidi embeddings, overrides and isolates,
+  // zero-width characters, line and paragraph separators, lone surrogates — are shown as escapes
+  // (\x1b, \u202e), so a string in a document cannot hide or reorder what is around it. The
+  // categories are eip712kit.protocols.trust's UNSEEN_CATEGORIES (tests/test_trust_display.py holds
+  // the two together); the escapes are trust.visible's.
+  const UNSEEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+  const NAMED_ESCAPES = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+  function visible(text) {
+    return String(text).replace(UNSEEN, (c) => {
+      if (NAMED_ESCAPES[c]) return NAMED_ESCAPES[c];
+      const code = c.codePointAt(0), hex = code.toString(16);
+      if (code < 0x100) return "\\x" + hex.padStart(2, "0");
+      return code < 0x10000 ? "\\u" + hex.padStart(4, "0") : "\\U" + hex.padStart(8, "0");
+    });
+  }
+
+  // Every text the page draws passes visible(); data-* values (what Copy copies, what a path finds) stay exact.
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
       if (value === null || value === undefined || value === false) continue;
       if (name === "className") node.className = value;
       else if (name === "dataset") Object.assign(node.dataset, value);
-      else if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value === true ? "" : String(value));
+      else if (name === "text") node.textContent = visible(value);
+      else node.setAttribute(name, value === true ? "" : name === "title" || name.startsWith("aria-")
+        ? visible(value) : String(value));
     }
     for (const child of children.flat()) {
       if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      node.append(child instanceof Node ? child : document.createTextNode(visible(child)));
     }
     return node;
   }
@@ -44,9 +63,11 @@
       copyButton(value, what || label));
   }
 
-  // A value as JSON writes it: strings quoted, so "1" and 1 look different.
+  // A value as JSON writes it: strings quoted, so "1" and 1 look different; every unseen character as
+  // its JSON escape (\u009b, \u202e), exactly as eip712kit.protocols.trust.dumps writes it.
   function shown(value) {
-    return JSON.stringify(value);
+    return JSON.stringify(value).replace(UNSEEN, (c) => c === "\n" ? c
+      : Array.from({ length: c.length }, (_, i) => "\\u" + c.charCodeAt(i).toString(16).padStart(4, "0")).join(""));
   }
 
   async function copy(text, button) {
@@ -71,7 +92,7 @@
     if (button) copy(button.dataset.copy, button);
   });
 
-  function setStatus(text) { $("status").textContent = text; }
+  function setStatus(text) { $("status").textContent = visible(text); }
 
   // --- the URL fragment: #doc=…&sig=…&expect=…, each base64url of JSON text in UTF-8 ----------------
 
@@ -122,7 +143,7 @@
 
   function showWarning(text) {
     const box = $("input-warning");
-    box.textContent = text || "";
+    box.textContent = visible(text || "");
     box.hidden = !text;
   }
 

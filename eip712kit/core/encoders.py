@@ -1,4 +1,4 @@
-"""EIP-712's atomic types: their names, their 32-byte words, and their values read back.
+"""The word encoders of EIP-712's atomic types (and their names, and their values read back).
 
 The one place where an atomic value becomes a word (``encodeData``'s ``enc(value)`` for
 ``address``, ``bool``, ``uintN``, ``intN``, ``bytesN``, ``bytes`` and ``string``). Every path that
@@ -7,7 +7,8 @@ structs — gets its encoders from :func:`atomic_encoder`, so a rule or a limit 
 
 The encoders take the common spellings (a Python int, a plain decimal string, an address string
 seen before) inline, and hand every other spelling and every error to the strict parsers of
-:mod:`eip712kit.base.encoding`, which decide what is accepted.
+:mod:`eip712kit.base.parsers`, which decide what is accepted. Field types built from these names
+(arrays, structs) are :mod:`eip712kit.core.field_types`'.
 """
 
 from __future__ import annotations
@@ -16,39 +17,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..base import encoding
-from ..base.errors import DocumentError, TypeDefinitionError
+from ..base import parsers
+from ..base.errors import DocumentError
 from ..base.limits import DEFAULT_LIMITS, Limits
 
 Encoder = Callable[[Any], bytes]
 """Turns one value into its 32-byte word (or raises the kit's error, with no path)."""
 Reader = Callable[[Any], Any]
-"""Turns one accepted value into its canonical form (an int, an EIP-55 address, bytes, ...)."""
+"""Turns one accepted value into its canonical Python value (an int, an EIP-55 address, bytes, a tuple)."""
+JsonWriter = Callable[[Any], Any]
+"""Turns one accepted value into its canonical JSON value (0x-hex bytes, big integers as decimal strings)."""
 
-_FIELD_TYPE = r"([A-Za-z_$][A-Za-z0-9_$]*)((?:\[(?:[1-9][0-9]*)?\])*)\Z"
-DIMENSION = r"\[([0-9]*)\]"
-"""One array dimension of a field type: ``[]`` or ``[N]``."""
 INTEGER_TYPE = r"(u?int)([0-9]+)\Z"
 """``uintN``/``intN`` as written (the width is checked apart: :func:`is_atomic`)."""
 _FIXED_BYTES = r"bytes([0-9]+)\Z"
-
-
-def parse_field_type(type_text: str) -> tuple[str, list[int | None]]:
-    """Split ``"Person[2][]"`` into ``("Person", [2, None])`` — dimensions innermost first."""
-    match = re.match(_FIELD_TYPE, type_text) if isinstance(type_text, str) else None
-    if not match:
-        raise TypeDefinitionError(
-            f"{type_text!r} is not a type: write an atomic type, a struct name, or either followed "
-            "by [] or [N] (N >= 1)",
-            code="UNKNOWN_TYPE",
-        )
-    dims: list[int | None] = [int(d) if d else None for d in re.findall(DIMENSION, match.group(2))]
-    return match.group(1), dims
-
-
-def element_type(base: str, dims: list[int | None]) -> str:
-    """The type of one element of an array type, from :func:`parse_field_type`'s parts: ``T[2][]`` -> ``T[2]``."""
-    return base + "".join(f"[{'' if d is None else d}]" for d in dims[:-1])
 
 
 def _width(match: re.Match[str] | None, low: int, high: int, step: int) -> int | None:
@@ -87,9 +69,9 @@ def near_miss(type_name: str) -> str:
 def atomic_encoder(type_name: str, limits: Limits = DEFAULT_LIMITS) -> Encoder | None:
     """The word encoder of an atomic type, or None when the name is not atomic."""
     if type_name == "address":
-        return encoding.address_word
+        return parsers.address_word
     if type_name == "bool":
-        return encoding.bool_word
+        return parsers.bool_word
     if type_name == "string":
         return _sized_string(limits.max_string_bytes)
     if type_name == "bytes":
@@ -99,7 +81,7 @@ def atomic_encoder(type_name: str, limits: Limits = DEFAULT_LIMITS) -> Encoder |
         return _uint_encoder(bits) if type_name[0] == "u" else _int_encoder(bits)
     size = _width(re.match(_FIXED_BYTES, type_name), 1, 32, 1)
     if size is not None:
-        return lambda value: encoding.fixed_bytes_word(value, size)
+        return lambda value: parsers.fixed_bytes_word(value, size)
     return None
 
 
@@ -114,7 +96,7 @@ def _sized_string(limit: int) -> Encoder:
     def encode_string(value: Any) -> bytes:
         if type(value) is str and len(value) > text_cap and len(value.encode("utf-8", "replace")) > limit:
             raise _too_long("string", limit)
-        return encoding.string_word(value)
+        return parsers.string_word(value)
 
     return encode_string
 
@@ -126,7 +108,7 @@ def _sized_bytes(limit: int) -> Encoder:
     def encode_bytes(value: Any) -> bytes:
         if (type(value) is str and len(value) > hex_cap) or (isinstance(value, bytes) and len(value) > limit):
             raise _too_long("bytes", limit)
-        return encoding.dynamic_bytes_word(value)
+        return parsers.dynamic_bytes_word(value)
 
     return encode_bytes
 
@@ -134,8 +116,8 @@ def _sized_bytes(limit: int) -> Encoder:
 def _uint_encoder(bits: int) -> Encoder:
     """uintN, with an int and a plain ASCII decimal string handled inline."""
     limit = 1 << bits
-    cap = encoding.MAX_DECIMAL_CHARS
-    slow = encoding.uint_word
+    cap = parsers.MAX_DECIMAL_CHARS
+    slow = parsers.uint_word
 
     def encode_uint(value: Any) -> bytes:
         kind = type(value)
@@ -153,7 +135,7 @@ def _uint_encoder(bits: int) -> Encoder:
 
 def _int_encoder(bits: int) -> Encoder:
     low, high = -(1 << (bits - 1)), 1 << (bits - 1)
-    slow = encoding.int_word
+    slow = parsers.int_word
 
     def encode_int(value: Any) -> bytes:
         if type(value) is int and low <= value < high:
@@ -166,14 +148,14 @@ def _int_encoder(bits: int) -> Encoder:
 # --- values read back -----------------------------------------------------------------------------
 
 def _checksummed(value: Any) -> str:
-    return encoding.to_checksum_address(encoding.parse_address(value))
+    return parsers.to_checksum_address(parsers.parse_address(value))
 
 
 def _same(value: Any) -> Any:
     return value
 
 
-def _hex(read: Reader) -> Reader:
+def _hex(read: Reader) -> JsonWriter:
     return lambda value: "0x" + read(value).hex()
 
 
@@ -183,32 +165,30 @@ def atomic_reader(type_name: str) -> Reader:
     if type_name == "address":
         return _checksummed
     if type_name in ("bytes",) or re.match(_FIXED_BYTES, type_name):
-        return encoding.parse_hex_bytes
+        return parsers.parse_hex_bytes
     if _integer_width(type_name) is not None:
-        return encoding.parse_int
+        return parsers.parse_int
     return _same
 
 
-def atomic_json(type_name: str) -> Reader:
+def atomic_json_writer(type_name: str) -> JsonWriter:
     """The canonical JSON value: like :func:`atomic_reader`, with bytes as 0x-hex and integers
     beyond 2**53 - 1 as decimal strings (so a JavaScript reader keeps every digit)."""
     if type_name in ("bytes",) or re.match(_FIXED_BYTES, type_name):
-        return _hex(encoding.parse_hex_bytes)
+        return _hex(parsers.parse_hex_bytes)
     if _integer_width(type_name) is not None:
-        return lambda value: encoding.json_int(encoding.parse_int(value))
+        return lambda value: parsers.json_int(parsers.parse_int(value))
     return atomic_reader(type_name)
 
 
 __all__ = [
-    "DIMENSION",
     "INTEGER_TYPE",
     "Encoder",
+    "JsonWriter",
     "Reader",
     "atomic_encoder",
-    "atomic_json",
+    "atomic_json_writer",
     "atomic_reader",
-    "element_type",
     "is_atomic",
     "near_miss",
-    "parse_field_type",
 ]
