@@ -213,9 +213,13 @@ def test_a_keystore_without_a_password_names_the_option_that_gives_one(workdir: 
                    "environment variable that holds it with --password-env NAME"}
 
 
-def test_a_group_named_alone_shows_what_can_follow() -> None:
-    result = invoke("sera")
-    assert result.exit_code == 2 and "Commands:" in result.output and "order" in result.output
+@pytest.mark.parametrize("args", [(), ("sera",), ("check",), ("sera", "--json")], ids=" ".join)
+def test_a_group_named_alone_says_what_can_follow_in_one_line(args: tuple[str, ...]) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 2 and ONE_ERROR_LINE.fullmatch(result.stderr), result.output
+    if args == ("sera",):
+        assert result.stderr == ("error: eip712kit sera needs a command: api-key, cancel, cancel-batch, intent, order, "
+                                 "withdraw (eip712kit sera --help says what each does) [INVALID_USAGE]\n")
 
 
 def test_json_after_a_double_dash_is_an_argument_not_the_mode() -> None:

@@ -136,17 +136,25 @@ def _shortened(text: str, limit: int) -> str:
     return text[: max(limit - 3, 1)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
-def _report_error(exc: Eip712KitError, argv: list[str]) -> int:
+def _report_error(exc: Eip712KitError, argv: list[str] | None = None) -> int:
     """The one way every refusal reaches the user: ``error: <path>: <sentence> [<CODE>]`` on stderr and,
     under ``--json``, ``{"ok": false, "error": {"code", "message", "path"}}`` on stdout."""
     # A server fault is exit 3; a refusal to sign what a server sent (it differs from what is pinned)
     # is a verdict, exit 1; everything else is the caller's input to fix, exit 2.
     code = EXIT_NETWORK if isinstance(exc, NetworkError) else EXIT_INVALID if isinstance(exc, TrustError) \
         else EXIT_BAD_INPUT
-    if Output.json or _asks_for_json(argv):
+    if Output.json or _asks_for_json(argv or []):
         click.echo(dumps({"ok": False, "error": exc.to_dict()}))
     click.echo(f"error: {visible(str(exc))}", err=True)
     return code
+
+
+def _missing_command(exc: click.exceptions.NoArgsIsHelpError) -> Eip712KitError:
+    """A group named alone (``eip712kit sera``): one line that lists what can follow, not click's help page."""
+    group, ctx = exc.ctx.command if exc.ctx else cli, exc.ctx or click.Context(cli)
+    names = group.list_commands(ctx) if isinstance(group, click.Group) else []
+    return Eip712KitError(f"{ctx.command_path} needs a command: {', '.join(names)} ({ctx.command_path} --help says "
+                          "what each does)", code="INVALID_USAGE")
 
 
 def _asks_for_json(argv: list[str]) -> bool:
@@ -170,8 +178,7 @@ def run(argv: list[str] | None = None) -> int:
         click.echo("aborted", err=True)
         return 130
     except click.exceptions.NoArgsIsHelpError as exc:
-        exc.show()  # a group named alone: its help, which lists what can follow (exit 2, as click says)
-        return EXIT_BAD_INPUT
+        return _report_error(_missing_command(exc), args)
     except click.exceptions.NoSuchOption as exc:
         if exc.option_name in RAW_KEY_OPTIONS:
             return _report_error(Eip712KitError(RAW_KEY_HINT, code="INVALID_USAGE", path=exc.option_name), args)
