@@ -380,7 +380,10 @@ def test_the_adapter_never_sees_key_variables(tmp_path: Path, monkeypatch: pytes
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("HARMLESS_SETTING", "kept")
-    invoke("--exec", spy, "--case", "alura/text-hello", "--scrub-env", "CUSTOM_SIGNER_SECRET")
+    refused = invoke("--exec", spy, "--case", "alura/text-hello", "--scrub-env", "CUSTOM_SIGNER_SECRET")
+    assert refused.exit_code == 2 and not dump.exists()  # the runner's own environment holds them
+    invoke("--exec", spy, "--case", "alura/text-hello", "--scrub-env", "CUSTOM_SIGNER_SECRET",
+           "--expose-env-keys-to-adapter")
     seen = json.loads(dump.read_text())
     assert not set(secrets) & set(seen), set(secrets) & set(seen)
     assert not any(value in seen.values() for value in secrets.values())

@@ -57,8 +57,8 @@ def test_every_block_says_what_it_is() -> None:
         if block.language in DATA_LANGUAGES:
             continue
         if block.language not in RUN_LANGUAGES | MARKED_LANGUAGES:
-            problems.append(f"{block.id}: ```{block.language}: name the language (python, sh, console, json, yaml, "
-                            "js) or text for output and diagrams")
+            problems.append(f"{block.id}: ```{block.language}: name the language (python, sh, console, json, "
+                            f"{', '.join(sorted(MARKED_LANGUAGES))}) or text for output and diagrams")
         elif block.skip_reason is None and (block.language in MARKED_LANGUAGES or block.place is None):
             problems.append(f"{block.id}: the first line says where it runs ('# Runs anywhere', '# Runs in a "
                             "clone, from its root') or why it cannot ('# Not run by the tests: …')")

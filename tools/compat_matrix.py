@@ -93,6 +93,29 @@ def render() -> str:
     ]
     lines += [f"| {impl} | {entries[impl]['version']} | {entries[impl]['language']} | {entries[impl]['api']} | "
               f"`{entries[impl]['recorder']}` |" for impl in impls]
+    lines += [
+        "",
+        "The `evm` column is the EVM itself: for each case, `eip712kit solidity --check-contract` compiled by",
+        "solc-js and deployed on anvil returns the domain separator, struct hash and digest, and `ecrecover`s",
+        "the case's signature (personal_sign: a contract that writes the message length in decimal on-chain).",
+        "It hashes eip712kit's `encodeType` strings; every encoding and hash from there on is the EVM's. It parses",
+        "no document, so a negative case is not its to refuse (not-expressible).",
+        "",
+        "## Declared limits",
+        "",
+        "Feature tags each implementation declares it cannot handle (its adapter's handshake; the reasons are in",
+        "its `tools/node/impls/*.mjs` or adapter), and how many `…-refusal` tags it declares: strictness it lacks",
+        "(for the EVM: refusals that are not its to make). A declared case is never sent by the conformance",
+        "runner; the recorders still probe a negative one, to record whether it refuses or accepts it.",
+        "",
+        "| implementation | declared | `…-refusal` tags declared |",
+        "| --- | --- | --- |",
+    ]
+    for impl in impls:
+        declared = entries[impl].get("unsupported", [])
+        structural = [f"`{t}`" for t in declared if not t.endswith(REFUSAL_SUFFIX)]
+        lacks = sum(1 for t in declared if t.endswith(REFUSAL_SUFFIX))
+        lines.append(f"| {impl} | {', '.join(structural) or '–'} | {lacks or '–'} |")
     lines += ["", "## Totals", "", "| implementation | positive cases | negative cases |", "| --- | --- | --- |"]
     for impl in impls:
         pos: dict[str, int] = defaultdict(int)

@@ -110,7 +110,8 @@ CODES: dict[str, str] = {
     # tools
     "UNKNOWN_PROTOCOL": "a protocol hint names no protocol the kit knows (sera, renance)",
     "ADAPTER_UNUSABLE": "a conformance --exec adapter cannot be used at all: it does not start, or exits or "
-                        "answers out of protocol before its handshake",
+                        "answers out of protocol before its handshake, or this environment holds key material it "
+                        "could read (--expose-env-keys-to-adapter)",
     "VECTOR_INVALID": "a golden-vector file does not follow the vector format",
     "NETWORK_ERROR": "a server could not be reached, did not answer in time, or answered with an error",
     "SERVER_ERROR": "a server's answer cannot be used: malformed, over the size or nesting limit, of the wrong "

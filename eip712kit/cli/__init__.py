@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "debug": "eip712kit.cli.debug:debug_command",
     "conformance": "eip712kit.cli.conformance:command",
     "doctor": "eip712kit.cli.doctor:command",
+    "solidity": "eip712kit.cli.solidity:command",
 }
 
 
@@ -54,6 +55,7 @@ SHORT_HELP: dict[str, str] = {
     "renance": "Build and sign Renance / XBlade Vault requests.",
     "sera": "Build and sign every Sera request that takes a signature.",
     "serve": "Run the reference verifier: Sera's endpoints, locally.",
+    "solidity": "Print Solidity that computes EIP-712 hashes.",
     "sign": "Sign a typed-data document as eth_signTypedData_v4 does.",
     "uuid": "Pack, unpack and check Sera's uuid_int order numbers.",
     "verify": "Check that ADDRESS signed a typed-data document: exit 0 or 1.",

@@ -18,6 +18,7 @@ import click
 
 from .. import conformance
 from ..base.errors import Eip712KitError
+from ..base.secrets import SECRET_NAME_MARKERS, SECRET_NAME_PARTS
 from ..core.keys import DEFAULT_KEY_ENV
 from ..protocols.trust import visible
 from ._common import dumps, json_option
@@ -64,8 +65,13 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
                                    "reported as xfail and does not fail the run; one that passes is xpass and does.")
 @click.option("--scrub-env", "scrub_env", multiple=True, metavar="NAME",
               help="--exec: also remove this variable from the adapter's environment (repeatable). Removed "
-                   f"always: {DEFAULT_KEY_ENV} and every name containing "
-                   f"{', '.join(conformance.SECRET_ENV_MARKERS[:-1])} or {conformance.SECRET_ENV_MARKERS[-1]}.")
+                   f"always: {DEFAULT_KEY_ENV}, every name containing {', '.join(SECRET_NAME_MARKERS)} or with "
+                   f"a part {', '.join(SECRET_NAME_PARTS)}, and every value holding 32 bytes of hex or 12 to 24 "
+                   "words (a key's or a mnemonic's shape).")
+@click.option("--expose-env-keys-to-adapter", "expose_env_keys", is_flag=True,
+              help="--exec: start the adapter even though this environment holds such variables. They are still "
+                   "removed from the adapter's environment, but an adapter runs as your user and can read this "
+                   "process's (/proc/<pid>/environ); without this flag the run is refused (exit 2) naming them.")
 @json_option
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               metavar="FILE", help="Also write a JUnit XML report to FILE.")
@@ -75,7 +81,7 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
 def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[str, ...], case_ids: tuple[str, ...],
             exec_command: str | None, api_url: str | None, timeout: float, retries: int, loose_codes: bool,
             lenient: bool, no_skips: bool, expect_failures: Path | None, scrub_env: tuple[str, ...],
-            as_json: bool, junit_path: Path | None, list_only: bool, verbose: bool) -> None:
+            expose_env_keys: bool, as_json: bool, junit_path: Path | None, list_only: bool, verbose: bool) -> None:
     """Check a signer against the golden vectors.
 
     With no options, every bundled vector runs against eip712kit itself and a summary per suite is
@@ -123,7 +129,11 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
 
     target: conformance.Target
     if exec_command:
-        target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env)
+        try:
+            target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env,
+                                            expose_env_keys=expose_env_keys)
+        except conformance.KeysInEnvironment as exc:
+            raise _unusable(exec_command, exc) from None
     else:
         target = conformance.LibraryTarget()
     policy = conformance.Policy(loose_codes=loose_codes, lenient=lenient)
@@ -131,13 +141,16 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
     try:
         report = conformance.run(cases, target, policy, progress=progress, expected_failures=expected)
     except conformance.TargetUnusable as exc:
-        # A usage problem, one sentence, not 469 failures.
-        raise Eip712KitError(f"{exec_command!r} cannot be used: {exc}", code="ADAPTER_UNUSABLE",
-                             path="--exec") from None
+        raise _unusable(exec_command or "", exc) from None
     finally:
         target.close()
 
     _finish(ctx, report, no_skips=no_skips, as_json=as_json, junit_path=junit_path, verbose=verbose)
+
+
+def _unusable(command: str, exc: conformance.TargetUnusable) -> Eip712KitError:
+    """An adapter that cannot run a single case: a usage problem in one sentence, not 469 failures."""
+    return Eip712KitError(f"{command!r} cannot be used: {exc}", code="ADAPTER_UNUSABLE", path="--exec")
 
 
 def _finish(ctx: click.Context, report: conformance.Report, *, no_skips: bool, as_json: bool,

@@ -23,7 +23,7 @@ public name is re-exported here, so ``from eip712kit.conformance import run, Lib
 
 from __future__ import annotations
 
-from .adapter import SECRET_ENV_MARKERS, ExecTarget, adapter_environment, is_secret_env
+from .adapter import SECRET_ENV_MARKERS, ExecTarget, KeysInEnvironment, adapter_environment, is_secret_env
 from .api import API_SUITE, API_TAMPERS, Tamper, development_keys, run_api
 from .features import FEATURES, case_features, refusal_tag
 from .library import (
@@ -101,6 +101,7 @@ __all__ = [
     "ExecTarget",
     "ExpectedFailure",
     "ExpectedFailures",
+    "KeysInEnvironment",
     "LibraryTarget",
     "Operation",
     "Outcome",

@@ -302,8 +302,8 @@ def _refusal_features(kind: str, inp: Mapping[str, Any], error: Mapping[str, Any
         tags.add("document-extra-key-refusal")
     if found and value is None:
         tags.add("null-value-refusal")
-    if found and type(value) in (int, float) and code in ("INVALID_HEX", "INVALID_STRING", "INVALID_ADDRESS",
-                                                          "INVALID_MESSAGE"):
+    number = type(value) is int or isinstance(value, float)  # a JSON float is a JsonNumber
+    if found and number and code in ("INVALID_HEX", "INVALID_STRING", "INVALID_ADDRESS", "INVALID_MESSAGE"):
         tags.add("number-coercion-refusal")
     if not found or not isinstance(value, str):
         return tags

@@ -41,6 +41,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--eip712kit-expect-failures", metavar="FILE", default=None,
                     help="Known bugs, one 'CASE-ID-OR-GLOB REASON' per line: such a failure is an xfail; "
                          "a pass is a strict xpass failure.")
+    group.addoption("--eip712kit-expose-env-keys-to-adapter", action="store_true", default=False,
+                    help="Start the adapter even though this environment holds key-like variables (as eip712kit "
+                         "conformance --expose-env-keys-to-adapter; without it the run is refused, naming them).")
 
 
 class CaseFailure(Exception):
@@ -105,7 +108,12 @@ class VectorCollector(pytest.Collector):
                 raise pytest.UsageError(f"--eip712kit-expect-failures: {exc}") from None
         command = config.getoption("eip712kit_exec")
         timeout = config.getoption("eip712kit_timeout")
-        target = conformance.ExecTarget(command, timeout=conformance.DEFAULT_TIMEOUT if timeout is None else timeout)
+        try:
+            target = conformance.ExecTarget(
+                command, timeout=conformance.DEFAULT_TIMEOUT if timeout is None else timeout,
+                expose_env_keys=config.getoption("eip712kit_expose_env_keys_to_adapter"))
+        except conformance.KeysInEnvironment as exc:
+            raise pytest.UsageError(f"--eip712kit-exec {command!r} cannot be used: {exc}") from None
         config.stash[_TARGET] = target
         try:
             declaration = conformance.handshake(target, selected)

@@ -11,7 +11,7 @@ A block that can run says so in its first line, a comment a reader sees too:
   needs your own signer or a browser, runs until Ctrl-C …), and the reason is there to read.
 
 ``text`` blocks are output, usage lines and diagrams; ``json`` blocks must parse. Every other block
-— ``python``, ``sh``, ``console``, ``yaml``, ``js`` — carries one of the first lines above. A shell
+— ``python``, ``sh``, ``console``, ``yaml``, ``js``, ``solidity`` — carries one of the first lines above. A shell
 line expects exit 0 unless its comment (or the comment lines under it) says ``exit N``; a
 ``console`` block's ``$`` lines are run and the output it shows must appear, in order, ``...``
 marking a cut.
@@ -34,7 +34,7 @@ AGAINST_SERVER = "against eip712kit serve --port 8712"
 DOCUMENTED_PORT = "8712"
 
 RUN_LANGUAGES = {"python", "sh", "console"}
-MARKED_LANGUAGES = {"yaml", "js"}  # shown, never run: must say why
+MARKED_LANGUAGES = {"yaml", "js", "solidity"}  # shown, never run: must say why
 DATA_LANGUAGES = {"json", "text"}
 HEADER = re.compile(r"^(?:#|//) (?P<text>.+)$")
 EXIT_HINT = re.compile(r"\bexit (\d+)\b")
