@@ -155,3 +155,18 @@ def test_the_exec_recorder_records_eth_account_into_a_copy(tmp_path: Path) -> No
     assert result.returncode == 0, result.stdout + result.stderr
     assert "eth-account@" in result.stdout and "pass 269" in result.stdout
     assert attestations.load(copy) == before  # --check writes nothing
+
+
+def test_an_adapter_whose_install_is_missing_is_skipped_by_name_only_when_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from tools import attest_exec
+
+    registry = tmp_path / "attesters.json"
+    registry.write_text(json.dumps({"absent": {"exec": "no-such-adapter", "language": "Python", "api": "-",
+                                               "needs": "tools/no-such-dir/.venv", "install": "run install.sh"}}))
+    monkeypatch.setattr(attest_exec, "REGISTRY", registry)
+    copy = tmp_path / "attestations.json"
+    copy.write_text((ROOT / "vectors" / "attestations.json").read_text(encoding="utf-8"), encoding="utf-8")
+    assert attest_exec.main(["--check", "--skip-missing", "--file", str(copy)]) == 0
+    assert "SKIPPED absent: tools/no-such-dir/.venv is not installed (run install.sh)" in capsys.readouterr().out
+    assert attest_exec.main(["--check", "--file", str(copy)]) == 2  # not asked: a usage error, naming the install

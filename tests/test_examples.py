@@ -20,7 +20,8 @@ from tests.helpers.doc_blocks import DOCUMENTS, ROOT, code_blocks
 from tests.helpers.examples import EXAMPLES
 
 FILE_NAME = re.compile(r"(?<![\w/:.-])((?:\.\./|[\w-]+/)*[\w.-]+\.(?:json|jsonl|txt|xml|sqlite3|csv))(?![\w/])")
-OUTPUT_OPTIONS = ("--db", "--junit", "--junitxml", "--record", "-o", "--output")
+OUTPUT_OPTIONS = ("--db", "--junit", "--junitxml", "--record", "-o", "--output", "--write-baseline",
+                  "--eip712kit-write-baseline")
 
 
 def commands(path: Path) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """The fenced code blocks of README.md and docs/*.md, and what each says about where it runs.
 
-A block that can run says so in its first line, a comment a reader sees too:
+A block that can run says so in its first line (after a ``#!`` line), a comment a reader sees too:
 
 * ``# Runs anywhere`` — any directory will do;
 * ``# Runs in a clone, from its root`` — it names files of the repository (``examples/…``);
@@ -65,7 +65,9 @@ class CodeBlock:
 
     @property
     def header(self) -> str:
-        first = self.body[0].strip() if self.body else ""
+        """The first line's comment (the second's, under a ``#!`` line, which must come first)."""
+        lines = self.body[1:] if self.body and self.body[0].startswith("#!") else self.body
+        first = lines[0].strip() if lines else ""
         match = HEADER.match(first.removeprefix("$ ").strip())
         return match.group("text") if match else ""
 
