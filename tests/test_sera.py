@@ -309,7 +309,7 @@ def test_safe_expiration_keeps_off_the_boundaries() -> None:
 
 @pytest.mark.parametrize("action", ["create", "list", "revoke_all", "revoke_sera_abc123"])
 def test_valid_actions(action: str) -> None:
-    assert sera.check_action(action) == action
+    assert sera.parse_action(action) == action
 
 
 @pytest.mark.parametrize("action", ["delete", "Create", "revoke_", "revoke_has space", "", None, "list "])

@@ -215,9 +215,9 @@ def test_an_order_id_must_be_a_version_4_uuid(order_id: str, accepted: bool) -> 
     assert unpack(value).uuid == order_id
     if accepted:  # ... the binding check holds the order to the document's "UUID4"
         assert check_binding(order_id, value, standalone=True).value == value
-        assert uuid_int.check_uuid4(order_id.upper()) == int(order_id.replace("-", ""), 16)
+        assert uuid_int.parse_uuid4(order_id.upper()) == int(order_id.replace("-", ""), 16)
         return
-    for call in (lambda: check_binding(order_id, value), lambda: uuid_int.check_uuid4(order_id)):
+    for call in (lambda: check_binding(order_id, value), lambda: uuid_int.parse_uuid4(order_id)):
         with pytest.raises(Eip712KitError) as info:
             call()
         assert (info.value.code, info.value.path) == ("UUID_NOT_V4", "order_id")

@@ -104,7 +104,7 @@ def multiply(a: Decimal, b: Decimal) -> Decimal:
     return _EXACT.multiply(a, b)
 
 
-def check_rounding(rounding: str | None) -> str | None:
+def parse_rounding(rounding: str | None) -> str | None:
     """The :mod:`decimal` constant of a named rounding mode (None means: refuse inexact amounts)."""
     if rounding is None:
         return None
@@ -118,7 +118,7 @@ def check_rounding(rounding: str | None) -> str | None:
     return ROUNDING_MODES[rounding]
 
 
-def check_decimals(decimals: Any, *, field: str = "decimals") -> int:
+def parse_decimals(decimals: Any, *, field: str = "decimals") -> int:
     if type(decimals) is not int or not 0 <= decimals <= MAX_TOKEN_DECIMALS:
         raise ProtocolError(
             f"token decimals {decimals!r} is not a whole number from 0 to {MAX_TOKEN_DECIMALS}",
@@ -136,8 +136,8 @@ def scale_to_units(
     ``unit`` names the token in error sentences. A result of zero units (only possible when
     rounding) or above uint256 is refused.
     """
-    mode = check_rounding(rounding)
-    decimals = check_decimals(decimals)
+    mode = parse_rounding(rounding)
+    decimals = parse_decimals(decimals)
     scaled = number.scaleb(decimals, _EXACT)
     integral = scaled.to_integral_value(rounding=ROUND_DOWN, context=_EXACT)
     if scaled != integral:
@@ -172,12 +172,12 @@ __all__ = [
     "MAX_DECIMAL_CHARS",
     "MAX_TOKEN_DECIMALS",
     "ROUNDING_MODES",
-    "check_decimals",
-    "check_rounding",
     "decimal_places",
     "format_decimal",
     "multiply",
     "parse_decimal",
+    "parse_decimals",
+    "parse_rounding",
     "scale_to_units",
     "to_base_units",
 ]

@@ -142,7 +142,7 @@ def _decimal_string(value: Any, field: str) -> str:
     return value
 
 
-def check_leverage(leverage: Any) -> int:
+def parse_leverage(leverage: Any) -> int:
     if type(leverage) is not int or not 1 <= leverage <= MAX_LEVERAGE:
         raise ProtocolError(
             f"leverage {leverage!r} is not a whole number from 1 to {MAX_LEVERAGE} (uint32)",
@@ -152,7 +152,7 @@ def check_leverage(leverage: Any) -> int:
     return leverage
 
 
-def check_order_id(order_id: Any) -> str:
+def parse_order_id(order_id: Any) -> str:
     if type(order_id) is not str or not order_id:
         raise ProtocolError(f"order id {order_id!r} is not a non-empty string", code="INVALID_ORDER_ID")
     if ORDER_ID_SEPARATOR in order_id:
@@ -171,7 +171,7 @@ def _order_ids(order_ids: Iterable[str]) -> list[str]:
     ids = list(order_ids)
     for index, order_id in enumerate(ids):
         try:
-            check_order_id(order_id)
+            parse_order_id(order_id)
         except Eip712KitError as exc:
             raise exc.at(index).at("order_ids") from None
     return ids
@@ -324,7 +324,7 @@ def create_order(
     if type(symbol) is not str or not symbol:
         raise ProtocolError(f"symbol {symbol!r} is not a non-empty string such as BTCUSDT",
                             code="INVALID_SYMBOL", path="symbol")
-    leverage = check_leverage(leverage)
+    leverage = parse_leverage(leverage)
     if price is None:
         if order_type == "limit":
             raise ProtocolError("a limit order needs a price", code="INVALID_AMOUNT", path="price")
@@ -376,7 +376,7 @@ def batch_cancel(order_ids: Iterable[str], *, wallet: str, timestamp: int, serve
 def cancel_order(order_id: str, *, wallet: str, timestamp: int) -> CancelOrder:
     """The single-order CancelOrder message (no documented endpoint sends it; see :func:`batch_cancel`)."""
     try:
-        check_order_id(order_id)
+        parse_order_id(order_id)
     except Eip712KitError as exc:
         raise exc.at("order_id") from None
     return CancelOrder(wallet=wallet, orderId=order_id, timestamp=timestamp)
@@ -404,8 +404,6 @@ __all__ = [
     "NonceChallenge",
     "batch_cancel",
     "cancel_order",
-    "check_leverage",
-    "check_order_id",
     "check_order_type",
     "check_side",
     "check_timestamp",
@@ -414,5 +412,7 @@ __all__ = [
     "domain_from_typed_data",
     "login_request",
     "nonce_request",
+    "parse_leverage",
     "parse_nonce_response",
+    "parse_order_id",
 ]

@@ -26,10 +26,10 @@ from .api_keys import (
     REVOKE_PREFIX,
     api_key_action,
     api_key_request,
-    check_action,
-    check_api_key,
     check_api_key_timestamp,
     manage_api_key,
+    parse_action,
+    parse_api_key,
     self_revoke_request,
 )
 from .deployment import DOMAIN, SEPOLIA_TOKENS, domain_from_config
@@ -39,7 +39,7 @@ from .expiration import (
     DEFAULT_LIFETIME,
     EXPIRATION_MAX_AHEAD,
     check_expiration,
-    require_expiration,
+    parse_expiration,
     safe_expiration,
 )
 from .orders import SIDES, ZERO_ADDRESS, SeraOrder, build_order, cancel_order, check_side, intent_from_quote
@@ -74,15 +74,15 @@ __all__ = [
     "api_key_request",
     "build_order",
     "cancel_order",
-    "check_action",
-    "check_api_key",
     "check_api_key_timestamp",
     "check_expiration",
     "check_side",
     "domain_from_config",
     "intent_from_quote",
     "manage_api_key",
-    "require_expiration",
+    "parse_action",
+    "parse_api_key",
+    "parse_expiration",
     "safe_expiration",
     "self_revoke_request",
 ]

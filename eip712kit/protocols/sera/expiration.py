@@ -19,7 +19,7 @@ DEFAULT_BUFFER = 60
 """Seconds kept clear of both ends of the window by :func:`safe_expiration` (client clock and latency)."""
 
 
-def require_expiration(expiration: Any, *, field: str = "expiration") -> int:
+def parse_expiration(expiration: Any, *, field: str = "expiration") -> int:
     """``expiration`` as an int, refused when missing or 0 (no clock needed for that much)."""
     value = None if expiration is None else unix_time(expiration, field)
     if not value:
@@ -38,7 +38,7 @@ def check_expiration(expiration: Any, server_now: Any, *, field: str = "expirati
     The same window applies to quote deadlines (``field="deadline"``). Missing or 0 →
     EXPIRATION_MISSING; not after now → EXPIRATION_PAST; too far → EXPIRATION_TOO_FAR.
     """
-    value = require_expiration(expiration, field=field)
+    value = parse_expiration(expiration, field=field)
     now = unix_time(server_now, "server_now")
     if value <= now:
         raise ProtocolError(
@@ -81,5 +81,5 @@ def safe_expiration(server_now: Any, lifetime: int = DEFAULT_LIFETIME, buffer: i
     return now + life
 
 
-__all__ = ["DEFAULT_BUFFER", "DEFAULT_LIFETIME", "EXPIRATION_MAX_AHEAD", "check_expiration", "require_expiration",
+__all__ = ["DEFAULT_BUFFER", "DEFAULT_LIFETIME", "EXPIRATION_MAX_AHEAD", "check_expiration", "parse_expiration",
            "safe_expiration"]

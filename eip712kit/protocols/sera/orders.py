@@ -16,7 +16,7 @@ from ..amounts import format_decimal, multiply, parse_decimal, scale_to_units
 from ..requests import HttpRequest, Prepared
 from . import endpoints
 from . import uuid_int as uuid_int_mod
-from .expiration import check_expiration, require_expiration
+from .expiration import check_expiration, parse_expiration
 from .structs import CancelOrder, Intent, Order
 from .tokens import NO_TOKENS, Token, TokenList
 
@@ -86,7 +86,7 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
     if uuid_int is not None:
         if order_id is None:
             order_id = uuid_int_mod.unpack(uuid_int).uuid
-            uuid_int_mod.check_uuid4(order_id, path="uuid_int")  # the caller gave only the uuid_int
+            uuid_int_mod.parse_uuid4(order_id, path="uuid_int")  # the caller gave only the uuid_int
         fields = uuid_int_mod.check_binding(order_id, uuid_int, executor_id=executor_id,
                                             standalone=group_order_id is None, group_order_id=group_order_id)
         return order_id, fields.value
@@ -97,7 +97,7 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
             path="uuid_int",
         )
     if order_id is not None and executor_id is not None:
-        uuid_int_mod.check_uuid4(order_id)
+        uuid_int_mod.parse_uuid4(order_id)
         return order_id, uuid_int_mod.pack(order_id, executor_id)
     raise ProtocolError(
         "an order needs its uuid_int: pass uuid_int, or order_id with executor_id (from GET /health)",
@@ -154,7 +154,7 @@ def build_order(
                                 unit=base_token.label)
     quote_units = scale_to_units(multiply(amount_value, price_value), quote_token.decimals, rounding=rounding,
                                  field="amount × price", unit=quote_token.label)
-    require_expiration(expiration)
+    parse_expiration(expiration)
     if server_now is not None:
         check_expiration(expiration, server_now)
     order_id, packed = _order_binding(order_id, uuid_int, executor_id, group_order_id)

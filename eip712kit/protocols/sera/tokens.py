@@ -9,7 +9,7 @@ from typing import Any
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.limits import DEFAULT_LIMITS, load_json
 from ...base.parsers import parse_address, to_checksum_address
-from ..amounts import check_decimals
+from ..amounts import parse_decimals
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Token:
         except Eip712KitError as exc:
             raise exc.at("address") from None
         object.__setattr__(self, "address", to_checksum_address(raw))
-        check_decimals(self.decimals)
+        parse_decimals(self.decimals)
         if self.symbol is not None and type(self.symbol) is not str:
             raise ProtocolError("a token symbol is a string", code="INVALID_TOKEN", path="symbol")
 

@@ -89,7 +89,7 @@ def is_uuid4(text: Any) -> bool:
     return _is_uuid4_bits(bits)
 
 
-def check_uuid4(order_id: Any, *, path: str = "order_id") -> int:
+def parse_uuid4(order_id: Any, *, path: str = "order_id") -> int:
     """The bits of ``order_id``, refused unless it is a version-4 UUID (UUID_NOT_V4).
 
     The Sera document calls ``order_id`` a UUID4 string. Version 4 is the version nibble (the
@@ -322,7 +322,7 @@ def check_binding(
     group must be that order's first 112 bits: UUID_MISMATCH). Neither: a batch leg legitimately
     carries another order's group, so only the UUID and executor are compared.
     """
-    bits = check_uuid4(order_id)
+    bits = parse_uuid4(order_id)
     fields = unpack(uuid_int)
     if parse_uuid(fields.uuid) != bits:
         raise ProtocolError(
@@ -363,7 +363,6 @@ __all__ = [
     "UUID_SHIFT",
     "UuidInt",
     "check_binding",
-    "check_uuid4",
     "format_uuid",
     "is_uuid4",
     "pack",
@@ -371,5 +370,6 @@ __all__ = [
     "pack_fields",
     "pack_leg",
     "parse_uuid",
+    "parse_uuid4",
     "unpack",
 ]

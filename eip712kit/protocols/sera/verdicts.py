@@ -27,7 +27,7 @@ from ...base.errors import Eip712KitError
 from ...base.parsers import parse_address, parse_int, to_checksum_address
 from ...core.api import verify_digest
 from ...core.domain import Domain
-from .api_keys import check_action, check_api_key_timestamp, manage_api_key
+from .api_keys import check_api_key_timestamp, manage_api_key, parse_action
 from .orders import (
     DEFAULT_FEE_BPS,
     DEFAULT_INITIAL_DEPOSIT_AMOUNT,
@@ -225,7 +225,7 @@ def check_manage_api_key(
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "owner_address")) from None
     action = fields["action"]
     try:
-        check_action(action)
+        parse_action(action)
     except Eip712KitError as exc:
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "action")) from None
     if action != expected_action:
