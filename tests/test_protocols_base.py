@@ -25,7 +25,7 @@ from eip712kit.core.schema import compile_types
 from eip712kit.protocols import alura, renance, sera  # noqa: F401  (alura: import must succeed)
 from eip712kit.protocols.requests import Prepared
 from eip712kit.protocols.struct import Struct
-from eip712kit.protocols.windows import check_timestamp_window
+from eip712kit.protocols.windows import require_in_window
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.fuzzing import fuzzed
 
@@ -387,8 +387,8 @@ def test_prepared_request_signs_only_with_the_named_signer() -> None:
 def test_timestamp_window_includes_its_boundary(offset: int, ok: bool) -> None:
     now = 1_704_537_600
     if ok:
-        assert check_timestamp_window(now + offset, now, 30) == now + offset
+        assert require_in_window(now + offset, now, 30) == now + offset
     else:
         with pytest.raises(Eip712KitError) as info:
-            check_timestamp_window(now + offset, now, 30)
+            require_in_window(now + offset, now, 30)
         assert (info.value.code, info.value.path) == ("TIMESTAMP_OUT_OF_WINDOW", "timestamp")

@@ -286,11 +286,11 @@ def test_bad_orders_are_refused(changes: dict[str, Any], code: str, path: str) -
 )
 def test_expiration_window(offset: int, code: str | None) -> None:
     if code is None:
-        assert sera.check_expiration(NOW + offset, NOW) == NOW + offset
-        assert sera.check_expiration(str(NOW + offset), str(NOW)) == NOW + offset
+        assert sera.require_expiration_window(NOW + offset, NOW) == NOW + offset
+        assert sera.require_expiration_window(str(NOW + offset), str(NOW)) == NOW + offset
     else:
         with pytest.raises(Eip712KitError) as info:
-            sera.check_expiration(NOW + offset, NOW, field="deadline")
+            sera.require_expiration_window(NOW + offset, NOW, field="deadline")
         assert (info.value.code, info.value.path) == (code, "deadline")
 
 
@@ -298,7 +298,7 @@ def test_safe_expiration_keeps_off_the_boundaries() -> None:
     assert sera.safe_expiration(NOW) == NOW + sera.DEFAULT_LIFETIME
     assert sera.safe_expiration(NOW, lifetime=3600, buffer=30) == NOW + 3600
     latest = sera.safe_expiration(NOW, lifetime=sera.EXPIRATION_MAX_AHEAD - 60, buffer=60)
-    sera.check_expiration(latest, NOW)  # inside the window, 60 s from its far end
+    sera.require_expiration_window(latest, NOW)  # inside the window, 60 s from its far end
     for lifetime, code in [(60, "EXPIRATION_PAST"), (sera.EXPIRATION_MAX_AHEAD - 59, "EXPIRATION_TOO_FAR")]:
         with pytest.raises(Eip712KitError) as info:
             sera.safe_expiration(NOW, lifetime=lifetime, buffer=60)
@@ -329,10 +329,10 @@ def test_action_strings() -> None:
 @pytest.mark.parametrize(("offset", "ok"), [(300, True), (-300, True), (301, False), (-301, False)])
 def test_api_key_timestamp_window(offset: int, ok: bool) -> None:
     if ok:
-        assert sera.check_api_key_timestamp(NOW + offset, NOW) == NOW + offset
+        assert sera.require_api_key_window(NOW + offset, NOW) == NOW + offset
     else:
         with pytest.raises(Eip712KitError) as info:
-            sera.check_api_key_timestamp(NOW + offset, NOW)
+            sera.require_api_key_window(NOW + offset, NOW)
         assert info.value.code == "TIMESTAMP_OUT_OF_WINDOW"
 
 

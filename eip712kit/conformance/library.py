@@ -103,7 +103,7 @@ def compute_uuid_int(inp: Mapping[str, Any]) -> dict[str, Any]:
         if operation == "unpack":
             fields = uuid_int.unpack(_need(inp, "uuid_int"))
         else:
-            fields = uuid_int.check_binding(_need(inp, "order_id"), _need(inp, "uuid_int"),
+            fields = uuid_int.require_binding(_need(inp, "order_id"), _need(inp, "uuid_int"),
                                             executor_id=inp.get("executor_id"))
         return {"executor_id": fields.executor_id, "uuid": fields.uuid, "group_id": str(fields.group_id),
                 "leg_id": fields.leg_id, "is_uuid4": uuid_int.is_uuid4(fields.uuid),
@@ -177,11 +177,11 @@ def compute_time_window(inp: Mapping[str, Any]) -> dict[str, Any]:
     name = TIME_WINDOW_RULES[rule]
     value, now = inp.get(name), _need(inp, "server_now")
     if rule in ("sera_expiration", "sera_deadline"):
-        sera.check_expiration(value, now, field=name)
+        sera.require_expiration_window(value, now, field=name)
     elif rule == "sera_api_key_timestamp":
-        sera.check_api_key_timestamp(_need(inp, name), now)
+        sera.require_api_key_window(_need(inp, name), now)
     else:
-        renance.check_timestamp(_need(inp, name), now)
+        renance.require_timestamp_window(_need(inp, name), now)
     return {"accepted": True}
 
 

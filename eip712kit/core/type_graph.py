@@ -106,7 +106,7 @@ def resolve_types(types: dict[str, Fields], limits: Limits) -> dict[str, tuple[F
     return out
 
 
-def check_encodable(types: Mapping[str, tuple[Field, ...]]) -> None:
+def require_encodable(types: Mapping[str, tuple[Field, ...]]) -> None:
     """Refuse a cycle of references that every value must follow forever.
 
     A reference is *mandatory* when the field is the struct itself or a fixed-size array of it;
@@ -147,4 +147,4 @@ def check_encodable(types: Mapping[str, tuple[Field, ...]]) -> None:
                 stack.append((nxt, sorted(mandatory[nxt])))
 
 
-__all__ = ["Fields", "check_encodable", "normalise_types", "resolve_types"]
+__all__ = ["Fields", "normalise_types", "require_encodable", "resolve_types"]

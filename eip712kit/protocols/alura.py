@@ -27,7 +27,7 @@ from ..core.keys import KeyLike
 from ..core.messages import hash_message
 from ..core.signature import Signature, sign_digest
 from . import trust
-from .requests import HttpRequest, check_signer, signature_text
+from .requests import HttpRequest, require_signer, signature_text
 
 BASE_URL = "https://testnet-api.alura.fun"
 """The documented base URL (the paths below hang directly from it)."""
@@ -75,8 +75,8 @@ class Challenge:
         A text that fails the check is refused (CHALLENGE_MISMATCH) unless ``trust_text``; a key for
         another address is refused (KEY_MISMATCH).
         """
-        private_key = check_signer(key, self.address)
-        trust.check_text(self.message, nonce=self.nonce, address=self.address, api_url=api_url,
+        private_key = require_signer(key, self.address)
+        trust.require_login_text(self.message, nonce=self.nonce, address=self.address, api_url=api_url,
                          trust_server_text=trust_text)
         return sign_digest(self.digest(), private_key)
 

@@ -13,7 +13,7 @@ Rules as code (pure; server time is a parameter):
   docs/protocols.md), overridable per call;
 * batch cancels join ids with ``,`` — so an id may not contain one — at most 20 ids a call
   (:func:`chunk_order_ids` splits longer lists);
-* timestamps within ±30 s of server time (:func:`check_timestamp`).
+* timestamps within ±30 s of server time (:func:`require_timestamp_window`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from ..core.domain import Domain, derived_domain_type
 from .amounts import parse_decimal
 from .requests import HttpRequest, Prepared
 from .struct import Struct
-from .windows import check_timestamp_window
+from .windows import require_in_window
 
 BASE_URL = "https://api.renance.xyz"
 """The documented base URL; every endpoint's path starts with :data:`API_PREFIX`."""
@@ -104,9 +104,9 @@ STRUCTS: tuple[type[Struct], ...] = (Login, CreateOrder, CancelOrder, BatchCance
 
 # --- rules ------------------------------------------------------------------------------------
 
-def check_timestamp(timestamp: Any, server_now: Any) -> int:
+def require_timestamp_window(timestamp: Any, server_now: Any) -> int:
     """``timestamp`` if within ±30 s of ``server_now`` (TIMESTAMP_OUT_OF_WINDOW otherwise)."""
-    return check_timestamp_window(timestamp, server_now, TIMESTAMP_WINDOW)
+    return require_in_window(timestamp, server_now, TIMESTAMP_WINDOW)
 
 
 def check_side(side: Any) -> str:
@@ -336,7 +336,7 @@ def create_order(
     else:
         signed_price = wire_price = _decimal_string(price, "price")
     if server_now is not None:
-        check_timestamp(timestamp, server_now)
+        require_timestamp_window(timestamp, server_now)
     message = CreateOrder(wallet=wallet, symbol=symbol, side=side, orderType=order_type, price=signed_price,
                           amount=amount, leverage=leverage, timestamp=timestamp)
     fields = {
@@ -367,7 +367,7 @@ def batch_cancel(order_ids: Iterable[str], *, wallet: str, timestamp: int, serve
             path="order_ids",
         )
     if server_now is not None:
-        check_timestamp(timestamp, server_now)
+        require_timestamp_window(timestamp, server_now)
     message = BatchCancelOrders(wallet=wallet, orderIds=ORDER_ID_SEPARATOR.join(ids), timestamp=timestamp)
     fields = {"order_ids": ids, "signature": None, "timestamp": message.timestamp}
     return Prepared(message, message.wallet, "POST", BATCH_CANCEL_PATH, fields)
@@ -406,7 +406,6 @@ __all__ = [
     "cancel_order",
     "check_order_type",
     "check_side",
-    "check_timestamp",
     "chunk_order_ids",
     "create_order",
     "domain_from_typed_data",
@@ -415,4 +414,5 @@ __all__ = [
     "parse_leverage",
     "parse_nonce_response",
     "parse_order_id",
+    "require_timestamp_window",
 ]

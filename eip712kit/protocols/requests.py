@@ -55,7 +55,7 @@ def signature_text(signature: Any) -> str:
     return parsed.to_hex()
 
 
-def check_signer(key: KeyLike, signer: str) -> PrivateKey:
+def require_signer(key: KeyLike, signer: str) -> PrivateKey:
     """The loaded key, refused when it does not sign as the address the message names."""
     private_key = as_private_key(key)
     expected = parsers.to_checksum_address(parsers.parse_address(signer))
@@ -92,7 +92,7 @@ class Prepared:
 
     def sign(self: _P, key: KeyLike, domain: DomainLike) -> _P:
         """A signed copy; a key that is not the message's signer is refused (KEY_MISMATCH)."""
-        private_key = check_signer(key, self.signer)
+        private_key = require_signer(key, self.signer)
         return dataclasses.replace(self, signature=self.message.sign(private_key, domain).to_hex())
 
     def with_signature(self: _P, signature: Any) -> _P:
@@ -121,4 +121,4 @@ class Prepared:
         return HttpRequest(self.method, path or self.path, json=body)
 
 
-__all__ = ["HttpRequest", "Prepared", "check_signer", "signature_text"]
+__all__ = ["HttpRequest", "Prepared", "require_signer", "signature_text"]

@@ -294,7 +294,7 @@ def text_problems(text: str, *, nonce: Any, address: str, api_url: str | None = 
     return problems
 
 
-def check_text(text: str, *, nonce: Any, address: str, api_url: str | None = None,
+def require_login_text(text: str, *, nonce: Any, address: str, api_url: str | None = None,
                trust_server_text: bool = False) -> None:
     """Refuse (CHALLENGE_MISMATCH) a login text with :func:`text_problems`, unless ``trust_server_text``."""
     problems = [] if trust_server_text else text_problems(text, nonce=nonce, address=address, api_url=api_url)
@@ -311,7 +311,6 @@ def check_text(text: str, *, nonce: Any, address: str, api_url: str | None = Non
 __all__ = [
     "UNSEEN_CATEGORIES",
     "Decision",
-    "check_text",
     "decide_domain",
     "decide_login_domain",
     "decide_tokens",
@@ -320,6 +319,7 @@ __all__ = [
     "is_unseen",
     "json_visible",
     "quoted",
+    "require_login_text",
     "sera_token_pins",
     "text_problems",
     "unseen_characters",

@@ -24,7 +24,7 @@ def unix_time(value: Any, field: str) -> int:
     return number
 
 
-def check_timestamp_window(timestamp: Any, server_now: Any, window: int, *, field: str = "timestamp") -> int:
+def require_in_window(timestamp: Any, server_now: Any, window: int, *, field: str = "timestamp") -> int:
     """``timestamp`` if it is within ``window`` seconds of ``server_now`` either way (inclusive)."""
     signed = unix_time(timestamp, field)
     now = unix_time(server_now, "server_now")
@@ -39,4 +39,4 @@ def check_timestamp_window(timestamp: Any, server_now: Any, window: int, *, fiel
     return signed
 
 
-__all__ = ["check_timestamp_window", "unix_time"]
+__all__ = ["require_in_window", "unix_time"]

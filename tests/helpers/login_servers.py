@@ -115,7 +115,7 @@ def renance_app(
                                 status_code=401)
         value, _issued_at = issued.pop(wallet)  # one use per nonce
         try:
-            renance.check_timestamp(body["timestamp"], int(clock()))
+            renance.require_timestamp_window(body["timestamp"], int(clock()))
             verdict = renance.Login(wallet=wallet, nonce=value, timestamp=body["timestamp"]).verify(
                 body["signature"], wallet, domain)
         except Eip712KitError as exc:

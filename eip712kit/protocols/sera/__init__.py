@@ -6,14 +6,14 @@ One module per concern, all pure (server time is a parameter, read it from ``GET
   :class:`CancelVLBatch`, :class:`WithdrawIntent` (field order is part of the hash);
 * :mod:`~.deployment` — the documented domain (:data:`DOMAIN`) and :func:`domain_from_config`;
 * :mod:`~.endpoints` — every HTTP path, written once;
-* :mod:`~.expiration` — the expiration / deadline window (:func:`check_expiration`,
+* :mod:`~.expiration` — the expiration / deadline window (:func:`require_expiration_window`,
   :func:`safe_expiration`);
 * :mod:`~.api_keys` — API-key actions, the ±5-minute window and their requests;
 * :mod:`~.tokens` and :mod:`~.orders` — tokens, and the order builder (:func:`build_order`): side,
   decimal amount and price, base and quote tokens → the signed :class:`Order` with exact integer
   amounts and the ``/verify-signature`` / ``POST /orders`` bodies;
 * :mod:`~.verdicts` — the verdict on a whole request (:func:`check_order_request`,
-  :func:`check_manage_api_key`), which the reference verifier answers with;
+  :func:`require_manage_api_key`), which the reference verifier answers with;
 * the uuid_int binding — :mod:`eip712kit.protocols.sera.uuid_int`.
 
 Where the Sera document is silent, the choice made is listed in ``docs/protocols.md``.
@@ -26,10 +26,10 @@ from .api_keys import (
     REVOKE_PREFIX,
     api_key_action,
     api_key_request,
-    check_api_key_timestamp,
     manage_api_key,
     parse_action,
     parse_api_key,
+    require_api_key_window,
     self_revoke_request,
 )
 from .deployment import DOMAIN, SEPOLIA_TOKENS, domain_from_config
@@ -38,8 +38,8 @@ from .expiration import (
     DEFAULT_BUFFER,
     DEFAULT_LIFETIME,
     EXPIRATION_MAX_AHEAD,
-    check_expiration,
     parse_expiration,
+    require_expiration_window,
     safe_expiration,
 )
 from .orders import SIDES, ZERO_ADDRESS, SeraOrder, build_order, cancel_order, check_side, intent_from_quote
@@ -74,8 +74,6 @@ __all__ = [
     "api_key_request",
     "build_order",
     "cancel_order",
-    "check_api_key_timestamp",
-    "check_expiration",
     "check_side",
     "domain_from_config",
     "intent_from_quote",
@@ -83,6 +81,8 @@ __all__ = [
     "parse_action",
     "parse_api_key",
     "parse_expiration",
+    "require_api_key_window",
+    "require_expiration_window",
     "safe_expiration",
     "self_revoke_request",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...base.errors import ProtocolError
 from ..requests import HttpRequest, Prepared
-from ..windows import check_timestamp_window
+from ..windows import require_in_window
 from . import endpoints
 from .structs import ManageApiKey
 
@@ -17,9 +17,9 @@ REVOKE_PREFIX = "revoke_"
 MAX_ACTIVE_API_KEYS = 10
 
 
-def check_api_key_timestamp(timestamp: Any, server_now: Any) -> int:
+def require_api_key_window(timestamp: Any, server_now: Any) -> int:
     """``timestamp`` if within ±300 s of ``server_now`` (TIMESTAMP_OUT_OF_WINDOW otherwise)."""
-    return check_timestamp_window(timestamp, server_now, API_KEY_TIMESTAMP_WINDOW)
+    return require_in_window(timestamp, server_now, API_KEY_TIMESTAMP_WINDOW)
 
 
 def parse_api_key(api_key: Any, field: str = "api_key") -> str:
@@ -77,7 +77,7 @@ def api_key_request(
     """
     message = manage_api_key(owner, action, timestamp)
     if server_now is not None:
-        check_api_key_timestamp(timestamp, server_now)
+        require_api_key_window(timestamp, server_now)
     if form not in ("body", "query"):
         raise ProtocolError(f"form {form!r} is body or query", code="INVALID_ACTION", path="form")
     if label is not None and action != "create":
@@ -122,9 +122,9 @@ __all__ = [
     "REVOKE_PREFIX",
     "api_key_action",
     "api_key_request",
-    "check_api_key_timestamp",
     "manage_api_key",
     "parse_action",
     "parse_api_key",
+    "require_api_key_window",
     "self_revoke_request",
 ]

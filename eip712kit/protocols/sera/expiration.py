@@ -32,7 +32,7 @@ def parse_expiration(expiration: Any, *, field: str = "expiration") -> int:
     return value
 
 
-def check_expiration(expiration: Any, server_now: Any, *, field: str = "expiration") -> int:
+def require_expiration_window(expiration: Any, server_now: Any, *, field: str = "expiration") -> int:
     """``expiration`` if it is strictly after ``server_now`` and at most now + 365 days − 300 s.
 
     The same window applies to quote deadlines (``field="deadline"``). Missing or 0 →
@@ -81,5 +81,11 @@ def safe_expiration(server_now: Any, lifetime: int = DEFAULT_LIFETIME, buffer: i
     return now + life
 
 
-__all__ = ["DEFAULT_BUFFER", "DEFAULT_LIFETIME", "EXPIRATION_MAX_AHEAD", "check_expiration", "parse_expiration",
-           "safe_expiration"]
+__all__ = [
+    "DEFAULT_BUFFER",
+    "DEFAULT_LIFETIME",
+    "EXPIRATION_MAX_AHEAD",
+    "parse_expiration",
+    "require_expiration_window",
+    "safe_expiration",
+]

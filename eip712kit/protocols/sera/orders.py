@@ -16,7 +16,7 @@ from ..amounts import format_decimal, multiply, parse_decimal, scale_to_units
 from ..requests import HttpRequest, Prepared
 from . import endpoints
 from . import uuid_int as uuid_int_mod
-from .expiration import check_expiration, parse_expiration
+from .expiration import parse_expiration, require_expiration_window
 from .structs import CancelOrder, Intent, Order
 from .tokens import NO_TOKENS, Token, TokenList
 
@@ -87,7 +87,7 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
         if order_id is None:
             order_id = uuid_int_mod.unpack(uuid_int).uuid
             uuid_int_mod.parse_uuid4(order_id, path="uuid_int")  # the caller gave only the uuid_int
-        fields = uuid_int_mod.check_binding(order_id, uuid_int, executor_id=executor_id,
+        fields = uuid_int_mod.require_binding(order_id, uuid_int, executor_id=executor_id,
                                             standalone=group_order_id is None, group_order_id=group_order_id)
         return order_id, fields.value
     if group_order_id is not None:
@@ -156,7 +156,7 @@ def build_order(
                                  field="amount × price", unit=quote_token.label)
     parse_expiration(expiration)
     if server_now is not None:
-        check_expiration(expiration, server_now)
+        require_expiration_window(expiration, server_now)
     order_id, packed = _order_binding(order_id, uuid_int, executor_id, group_order_id)
     if side == "bid":
         spend, spend_units, receive, receive_units = quote_token, quote_units, base_token, base_units
@@ -194,7 +194,7 @@ def build_order(
 def cancel_order(owner: str, uuid_int: int | str, *, order_id: str | None = None) -> CancelOrder:
     """The CancelOrder message for the order packed as ``uuid_int`` (bound to ``order_id`` when given)."""
     if order_id is not None:
-        return CancelOrder(owner=owner, orderId=uuid_int_mod.check_binding(order_id, uuid_int).value)
+        return CancelOrder(owner=owner, orderId=uuid_int_mod.require_binding(order_id, uuid_int).value)
     return CancelOrder(owner=owner, orderId=uuid_int_mod.unpack(uuid_int).value)
 
 
@@ -208,7 +208,7 @@ def intent_from_quote(quote: Mapping[str, Any], *, server_now: int | None = None
     else:
         intent = Intent.from_message(quote)
     if server_now is not None:
-        check_expiration(intent.deadline, server_now, field="deadline")
+        require_expiration_window(intent.deadline, server_now, field="deadline")
     return intent
 
 

@@ -17,7 +17,7 @@ and bare hex are refused rather than guessed at.
 Two layers, kept apart on purpose. Packing and unpacking (:func:`pack`, :func:`pack_fields`,
 :func:`unpack`) are the bit layout and nothing more: they take any 128 bits, so a tool can show
 what a malformed uuid_int holds. The *order* rules the Sera document states are checked where an
-order is bound to its uuid_int (:func:`check_binding`, which the order builder and the reference
+order is bound to its uuid_int (:func:`require_binding`, which the order builder and the reference
 verifier use): the order id is a version-4 UUID ("order_id: 人類可讀的 UUID4 字串"; UUID_NOT_V4),
 and a standalone order has ``leg_id = 0`` and ``group_id = uuid >> 16`` (UUID_NOT_STANDALONE).
 """
@@ -237,11 +237,11 @@ class UuidInt:
         """Whether the fields follow the standalone rule (leg 0, group = the UUID's first 112 bits)."""
         return self.leg_id == 0 and self.group_id == parse_uuid(self.uuid) >> GROUP_FROM_UUID_SHIFT
 
-    def check_standalone(self) -> None:
+    def require_standalone(self) -> None:
         """Refuse (UUID_NOT_STANDALONE) unless leg_id is 0 and group_id is the UUID's first 112 bits.
 
         The Sera document's rule for an ordinary limit order. Only a leg of a virtual-liquidity
-        batch may carry another group or a leg number (:func:`check_binding` with
+        batch may carry another group or a leg number (:func:`require_binding` with
         ``group_order_id``).
         """
         own_group = parse_uuid(self.uuid) >> GROUP_FROM_UUID_SHIFT
@@ -304,7 +304,7 @@ def unpack(value: int | str) -> UuidInt:
     )
 
 
-def check_binding(
+def require_binding(
     order_id: str,
     uuid_int: int | str,
     *,
@@ -339,7 +339,7 @@ def check_binding(
             path="uuid_int",
         )
     if standalone:
-        fields.check_standalone()
+        fields.require_standalone()
     if group_order_id is not None:
         group = _uuid_at(group_order_id, "group_order_id") >> GROUP_FROM_UUID_SHIFT
         if fields.group_id != group:
@@ -362,7 +362,6 @@ __all__ = [
     "MAX_LEGS",
     "UUID_SHIFT",
     "UuidInt",
-    "check_binding",
     "format_uuid",
     "is_uuid4",
     "pack",
@@ -371,5 +370,6 @@ __all__ = [
     "pack_leg",
     "parse_uuid",
     "parse_uuid4",
+    "require_binding",
     "unpack",
 ]

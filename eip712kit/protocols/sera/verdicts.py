@@ -8,7 +8,7 @@ field (owner, side, tokens and market, amounts, expiration window, order_id/uuid
 executor), and last the signature. The first refusal is the verdict, with a stable ``code``, the
 request ``field`` it concerns and a sentence.
 
-:func:`check_manage_api_key` does the same for the signed API-key calls (action, ±5-minute window,
+:func:`require_manage_api_key` does the same for the signed API-key calls (action, ±5-minute window,
 signature by ``owner_address``); replay and the 10-key limit need state and live in the
 verifier's store (:mod:`eip712kit.server.store`).
 
@@ -27,7 +27,7 @@ from ...base.errors import Eip712KitError
 from ...base.parsers import parse_address, parse_int, to_checksum_address
 from ...core.api import verify_digest
 from ...core.domain import Domain
-from .api_keys import check_api_key_timestamp, manage_api_key, parse_action
+from .api_keys import manage_api_key, parse_action, require_api_key_window
 from .orders import (
     DEFAULT_FEE_BPS,
     DEFAULT_INITIAL_DEPOSIT_AMOUNT,
@@ -201,7 +201,7 @@ class ApiKeyRefusal(Exception):
         self.verdict = verdict
 
 
-def check_manage_api_key(
+def require_manage_api_key(
     fields: Mapping[str, Any],
     *,
     expected_action: str,
@@ -233,7 +233,7 @@ def check_manage_api_key(
                                          f"action {action!r} is signed, but this endpoint does {expected_action!r}",
                                          "action"))
     try:
-        timestamp = check_api_key_timestamp(fields["timestamp"], now)
+        timestamp = require_api_key_window(fields["timestamp"], now)
         message = manage_api_key(owner, action, timestamp)
     except Eip712KitError as exc:
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "timestamp")) from None
@@ -253,7 +253,7 @@ __all__ = [
     "SignedAction",
     "Verdict",
     "check_body_shape",
-    "check_manage_api_key",
     "check_order_request",
     "request_field",
+    "require_manage_api_key",
 ]
