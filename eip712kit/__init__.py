@@ -22,6 +22,7 @@ from .base.limits import DEFAULT_LIMITS, Limits
 from .base.parsers import to_checksum_address
 from .core.api import (
     Verification,
+    check_digest,
     check_message,
     check_typed_data,
     hash_typed_data,
@@ -29,7 +30,6 @@ from .core.api import (
     recover_typed_data,
     sign_message,
     sign_typed_data,
-    verify_digest,
     verify_message,
     verify_typed_data,
 )
@@ -59,6 +59,7 @@ __all__ = [
     "ValueEncodingError",
     "Verification",
     "__version__",
+    "check_digest",
     "check_message",
     "check_typed_data",
     "compile_types",
@@ -72,7 +73,6 @@ __all__ = [
     "sign_message",
     "sign_typed_data",
     "to_checksum_address",
-    "verify_digest",
     "verify_message",
     "verify_typed_data",
 ]

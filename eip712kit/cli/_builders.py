@@ -21,7 +21,7 @@ import click
 
 from ..base.errors import Eip712KitError
 from ..base.parsers import parse_address, to_checksum_address
-from ..core.api import Verification, verify_digest
+from ..core.api import Verification, check_digest
 from ..core.domain import Domain
 from ..core.keys import PrivateKey
 from ..core.signature import Signature
@@ -137,7 +137,7 @@ def sign_struct(message: Struct, domain: Domain, signer: Signer, request: Callab
         signature = message.sign(signer.key, domain).to_hex()
     elif signer.external is not None:
         signature = Signature.parse(signer.external).to_hex()
-        verification = verify_digest(message.digest(domain), signer.external, signer.address)
+        verification = check_digest(message.digest(domain), signer.external, signer.address)
     return Built(message, domain, signer.address, signature, request(signature), verification, extra)
 
 

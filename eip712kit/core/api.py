@@ -86,7 +86,7 @@ def expected_address(address: Address) -> str:
     return to_checksum_address(parse_address(address))
 
 
-def verify_digest(digest: bytes, signature: Any, address: Address) -> Verification:
+def check_digest(digest: bytes, signature: Any, address: Address) -> Verification:
     """Check that ``signature`` over ``digest`` was made by ``address``; never raises on a bad signature."""
     expected = expected_address(address)
     if expected == ZERO_ADDRESS:
@@ -108,7 +108,7 @@ def verify_digest(digest: bytes, signature: Any, address: Address) -> Verificati
 
 def check_typed_data(doc: Document, signature: Any, address: Address) -> Verification:
     """Like :func:`verify_typed_data` but says why a signature is not valid."""
-    return verify_digest(_typed(doc).digest(), signature, address)
+    return check_digest(_typed(doc).digest(), signature, address)
 
 
 def verify_typed_data(doc: Document, signature: Any, address: Address) -> bool:
@@ -121,7 +121,7 @@ def verify_typed_data(doc: Document, signature: Any, address: Address) -> bool:
 
 
 def check_message(message: MessageLike, signature: Any, address: Address, *, hex: bool = False) -> Verification:
-    return verify_digest(hash_message(message, hex=hex), signature, address)
+    return check_digest(hash_message(message, hex=hex), signature, address)
 
 
 def verify_message(message: MessageLike, signature: Any, address: Address, *, hex: bool = False) -> bool:
@@ -131,6 +131,7 @@ def verify_message(message: MessageLike, signature: Any, address: Address, *, he
 __all__ = [
     "Address",
     "Verification",
+    "check_digest",
     "check_message",
     "check_typed_data",
     "expected_address",
@@ -139,7 +140,6 @@ __all__ = [
     "recover_typed_data",
     "sign_message",
     "sign_typed_data",
-    "verify_digest",
     "verify_message",
     "verify_typed_data",
 ]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from ..base.errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
 from ..base.hashing import keccak256
-from ..core.api import Verification, verify_digest
+from ..core.api import Verification, check_digest
 from ..core.domain import Domain, DomainLike, as_domain, eip712_digest, separator_of
 from ..core.encoders import JsonWriter, Reader
 from ..core.field_types import resolve_field_type
@@ -255,7 +255,7 @@ class Struct(metaclass=_StructMeta):
 
     def verify(self, signature: Any, address: str, domain: DomainLike) -> Verification:
         """Whether ``address`` made ``signature`` (low-s, non-zero signer); says why not."""
-        return verify_digest(self.digest(domain), signature, address)
+        return check_digest(self.digest(domain), signature, address)
 
     # -- value semantics --
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from ...base.errors import Eip712KitError
 from ...base.parsers import parse_address, parse_int, to_checksum_address
-from ...core.api import verify_digest
+from ...core.api import check_digest
 from ...core.domain import Domain
 from .api_keys import manage_api_key, parse_action, require_api_key_window
 from .orders import (
@@ -95,7 +95,7 @@ def request_field(exc: Eip712KitError) -> str | None:
     return _BUILDER_FIELDS.get(parts[0], parts[0])
 
 
-def check_body_shape(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] = ()) -> Verdict | None:
+def shape_refusal(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] = ()) -> Verdict | None:
     """A refusal when ``body`` is not an object with exactly ``fields`` (plus any of ``optional``)."""
     if not isinstance(body, Mapping):
         return Verdict(False, "INVALID_REQUEST", f"the body is a JSON object with {', '.join(fields)}", None)
@@ -132,7 +132,7 @@ def check_order_request(
     Order fields the body does not carry are the builder's defaults (the document's example:
     feeBps 0, recipient the zero address, initialDepositAmount 0).
     """
-    refusal = check_body_shape(body, ORDER_REQUEST_FIELDS)
+    refusal = shape_refusal(body, ORDER_REQUEST_FIELDS)
     if refusal is not None:
         return refusal
     try:
@@ -162,7 +162,7 @@ def check_order_request(
     except Eip712KitError as exc:
         return Verdict.refuse(exc)
     digest = built.digest(domain)
-    verification = verify_digest(digest, body["signature"], owner)
+    verification = check_digest(digest, body["signature"], owner)
     if not verification.valid:
         detail = verification.reason or "the signature is not valid"
         if verification.code == "SIGNER_MISMATCH":
@@ -216,7 +216,7 @@ def require_manage_api_key(
     ``revoke_all``); a body signed for another action is refused, so a signature made to list
     keys cannot revoke them.
     """
-    refusal = check_body_shape(fields, API_KEY_FIELDS + required, optional)
+    refusal = shape_refusal(fields, API_KEY_FIELDS + required, optional)
     if refusal is not None:
         raise ApiKeyRefusal(400, refusal)
     try:
@@ -238,7 +238,7 @@ def require_manage_api_key(
     except Eip712KitError as exc:
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "timestamp")) from None
     digest = message.digest(domain)
-    verification = verify_digest(digest, fields["signature"], owner)
+    verification = check_digest(digest, fields["signature"], owner)
     if not verification.valid:
         raise ApiKeyRefusal(401, Verdict(False, verification.code, verification.reason, "signature",
                                          verification.signer, digest))
@@ -252,8 +252,8 @@ __all__ = [
     "ApiKeyRefusal",
     "SignedAction",
     "Verdict",
-    "check_body_shape",
     "check_order_request",
     "request_field",
     "require_manage_api_key",
+    "shape_refusal",
 ]
