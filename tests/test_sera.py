@@ -115,7 +115,7 @@ def test_the_seed_bid_example() -> None:
     assert signed.signature == "0x" + bytes(Account.sign_message(encode_typed_data(full_message=document),
                                                                  KEY).signature).hex()
     assert TypedData(document).digest() == built.digest(sera.DOMAIN)
-    assert signed.verify(sera.DOMAIN).valid
+    assert signed.check(sera.DOMAIN).valid
 
 
 def test_an_ask_is_the_mirror() -> None:

@@ -116,7 +116,7 @@ def sign_prepared(prepared: Prepared, domain: Domain, signer: Signer, request_pa
         prepared = prepared.sign(signer.key, domain)
     elif signer.external is not None:
         prepared = prepared.with_signature(signer.external)
-        verification = prepared.verify(domain)
+        verification = prepared.check(domain)
     if prepared.signature is not None:
         request = prepared.request(request_path)
     else:

@@ -22,6 +22,7 @@ from typing import Any
 from ..base.errors import Eip712KitError, ProtocolError
 from ..base.limits import DEFAULT_LIMITS, load_json
 from ..base.parsers import parse_address, to_checksum_address
+from ..base.renamed import warn_renamed
 from ..core.api import Verification, check_message, recover_message
 from ..core.keys import KeyLike
 from ..core.messages import hash_message
@@ -83,9 +84,14 @@ class Challenge:
     def recover(self, signature: Any) -> str:
         return recover_message(self.message, signature)
 
-    def verify(self, signature: Any) -> Verification:
+    def check(self, signature: Any) -> Verification:
         """Whether the challenge's address signed its message (low-s, non-zero signer)."""
         return check_message(self.message, signature, self.address)
+
+    def verify(self, signature: Any) -> Verification:
+        """The old name of :meth:`check` (it returns a Verification; ``verify_*`` answer yes or no)."""
+        warn_renamed("Challenge.verify", "Challenge.check")
+        return self.check(signature)
 
     def verify_request(self, signature: Any, referral_code: str | None = None) -> HttpRequest:
         return verify_request(self.address, signature, referral_code)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from ..base import parsers
 from ..base.errors import KeySourceError, ProtocolError
+from ..base.renamed import warn_renamed
 from ..core.api import Verification
 from ..core.domain import DomainLike
 from ..core.keys import KeyLike, PrivateKey, as_private_key
@@ -99,11 +100,16 @@ class Prepared:
         """A copy carrying a signature made elsewhere (a wallet, another signer); format-checked."""
         return dataclasses.replace(self, signature=signature_text(signature))
 
-    def verify(self, domain: DomainLike) -> Verification:
+    def check(self, domain: DomainLike) -> Verification:
         """Whether the held signature is the signer's, over this message in ``domain``."""
         if self.signature is None:
-            raise ProtocolError("nothing to verify: the request is not signed yet", code="SIGNATURE_MISSING")
-        return self.message.verify(self.signature, self.signer, domain)
+            raise ProtocolError("nothing to check: the request is not signed yet", code="SIGNATURE_MISSING")
+        return self.message.check(self.signature, self.signer, domain)
+
+    def verify(self, domain: DomainLike) -> Verification:
+        """The old name of :meth:`check` (it returns a Verification; ``verify_*`` answer yes or no)."""
+        warn_renamed("Prepared.verify", "Prepared.check")
+        return self.check(domain)
 
     def body(self) -> dict[str, Any]:
         """The request's fields with the signature in place."""

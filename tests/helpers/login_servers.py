@@ -116,7 +116,7 @@ def renance_app(
         value, _issued_at = issued.pop(wallet)  # one use per nonce
         try:
             renance.require_timestamp_window(body["timestamp"], int(clock()))
-            verdict = renance.Login(wallet=wallet, nonce=value, timestamp=body["timestamp"]).verify(
+            verdict = renance.Login(wallet=wallet, nonce=value, timestamp=body["timestamp"]).check(
                 body["signature"], wallet, domain)
         except Eip712KitError as exc:
             return JSONResponse({"error": exc.code, "message": exc.message, "code": 403}, status_code=403)
