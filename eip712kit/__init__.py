@@ -6,6 +6,8 @@ the :class:`Signature` value, :class:`PrivateKey` and the error classes. Protoco
 :mod:`eip712kit.protocols`; the Sera bit-packer in :mod:`eip712kit.protocols.sera.uuid_int`.
 """
 
+from typing import TYPE_CHECKING
+
 from .base.errors import (
     CODES,
     DocumentError,
@@ -20,6 +22,7 @@ from .base.errors import (
 )
 from .base.limits import DEFAULT_LIMITS, Limits
 from .base.parsers import to_checksum_address
+from .base.renamed import module_getattr
 from .core.api import (
     Verification,
     check_digest,
@@ -76,3 +79,6 @@ __all__ = [
     "verify_message",
     "verify_typed_data",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"verify_digest": "check_digest"}, globals())

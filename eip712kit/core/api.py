@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import Eip712KitError, ValueEncodingError
 from ..base.parsers import parse_address, to_checksum_address
+from ..base.renamed import module_getattr
 from .keys import KeyLike
 from .messages import MessageLike, hash_message
 from .signature import ZERO_ADDRESS, Signature, recover_digest, sign_digest
@@ -143,3 +144,6 @@ __all__ = [
     "verify_message",
     "verify_typed_data",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"verify_digest": "check_digest"}, globals())

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import DocumentError, TypeDefinitionError
 from ..base.limits import Limits
+from ..base.renamed import module_getattr
 from .encoders import is_atomic
 from .field_types import Field, FieldType, resolve_field_type
 
@@ -148,3 +149,6 @@ def require_encodable(types: Mapping[str, tuple[Field, ...]]) -> None:
 
 
 __all__ = ["Fields", "normalise_types", "require_encodable", "resolve_types"]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_encodable": "require_encodable"}, globals())

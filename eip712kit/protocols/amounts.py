@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Context, Decimal, Inexact, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ProtocolError
+from ..base.renamed import module_getattr
 
 ROUNDING_MODES: dict[str, str] = {"down": ROUND_DOWN, "up": ROUND_UP, "half_even": ROUND_HALF_EVEN}
 """Named rounding modes (amounts are positive, so ``down`` is floor and ``up`` is ceiling)."""
@@ -181,3 +182,9 @@ __all__ = [
     "scale_to_units",
     "to_base_units",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_rounding": "parse_rounding",
+        "check_decimals": "parse_decimals",
+    }, globals())

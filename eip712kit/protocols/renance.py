@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import Eip712KitError, ProtocolError, TrustError
 from ..base.limits import DEFAULT_LIMITS, load_json
 from ..base.parsers import parse_address, parse_int, to_checksum_address
+from ..base.renamed import module_getattr
 from ..core.domain import Domain, derived_domain_type
 from .amounts import parse_decimal
 from .requests import HttpRequest, Prepared
@@ -416,3 +417,10 @@ __all__ = [
     "parse_order_id",
     "require_timestamp_window",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_timestamp": "require_timestamp_window",
+        "check_leverage": "parse_leverage",
+        "check_order_id": "parse_order_id",
+    }, globals())

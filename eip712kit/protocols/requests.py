@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..base import parsers
 from ..base.errors import KeySourceError, ProtocolError
-from ..base.renamed import warn_renamed
+from ..base.renamed import module_getattr, warn_renamed
 from ..core.api import Verification
 from ..core.domain import DomainLike
 from ..core.keys import KeyLike, PrivateKey, as_private_key
@@ -128,3 +128,6 @@ class Prepared:
 
 
 __all__ = ["HttpRequest", "Prepared", "require_signer", "signature_text"]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_signer": "require_signer"}, globals())

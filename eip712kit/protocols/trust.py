@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..base.errors import Eip712KitError, TrustError
+from ..base.renamed import module_getattr
 from ..core.domain import Domain
 
 if TYPE_CHECKING:  # the display half is imported by every command: it does not pay for the protocols
@@ -325,3 +326,6 @@ __all__ = [
     "unseen_characters",
     "visible",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_text": "require_login_text"}, globals())

@@ -6,10 +6,11 @@ here reads the local clock, so every rule is a pure function a test or a vector 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base import parsers
 from ..base.errors import Eip712KitError, ProtocolError, ValueEncodingError
+from ..base.renamed import module_getattr
 
 
 def unix_time(value: Any, field: str) -> int:
@@ -40,3 +41,6 @@ def require_in_window(timestamp: Any, server_now: Any, window: int, *, field: st
 
 
 __all__ = ["require_in_window", "unix_time"]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_timestamp_window": "require_in_window"}, globals())

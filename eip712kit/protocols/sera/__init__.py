@@ -19,6 +19,9 @@ One module per concern, all pure (server time is a parameter, read it from ``GET
 Where the Sera document is silent, the choice made is listed in ``docs/protocols.md``.
 """
 
+from typing import TYPE_CHECKING
+
+from ...base.renamed import module_getattr
 from .api_keys import (
     API_KEY_ACTIONS,
     API_KEY_TIMESTAMP_WINDOW,
@@ -86,3 +89,12 @@ __all__ = [
     "safe_expiration",
     "self_revoke_request",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_action": "parse_action",
+        "check_api_key": "parse_api_key",
+        "check_api_key_timestamp": "require_api_key_window",
+        "check_expiration": "require_expiration_window",
+        "require_expiration": "parse_expiration",
+    }, globals())

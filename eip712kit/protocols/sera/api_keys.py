@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ProtocolError
+from ...base.renamed import module_getattr
 from ..requests import HttpRequest, Prepared
 from ..windows import require_in_window
 from . import endpoints
@@ -128,3 +129,10 @@ __all__ = [
     "require_api_key_window",
     "self_revoke_request",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_action": "parse_action",
+        "check_api_key": "parse_api_key",
+        "check_api_key_timestamp": "require_api_key_window",
+    }, globals())

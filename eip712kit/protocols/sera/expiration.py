@@ -6,9 +6,10 @@ ends so a signature is never made on the boundary.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ProtocolError
+from ...base.renamed import module_getattr
 from ..windows import unix_time
 
 EXPIRATION_MAX_AHEAD = 365 * 86_400 - 300
@@ -89,3 +90,9 @@ __all__ = [
     "require_expiration_window",
     "safe_expiration",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_expiration": "require_expiration_window",
+        "require_expiration": "parse_expiration",
+    }, globals())

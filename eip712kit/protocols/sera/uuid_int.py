@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.parsers import DECIMAL_INTEGER, json_int, parse_int
+from ...base.renamed import module_getattr, warn_renamed
 
 EXECUTOR_BITS = 4
 UUID_BITS = 128
@@ -260,6 +261,11 @@ class UuidInt:
                 path="uuid_int",
             )
 
+    def check_standalone(self) -> None:
+        """The old name of :meth:`require_standalone`."""
+        warn_renamed("UuidInt.check_standalone", "UuidInt.require_standalone")
+        self.require_standalone()
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "uuid_int": str(self.value),
@@ -373,3 +379,9 @@ __all__ = [
     "require_binding",
     "unpack",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_binding": "require_binding",
+        "check_uuid4": "parse_uuid4",
+    }, globals())

@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import Eip712KitError
 from ...base.parsers import parse_address, parse_int, to_checksum_address
+from ...base.renamed import module_getattr
 from ...core.api import check_digest
 from ...core.domain import Domain
 from .api_keys import manage_api_key, parse_action, require_api_key_window
@@ -257,3 +258,9 @@ __all__ = [
     "require_manage_api_key",
     "shape_refusal",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_body_shape": "shape_refusal",
+        "check_manage_api_key": "require_manage_api_key",
+    }, globals())
