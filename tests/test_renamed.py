@@ -12,6 +12,7 @@ import types
 
 import pytest
 
+from eip712kit.base.errors import ProtocolError
 from eip712kit.base.renamed import module_getattr, renamed_keywords
 from tests.helpers.devkeys import DEV_KEYS
 
@@ -101,6 +102,24 @@ def test_every_renamed_public_name_still_imports(module_name: str, old: str, new
         served = getattr(module, old)
     assert served is getattr(module, new)
     assert old not in module.__all__ and new in module.__all__
+
+
+@pytest.mark.parametrize("module_name, old, value, code", [
+    ("eip712kit.protocols.sera", "check_side", "buy", "INVALID_SIDE"),
+    ("eip712kit.protocols.sera.orders", "check_side", "BID", "INVALID_SIDE"),
+    ("eip712kit.protocols.renance", "check_side", "bid", "INVALID_SIDE"),
+    ("eip712kit.protocols.renance", "check_order_type", "LIMIT", "INVALID_ORDER_TYPE"),
+])
+def test_the_old_side_checks_are_the_one_rule_bound_to_each_protocols_words(module_name: str, old: str, value: str,
+                                                                             code: str) -> None:
+    module = importlib.import_module(module_name)
+    with pytest.warns(DeprecationWarning, match=rf"{old} is renamed parse_choice\("):
+        check = getattr(module, old)
+    good = module.SIDES[0] if old == "check_side" else module.ORDER_TYPES[0]
+    assert check(good) == good
+    with pytest.raises(ProtocolError) as refused:
+        check(value)
+    assert refused.value.code == code
 
 
 def test_from_import_of_an_old_name_works() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..base.errors import Eip712KitError, ProtocolError, TrustError
@@ -28,7 +29,7 @@ from ..base.parsers import parse_address, parse_int, to_checksum_address
 from ..base.renamed import module_getattr
 from ..core.domain import Domain, derived_domain_type
 from .amounts import parse_decimal
-from .requests import HttpRequest, Prepared
+from .requests import HttpRequest, Prepared, parse_choice
 from .struct import Struct
 from .windows import require_in_window
 
@@ -55,6 +56,7 @@ MAX_BATCH_CANCEL = 20
 ORDER_ID_SEPARATOR = ","
 SIDES = ("buy", "sell")
 ORDER_TYPES = ("limit", "market")
+SIDE_HINTS = dict.fromkeys(("bid", "ask"), "Renance's sides are buy and sell; bid/ask is Sera's wording")
 DEFAULT_LEVERAGE = 1
 MAX_LEVERAGE = 2**32 - 1
 
@@ -108,27 +110,6 @@ STRUCTS: tuple[type[Struct], ...] = (Login, CreateOrder, CancelOrder, BatchCance
 def require_timestamp_window(timestamp: Any, server_now: Any) -> int:
     """``timestamp`` if within ±30 s of ``server_now`` (TIMESTAMP_OUT_OF_WINDOW otherwise)."""
     return require_in_window(timestamp, server_now, TIMESTAMP_WINDOW)
-
-
-def check_side(side: Any) -> str:
-    if side in SIDES:
-        return str(side)
-    hint = ""
-    if type(side) is str and side.lower() in SIDES:
-        hint = f": write it lowercase, {side.lower()!r} (it is signed as written)"
-    elif side in ("bid", "ask"):
-        hint = " (Renance's sides are buy and sell; bid/ask is Sera's wording)"
-    raise ProtocolError(f"side {side!r} is not buy or sell{hint}", code="INVALID_SIDE", path="side")
-
-
-def check_order_type(order_type: Any) -> str:
-    if order_type in ORDER_TYPES:
-        return str(order_type)
-    hint = ""
-    if type(order_type) is str and order_type.lower() in ORDER_TYPES:
-        hint = f": write it lowercase, {order_type.lower()!r} (it is signed as written)"
-    raise ProtocolError(f"order_type {order_type!r} is not limit or market{hint}", code="INVALID_ORDER_TYPE",
-                        path="order_type")
 
 
 def _decimal_string(value: Any, field: str) -> str:
@@ -319,8 +300,8 @@ def create_order(
     (:data:`MARKET_PRICE`, ``""``, by default) and sends that same string, or JSON ``null`` with
     ``null_market_price=True``. With ``server_now`` the ±30 s window is checked.
     """
-    side = check_side(side)
-    order_type = check_order_type(order_type)
+    side = parse_choice(side, SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
+    order_type = parse_choice(order_type, ORDER_TYPES, field="order_type", code="INVALID_ORDER_TYPE")
     amount = _decimal_string(amount, "amount")
     if type(symbol) is not str or not symbol:
         raise ProtocolError(f"symbol {symbol!r} is not a non-empty string such as BTCUSDT",
@@ -396,6 +377,7 @@ __all__ = [
     "ORDERS_PATH",
     "ORDER_TYPES",
     "SIDES",
+    "SIDE_HINTS",
     "STRUCTS",
     "TIMESTAMP_WINDOW",
     "BatchCancelOrders",
@@ -405,8 +387,6 @@ __all__ = [
     "NonceChallenge",
     "batch_cancel",
     "cancel_order",
-    "check_order_type",
-    "check_side",
     "chunk_order_ids",
     "create_order",
     "domain_from_typed_data",
@@ -423,4 +403,9 @@ if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py
         "check_timestamp": "require_timestamp_window",
         "check_leverage": "parse_leverage",
         "check_order_id": "parse_order_id",
-    }, globals())
+        "check_side": "parse_choice(side, renance.SIDES, ...)",
+        "check_order_type": "parse_choice(order_type, renance.ORDER_TYPES, ...)",
+    }, globals(), {
+        "check_side": partial(parse_choice, choices=SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS),
+        "check_order_type": partial(parse_choice, choices=ORDER_TYPES, field="order_type", code="INVALID_ORDER_TYPE"),
+    })

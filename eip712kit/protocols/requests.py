@@ -56,6 +56,24 @@ def signature_text(signature: Any) -> str:
     return parsed.to_hex()
 
 
+def parse_choice(value: Any, choices: tuple[str, ...], *, field: str, code: str,
+                 hints: Mapping[str, str] | None = None) -> str:
+    """``value`` if it is exactly one of ``choices``, the closed list of words a request field takes.
+
+    A side or an order type travels (and for Renance is signed) as written, so another case is refused
+    with a hint, never lowercased for the caller. ``hints`` adds a sentence for a word a caller may
+    bring from elsewhere (Renance's ``buy`` at Sera, Sera's ``bid`` at Renance), looked up in lowercase.
+    """
+    if type(value) is str and value in choices:
+        return value
+    hint = ""
+    if type(value) is str and value.lower() in choices:
+        hint = f": write it lowercase, {value.lower()!r} (it is sent as written, never lowercased for you)"
+    elif hints and type(value) is str and value.lower() in hints:
+        hint = f" ({hints[value.lower()]})"
+    raise ProtocolError(f"{field} {value!r} is not {' or '.join(choices)}{hint}", code=code, path=field)
+
+
 def require_signer(key: KeyLike, signer: str) -> PrivateKey:
     """The loaded key, refused when it does not sign as the address the message names."""
     private_key = as_private_key(key)
@@ -127,7 +145,7 @@ class Prepared:
         return HttpRequest(self.method, path or self.path, json=body)
 
 
-__all__ = ["HttpRequest", "Prepared", "require_signer", "signature_text"]
+__all__ = ["HttpRequest", "Prepared", "parse_choice", "require_signer", "signature_text"]
 
 if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
     __getattr__ = module_getattr(__name__, {"check_signer": "require_signer"}, globals())

@@ -19,9 +19,11 @@ One module per concern, all pure (server time is a parameter, read it from ``GET
 Where the Sera document is silent, the choice made is listed in ``docs/protocols.md``.
 """
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...base.renamed import module_getattr
+from ..requests import parse_choice
 from .api_keys import (
     API_KEY_ACTIONS,
     API_KEY_TIMESTAMP_WINDOW,
@@ -45,7 +47,7 @@ from .expiration import (
     require_expiration_window,
     safe_expiration,
 )
-from .orders import SIDES, ZERO_ADDRESS, SeraOrder, build_order, cancel_order, check_side, intent_from_quote
+from .orders import SIDE_HINTS, SIDES, ZERO_ADDRESS, SeraOrder, build_order, cancel_order, intent_from_quote
 from .structs import STRUCTS, CancelOrder, CancelVLBatch, Intent, ManageApiKey, Order, WithdrawIntent
 from .tokens import NO_TOKENS, Token, TokenList
 
@@ -62,6 +64,7 @@ __all__ = [
     "REVOKE_PREFIX",
     "SEPOLIA_TOKENS",
     "SIDES",
+    "SIDE_HINTS",
     "STRUCTS",
     "ZERO_ADDRESS",
     "CancelOrder",
@@ -77,7 +80,6 @@ __all__ = [
     "api_key_request",
     "build_order",
     "cancel_order",
-    "check_side",
     "domain_from_config",
     "intent_from_quote",
     "manage_api_key",
@@ -97,4 +99,7 @@ if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py
         "check_api_key_timestamp": "require_api_key_window",
         "check_expiration": "require_expiration_window",
         "require_expiration": "parse_expiration",
-    }, globals())
+        "check_side": "parse_choice(side, sera.SIDES, ...)",
+    }, globals(), {
+        "check_side": partial(parse_choice, choices=SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS),
+    })

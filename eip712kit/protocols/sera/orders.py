@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ProtocolError
+from ...base.renamed import module_getattr
 from ...core.secp256k1 import ZERO_ADDRESS
 from ..amounts import format_decimal, multiply, parse_decimal, scale_to_units
-from ..requests import HttpRequest, Prepared
+from ..requests import HttpRequest, Prepared, parse_choice
 from . import endpoints
 from . import uuid_int as uuid_int_mod
 from .expiration import parse_expiration, require_expiration_window
@@ -29,18 +31,8 @@ DEFAULT_INITIAL_DEPOSIT_AMOUNT = 0
 
 
 SIDES = ("bid", "ask")
-
-
-def check_side(side: Any) -> str:
-    """``bid`` (buy base with quote) or ``ask`` (sell base for quote), exactly."""
-    if side in SIDES:
-        return str(side)
-    hint = ""
-    if type(side) is str and side.lower() in SIDES:
-        hint = f" (lowercase: {side.lower()!r})"
-    elif side in ("buy", "sell", "BUY", "SELL"):
-        hint = " (Sera's sides are bid and ask; buy/sell is Renance's wording)"
-    raise ProtocolError(f"side {side!r} is not bid or ask{hint}", code="INVALID_SIDE", path="side")
+"""``bid`` buys the base token with the quote token; ``ask`` sells the base token for the quote token."""
+SIDE_HINTS = dict.fromkeys(("buy", "sell"), "Sera's sides are bid and ask; buy/sell is Renance's wording")
 
 
 @dataclass(frozen=True)
@@ -141,7 +133,7 @@ def build_order(
     UUID's first 112 bits (UUID_NOT_STANDALONE otherwise); a leg carries order 0's group
     (UUID_MISMATCH otherwise) and must be given as a uuid_int (``uuid_int.pack_batch``).
     """
-    side = check_side(side)
+    side = parse_choice(side, SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
     book = tokens if tokens is not None else NO_TOKENS
     base_token = book.resolve(base, field="base")
     quote_token = book.resolve(quote, field="quote")
@@ -217,10 +209,16 @@ __all__ = [
     "DEFAULT_INITIAL_DEPOSIT_AMOUNT",
     "DEFAULT_RECIPIENT",
     "SIDES",
+    "SIDE_HINTS",
     "ZERO_ADDRESS",
     "SeraOrder",
     "build_order",
     "cancel_order",
-    "check_side",
     "intent_from_quote",
 ]
+
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_side": "parse_choice(side, sera.SIDES, ...)"}, globals(), {
+        "check_side": partial(parse_choice, choices=SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS),
+    })

@@ -28,13 +28,15 @@ from ...base.parsers import parse_address, parse_int, to_checksum_address
 from ...base.renamed import module_getattr
 from ...core.api import check_digest
 from ...core.domain import Domain
+from ..requests import parse_choice
 from .api_keys import manage_api_key, parse_action, require_api_key_window
 from .orders import (
     DEFAULT_FEE_BPS,
     DEFAULT_INITIAL_DEPOSIT_AMOUNT,
     DEFAULT_RECIPIENT,
+    SIDE_HINTS,
+    SIDES,
     build_order,
-    check_side,
 )
 from .tokens import Token, TokenList
 
@@ -141,7 +143,7 @@ def check_order_request(
     except Eip712KitError as exc:
         return Verdict.refuse(exc, "owner_address")
     try:
-        check_side(body["side"])
+        parse_choice(body["side"], SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
         base = _token(tokens, body["from_address"], "from_address")
         quote = _token(tokens, body["to_address"], "to_address")
     except Eip712KitError as exc:
