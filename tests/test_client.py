@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from eip712kit.base.errors import NetworkError
-from eip712kit.client import HttpClient, SeraClient, parse_server_time, parse_tokens
+from eip712kit.client import HttpClient, SeraClient, parse_server_time, parse_tokens, parse_verdict
+from eip712kit.protocols.sera.verdicts import Verdict
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
 from tests.helpers.login_servers import LiveServer
@@ -123,6 +124,31 @@ def test_token_list_shapes() -> None:
     assert parse_tokens(tokens) == parse_tokens({"tokens": tokens}) == parse_tokens({"data": tokens}) == tokens
     with pytest.raises(NetworkError):
         parse_tokens({"items": tokens})
+
+
+@pytest.mark.parametrize("answer, verdict", [
+    (httpx.Response(200, json={"valid": True, "owner_address": "0x" + "11" * 20}), Verdict(True)),
+    (httpx.Response(200, json={"valid": False, "code": "SIGNER_MISMATCH", "field": "signature", "detail": "not yours"}),
+     Verdict(False, "SIGNER_MISMATCH", "not yours", "signature")),
+    (httpx.Response(200, json={"valid": False, "reason": "expired", "code": 7}), Verdict(False, None, "expired")),
+    (httpx.Response(400, json={"error": "the body is no order"}), Verdict(False, None, "the body is no order")),
+    (httpx.Response(422, json=["no", "object"]), Verdict(False, None, '["no","object"]')),
+])
+def test_a_servers_answer_is_read_as_the_verdict_the_reference_verifier_gives(answer: httpx.Response,
+                                                                              verdict: Verdict) -> None:
+    http, _, _ = client([answer])
+    assert parse_verdict(http.post("verify-signature", {})) == verdict
+
+
+@pytest.mark.parametrize("answer, message", [
+    (httpx.Response(200, json={"ok": True}), "without a boolean 'valid'"),
+    (httpx.Response(200, text="<html>valid</html>"), "did not give a verdict"),
+    (httpx.Response(503, json={"detail": "down"}), "did not give a verdict"),
+])
+def test_an_answer_that_is_no_verdict_is_a_network_error(answer: httpx.Response, message: str) -> None:
+    http, _, _ = client([answer], retries=0)
+    with pytest.raises(NetworkError, match=message):
+        parse_verdict(http.post("verify-signature", {}))
 
 
 def test_sera_client_reads_the_reference_verifier_over_http() -> None:

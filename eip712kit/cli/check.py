@@ -41,7 +41,7 @@ import click
 
 from ..base.errors import Eip712KitError, NetworkError
 from ..base.limits import load_json
-from ..client import AluraClient, RenanceClient, Response, SeraClient, ServerVerdict
+from ..client import AluraClient, RenanceClient, Response, SeraClient, parse_verdict
 from ..core.domain import Domain
 from ..protocols import alura, renance, sera
 from ..protocols.sera.verdicts import Verdict, check_order_request
@@ -196,16 +196,19 @@ def check_sera(api: str, side: str | None, amount: str | None, price: str | None
         sent = _apply_overrides(signed, overrides)
         local = check_order_request(sent, domain=domain, tokens=tokens, executor_id=executor_id, now=server_now)
         response = client.verify_signature(sent)
-    server = ServerVerdict.from_response(response)
+    server = parse_verdict(response)
     changes = _changes(signed, sent) if overrides else []
     agree = local.valid == server.valid
     if as_json:
+        answer = {"status": response.status, "valid": server.valid, "code": server.code, "field": server.field,
+                  "detail": server.detail, "body": response.body}
         click.echo(dumps({"server_state": state, "notes": notes, "signed": signed_view,
                           "request": {"method": "POST", "url": url, "body": sent}, "changed": changes,
-                          "local": local.to_dict(), "server": server.to_dict(), "agree": agree,
+                          "local": local.to_dict(), "server": answer, "agree": agree,
                           "accepted": local.valid and server.valid}))
     else:
-        click.echo(_render_sera(url, sent, changes, state, local, server, agree, notes if signed_view is None else []))
+        click.echo(_render_sera(url, sent, changes, state, local, (response.status, server), agree,
+                                notes if signed_view is None else []))
     return EXIT_OK if (local.valid and server.valid) else EXIT_INVALID
 
 
@@ -255,7 +258,8 @@ def _new_uuid() -> str:
 
 
 def _render_sera(url: str, sent: dict[str, Any], changes: list[dict[str, Any]], state: dict[str, Any],
-                 local: Verdict, server: ServerVerdict, agree: bool, notes: list[str]) -> str:
+                 local: Verdict, answer: tuple[int, Verdict], agree: bool, notes: list[str]) -> str:
+    status, server = answer
     out = [*(f"note: {n}" for n in notes),
            f"server: chain {state['chain_id']}, contract {state['verifying_contract']}, executor_id "
            f"{state['executor_id']}, time {state['server_time']} (local clock {-state['clock_offset']:+d} s)",
@@ -265,7 +269,7 @@ def _render_sera(url: str, sent: dict[str, Any], changes: list[dict[str, Any]], 
                    f"{json.dumps(change['sent'])}")
     width = 30
     out.append("")
-    out.append(f"{'':10}{'local':<{width}}server (HTTP {server.status})")
+    out.append(f"{'':10}{'local':<{width}}server (HTTP {status})")
     out.append(f"{'verdict':10}{_verdict_word(local.valid):<{width}}{_verdict_word(server.valid)}")
     out.append(f"{'code':10}{local.code or '-':<{width}}{visible(server.code or '-')}")
     out.append(f"{'field':10}{local.field or '-':<{width}}{visible(server.field or '-')}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..base.errors import NetworkError
@@ -23,6 +22,7 @@ from ..core.domain import Domain
 from ..protocols import trust
 from ..protocols.sera import DOMAIN, TokenList, domain_from_config, endpoints
 from ..protocols.sera.uuid_int import MAX_EXECUTOR_ID
+from ..protocols.sera.verdicts import Verdict
 from .transport import MAX_BODY_SHOWN, ApiClient, Response, read_answer, server_error
 
 _TIME_KEYS = ("server_time", "timestamp", "time", "serverTime", "now", "epoch")
@@ -170,37 +170,26 @@ class SeraClient(ApiClient):
         return self.http.post(endpoints.API_KEYS_VERIFY, {"api_key": api_key, "api_secret": api_secret})
 
 
-@dataclass
-class ServerVerdict:
-    """A server's answer to ``POST /verify-signature``, read tolerantly: ``valid`` plus code/field/detail."""
+def parse_verdict(response: Response) -> Verdict:
+    """A server's answer to ``POST /verify-signature`` as the :class:`Verdict` the reference verifier gives.
 
-    status: int
-    valid: bool
-    code: str | None
-    field: str | None
-    detail: str | None
-    body: Any
-
-    @classmethod
-    def from_response(cls, response: Response) -> ServerVerdict:
-        if response.status >= 500 or response.status == 429 or not response.is_json:
-            raise NetworkError(f"/verify-signature did not give a verdict: {response.describe()}",
-                               code="SERVER_ERROR" if response.status < 500 else "NETWORK_ERROR")
-        body = response.body
-        info = body if isinstance(body, dict) else {}
-        detail = next((info[k] for k in ("detail", "reason", "message", "error") if isinstance(info.get(k), str)),
-                      None)
-        code = info.get("code") if isinstance(info.get("code"), str) else None
-        field = info.get("field") if isinstance(info.get("field"), str) else None
-        if response.ok and isinstance(info.get("valid"), bool):
-            return cls(response.status, info["valid"], code, field, detail, body)
-        if response.ok:
-            raise server_error(f"/verify-signature answered without a boolean 'valid': {response.describe()}")
-        return cls(response.status, False, code, field, detail or response.text[:MAX_BODY_SHOWN], body)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "valid": self.valid, "code": self.code, "field": self.field,
-                "detail": self.detail, "body": self.body}
+    Read tolerantly: ``valid`` plus ``code``, ``field`` and the sentence (``detail``, or ``reason``,
+    ``message``, ``error``); a 4xx without a verdict is a refusal whose sentence is the answer's start.
+    The HTTP status and the raw body stay the :class:`Response`'s. A 5xx, a 429, an answer that is not
+    JSON, or a 2xx without a boolean ``valid`` is no verdict: a NetworkError (exit 3).
+    """
+    if response.status >= 500 or response.status == 429 or not response.is_json:
+        raise NetworkError(f"/verify-signature did not give a verdict: {response.describe()}",
+                           code="SERVER_ERROR" if response.status < 500 else "NETWORK_ERROR")
+    info = response.body if isinstance(response.body, dict) else {}
+    detail = next((info[k] for k in ("detail", "reason", "message", "error") if isinstance(info.get(k), str)), None)
+    code = info.get("code") if isinstance(info.get("code"), str) else None
+    field = info.get("field") if isinstance(info.get("field"), str) else None
+    if response.ok and isinstance(info.get("valid"), bool):
+        return Verdict(info["valid"], code, detail, field)
+    if response.ok:
+        raise server_error(f"/verify-signature answered without a boolean 'valid': {response.describe()}")
+    return Verdict(False, code, detail or response.text[:MAX_BODY_SHOWN], field)
 
 
-__all__ = ["SeraClient", "ServerVerdict", "parse_executor_id", "parse_server_time", "parse_tokens"]
+__all__ = ["SeraClient", "parse_executor_id", "parse_server_time", "parse_tokens", "parse_verdict"]

@@ -9,7 +9,7 @@ when the server accepts the valid order and refuses every broken one; the report
 wrongly accepted or refused, with the reference verifier's own verdict beside the server's.
 
 All HTTP goes through :class:`eip712kit.client.SeraClient` (timeouts, retries, network errors in
-the kit's terms); the server's answers are read with the client's ``ServerVerdict``; the
+the kit's terms); the server's answers are read with the client's ``parse_verdict``; the
 expected verdicts come from the reference verifier (:func:`eip712kit.protocols.sera.verdicts.check_order_request`).
 """
 
@@ -170,7 +170,7 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
     /markets). A case passes when the server accepts the valid order, or refuses a broken one; the
     reference verifier's own verdict on each request is shown beside the server's.
     """
-    from ..client import SeraClient, ServerVerdict
+    from ..client import SeraClient, parse_verdict
     from ..protocols import sera
     from ..protocols.sera.verdicts import check_order_request
 
@@ -194,7 +194,7 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
                         error=None if tamper.valid else {"code": "refused"}, description=tamper.description)
             local = check_order_request(body, domain=ctx.domain, tokens=tokens, executor_id=ctx.executor_id,
                                         now=ctx.server_now)
-            server = ServerVerdict.from_response(client.verify_signature(body))
+            server = parse_verdict(client.verify_signature(body))
             said = f"server: {'valid' if server.valid else 'refused'}" + (
                 f" {server.code or ''} {server.field or ''} {server.detail or ''}".rstrip() if not server.valid else "")
             reference = "valid" if local.valid else f"refused {local.code} ({local.field})"
