@@ -33,8 +33,9 @@ EXPIRATION = NOW + 86_400
 
 def seed_bid(**changes: Any) -> sera.SeraOrder:
     """The document's example: bid 1000.0 EURC at 1.085 USDC, both 6 decimals."""
-    arguments: dict[str, Any] = dict(side="bid", amount="1000.0", price="1.085", base=EURC, quote=USDC, user=USER,
-                                     expiration=EXPIRATION, order_id=SEED_ORDER_ID, uuid_int=SEED_UUID_INT)
+    arguments: dict[str, Any] = dict(owner_address=USER, side="bid", amount="1000.0", price="1.085",
+                                     from_address=EURC, to_address=USDC, expiration=EXPIRATION,
+                                     order_id=SEED_ORDER_ID, uuid_int=SEED_UUID_INT)
     arguments.update(changes)
     return build_order(**arguments)
 
@@ -145,8 +146,8 @@ def test_amounts_are_exact(base_units: int, price_units: int, base_decimals: int
     price = decimal_text(price_units, price_places)
     base = Token("0x" + "01" * 20, base_decimals)
     quote = Token("0x" + "02" * 20, base_decimals + price_places)
-    order = build_order(side=side, amount=amount, price=price, base=base, quote=quote, user=USER,
-                        expiration=EXPIRATION, order_id=SEED_ORDER_ID, executor_id=0).order
+    order = build_order(owner_address=USER, side=side, amount=amount, price=price, from_address=base,
+                        to_address=quote, expiration=EXPIRATION, order_id=SEED_ORDER_ID, executor_id=0).order
     base_amount, quote_amount = (order.toAmount, order.fromAmount) if side == "bid" else (
         order.fromAmount, order.toAmount)
     assert base_amount == base_units
@@ -159,7 +160,8 @@ def test_amounts_that_do_not_fit_are_refused_unless_rounding_is_named() -> None:
     assert (info.value.code, info.value.path) == ("AMOUNT_PRECISION", "amount")
     with pytest.raises(Eip712KitError) as info:
         seed_bid(amount="1", price="1.0000001")  # 1.0000001 USDC has 7 places
-    assert (info.value.code, info.value.path) == ("AMOUNT_PRECISION", "amount × price")
+    assert (info.value.code, info.value.path) == ("AMOUNT_PRECISION", "price")  # the request field
+    assert info.value.message.startswith("amount × price 1.0000001 has 7 decimal places")
     down = seed_bid(amount="1", price="1.0000005", rounding="down").order
     up = seed_bid(amount="1", price="1.0000005", rounding="up").order
     even = seed_bid(amount="1", price="1.0000005", rounding="half_even").order
@@ -221,12 +223,28 @@ def test_the_builder_holds_the_uuid_to_the_documents_rules() -> None:
     assert (info.value.code, info.value.path) == ("UUID_MISMATCH", "uuid_int")
 
 
+def test_the_builder_takes_the_requests_own_names() -> None:
+    built = seed_bid()
+    keywords = {"owner_address", "side", "amount", "price", "from_address", "to_address", "order_id", "uuid_int",
+                "expiration"}
+    assert keywords == set(built.fields) - {"signature"}  # one vocabulary: the request's
+    with pytest.warns(DeprecationWarning) as warned:  # the old names still work, and say the new ones
+        old = build_order(side="bid", amount="1000.0", price="1.085", base=EURC, quote=USDC, user=USER,  # type: ignore[call-arg]
+                          expiration=EXPIRATION, order_id=SEED_ORDER_ID, uuid_int=SEED_UUID_INT)
+    assert old == built
+    assert [str(w.message).split(";")[0] for w in warned] == [
+        f"build_order({o}=) is renamed build_order({n}=)"
+        for o, n in (("base", "from_address"), ("quote", "to_address"), ("user", "owner_address"))]
+    with pytest.raises(TypeError, match="both base= and from_address="):
+        seed_bid(base=USDC)
+
+
 def test_tokens_resolve_from_a_token_list() -> None:
     tokens = TokenList.from_response({"tokens": [
         {"symbol": "EURC", "address": EURC.address.lower(), "decimals": 6},
         {"symbol": "USDC", "address": USDC.address, "decimals": 6},
     ]})
-    built = seed_bid(base="EURC", quote=USDC.address.lower(), tokens=tokens)
+    built = seed_bid(from_address="EURC", to_address=USDC.address.lower(), tokens=tokens)
     assert built.order == seed_bid().order
     with pytest.raises(Eip712KitError) as info:
         TokenList.from_response([{"symbol": "X", "address": "0x" + "01" * 20, "decimals": 300}])
@@ -251,10 +269,11 @@ def test_tokens_resolve_from_a_token_list() -> None:
         ({"amount": " 1000"}, "INVALID_AMOUNT", "amount"),
         ({"amount": "0.0000001"}, "AMOUNT_PRECISION", "amount"),
         ({"amount": "0.0000001", "rounding": "down"}, "AMOUNT_PRECISION", "amount"),  # rounds to nothing
-        ({"base": "EURC"}, "UNKNOWN_TOKEN", "base"),
-        ({"quote": "0x" + "99" * 20, "tokens": TokenList([EURC, USDC])}, "UNKNOWN_TOKEN", "quote"),
-        ({"quote": EURC}, "INVALID_TOKEN", "quote"),
-        ({"user": "0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266"}, "BAD_CHECKSUM", "message.user"),
+        ({"from_address": "EURC"}, "UNKNOWN_TOKEN", "from_address"),
+        ({"to_address": "0x" + "99" * 20, "tokens": TokenList([EURC, USDC])}, "UNKNOWN_TOKEN", "to_address"),
+        ({"to_address": EURC}, "INVALID_TOKEN", "to_address"),
+        ({"is_market": lambda base, quote: False}, "UNKNOWN_MARKET", "from_address"),
+        ({"owner_address": "0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266"}, "BAD_CHECKSUM", "owner_address"),
         ({"recipient": "0x00"}, "INVALID_ADDRESS", "message.recipient"),
         ({"expiration": None}, "EXPIRATION_MISSING", "expiration"),
         ({"expiration": 0}, "EXPIRATION_MISSING", "expiration"),

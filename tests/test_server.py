@@ -89,10 +89,9 @@ def verifier() -> Iterator[Verifier]:
 
 def order_body(ask: bool = False, expires: int = NOW + 86_400, key: str = KEY0, **changes: Any) -> dict[str, Any]:
     """A /verify-signature body for the seed's order, signed by eth-account, with ``changes`` applied after."""
-    built = sera.build_order(side="ask" if ask else "bid", amount="1000.0", price="1.085",
-                             base=DEFAULT_TOKENS.resolve("EURC"), quote=DEFAULT_TOKENS.resolve("USDC"),
-                             user=ADDR0, expiration=expires,
-                             order_id=ORDER_ID, executor_id=5)
+    built = sera.build_order(owner_address=ADDR0, side="ask" if ask else "bid", amount="1000.0", price="1.085",
+                             from_address="EURC", to_address="USDC", expiration=expires,
+                             order_id=ORDER_ID, executor_id=5, tokens=DEFAULT_TOKENS)
     body = built.with_signature(eth_sign(built.message, key)).verify_signature_body()
     return {**body, **changes}
 

@@ -60,8 +60,8 @@ class _ApiContext:
         from ..protocols import sera
 
         args: dict[str, Any] = {
-            "side": "bid", "amount": "1", "price": "1", "base": self.base, "quote": self.quote,
-            "user": self.key.address, "expiration": sera.safe_expiration(self.server_now),
+            "side": "bid", "amount": "1", "price": "1", "from_address": self.base, "to_address": self.quote,
+            "owner_address": self.key.address, "expiration": sera.safe_expiration(self.server_now),
             "order_id": _fresh_uuid4(), "executor_id": self.executor_id, "tokens": self.tokens,
         }
         args.update(changes)

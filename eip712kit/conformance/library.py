@@ -125,21 +125,33 @@ def _token(inp: Mapping[str, Any], side: str) -> Any:
         raise exc.at(side) from None
 
 
+SERA_ORDER_VECTOR_NAMES = {"from_address": "base", "to_address": "quote", "owner_address": "user"}
+"""The builder's request names and what the ``sera_order`` vector format calls them. The format is
+published and other implementations read it, so it keeps its names; they are mapped here and only here."""
+
+
 def compute_sera_order(inp: Mapping[str, Any]) -> dict[str, Any]:
     """The Sera order builder: a side, amount and price on a pair → the signed Order and its body."""
     from ..core.domain import as_domain
     from ..protocols import sera
 
     domain = as_domain(inp["domain"]) if "domain" in inp else sera.DOMAIN
-    built = sera.build_order(
-        side=_need(inp, "side"), amount=_need(inp, "amount"), price=_need(inp, "price"),
-        base=_token(inp, "base"), quote=_token(inp, "quote"), user=_need(inp, "user"),
-        expiration=_need(inp, "expiration"), uuid_int=inp.get("uuid_int"), order_id=inp.get("order_id"),
-        executor_id=inp.get("executor_id"), fee_bps=inp.get("fee_bps", 0),
-        recipient=inp.get("recipient", sera.ZERO_ADDRESS),
-        initial_deposit_amount=inp.get("initial_deposit_amount", 0), rounding=inp.get("rounding"),
-        server_now=inp.get("server_now"),
-    )
+    try:
+        built = sera.build_order(
+            owner_address=_need(inp, "user"), side=_need(inp, "side"), amount=_need(inp, "amount"),
+            price=_need(inp, "price"), from_address=_token(inp, "base"), to_address=_token(inp, "quote"),
+            expiration=_need(inp, "expiration"), order_id=inp.get("order_id"), uuid_int=inp.get("uuid_int"),
+            executor_id=inp.get("executor_id"), fee_bps=inp.get("fee_bps", 0),
+            recipient=inp.get("recipient", sera.ZERO_ADDRESS),
+            initial_deposit_amount=inp.get("initial_deposit_amount", 0), rounding=inp.get("rounding"),
+            server_now=inp.get("server_now"),
+        )
+    except Eip712KitError as exc:
+        head = exc.path.split(".", 1)[0]
+        if head in SERA_ORDER_VECTOR_NAMES:
+            raise type(exc)(exc.message, code=exc.code, path=SERA_ORDER_VECTOR_NAMES[head] + exc.path[len(head):],
+                            **exc.details) from None
+        raise
     out: dict[str, Any] = {
         "order": built.order.to_message(),
         "uuid_int": str(built.uuid_int),

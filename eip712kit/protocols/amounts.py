@@ -130,13 +130,16 @@ def parse_decimals(decimals: Any, *, field: str = "decimals") -> int:
 
 
 def scale_to_units(
-    number: Decimal, decimals: int, *, rounding: str | None = None, field: str = "amount", unit: str = "the token"
+    number: Decimal, decimals: int, *, rounding: str | None = None, field: str = "amount", unit: str = "the token",
+    path: str | None = None,
 ) -> int:
     """``number × 10**decimals`` as an integer, exactly or by the named rounding mode.
 
-    ``unit`` names the token in error sentences. A result of zero units (only possible when
-    rounding) or above uint256 is refused.
+    ``field`` and ``unit`` name the number and the token in error sentences; ``path`` is the request
+    field an error points at when the number is none of them (``amount × price`` → ``price``). A result
+    of zero units (only possible when rounding) or above uint256 is refused.
     """
+    path = field if path is None else path
     mode = parse_rounding(rounding)
     decimals = parse_decimals(decimals)
     scaled = number.scaleb(decimals, _EXACT)
@@ -148,7 +151,7 @@ def scale_to_units(
                 f"{field} {format_decimal(number)} has {places} decimal places but {unit} has {decimals}: "
                 "pass an amount that fits, or name a rounding mode (down, up, half_even)",
                 code="AMOUNT_PRECISION",
-                path=field,
+                path=path,
             )
         integral = scaled.to_integral_value(rounding=mode, context=_EXACT)
     units = int(integral)
@@ -156,11 +159,11 @@ def scale_to_units(
         raise ProtocolError(
             f"{field} {format_decimal(number)} is less than one base unit of {unit} ({decimals} decimals)",
             code="AMOUNT_PRECISION",
-            path=field,
+            path=path,
         )
     if units > _UINT256_MAX:
         raise ProtocolError(f"{field} {format_decimal(number)} is too large for a uint256 amount",
-                            code="INVALID_AMOUNT", path=field)
+                            code="INVALID_AMOUNT", path=path)
     return units
 
 

@@ -1,18 +1,21 @@
-"""The order builder: a side, a decimal amount and price on a base/quote pair → the signed :class:`Order`.
+"""The order builder: an order request's fields (side, decimal amount and price on a pair) → the signed Order.
 
-Also the cancel and intent messages that refer to orders. Amounts convert exactly into base units
-(AMOUNT_PRECISION otherwise, unless a rounding mode is named); the uuid_int binds the order id.
+The builder takes the request's own names (``owner_address``, ``from_address``, ``to_address``, …), so
+an error names the field a request carries. Also the cancel and intent messages that refer to orders.
+Amounts convert exactly into base units (AMOUNT_PRECISION otherwise, unless a rounding mode is named);
+the uuid_int binds the order id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...base.errors import ProtocolError
-from ...base.renamed import module_getattr
+from ...base.errors import Eip712KitError, ProtocolError
+from ...base.parsers import parse_address, to_checksum_address
+from ...base.renamed import module_getattr, renamed_keywords
 from ...core.secp256k1 import ZERO_ADDRESS
 from ..amounts import format_decimal, multiply, parse_decimal, scale_to_units
 from ..requests import HttpRequest, Prepared, parse_choice
@@ -98,17 +101,22 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
     )
 
 
+MarketCheck = Callable[[Token, Token], bool]
+"""Whether a base/quote pair is a listed market (``GET /markets``)."""
+
+
+@renamed_keywords({"base": "from_address", "quote": "to_address", "user": "owner_address"})
 def build_order(
     *,
+    owner_address: str,
     side: str,
     amount: Any,
     price: Any,
-    base: Token | str,
-    quote: Token | str,
-    user: str,
-    expiration: int,
-    uuid_int: int | str | None = None,
+    from_address: Token | str,
+    to_address: Token | str,
+    expiration: Any,
     order_id: str | None = None,
+    uuid_int: int | str | None = None,
     executor_id: int | None = None,
     group_order_id: str | None = None,
     fee_bps: int = DEFAULT_FEE_BPS,
@@ -116,46 +124,65 @@ def build_order(
     initial_deposit_amount: int = DEFAULT_INITIAL_DEPOSIT_AMOUNT,
     rounding: str | None = None,
     tokens: TokenList | None = None,
+    is_market: MarketCheck | None = None,
     server_now: int | None = None,
 ) -> SeraOrder:
-    """A limit order on the pair base/quote, ready to sign.
+    """A limit order, ready to sign, from the fields of its request (``POST /orders``, ``/verify-signature``).
 
-    ``amount`` is in base-token units and ``price`` in quote per base, both decimal strings. A
-    bid spends ``amount × price`` of quote and receives ``amount`` of base; an ask is the mirror
-    (inferred from the document's one example, see docs/protocols.md). Amounts are exact, or
-    AMOUNT_PRECISION unless ``rounding`` names a mode. Give the uuid_int, or the order_id and
-    executor_id to pack it; with both uuid_int and order_id their binding is checked. With
-    ``server_now`` the expiration window is checked.
+    The keywords are the request's own names. ``from_address`` is the market's base token and
+    ``to_address`` its quote token, whichever the side (a :class:`Token`, or an address or symbol
+    looked up in ``tokens``, the ``GET /tokens`` list); ``owner_address`` signs. ``amount`` is in
+    base-token units and ``price`` in quote per base, both decimal strings. A bid spends
+    ``amount × price`` of quote and receives ``amount`` of base; an ask is the mirror (inferred from
+    the document's one example, see docs/protocols.md). Amounts are exact, or AMOUNT_PRECISION unless
+    ``rounding`` names a mode. Give the uuid_int, or the order_id and executor_id (``GET /health``)
+    to pack it; with both uuid_int and order_id their binding is checked. With ``is_market`` the pair
+    must be a listed market (UNKNOWN_MARKET); with ``server_now`` the expiration window is checked.
+    ``fee_bps``, ``recipient`` and ``initial_deposit_amount`` are the signed Order's ``feeBps``,
+    ``recipient`` and ``initialDepositAmount``, which the request does not carry.
+
+    Every error names the request field it concerns, in the order a person fixing a request wants
+    to hear about them: owner, side, tokens and market, amounts, expiration, uuid_int binding.
 
     The order id is a version-4 UUID (UUID_NOT_V4), as the document says. The order is a
     standalone limit order unless ``group_order_id`` names the order 0 of the virtual-liquidity
     batch it is a leg of: standalone, its uuid_int has ``leg_id`` 0 and ``group_id`` = its own
     UUID's first 112 bits (UUID_NOT_STANDALONE otherwise); a leg carries order 0's group
     (UUID_MISMATCH otherwise) and must be given as a uuid_int (``uuid_int.pack_batch``).
+
+    ``base=``, ``quote=`` and ``user=`` are the old names of ``from_address``, ``to_address`` and
+    ``owner_address`` (kept, with a DeprecationWarning).
     """
+    try:
+        owner = to_checksum_address(parse_address(owner_address))
+    except Eip712KitError as exc:
+        raise exc.at("owner_address") from None
     side = parse_choice(side, SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
     book = tokens if tokens is not None else NO_TOKENS
-    base_token = book.resolve(base, field="base")
-    quote_token = book.resolve(quote, field="quote")
-    if base_token.address == quote_token.address:
-        raise ProtocolError(f"base and quote are the same token {base_token.label}", code="INVALID_TOKEN",
-                            path="quote")
+    base = book.resolve(from_address, field="from_address")
+    quote = book.resolve(to_address, field="to_address")
+    if is_market is not None and not is_market(base, quote):
+        raise ProtocolError(f"{base.label} / {quote.label} is not a listed market: from_address is the market's "
+                            "base token and to_address its quote token (GET /markets)",
+                            code="UNKNOWN_MARKET", path="from_address")
+    if base.address == quote.address:
+        raise ProtocolError(f"from_address and to_address are the same token {base.label}", code="INVALID_TOKEN",
+                            path="to_address")
     amount_value = parse_decimal(amount, field="amount")
     price_value = parse_decimal(price, field="price")
-    base_units = scale_to_units(amount_value, base_token.decimals, rounding=rounding, field="amount",
-                                unit=base_token.label)
-    quote_units = scale_to_units(multiply(amount_value, price_value), quote_token.decimals, rounding=rounding,
-                                 field="amount × price", unit=quote_token.label)
-    parse_expiration(expiration)
+    base_units = scale_to_units(amount_value, base.decimals, rounding=rounding, field="amount", unit=base.label)
+    quote_units = scale_to_units(multiply(amount_value, price_value), quote.decimals, rounding=rounding,
+                                 field="amount × price", unit=quote.label, path="price")
+    expiration = parse_expiration(expiration)
     if server_now is not None:
         require_expiration_window(expiration, server_now)
     order_id, packed = _order_binding(order_id, uuid_int, executor_id, group_order_id)
     if side == "bid":
-        spend, spend_units, receive, receive_units = quote_token, quote_units, base_token, base_units
+        spend, spend_units, receive, receive_units = quote, quote_units, base, base_units
     else:
-        spend, spend_units, receive, receive_units = base_token, base_units, quote_token, quote_units
+        spend, spend_units, receive, receive_units = base, base_units, quote, quote_units
     order = Order(
-        user=user,
+        user=owner,
         expiration=expiration,
         feeBps=fee_bps,
         recipient=recipient,
@@ -167,18 +194,18 @@ def build_order(
         uuid=packed,
     )
     fields = {
-        "owner_address": order.user,
+        "owner_address": owner,
         "side": side,
         "amount": _amount_text(amount),
         "price": _amount_text(price),
-        "from_address": base_token.address,
-        "to_address": quote_token.address,
+        "from_address": base.address,
+        "to_address": quote.address,
         "order_id": order_id,
         "uuid_int": str(packed),
         "signature": None,
-        "expiration": order.expiration,
+        "expiration": expiration,
     }
-    return SeraOrder(order, order.user, "POST", endpoints.ORDERS, fields)
+    return SeraOrder(order, owner, "POST", endpoints.ORDERS, fields)
 
 
 # --- cancels and intents -----------------------------------------------------------------------
@@ -211,6 +238,7 @@ __all__ = [
     "SIDES",
     "SIDE_HINTS",
     "ZERO_ADDRESS",
+    "MarketCheck",
     "SeraOrder",
     "build_order",
     "cancel_order",

@@ -19,26 +19,24 @@ with them, and the CLI and the conformance runner compute them locally, without 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...base.errors import Eip712KitError
-from ...base.parsers import parse_address, parse_int, to_checksum_address
+from ...base.parsers import parse_address, to_checksum_address
 from ...base.renamed import module_getattr
 from ...core.api import check_digest
 from ...core.domain import Domain
-from ..requests import parse_choice
 from .api_keys import manage_api_key, parse_action, require_api_key_window
 from .orders import (
     DEFAULT_FEE_BPS,
     DEFAULT_INITIAL_DEPOSIT_AMOUNT,
     DEFAULT_RECIPIENT,
-    SIDE_HINTS,
-    SIDES,
+    MarketCheck,
     build_order,
 )
-from .tokens import Token, TokenList
+from .tokens import TokenList
 
 ORDER_REQUEST_FIELDS = ("owner_address", "side", "amount", "price", "from_address", "to_address", "order_id",
                         "uuid_int", "signature", "expiration")
@@ -52,17 +50,6 @@ SIGNER_MISMATCH_HINT = (
     "contract from GET /config); or another key signed it"
 )
 """Appended to SIGNER_MISMATCH: a server cannot know which field the signer saw, so it names every candidate."""
-
-# Where the builder's error paths point in the request body.
-_BUILDER_FIELDS = {
-    "base": "from_address",
-    "quote": "to_address",
-    "user": "owner_address",
-    "amount × price": "price",
-    "executor_id": "uuid_int",
-    "group_order_id": "order_id",
-}
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -91,11 +78,10 @@ class Verdict:
 
 
 def request_field(exc: Eip712KitError) -> str | None:
-    """The top-level request field an error concerns (``message.user`` → ``owner_address``)."""
+    """The request field an error concerns: its path's first name (the builder takes the request's names;
+    ``message.expiration``, from the signed Order, is ``expiration``)."""
     parts = [p for p in re.split(r"[.\[]", exc.path) if p and p != "message"]
-    if not parts:
-        return None
-    return _BUILDER_FIELDS.get(parts[0], parts[0])
+    return parts[0] if parts else None
 
 
 def shape_refusal(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] = ()) -> Verdict | None:
@@ -111,9 +97,6 @@ def shape_refusal(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] 
                            f"{name!r} is not a field of this request (fields: {', '.join(fields + optional)})",
                            str(name))
     return None
-
-
-MarketCheck = Callable[[Token, Token], bool]
 
 
 def check_order_request(
@@ -134,37 +117,26 @@ def check_order_request(
     order: ``order_id`` a version-4 UUID, ``uuid_int`` with leg 0 and the order's own group. The
     Order fields the body does not carry are the builder's defaults (the document's example:
     feeBps 0, recipient the zero address, initialDepositAmount 0).
+
+    The builder takes the request's fields by their own names, so its error is the verdict as it is:
+    its path is the request field.
     """
     refusal = shape_refusal(body, ORDER_REQUEST_FIELDS)
     if refusal is not None:
         return refusal
     try:
-        owner = to_checksum_address(parse_address(body["owner_address"]))
-    except Eip712KitError as exc:
-        return Verdict.refuse(exc, "owner_address")
-    try:
-        parse_choice(body["side"], SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
-        base = _token(tokens, body["from_address"], "from_address")
-        quote = _token(tokens, body["to_address"], "to_address")
-    except Eip712KitError as exc:
-        return Verdict.refuse(exc)
-    if is_market is not None and not is_market(base, quote):
-        return Verdict(False, "UNKNOWN_MARKET",
-                       f"{base.label} / {quote.label} is not a listed market: from_address is the market's base "
-                       "token and to_address its quote token (GET /markets)", "from_address")
-    try:
-        expiration = parse_int(body["expiration"])
-    except Eip712KitError as exc:
-        return Verdict.refuse(exc, "expiration")
-    try:
+        for name in ("from_address", "to_address"):  # a request names its tokens by address, never by symbol
+            _require_address(body[name], name)
         built = build_order(
-            side=body["side"], amount=body["amount"], price=body["price"], base=base, quote=quote, user=owner,
-            expiration=expiration, uuid_int=body["uuid_int"], order_id=body["order_id"],
-            executor_id=executor_id, server_now=now,
+            owner_address=body["owner_address"], side=body["side"], amount=body["amount"], price=body["price"],
+            from_address=body["from_address"], to_address=body["to_address"], expiration=body["expiration"],
+            order_id=body["order_id"], uuid_int=body["uuid_int"],
+            executor_id=executor_id, tokens=tokens, is_market=is_market, server_now=now,
         )
     except Eip712KitError as exc:
         return Verdict.refuse(exc)
     digest = built.digest(domain)
+    owner = built.signer
     verification = check_digest(digest, body["signature"], owner)
     if not verification.valid:
         detail = verification.reason or "the signature is not valid"
@@ -174,12 +146,11 @@ def check_order_request(
     return Verdict(True, signer=verification.signer, digest=digest)
 
 
-def _token(tokens: TokenList, value: Any, field: str) -> Token:
+def _require_address(value: Any, field: str) -> None:
     try:
         parse_address(value)
     except Eip712KitError as exc:
         raise exc.at(field) from None
-    return tokens.resolve(value, field=field)
 
 
 # --- API keys ---------------------------------------------------------------------------------
