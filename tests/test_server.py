@@ -164,6 +164,8 @@ LIMIT = NOW + 365 * 86_400 - 300
     (lambda: order_body(amount="1000.0000001"), "AMOUNT_PRECISION", "amount"),
     (lambda: order_body(price="1.0850000001"), "AMOUNT_PRECISION", "price"),
     (lambda: order_body(from_address=ADDR1), "UNKNOWN_TOKEN", "from_address"),
+    (lambda: order_body(from_address="EURC"), "INVALID_ADDRESS", "from_address"),  # a request names tokens by address
+    (lambda: order_body(to_address="0x123"), "INVALID_ADDRESS", "to_address"),
     (lambda: order_body(from_address=order_body()["to_address"], to_address=order_body()["from_address"]),
      "UNKNOWN_MARKET", "from_address"),
     (lambda: order_body(order_id="00000000-0000-4000-8000-000000000002"), "UUID_MISMATCH", "uuid_int"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -71,8 +72,9 @@ class SeraOrder(Prepared):
         return self.request(endpoints.ORDERS)
 
 
-def _amount_text(value: Any) -> str:
-    return value if type(value) is str else format_decimal(parse_decimal(value))
+def _amount_text(given: Any, parsed: Decimal) -> str:
+    """An amount as the request carries it: the caller's string, or the parsed number in plain notation."""
+    return given if type(given) is str else format_decimal(parsed)
 
 
 def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id: int | None,
@@ -173,9 +175,8 @@ def build_order(
     base_units = scale_to_units(amount_value, base.decimals, rounding=rounding, field="amount", unit=base.label)
     quote_units = scale_to_units(multiply(amount_value, price_value), quote.decimals, rounding=rounding,
                                  field="amount × price", unit=quote.label, path="price")
-    expiration = parse_expiration(expiration)
-    if server_now is not None:
-        require_expiration_window(expiration, server_now)
+    expiration = (parse_expiration(expiration) if server_now is None
+                  else require_expiration_window(expiration, server_now))
     order_id, packed = _order_binding(order_id, uuid_int, executor_id, group_order_id)
     if side == "bid":
         spend, spend_units, receive, receive_units = quote, quote_units, base, base_units
@@ -196,8 +197,8 @@ def build_order(
     fields = {
         "owner_address": owner,
         "side": side,
-        "amount": _amount_text(amount),
-        "price": _amount_text(price),
+        "amount": _amount_text(amount, amount_value),
+        "price": _amount_text(price, price_value),
         "from_address": base.address,
         "to_address": quote.address,
         "order_id": order_id,

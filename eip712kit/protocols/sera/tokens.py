@@ -38,9 +38,18 @@ class Token:
 class TokenList:
     """Known tokens (from ``GET /tokens``), looked up by exact symbol or by address (any case)."""
 
-    def __init__(self, tokens: Iterable[Token]):
+    def __init__(self, tokens: Iterable[Token], *, symbols: bool = True):
         self.tokens = tuple(tokens)
+        self.symbols = symbols
         self._by_address = {t.address.lower(): t for t in self.tokens}
+        self._addresses_only: TokenList | None = None if symbols else self
+
+    def addresses_only(self) -> TokenList:
+        """These tokens, looked up by address alone: a request names its tokens by address (``from_address``),
+        so there a symbol is refused as the address it is not (INVALID_ADDRESS)."""
+        if self._addresses_only is None:
+            self._addresses_only = TokenList(self.tokens, symbols=False)
+        return self._addresses_only
 
     @classmethod
     def from_response(cls, data: Any) -> TokenList:
@@ -89,11 +98,13 @@ class TokenList:
         return TokenList([*pins.tokens, *(t for t in self.tokens if t.address not in pinned)])
 
     def resolve(self, ref: Token | str, *, field: str = "token") -> Token:
-        """A Token as given, or the listed token with this address or symbol (UNKNOWN_TOKEN if none)."""
+        """A Token as given, or the listed token with this address or symbol (UNKNOWN_TOKEN if none).
+
+        A list made by :meth:`addresses_only` takes no symbol: any other string must be an address."""
         if isinstance(ref, Token):
             return ref
         if type(ref) is str:
-            if ref[:2] == "0x" and len(ref) == 42:
+            if not self.symbols or (ref[:2] == "0x" and len(ref) == 42):
                 try:
                     parse_address(ref)
                 except Eip712KitError as exc:
