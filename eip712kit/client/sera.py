@@ -20,7 +20,8 @@ from typing import Any
 from ..base.errors import NetworkError
 from ..core.domain import Domain
 from ..protocols import trust
-from ..protocols.sera import DOMAIN, TokenList, domain_from_config, endpoints
+from ..protocols.requests import Prepared
+from ..protocols.sera import DOMAIN, TokenList, domain_from_config, endpoints, self_revoke_request
 from ..protocols.sera.uuid_int import MAX_EXECUTOR_ID
 from ..protocols.sera.verdicts import Verdict
 from .transport import MAX_BODY_SHOWN, ApiClient, Response, read_answer, server_error
@@ -98,6 +99,20 @@ def parse_tokens(body: Any) -> list[dict[str, Any]]:
     return items
 
 
+SignedRequest = Prepared | Mapping[str, Any]
+"""A signed API-key request: :func:`~eip712kit.protocols.sera.api_key_request`'s result, signed, or its fields."""
+
+
+def _signed_fields(request: SignedRequest, use_query: bool = False) -> tuple[dict[str, Any], bool]:
+    """The fields to send (the signature in place) and whether they travel as query parameters.
+
+    A :class:`Prepared` says its own form; an unsigned one is refused (SIGNATURE_MISSING) before anything is sent.
+    """
+    if isinstance(request, Prepared):
+        return request.body(), use_query or request.form == "query"
+    return dict(request), use_query
+
+
 class SeraClient(ApiClient):
     """Sera's public endpoints; the base URL is the server's origin (``/api/v1`` may be included)."""
 
@@ -144,29 +159,46 @@ class SeraClient(ApiClient):
         """POST /verify-signature; the server's verdict, whatever its status."""
         return self.http.post(endpoints.VERIFY_SIGNATURE, dict(body))
 
-    # API keys: signed bodies come from eip712kit.protocols.sera; the answers are returned as they are.
+    # API keys. A signed request is what protocols.sera.api_key_request builds, signed by the wallet (or
+    # its fields); the answers are returned as they are (Response: .status, .expect(), .json_object()).
 
-    def create_api_key(self, body: Mapping[str, Any]) -> Response:
-        return self.http.post(endpoints.API_KEYS, dict(body))
+    def create_api_key(self, request: SignedRequest) -> Response:
+        """``POST /api-keys`` with a signed ``create`` (and its ``label``). 201: ``api_key`` and ``api_secret``
+        — the secret is shown this once; 400 API_KEY_LIMIT at 10 active keys; 409 a replayed signature."""
+        fields, _ = _signed_fields(request)
+        return self.http.post(endpoints.API_KEYS, fields)
 
-    def list_api_keys(self, body: Mapping[str, Any], *, use_query: bool = False) -> Response:
-        if use_query:
-            return self.http.get(endpoints.API_KEYS, params=body)
-        return self.http.post(endpoints.API_KEYS_LIST, dict(body))
+    def list_api_keys(self, request: SignedRequest, *, use_query: bool = False) -> Response:
+        """A signed ``list``: ``POST /api-keys/list`` (a JSON body), or ``GET /api-keys`` with the fields as
+        query parameters (``use_query``, or a request built with ``form="query"``). 200: ``{api_keys, count}``."""
+        fields, as_query = _signed_fields(request, use_query)
+        if as_query:
+            return self.http.get(endpoints.API_KEYS, params=fields)
+        return self.http.post(endpoints.API_KEYS_LIST, fields)
 
-    def revoke_api_key(self, body: Mapping[str, Any], *, use_query: bool = False) -> Response:
-        if use_query:
-            return self.http.delete(endpoints.API_KEYS, params=body)
-        return self.http.post(endpoints.API_KEYS_REVOKE, dict(body))
+    def revoke_api_key(self, request: SignedRequest, *, use_query: bool = False) -> Response:
+        """A signed ``revoke_<api_key>`` (with ``api_key``): ``POST /api-keys/revoke``, or ``DELETE /api-keys``
+        with query parameters (``use_query``, or ``form="query"``). 404 API_KEY_NOT_FOUND for a key not active."""
+        fields, as_query = _signed_fields(request, use_query)
+        if as_query:
+            return self.http.delete(endpoints.API_KEYS, params=fields)
+        return self.http.post(endpoints.API_KEYS_REVOKE, fields)
 
-    def revoke_all_api_keys(self, body: Mapping[str, Any]) -> Response:
-        return self.http.post(endpoints.API_KEYS_REVOKE_ALL, dict(body))
+    def revoke_all_api_keys(self, request: SignedRequest) -> Response:
+        """``POST /api-keys/revoke-all`` with a signed ``revoke_all``: one wallet signature revokes every active
+        key. 200: ``{status, revoked_api_keys, count}`` (count 0 when none was active)."""
+        fields, _ = _signed_fields(request)
+        return self.http.post(endpoints.API_KEYS_REVOKE_ALL, fields)
 
     def self_revoke_api_key(self, api_key: str, api_secret: str) -> Response:
-        return self.http.post(endpoints.API_KEYS_SELF_REVOKE, {"api_key": api_key},
-                              headers={"Authorization": f"Bearer {api_key}:{api_secret}"})
+        """``POST /api-keys/self-revoke``: the key in use revokes itself, authenticated by its own
+        ``Bearer api_key:api_secret`` (no wallet signature; another key of the wallet needs one). 401 a bad pair."""
+        request = self_revoke_request(api_key)
+        return self.http.post(request.path, request.json, headers={"Authorization": f"Bearer {api_key}:{api_secret}"})
 
     def verify_api_key(self, api_key: str, api_secret: str) -> Response:
+        """``POST /api-keys/verify``: whether the pair is valid, with no side effect. 200 ``{valid, owner_address}``,
+        401 a bad pair, 503 the verification backend unreachable (retried first, as every 503)."""
         return self.http.post(endpoints.API_KEYS_VERIFY, {"api_key": api_key, "api_secret": api_secret})
 
 
