@@ -104,7 +104,7 @@ def compute_uuid_int(inp: Mapping[str, Any]) -> dict[str, Any]:
             fields = uuid_int.unpack(_need(inp, "uuid_int"))
         else:
             fields = uuid_int.require_binding(_need(inp, "order_id"), _need(inp, "uuid_int"),
-                                            executor_id=inp.get("executor_id"))
+                                              executor_id=inp.get("executor_id"))
         return {"executor_id": fields.executor_id, "uuid": fields.uuid, "group_id": str(fields.group_id),
                 "leg_id": fields.leg_id, "is_uuid4": uuid_int.is_uuid4(fields.uuid),
                 "standalone": fields.is_standalone}

@@ -78,7 +78,7 @@ class Challenge:
         """
         private_key = require_signer(key, self.address)
         trust.require_login_text(self.message, nonce=self.nonce, address=self.address, api_url=api_url,
-                         trust_server_text=trust_text)
+                                 trust_server_text=trust_text)
         return sign_digest(self.digest(), private_key)
 
     def recover(self, signature: Any) -> str:

@@ -296,7 +296,7 @@ def text_problems(text: str, *, nonce: Any, address: str, api_url: str | None = 
 
 
 def require_login_text(text: str, *, nonce: Any, address: str, api_url: str | None = None,
-               trust_server_text: bool = False) -> None:
+                       trust_server_text: bool = False) -> None:
     """Refuse (CHALLENGE_MISMATCH) a login text with :func:`text_problems`, unless ``trust_server_text``."""
     problems = [] if trust_server_text else text_problems(text, nonce=nonce, address=address, api_url=api_url)
     if problems:

@@ -180,7 +180,7 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
     def signed(fields: Mapping[str, Any], expected_action: str, *, optional: tuple[str, ...] = (),
                required: tuple[str, ...] = ()) -> Any:
         return require_manage_api_key(fields, expected_action=expected_action, domain=settings.domain,
-                                    now=settings.now(), optional=optional, required=required)
+                                      now=settings.now(), optional=optional, required=required)
 
     def revoke_action(fields: Mapping[str, Any]) -> str:
         api_key = fields.get("api_key") if isinstance(fields, Mapping) else None

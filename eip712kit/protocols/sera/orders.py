@@ -85,7 +85,7 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
             order_id = uuid_int_mod.unpack(uuid_int).uuid
             uuid_int_mod.parse_uuid4(order_id, path="uuid_int")  # the caller gave only the uuid_int
         fields = uuid_int_mod.require_binding(order_id, uuid_int, executor_id=executor_id,
-                                            standalone=group_order_id is None, group_order_id=group_order_id)
+                                              standalone=group_order_id is None, group_order_id=group_order_id)
         return order_id, fields.value
     if group_order_id is not None:
         raise ProtocolError(
