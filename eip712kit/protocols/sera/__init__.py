@@ -9,9 +9,10 @@ One module per concern, all pure (server time is a parameter, read it from ``GET
 * :mod:`~.expiration` — the expiration / deadline window (:func:`require_expiration_window`,
   :func:`safe_expiration`);
 * :mod:`~.api_keys` — API-key actions, the ±5-minute window and their requests;
-* :mod:`~.tokens` and :mod:`~.orders` — tokens, and the order builder (:func:`build_order`): side,
-  decimal amount and price, base and quote tokens → the signed :class:`Order` with exact integer
-  amounts and the ``/verify-signature`` / ``POST /orders`` bodies;
+* :mod:`~.tokens` and :mod:`~.orders` — tokens, and the order builder (:func:`build_order`): an
+  order request's fields by their own names (``owner_address``, ``side``, decimal ``amount`` and
+  ``price``, ``from_address``/``to_address`` the market's base and quote tokens, …) → the signed
+  :class:`Order` with exact integer amounts and the ``/verify-signature`` / ``POST /orders`` bodies;
 * :mod:`~.verdicts` — the verdict on a whole request (:func:`check_order_request`,
   :func:`require_manage_api_key`), which the reference verifier answers with;
 * the uuid_int binding — :mod:`eip712kit.protocols.sera.uuid_int`.

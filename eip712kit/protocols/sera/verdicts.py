@@ -2,11 +2,13 @@
 
 :func:`check_order_request` is what ``POST /verify-signature`` answers, and what ``eip712kit check
 sera`` computes locally to show beside a live server's verdict. It applies Sera's rules through the
-protocol builder (:func:`eip712kit.protocols.build_order`) — never a second copy of them — in
+protocol builder (:func:`eip712kit.protocols.sera.build_order`), which takes the request's fields by
+their own names — never a second copy of its rules, and no table between the two vocabularies — in
 the order a person fixing a request wants to hear about problems: the shape of the body, then each
 field (owner, side, tokens and market, amounts, expiration window, order_id/uuid_int binding and
 executor), and last the signature. The first refusal is the verdict, with a stable ``code``, the
-request ``field`` it concerns and a sentence.
+request ``field`` it concerns (the builder's error path) and a sentence. A live server's answer to
+the same question is read into the same :class:`Verdict` (``eip712kit.client.parse_verdict``).
 
 :func:`require_manage_api_key` does the same for the signed API-key calls (action, ±5-minute window,
 signature by ``owner_address``); replay and the 10-key limit need state and live in the
