@@ -8,6 +8,7 @@ tools/adapters/eth_account_adapter.py (eth-account: another signer), tools/node/
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -129,7 +130,7 @@ def case(**kw: Any) -> conformance.Case:
 
 
 def test_score_compares_hex_without_case_and_integers_by_value() -> None:
-    c = case(expected={"digest": "0xABCD", "order": {"fromAmount": "1085000000", "uuid": 7}})
+    c = case(kind="sera_order", expected={"digest": "0xABCD", "order": {"fromAmount": "1085000000", "uuid": 7}})
     assert conformance.score(c, {"result": {"digest": "0xabcd", "order": {"fromAmount": 1085000000,
                                                                             "uuid": "7"}}}).status == "passed"
     bad = conformance.score(c, {"result": {"digest": "0xabcd", "order": {"fromAmount": 1085000001, "uuid": 7}}})
@@ -141,8 +142,18 @@ def test_score_lists_unreported_fields_and_needs_at_least_one() -> None:
     c = case(expected={"digest": "0x01", "signature": "0x02"})
     partial = conformance.score(c, {"result": {"digest": "0x01"}})
     assert partial.status == "passed" and partial.unreported == ["signature"]
-    nothing = conformance.score(c, {"result": {"somethingElse": 1}})
+    nothing = conformance.score(c, {"result": {"structHash": "0x03"}})
     assert nothing.status == "failed" and "none of the expected fields" in nothing.problems[0].message
+
+
+def test_a_result_field_no_case_can_expect_is_refused_not_ignored() -> None:
+    # a misspelt field would otherwise just turn its check off: digest passes, encodeTypes is never compared
+    c = case(expected={"digest": "0x01", "encodeType": {"Mail": "Mail()"}})
+    typo = conformance.score(c, {"result": {"digest": "0x01", "encodeTypes": {"Mail": "Mail(string x)"}}})
+    assert typo.status == "failed"
+    assert typo.problems[0].message == (
+        "'encodeTypes' is no field of a typed_data result (a misspelt field would turn its check off); the fields "
+        "are encodeType, typeHash, domainSeparator, structHash, digest, signature, signer")
 
 
 def test_score_of_refusals() -> None:
@@ -381,7 +392,10 @@ def test_the_adapter_never_sees_key_variables(tmp_path: Path, monkeypatch: pytes
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("HARMLESS_SETTING", "kept")
-    invoke("--exec", spy, "--case", "alura/text-hello", "--scrub-env", "CUSTOM_SIGNER_SECRET")
+    refused = invoke("--exec", spy, "--case", "alura/text-hello", "--scrub-env", "CUSTOM_SIGNER_SECRET")
+    assert refused.exit_code == 2 and not dump.exists()  # the runner's own environment holds them
+    invoke("--exec", spy, "--case", "alura/text-hello", "--scrub-env", "CUSTOM_SIGNER_SECRET",
+           "--expose-env-keys-to-adapter")
     seen = json.loads(dump.read_text())
     assert not set(secrets) & set(seen), set(secrets) & set(seen)
     assert not any(value in seen.values() for value in secrets.values())
@@ -417,3 +431,106 @@ def test_bundled_vectors_are_the_repository_vectors() -> None:
     assert names == sorted(p.name for p in (ROOT / "vectors").glob("*.json"))
     for name in names:
         assert (bundled / name).read_bytes() == (ROOT / "vectors" / name).read_bytes()
+
+
+HELLO_THEN_LIBRARY = """
+import json, sys
+sys.path.insert(0, {adapters!r})
+from eip712kit_adapter import answer
+from eip712kit.conformance import LibraryTarget, wire_json
+target = LibraryTarget()
+for line in sys.stdin:
+    if json.loads(line)["op"] == "hello":
+        print(json.dumps({{"id": "hello", "result": {hello}}}), flush=True)
+    else:
+        print(wire_json(answer(target, line)), flush=True)
+"""
+
+
+@pytest.mark.parametrize(("hello", "sentence"), [
+    ({"unsupported": ["recursive-type"]},
+     "names the unsupported feature tag 'recursive-type' (did you mean 'recursive-types'?), which is not known; "
+     "the feature tags are derived-domain-type, "),
+    ({"unsupported": ["extra-fields-refusal"]}, "(did you mean 'extra-field-refusal'?)"),
+    ({"unsuported": ["recursive-types"]}, "names the result field 'unsuported' (did you mean 'unsupported'?), "
+                                          "which is not known; a handshake result has only name, version, ops, "
+                                          "unsupported, error_codes"),
+    ({"ops": ["typed-data"]}, "names the op 'typed-data' (did you mean 'typed_data'?), which is not known; the ops "
+                              "are typed_data, personal_sign, uuid_int, sera_order, time_window"),
+])
+def test_a_misspelt_handshake_is_refused_in_one_sentence(tmp_path: Path, hello: dict[str, Any],
+                                                         sentence: str) -> None:
+    adapter = script(tmp_path, "typo.py", HELLO_THEN_LIBRARY.format(adapters=str(ADAPTERS), hello=repr(hello)))
+    result = invoke("--exec", adapter, "--case", "core/mail")
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and sentence in lines[0], lines
+
+
+def test_a_tag_the_vectors_carry_is_known_even_when_this_runner_does_not_define_it(tmp_path: Path) -> None:
+    doc = json.loads((ROOT / "vectors" / "core.json").read_text(encoding="utf-8"))
+    doc["cases"] = [dict(c, features=[*c["features"], "future-tag"]) for c in doc["cases"] if c["id"] == "core/mail"]
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(doc), encoding="utf-8")
+    adapter = script(tmp_path, "future.py", HELLO_THEN_LIBRARY.format(
+        adapters=str(ADAPTERS), hello=repr({"unsupported": ["future-tag"]})))
+    result = invoke("--exec", adapter, "--vectors", str(newer), "--json")
+    assert json.loads(result.output)["cases"][0]["status"] == conformance.DECLARED
+
+
+def test_a_run_that_skips_everything_says_failed_once_and_never_ok(tmp_path: Path) -> None:
+    result = invoke("--exec", f'"{PY}" "{ADAPTERS / "eth_account_adapter.py"}"', "--suite", "uuid_int")
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert last.startswith("FAILED: 0 passed, 0 failed, 0 skipped, 57 skipped by declaration in ")
+    assert "no case passed: every selected case was skipped" in last
+    assert "OK" not in result.output.split() and result.output.count("FAILED") == 1
+
+
+def test_reports_name_the_adapter_and_the_vectors(tmp_path: Path) -> None:
+    junit = tmp_path / "eth.xml"
+    result = invoke("--exec", f'"{PY}" "{ADAPTERS / "eth_account_adapter.py"}"', "--case", "core/mail", "--json",
+                    "--junit", str(junit))
+    report = json.loads(result.output)
+    import eth_account
+
+    assert report["adapter"]["name"] == "eth-account" and report["adapter"]["version"] == eth_account.__version__
+    files = {vf.suite: vf for vf in conformance.load_vectors()}
+    assert report["vectors"]["format"] == conformance.FORMAT and report["vectors"]["eip712kit"]
+    assert report["vectors"]["files"] == {"core": hashlib.sha256((ROOT / "vectors" / "core.json").read_bytes())
+                                          .hexdigest()} == {"core": files["core"].sha256}
+    root = ElementTree.parse(junit).getroot()
+    assert root.get("name") == f"eip712kit conformance: eth-account {eth_account.__version__}"
+    props = {p.get("name"): p.get("value") for p in root.find("testsuite/properties") or []}
+    assert props["adapter.name"] == "eth-account" and props["vectors.sha256"] == report["vectors"]["sha256"]
+    other = invoke("--exec", f'"{PY}" "{ADAPTERS / "eth_account_adapter.py"}"', "--case", "core/mail*", "--json")
+    assert json.loads(other.output)["vectors"]["sha256"] == report["vectors"]["sha256"]  # the same files
+
+
+def test_write_baseline_then_ci_fails_only_on_a_change(tmp_path: Path) -> None:
+    flip = script(tmp_path, "flip.py", FLIP_DIGEST.format(adapters=str(ADAPTERS)))
+    cases = ["--case", "core/mail*", "--case", "alura/text-*", "--case", "uuid_int/seed-example"]  # uuid_int passes
+    known = tmp_path / "known.txt"
+    first = invoke("--exec", flip, *cases, "--write-baseline", str(known))
+    assert first.exit_code == 0 and "XFAIL" not in first.output and "FAIL core" not in first.output
+    lines = [line for line in known.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    flipped = [line.split()[0] for line in lines]
+    assert "core/mail" in flipped and all(c.startswith(("core/mail", "alura/text-")) for c in flipped)
+    mail = next(line for line in lines if line.startswith("core/mail "))
+    assert mail.startswith("core/mail  baseline: digest: expected 0xbe609aee"), mail
+    assert ", got 0xbe609aee" in mail and "eip712kit " in known.read_text().splitlines()[0]
+    again = invoke("--exec", flip, *cases, "--expect-failures", str(known))
+    assert again.exit_code == 0 and "0 failed" in again.output.splitlines()[-1]
+    # the signer is fixed: every baselined case now passes, and CI says so (strict xpass)
+    fixed = invoke("--exec", f'"{PY}" "{ADAPTERS / "eip712kit_adapter.py"}"', *cases, "--expect-failures", str(known))
+    assert fixed.exit_code == 1 and "XPASS core/mail" in fixed.output
+    # rewriting the baseline with the old one keeps its reasons and drops what passes now
+    known.write_text(known.read_text().replace("baseline: digest", "issue 7: digest"), encoding="utf-8")
+    newer = tmp_path / "newer.txt"
+    invoke("--exec", flip, "--case", "core/mail", *cases[4:], "--expect-failures", str(known),
+           "--write-baseline", str(newer))
+    kept = [line for line in newer.read_text().splitlines() if not line.startswith("#")]
+    assert kept == [next(line for line in known.read_text().splitlines() if line.startswith("core/mail "))]
+    invoke("--exec", f'"{PY}" "{ADAPTERS / "eip712kit_adapter.py"}"', *cases, "--expect-failures", str(known),
+           "--write-baseline", str(newer))
+    assert [line for line in newer.read_text().splitlines() if not line.startswith("#")] == []

@@ -27,7 +27,8 @@ from tests.helpers.examples import EXAMPLES
 ROOT = EXAMPLES.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FILE_NAME = re.compile(r"(?<![\w/:.-])((?:\.\./|[\w-]+/)*[\w.-]+\.(?:json|jsonl|txt|xml|sqlite3|csv))(?![\w/])")
-OUTPUT_OPTIONS = ("--db", "--junit", "--junitxml", "--record", "-o", "--output")
+OUTPUT_OPTIONS = ("--db", "--junit", "--junitxml", "--record", "-o", "--output", "--write-baseline",
+                  "--eip712kit-write-baseline")
 PLACEHOLDER = re.compile(r"…|\.\.\.|\b0x[A-Z]+\b|<[^>]*>|\bURL\b|\bFILE\b")
 NOT_RUN = {"serve", "debug", "check"}  # servers that run until stopped, and checks of live servers
 

@@ -90,6 +90,34 @@ def test_a_huge_answer_is_refused_with_bounded_memory(tmp_path: Path, mode: str,
 
 
 @pytest.mark.parametrize("mode, says", [
+    ("gzip-bomb", "over the 4,194,304-byte limit (its gzip content inflates past that)"),
+    ("deflate-bomb", "over the 4,194,304-byte limit (its deflate content inflates past that)"),
+    ("raw-deflate-bomb", "over the 4,194,304-byte limit (its deflate content inflates past that)"),
+    ("br-bomb", "cannot be read: its content coding br is not one this kit decodes"),
+    ("stacked-gzip", "cannot be read: it is compressed 2 times over (gzip, gzip)"),
+    ("unknown-coding", "cannot be read: its content coding x-hostile is not one this kit decodes"),
+])
+def test_a_compressed_bomb_or_an_unknown_coding_is_refused_with_bounded_memory(tmp_path: Path, mode: str,
+                                                                              says: str) -> None:
+    """1 GiB behind a megabyte (or 841 bytes of brotli, or 2.5 KB of gzip twice): refused past the cap, not read.
+
+    Before the transport decoded answers itself, the one-layer bombs peaked at 158 MiB and ``gzip, gzip``
+    at 2,080 MiB (exit 70 under a 3 GB address-space limit).
+    """
+    outcome = check_sera(mode, tmp_path)
+    line = one_error_line(outcome)
+    assert outcome.code == 3 and says in line and "[SERVER_ERROR]" in line
+    assert 0 < outcome.max_rss_kib < 100 * 1024
+    assert not any(method == "POST" for method, _ in outcome.received)
+
+
+def test_an_honest_answer_compressed_once_is_read(tmp_path: Path) -> None:
+    outcome = check_sera("honest-gzip", tmp_path)
+    assert outcome.code == 0, outcome.stderr
+    assert outcome.posted(endpoints.VERIFY_SIGNATURE)
+
+
+@pytest.mark.parametrize("mode, says", [
     ("nan-time", "NaN is not valid JSON"),
     ("infinity-time", "Infinity is not valid JSON"),
     ("1e300-time", "1e+300, which is not a plausible Unix time"),

@@ -301,9 +301,13 @@ KEY_FREE: dict[str, tuple[str, Callable[[Lab], list[str]]]] = {
     "doctor": ("diagnoses a signature made by the key, without it",
                lambda lab: ["doctor", "mail.json", OTHER_CHAIN_SIGNATURE, "--expect", ADDRESS, "--json",
                             "--time-budget", "2"]),
+    "solidity": ("writes Solidity for a document; the harness holds values, never a key",
+                 lambda lab: ["solidity", "mail.json", "--check-contract"]),
+    # With the secrets in its environment conformance refuses to start an adapter (exit 2, naming them:
+    # tests/test_adapter_hostile.py); the flag that accepts the risk runs it, and nothing may leak then either.
     "conformance": ("sends the vectors' PUBLIC development keys to an adapter, which must not echo them",
                     lambda lab: ["conformance", "--exec", f"{sys.executable} {ADAPTER}", "--junit", "conformance.xml",
-                                 "--json", "--verbose"]),
+                                 "--json", "--verbose", "--expose-env-keys-to-adapter"]),
 }
 """Commands without key options. They still run with every secret in their environment."""
 

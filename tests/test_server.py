@@ -565,3 +565,34 @@ def test_a_corrupted_store_file_is_a_503(tmp_path: Path) -> None:
             (503, {"detail": "Service temporarily unavailable; please retry"})] * 2
     finally:
         v.close()
+
+
+def test_a_clock_stepped_forward_then_back_does_not_let_a_replay_through(verifier: Verifier) -> None:
+    """Pruning used signatures follows the clock; the replay floor it leaves does not move back with it."""
+    first = verifier.manage("create", label="a")
+    assert verifier.post("/api-keys", first).status_code == 201
+    verifier.clock.now = NOW + 3600  # the clock steps an hour forward: a request there prunes what it can
+    assert verifier.post("/api-keys", verifier.manage("create", label="b", timestamp=NOW + 3600)).status_code == 201
+    verifier.clock.now = NOW  # and back
+    replay = verifier.post("/api-keys", first)
+    assert (replay.status_code, replay.json()["code"]) == (400, "TIMESTAMP_OUT_OF_WINDOW")
+    assert "clock has gone back" in replay.json()["detail"]
+    assert verifier.store.counts()["api_keys"] == 2  # a and b: the replay made none
+
+
+@pytest.mark.parametrize("spelling, code", [
+    ("{n}.00000001", "INVALID_INT"),  # a float rounds it to {n}, the number the signature is over
+    ("{n}.5", "INVALID_INT"),
+    ('"0x{zeros}{hex}"', "INT_OUT_OF_RANGE"),  # 70 leading zeros: longer than a 256-bit word
+])
+def test_an_expiration_written_as_no_integer_is_refused_not_rounded(verifier: Verifier, spelling: str,
+                                                                    code: str) -> None:
+    body = order_body()
+    n = body["expiration"]
+    text = json.dumps(body).replace(f'"expiration": {n}', '"expiration": ' + spelling.format(
+        n=n, zeros="0" * 70, hex=f"{n:x}"))
+    assert text != json.dumps(body)
+    answer = verifier.http.post("/verify-signature", content=text, headers={"Content-Type": "application/json"})
+    assert answer.json()["valid"] is False and answer.json()["code"] == code, answer.text
+    assert answer.json()["field"] == "expiration"
+    assert verifier.post("/verify-signature", body).json()["valid"] is True  # written as an integer: accepted

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from eip712kit.server.store import MIGRATIONS, SCHEMA_VERSION, ApiKeyStore, Migration, SchemaError, migrate
-from tests.helpers.cli_runner import Runner
+from tests.helpers.cli_runner import Runner, clean_env, run
 from tests.helpers.devkeys import DEV_KEYS
 
 _, OWNER = DEV_KEYS[0]  # PUBLIC development account #0
@@ -114,3 +115,30 @@ def test_serve_refuses_a_newer_database_with_exit_2(cli: Runner, tmp_path: Path)
     result = cli("serve", "--port", "0", "--db", str(path))
     assert result.returncode == 2
     assert "newer eip712kit" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- the store is a file named by a plain path ------------------------------------------------------
+
+@pytest.mark.parametrize("path, says", [
+    ("file:state.sqlite3?mode=memory", "is an SQLite URI: --db takes a plain path"),
+    ("FILE:state.sqlite3", "is an SQLite URI"),
+    ("/dev/null", "is not a regular file"),
+])
+def test_the_store_takes_a_plain_path_to_a_regular_file_only(path: str, says: str) -> None:
+    with pytest.raises(SchemaError, match=re.escape(says)):
+        ApiKeyStore(path)
+
+
+def test_characters_a_uri_would_read_are_part_of_the_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "state?mode=memory#x.sqlite3"
+    ApiKeyStore(str(path)).close()
+    assert path.is_file() and migrate(sqlite3.connect(path)) == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("value", ["file:{tmp}/state.sqlite3?mode=memory", "/proc/self/fd/1"])
+def test_serve_refuses_a_uri_or_a_pipe_as_its_database_with_exit_2(tmp_path: Path, value: str) -> None:
+    """stdout is a pipe here, so /proc/self/fd/1 names one (it was an internal error, exit 70)."""
+    done = run("serve", "--port", "0", env=clean_env(EIP712KIT_SERVE_DB=value.format(tmp=tmp_path)), timeout=30)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "is an SQLite URI" in done.stderr or "is not a regular file" in done.stderr
+    assert not Path("file:").exists()  # no folder made for the URI's "path" either

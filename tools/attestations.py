@@ -37,7 +37,12 @@ STATUSES = ("pass", "differs", "refuses", "accepts", "not-expressible")
 PROBED_KINDS = ("typed_data", "personal_sign", "sera_order")
 FINGERPRINT_DIGITS = 16
 NOTE_LIMIT = 160
-ENTRY_FIELDS = ("version", "language", "api", "recorder", "runtime", "unsupported", "cases")
+ENTRY_FIELDS = ("version", "language", "api", "role", "recorder", "runtime", "unsupported", "cases")
+SURVEYED = "surveyed"
+"""The ``role`` of an implementation whose results are published (docs/compatibility.md) but which does not
+stamp the vectors: a library with known bugs, or an older release of an attested one. Its acceptances must not
+widen what ``conformance --lenient`` forgives, nor its passes count as an attestation. An entry without a
+``role`` is an attester."""
 INFORMATIVE = ("runtime",)
 """Entry fields a ``--check`` does not compare (they describe the machine, not the verdicts)."""
 SERA_ORDER_FIELDS = ("domainSeparator", "structHash", "digest", "signature", "signer")
@@ -131,7 +136,11 @@ def stamps(record: Mapping[str, Any], case: Mapping[str, Any]) -> tuple[dict[str
     fresh, stale = case_verdicts(record, case)
     out: dict[str, list[str]] = {}
     wanted = NEGATIVE_STAMPS if case.get("error") is not None else POSITIVE_STAMPS
+    surveyed = {f"{name}@{entry['version']}" for name, entry in record.get("implementations", {}).items()
+                if entry.get("role") == SURVEYED}
     for stamp, status in sorted(fresh.items()):
+        if stamp in surveyed:
+            continue
         if status in wanted:
             out.setdefault(wanted[status], []).append(stamp)
     return out, stale

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .errors import DocumentError
@@ -58,8 +59,30 @@ def _depth_exceeds(text: str, max_depth: int) -> bool:
     return False
 
 
+class JsonNumber(float):
+    """A JSON number written with a fraction or an exponent: a float that keeps the text it was read from.
+
+    A float cannot tell ``1796305482.00000001`` from ``1796305482`` (both read as the same double),
+    so an integer field would take the first as the second; the text can, and :attr:`whole` says
+    whether the number *written* was whole. Every reader of an integer (``parsers.parse_int``) asks.
+    """
+
+    text: str
+
+    def __new__(cls, text: str) -> JsonNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    @property
+    def whole(self) -> bool:
+        exact = Decimal(self.text)
+        return exact == exact.to_integral_value()
+
+
 def load_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse untrusted JSON within the limits, with errors in the kit's own terms."""
+    """Parse untrusted JSON within the limits, with errors in the kit's own terms (numbers with a fraction or an
+    exponent as :class:`JsonNumber`)."""
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > limits.max_document_bytes:
         raise DocumentError(
@@ -81,7 +104,7 @@ def load_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) ->
             f"the document nests deeper than {limits.max_depth} levels", code="LIMIT_EXCEEDED"
         )
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=JsonNumber)
     except json.JSONDecodeError as exc:
         raise DocumentError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", code="INVALID_JSON"

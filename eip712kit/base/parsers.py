@@ -24,6 +24,7 @@ from typing import Any
 from .caches import BoundedCache
 from .errors import ValueEncodingError
 from .hashing import keccak256
+from .limits import JsonNumber
 
 # ASCII digits only: ``[0-9]`` in a str pattern is the ten ASCII digits, unlike ``\d`` or
 # ``str.isdigit()``, which also accept Arabic-Indic and other Unicode digits.
@@ -46,7 +47,9 @@ MAX_DECIMAL_CHARS = 80
 """The longest decimal string parsed as an integer: 2**256 has 78 digits, a sign and a leading zero
 fit in the rest. Longer strings cannot be in range and must not reach ``int()``, whose cost grows
 with the length of the string."""
-_MAX_HEX_CHARS = 2 + 64 + 16
+MAX_HEX_DIGITS = 64
+"""The most hex digits an integer string has: one 256-bit word. Leading zeros count, so ``0x`` and 70 zeros
+then ``2a`` is refused rather than read as 42 (a hex integer is a word, and a word has 64 digits)."""
 
 ZERO_WORD = bytes(32)
 
@@ -65,9 +68,15 @@ def parse_int(value: Any) -> int:
     if kind is str:
         if len(value) <= MAX_DECIMAL_CHARS and re.match(DECIMAL_INTEGER, value):
             return int(value)
-        if value[:2] == "0x" and len(value) <= _MAX_HEX_CHARS and re.match(_HEX, value):
-            return int(value, 16)
-        if len(value) > MAX_DECIMAL_CHARS and (re.match(DECIMAL_INTEGER, value) or re.match(_HEX, value)):
+        if value[:2] == "0x" and re.match(_HEX, value):
+            if len(value) - 2 <= MAX_HEX_DIGITS:
+                return int(value, 16)
+            raise ValueEncodingError(
+                f"hex integer of {len(value) - 2} digits is longer than a 256-bit word ({MAX_HEX_DIGITS} digits, "
+                "leading zeros included)",
+                code="INT_OUT_OF_RANGE",
+            )
+        if len(value) > MAX_DECIMAL_CHARS and re.match(DECIMAL_INTEGER, value):
             raise ValueEncodingError(
                 f"integer string of {len(value)} characters cannot fit in 256 bits",
                 code="INT_OUT_OF_RANGE",
@@ -76,7 +85,12 @@ def parse_int(value: Any) -> int:
             f"{_describe(value)} is not an integer: use a decimal string like \"42\" or hex like \"0x2a\"",
             code="INVALID_INT",
         )
-    if kind is float:
+    if kind is JsonNumber and value.is_integer() and not value.whole:
+        raise ValueEncodingError(
+            f"{_describe(value.text)[1:-1]} is not a whole number, though a float rounds it to one: send an integer",
+            code="INVALID_INT",
+        )
+    if kind is float or kind is JsonNumber:
         if value.is_integer() and abs(value) <= MAX_SAFE_INTEGER:
             return int(value)
         raise ValueEncodingError(

@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "debug": "eip712kit.cli.debug:debug_command",
     "conformance": "eip712kit.cli.conformance:command",
     "doctor": "eip712kit.cli.doctor:command",
+    "solidity": "eip712kit.cli.solidity:command",
 }
 
 
@@ -54,6 +55,7 @@ SHORT_HELP: dict[str, str] = {
     "renance": "Build and sign Renance / XBlade Vault requests (domain: XBlade Vault, Arbitrum Sepolia).",
     "sera": "Build and sign Sera requests (domain: Sera, version 1, Sepolia; see GET /config).",
     "serve": "Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.",
+    "solidity": "Print Solidity that computes a typed-data document's EIP-712 hashes, or a declared struct's.",
     "sign": "Sign a typed-data document as eth_signTypedData_v4 does (deterministic RFC 6979, low-s).",
     "uuid": "Sera's uuid_int: [255:252] executor_id | [251:124] UUID | [123:12] group_id | [11:0] leg_id.",
     "verify": "Check that SIGNATURE over a typed-data document was made by ADDRESS: exit 0 valid, 1 invalid.",

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from .. import conformance
 from ..base.errors import Eip712KitError, NetworkError
-from ..core.keys import DEFAULT_KEY_ENV
+from ..conformance import options
 from ..protocols.trust import visible
 from ._common import dumps
 from .terminal import write_own_control
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
 
@@ -34,12 +37,27 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
     write_own_control(sys.stderr, "\r" + line.ljust(100) + ("\r" + " " * 100 + "\r" if done == total else ""))
 
 
+def _shared(option: conformance.RunOption, **extra: Any) -> Callable[[F], F]:
+    """One of the options the pytest plugin shares (:data:`conformance.RUN_OPTIONS`), as a click option."""
+    kinds: dict[str, dict[str, Any]] = {
+        "flag": {"is_flag": True},
+        "text": {},
+        "texts": {"multiple": True},
+        "seconds": {"type": click.FloatRange(min=0.1), "default": conformance.DEFAULT_TIMEOUT},
+        "file": {"type": click.Path(dir_okay=False, exists=True, path_type=Path)},
+        "output": {"type": click.Path(dir_okay=False, writable=True, path_type=Path)},
+    }
+    settings = {"help": option.help, **kinds[option.kind], **extra}
+    if option.metavar:
+        settings["metavar"] = option.metavar
+    decorator: Callable[[F], F] = click.option(option.cli, option.dest, **settings)
+    return decorator
+
+
 @click.command("conformance")
-@click.option("--vectors", "vector_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
-              metavar="PATH", help="A vector file or a directory of them (repeatable). Default: the bundled vectors.")
-@click.option("--suite", "suites", multiple=True, metavar="NAME", help="Run only this suite (repeatable).")
-@click.option("--case", "case_ids", multiple=True, metavar="GLOB",
-              help="Run only cases whose id matches, e.g. 'sera/*' or 'core/mail' (repeatable).")
+@_shared(options.VECTORS, type=click.Path(exists=True, path_type=Path))
+@_shared(options.SUITE)
+@_shared(options.CASE)
 @click.option("--exec", "exec_command", metavar="COMMAND",
               help="Run the cases against an adapter process speaking JSON lines on stdin/stdout "
                    "(see docs/vectors.md).")
@@ -47,36 +65,27 @@ def _progress(index: int, total: int, case: conformance.Case) -> None:
               help="Instead of vectors, check a live Sera-compatible verifier: POST a valid order and broken "
                    "copies of it to URL/verify-signature (URL includes /api/v1) and report which it wrongly "
                    "accepted or refused.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=conformance.DEFAULT_TIMEOUT, show_default=True,
-              help="Seconds an --exec adapter may take to answer one case (or --api, one HTTP call).")
+@_shared(options.TIMEOUT, help=options.TIMEOUT.help + " With --api: one HTTP call.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="--api: retries on 429/503, with exponential back-off.")
-@click.option("--loose-codes", is_flag=True,
-              help="A negative case passes on any refusal, whatever its error code (for signers without "
-                   "eip712kit codes).")
-@click.option("--lenient", is_flag=True,
-              help="Do not fail a target for accepting a negative case that an independent, recorded "
-                   "implementation also accepts (the case's accepted_by); such cases are skipped.")
-@click.option("--no-skips", is_flag=True,
-              help="Fail the run when any case is skipped (unsupported by the target, or skipped by its "
-                   "declaration), not only when one fails.")
-@click.option("--expect-failures", "expect_failures", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              metavar="FILE", help="Known bugs: one 'CASE-ID-OR-GLOB REASON' per line. Such a case that fails is "
-                                   "reported as xfail and does not fail the run; one that passes is xpass and does.")
-@click.option("--scrub-env", "scrub_env", multiple=True, metavar="NAME",
-              help="--exec: also remove this variable from the adapter's environment (repeatable). Removed "
-                   f"always: {DEFAULT_KEY_ENV} and every name containing "
-                   f"{', '.join(conformance.SECRET_ENV_MARKERS[:-1])} or {conformance.SECRET_ENV_MARKERS[-1]}.")
+@_shared(options.LOOSE_CODES)
+@_shared(options.LENIENT)
+@_shared(options.NO_SKIPS)
+@_shared(options.EXPECT_FAILURES)
+@_shared(options.WRITE_BASELINE)
+@_shared(options.SCRUB_ENV)
+@_shared(options.EXPOSE_ENV_KEYS)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report instead of text.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               metavar="FILE", help="Also write a JUnit XML report to FILE.")
 @click.option("--list", "list_only", is_flag=True, help="List the suites and case counts, run nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only the failures.")
 @click.pass_context
-def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[str, ...], case_ids: tuple[str, ...],
+def command(ctx: click.Context, vectors: tuple[Path, ...], suite: tuple[str, ...], case: tuple[str, ...],
             exec_command: str | None, api_url: str | None, timeout: float, retries: int, loose_codes: bool,
-            lenient: bool, no_skips: bool, expect_failures: Path | None, scrub_env: tuple[str, ...],
-            as_json: bool, junit_path: Path | None, list_only: bool, verbose: bool) -> None:
+            lenient: bool, no_skips: bool, expect_failures: Path | None, write_baseline: Path | None,
+            scrub_env: tuple[str, ...], expose_env_keys_to_adapter: bool, as_json: bool, junit_path: Path | None,
+            list_only: bool, verbose: bool) -> None:
     """Check a signer against the golden vectors.
 
     With no options, every bundled vector runs against eip712kit itself and a summary per suite is
@@ -89,14 +98,17 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
       eip712kit conformance --suite sera --suite uuid_int    some suites
       eip712kit conformance --exec "node tools/node/signer-adapter.mjs"    (cd tools/node && npm ci first)
       eip712kit conformance --exec "python my_adapter.py" --junit conformance.xml
+      eip712kit conformance --exec "python my_adapter.py" --write-baseline known-bugs.txt    (once)
       eip712kit conformance --exec "python my_adapter.py" --expect-failures known-bugs.txt
       eip712kit conformance --vectors my-vectors/ --json
       eip712kit conformance --api http://127.0.0.1:8712/api/v1      a verifier, not a signer
     """
+    vector_paths, suites, case_ids = vectors, suite, case
+    policy = options.policy_from({"loose_codes": loose_codes, "lenient": lenient, "no_skips": no_skips})
     if api_url is not None:
-        if exec_command or vector_paths or suites or case_ids or list_only or expect_failures:
-            raise click.UsageError("--api checks a server; it takes no --exec, --vectors, --suite, --case, --list "
-                                   "or --expect-failures")
+        if exec_command or vector_paths or suites or case_ids or list_only or expect_failures or write_baseline:
+            raise click.UsageError("--api checks a server; it takes no --exec, --vectors, --suite, --case, --list, "
+                                   "--expect-failures or --write-baseline")
         try:
             report = conformance.run_api(api_url, timeout=timeout, retries=retries)
         except NetworkError as exc:
@@ -105,7 +117,8 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
         except Eip712KitError as exc:
             _refuse(exc, as_json)
             ctx.exit(EXIT_BAD_INPUT)
-        _finish(ctx, report, no_skips=no_skips, as_json=as_json, junit_path=junit_path, verbose=verbose)
+        report.policy = policy
+        _finish(ctx, report, as_json=as_json, junit_path=junit_path, verbose=verbose)
     try:
         files = []
         for path in vector_paths or (conformance.bundled_vectors(),):
@@ -134,10 +147,14 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
 
     target: conformance.Target
     if exec_command:
-        target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env)
+        try:
+            target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env,
+                                            expose_env_keys=expose_env_keys_to_adapter)
+        except conformance.KeysInEnvironment as exc:
+            _unusable(str(exc), exec_command, as_json)
+            ctx.exit(EXIT_BAD_INPUT)
     else:
         target = conformance.LibraryTarget()
-    policy = conformance.Policy(loose_codes=loose_codes, lenient=lenient)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     try:
         report = conformance.run(cases, target, policy, progress=progress, expected_failures=expected)
@@ -147,7 +164,14 @@ def command(ctx: click.Context, vector_paths: tuple[Path, ...], suites: tuple[st
     finally:
         target.close()
 
-    _finish(ctx, report, no_skips=no_skips, as_json=as_json, junit_path=junit_path, verbose=verbose)
+    if write_baseline is not None:
+        text, count = conformance.baseline(report)
+        write_baseline.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {count} failing case(s) to {write_baseline}: run with --expect-failures "
+                   f"{write_baseline} from now on, and CI fails only when a result changes", err=True)
+        report.expected_failures = conformance.ExpectedFailures.parse(text, str(write_baseline))
+        report.outcomes = [conformance.expect(o, report.expected_failures) for o in report.outcomes]
+    _finish(ctx, report, as_json=as_json, junit_path=junit_path, verbose=verbose)
 
 
 def _unusable(reason: str, command: str, as_json: bool) -> None:
@@ -156,19 +180,16 @@ def _unusable(reason: str, command: str, as_json: bool) -> None:
     _say_error(sentence, {"message": sentence}, as_json)
 
 
-def _finish(ctx: click.Context, report: conformance.Report, *, no_skips: bool, as_json: bool,
-            junit_path: Path | None, verbose: bool) -> None:
+def _finish(ctx: click.Context, report: conformance.Report, *, as_json: bool, junit_path: Path | None,
+            verbose: bool) -> None:
     """Write the reports and exit with the run's verdict."""
-    verdict = conformance.verdict(report, no_skips=no_skips)
     if junit_path is not None:
         junit_path.write_bytes(conformance.render_junit(report))
     if as_json:
-        click.echo(dumps({**conformance.render_json(report), "ok": verdict is None, "verdict": verdict}))
+        click.echo(dumps(conformance.render_json(report)))
     else:
         click.echo(conformance.render_text(report, verbose=verbose))
-        if verdict and report.ok:
-            click.echo(f"FAILED: {verdict}")
-    ctx.exit(EXIT_OK if verdict is None else EXIT_FAILED)
+    ctx.exit(EXIT_OK if report.ok else EXIT_FAILED)
 
 
 def _list(files: list[conformance.VectorFile], as_json: bool) -> None:

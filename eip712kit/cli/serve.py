@@ -42,7 +42,8 @@ def _option(name: str, *decls: str, **kw: Any) -> Callable[[Any], Any]:
 @_option("--port", type=click.IntRange(0, 65535), default=8712, show_default=True,
          help="Port to listen on; 0 picks a free one (the line printed on start names it).")
 @_option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-         help="SQLite file for API keys and used signatures [default: in memory, lost on exit].")
+         help="SQLite file for API keys and used signatures: a plain path (not a file: URI) to a regular file, "
+              "new or a store [default: in memory, lost on exit].")
 @_option("--executor-id", type=click.IntRange(0, 15), default=None,
          help="The executor_id /health announces and uuid_ints must carry [default: 0].")
 @_option("--config", "config_path", type=click.File("rb"), default=None,
@@ -55,12 +56,17 @@ def _option(name: str, *decls: str, **kw: Any) -> Callable[[Any], Any]:
 @_option("--header-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.header_timeout,
          show_default=True, help="Seconds a client has to send a request's headers (408 and closed after).")
 @_option("--body-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.body_timeout,
-         show_default=True, help="Seconds a client has, after its headers, to send the body.")
+         show_default=True, help="Seconds a client has, after its headers, to send the body (408 and closed after).")
+@_option("--handler-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.handler_timeout,
+         show_default=True, help="Seconds the server has to start answering a whole request (503 and closed after).")
+@_option("--write-timeout", type=click.FloatRange(0, min_open=True), default=_LIMITS.write_timeout,
+         show_default=True, help="Seconds within which an answer must leave the server: a client that does not "
+                                 "read it is cut off.")
 @_option("--max-connections", type=click.IntRange(1), default=_LIMITS.max_connections, show_default=True,
          help="Open connections beyond this are answered 503 and closed at once.")
 def serve_command(host: str, port: int, db_path: str | None, executor_id: int | None,
                   config_path: IO[bytes] | None, log_level: str, log_format: str, header_timeout: float,
-                  body_timeout: float, max_connections: int) -> int:
+                  body_timeout: float, handler_timeout: float, write_timeout: float, max_connections: int) -> int:
     """Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.
 
     \b
@@ -80,7 +86,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     require_server_extra("serve")
     from ..server.app import create_app
     from ..server.settings import ServerSettings
-    from ..server.store import ApiKeyStore, SchemaError
+    from ..server.store import ApiKeyStore, SchemaError, store_uri
 
     overrides: dict[str, Any] = {} if executor_id is None else {"executor_id": executor_id}
     if config_path is not None:
@@ -93,15 +99,17 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
             raise exc.at("--config") from None
     else:
         settings = ServerSettings(**overrides)
-    if db_path is not None:
-        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     try:
+        if db_path is not None:
+            store_uri(db_path)  # a plain path to a file, checked before a folder is made for it
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         store = ApiKeyStore(db_path or ":memory:")
     except SchemaError as exc:
         raise click.UsageError(str(exc)) from None
     app = create_app(settings, store)
 
     limits = ConnectionLimits(header_timeout=header_timeout, body_timeout=body_timeout,
+                              handler_timeout=handler_timeout, write_timeout=write_timeout,
                               max_connections=max_connections)
     sock = listen(host, port)
     url = base_url(host, sock)

@@ -47,7 +47,7 @@ def _whole_number(value: Any) -> int | None:
         return value
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
         return int(value)
-    if type(value) is float and math.isfinite(value):
+    if isinstance(value, float) and math.isfinite(value):  # a JSON float (JsonNumber) too
         return int(value)  # fractional seconds: the whole second that has begun
     return None
 
@@ -82,7 +82,7 @@ def parse_server_time(body: Any) -> int:
 def parse_executor_id(health: Mapping[str, Any]) -> int:
     """The ``executor_id`` of a ``GET /health`` answer: a whole number from 0 to 15."""
     value = health.get("executor_id")
-    number = None if type(value) is float else _whole_number(value)
+    number = None if isinstance(value, float) else _whole_number(value)
     if number is None or not 0 <= number <= MAX_EXECUTOR_ID:
         raise server_error(f"GET /health has no executor_id from 0 to {MAX_EXECUTOR_ID}: {_shown(dict(health))}")
     return number

@@ -5,8 +5,10 @@ Every network answer may be hostile, so what :class:`HttpClient` guarantees:
 * **one overall deadline per exchange** — connecting, sending and reading the whole answer end
   within ``timeout`` seconds, whatever the server does (a body trickled one byte a second, an
   answer that never ends); httpx's own timeouts bound each socket operation, not the whole call;
-* **a size cap** — an answer over ``max_bytes`` (4 MiB by default, after any content decoding) is
-  refused as soon as the cap is passed, so a huge body costs neither memory nor time;
+* **a size cap** — an answer over ``max_bytes`` (4 MiB by default, on the wire and after content
+  decoding) is refused as soon as the cap is passed, so a huge body costs neither memory nor time;
+  the answer is decoded here, not by httpx, one bounded step at a time, and at most one gzip or
+  deflate coding is decoded (:mod:`.codings` says why: a 1.8 KB ``gzip, gzip`` answer took httpx to 2.1 GB);
 * **JSON read strictly** — only with a JSON content type, through :func:`~eip712kit.base.limits.load_json`
   (no ``NaN``/``Infinity``, bounded nesting, no 4,300-digit numbers);
 * ``429 Too Many Requests`` and ``503 Service Unavailable`` are retried with exponential back-off
@@ -37,6 +39,7 @@ import httpx
 from ..base.errors import Eip712KitError, NetworkError, TrustError
 from ..base.limits import Limits, load_json
 from ..protocols.trust import visible
+from .codings import CodingError, TooLarge, decoder
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 3
@@ -242,15 +245,29 @@ class HttpClient:
                 declared = reply.headers.get("content-length", "")
                 if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
                     raise self._too_large(method, url, f"it declares {int(declared):,} bytes")
+                try:
+                    decoding = decoder(reply.headers.get_list("content-encoding", split_commas=True), self.max_bytes)
+                except CodingError as exc:
+                    raise server_error(f"the answer to {method} {url} cannot be read: {exc}") from None
                 chunks: list[bytes] = []
                 size = 0
-                for chunk in reply.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise self._too_large(method, url, "it goes on past that")
-                    if self._clock() > deadline:
-                        raise self._too_slow(method, url)
-                    chunks.append(chunk)
+                # The bytes as sent, decoded below under the cap. The stream itself, not iter_raw(): an answer
+                # built in memory (a MockTransport's) is already marked read, and its stream still holds the bytes.
+                wire = reply.stream
+                assert isinstance(wire, httpx.SyncByteStream)
+                try:
+                    for raw in wire:
+                        size += len(raw)
+                        if size > self.max_bytes:
+                            raise self._too_large(method, url, "it goes on past that")
+                        if self._clock() > deadline:
+                            raise self._too_slow(method, url)
+                        chunks.append(decoding.feed(raw))
+                    chunks.append(decoding.finish())
+                except TooLarge:
+                    raise self._too_large(method, url, f"its {decoding.coding} content inflates past that") from None
+                except CodingError as exc:
+                    raise server_error(f"the answer to {method} {url} cannot be read: {exc}") from None
                 return self._response(method, url, reply, b"".join(chunks))
         except httpx.TimeoutException:
             raise self._too_slow(method, url) from None

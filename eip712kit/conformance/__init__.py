@@ -14,7 +14,9 @@ answer field by field. One module per concern, each importing only the ones list
 * the targets: :mod:`.library` (:class:`LibraryTarget`, eip712kit in-process), :mod:`.adapter`
   (:class:`ExecTarget`, ``--exec "COMMAND"``: any signer speaking JSON lines), and :mod:`.api`
   (:func:`run_api`, ``--api URL``: a live verifier rather than a signer);
-* :mod:`.reports` — text, JSON and JUnit XML renderings of a :class:`Report`.
+* :mod:`.reports` — text, JSON and JUnit XML renderings of a :class:`Report`;
+* :mod:`.options` — the run options the command line and the pytest plugin share (:data:`RUN_OPTIONS`),
+  each written once, and the :class:`Policy` they ask for.
 
 Nothing here prints; the CLI (:mod:`eip712kit.cli.conformance`) decides where reports go. Every
 public name is re-exported here, so ``from eip712kit.conformance import run, LibraryTarget`` and
@@ -23,7 +25,7 @@ public name is re-exported here, so ``from eip712kit.conformance import run, Lib
 
 from __future__ import annotations
 
-from .adapter import SECRET_ENV_MARKERS, ExecTarget, adapter_environment, is_secret_env
+from .adapter import SECRET_ENV_MARKERS, ExecTarget, KeysInEnvironment, adapter_environment, is_secret_env
 from .api import API_SUITE, API_TAMPERS, Tamper, development_keys, run_api
 from .features import FEATURES, case_features, refusal_tag
 from .library import (
@@ -36,6 +38,7 @@ from .library import (
     compute_typed_data,
     compute_uuid_int,
 )
+from .options import RUN_OPTIONS, RunOption, policy_from
 from .reports import render_json, render_junit, render_text
 from .runner import (
     DECLARED,
@@ -51,6 +54,8 @@ from .runner import (
     Report,
     Target,
     TargetUnusable,
+    baseline,
+    expect,
     handshake,
     hello_request,
     parse_hello,
@@ -63,6 +68,7 @@ from .vectors import (
     FORMAT,
     FORMAT_PREFIX,
     KINDS,
+    RESULT_FIELDS,
     UNSUPPORTED,
     Case,
     VectorError,
@@ -75,6 +81,7 @@ from .vectors import (
     request_for,
     select,
     vector_paths,
+    vectors_identity,
     wire_json,
 )
 
@@ -90,6 +97,8 @@ __all__ = [
     "KINDS",
     "NOTHING_DECLARED",
     "PROTOCOL",
+    "RESULT_FIELDS",
+    "RUN_OPTIONS",
     "SECRET_ENV_MARKERS",
     "STATUSES",
     "STRICT",
@@ -101,18 +110,21 @@ __all__ = [
     "ExecTarget",
     "ExpectedFailure",
     "ExpectedFailures",
+    "KeysInEnvironment",
     "LibraryTarget",
     "Operation",
     "Outcome",
     "Policy",
     "Problem",
     "Report",
+    "RunOption",
     "Tamper",
     "Target",
     "TargetUnusable",
     "VectorError",
     "VectorFile",
     "adapter_environment",
+    "baseline",
     "bundled_vectors",
     "case_features",
     "compare",
@@ -122,6 +134,7 @@ __all__ = [
     "compute_typed_data",
     "compute_uuid_int",
     "development_keys",
+    "expect",
     "first_unsafe_number",
     "handshake",
     "hello_request",
@@ -131,6 +144,7 @@ __all__ = [
     "parse_hello",
     "parse_vector_file",
     "policy_for",
+    "policy_from",
     "refusal_tag",
     "render_json",
     "render_junit",
@@ -142,6 +156,7 @@ __all__ = [
     "score",
     "select",
     "vector_paths",
+    "vectors_identity",
     "verdict",
     "wire_json",
 ]

@@ -20,30 +20,83 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
+from ..base.secrets import SECRET_NAME_MARKERS, SECRET_NAME_PARTS, holds_key_material, is_secret_name
 from ..core.keys import DEFAULT_KEY_ENV
 from ..protocols.trust import visible
-from .runner import DEFAULT_TIMEOUT, HELLO, AdapterFailure
+from .runner import DEFAULT_TIMEOUT, HELLO, AdapterFailure, TargetUnusable
 from .vectors import wire_json
 
-SECRET_ENV_MARKERS: tuple[str, ...] = ("PRIVATE_KEY", "PRIVKEY", "MNEMONIC", "SEED_PHRASE", "PASSWORD", "PASSPHRASE")
-"""An adapter never sees a variable whose name holds one of these (any case), nor eip712kit's own key
-variable, nor a name given with ``--scrub-env``: the signer under test gets its keys in the requests
-(public development keys only), so key material in the runner's environment has no business there."""
+SECRET_ENV_MARKERS: tuple[str, ...] = SECRET_NAME_MARKERS
+"""An adapter never sees a variable whose name holds one of these (any case) or has one of
+:data:`~eip712kit.base.secrets.SECRET_NAME_PARTS` as a part, nor one whose value holds key material
+(32 bytes of hex, a phrase's words: :func:`~eip712kit.base.secrets.holds_key_material`), nor eip712kit's
+own key variable, nor a name given with ``--scrub-env``: the signer under test gets its keys in the
+requests (public development keys only), so key material in the runner's environment has no business there."""
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""Longest line read from an adapter: its answer to the largest case is a few hundred kilobytes. A longer
+line fails the case as a protocol violation (the adapter is stopped), so it costs the runner this much at most
+(a 300 MB line took it to 1 GB, an endless one to 3.8 GB)."""
+MAX_STDERR_LINE = 4096
+"""Characters kept of one line of the adapter's stderr (the rest of the line is read and dropped)."""
 
 
-def is_secret_env(name: str, extra: Iterable[str] = ()) -> bool:
-    """Whether the variable ``name`` is kept from an adapter (the rule of :data:`SECRET_ENV_MARKERS`)."""
-    upper = name.upper()
-    return name == DEFAULT_KEY_ENV or name in set(extra) or any(m in upper for m in SECRET_ENV_MARKERS)
+def is_secret_env(name: str, extra: Iterable[str] = (), value: str = "") -> bool:
+    """Whether the variable ``name`` (holding ``value``) is kept from an adapter: by its name or by its value."""
+    return name == DEFAULT_KEY_ENV or name in set(extra) or is_secret_name(name) or holds_key_material(value)
 
 
 def adapter_environment(environ: Mapping[str, str], scrub: Iterable[str] = ()) -> dict[str, str]:
     """``environ`` without the variables :func:`is_secret_env` names: what the adapter process starts with."""
     extra = set(scrub)
-    return {k: v for k, v in environ.items() if not is_secret_env(k, extra)}
+    return {k: v for k, v in environ.items() if not is_secret_env(k, extra, v)}
+
+
+def runner_environment() -> dict[str, str]:
+    """This process's environment as another process of the same user can read it.
+
+    ``os.environ``, and on Linux ``/proc/self/environ`` too: the environment the process started with,
+    which still holds a variable that was deleted from ``os.environ`` since (a wrapper's ``del``, a test's
+    ``monkeypatch.delenv``), and which an adapter can read as ``/proc/<runner>/environ``.
+    """
+    seen = dict(os.environ)
+    try:
+        with open("/proc/self/environ", "rb") as started:
+            raw = started.read()
+    except OSError:
+        return seen
+    for item in raw.split(b"\0"):
+        name, sep, value = item.decode("utf-8", "replace").partition("=")
+        if sep and name not in seen:
+            seen[name] = value
+    return seen
+
+
+class KeysInEnvironment(TargetUnusable):
+    """The runner's own environment holds key material an adapter could read: refused (bad usage, exit 2)."""
+
+    def __init__(self, names: Iterable[str]):
+        self.names = sorted(names)
+        shown = ", ".join(self.names[:8]) + (f" and {len(self.names) - 8} more" if len(self.names) > 8 else "")
+        super().__init__(
+            f"this process's environment holds what looks like key material ({shown}). They are removed from the "
+            "adapter's environment, but an adapter runs as your user and can read this process's own "
+            "(/proc/<pid>/environ), and conformance never needs a key: unset them for this run (env -u NAME …), "
+            "or pass --expose-env-keys-to-adapter if you trust this adapter with them")
+
+
+def exposed_secrets(scrub: Iterable[str] = (), environ: Mapping[str, str] | None = None) -> list[str]:
+    """The names of the secret variables (:func:`is_secret_env`, empty values aside) an adapter could read here."""
+    extra = set(scrub)
+    env = runner_environment() if environ is None else environ
+    return sorted(k for k, v in env.items() if v.strip() and is_secret_env(k, extra, v))
 
 
 _TELLING = r"(?i)error|not found|cannot|denied|no such"
+_TOO_LONG = b""
+"""Put in the line queue by the reader when a line passes :data:`MAX_LINE_BYTES` (a real line is never empty)."""
+_QUEUED_LINES = 64
+"""Lines read ahead of the runner: an adapter that floods its stdout waits on the pipe, not on the runner's memory."""
 
 
 class ExecTarget:
@@ -56,12 +109,20 @@ class ExecTarget:
     fails without starting it again. The adapter's stderr is kept (the last lines) for the report.
 
     The process starts with ``env`` (default: this process's environment) less every key variable
-    (:func:`adapter_environment`; ``scrub_env`` names more). A restarted process is sent the
-    handshake again before the next case, so an adapter may rely on being greeted first.
+    (:func:`adapter_environment`; ``scrub_env`` names more). While this process's own environment holds
+    one (:func:`exposed_secrets`), the target is refused at once with :class:`KeysInEnvironment`, unless
+    ``expose_env_keys`` says the user accepts that the adapter could read them. A restarted process is sent
+    the handshake again before the next case, so an adapter may rely on being greeted first. Closing it
+    ends its whole process group, the children it started included.
     """
 
     def __init__(self, command: str, *, timeout: float = DEFAULT_TIMEOUT, max_restarts: int = 3,
-                 cwd: str | None = None, env: Mapping[str, str] | None = None, scrub_env: Iterable[str] = ()):
+                 cwd: str | None = None, env: Mapping[str, str] | None = None, scrub_env: Iterable[str] = (),
+                 expose_env_keys: bool = False):
+        if not expose_env_keys:
+            exposed = exposed_secrets(scrub_env)
+            if exposed:
+                raise KeysInEnvironment(exposed)
         self.command = command
         self.name = f"exec: {command}"
         self.timeout = timeout
@@ -70,15 +131,16 @@ class ExecTarget:
         self._env = adapter_environment(env if env is not None else os.environ, scrub_env)
         self._hello: Mapping[str, Any] | None = None
         self._proc: subprocess.Popen[bytes] | None = None
-        self._lines: queue.Queue[bytes | None] = queue.Queue()
+        self._lines: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUED_LINES)
         self._stderr: deque[str] = deque(maxlen=20)
+        self._stopped = threading.Event()
         self._consecutive_failures = 0
         self.restarts = 0
 
     # -- process management --
 
     def _start(self) -> subprocess.Popen[bytes]:
-        self._lines = queue.Queue()
+        self._lines = queue.Queue(maxsize=_QUEUED_LINES)
         self._stderr = deque(maxlen=20)
         posix = os.name == "posix"
         try:
@@ -98,15 +160,43 @@ class ExecTarget:
         assert proc.stdout is not None and proc.stderr is not None
         lines = self._lines
         stderr = self._stderr
+        stopped = self._stopped = threading.Event()
+
+        def put(line: bytes | None) -> bool:
+            """Queue a line, waiting while the runner has enough ahead; False once the process was stopped."""
+            while not stopped.is_set():
+                try:
+                    lines.put(line, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
 
         def pump_stdout(stream: IO[bytes]) -> None:
-            for line in iter(stream.readline, b""):
-                lines.put(line)
-            lines.put(None)
+            while True:
+                line = stream.readline(MAX_LINE_BYTES + 1)
+                if not line:
+                    break
+                if len(line) > MAX_LINE_BYTES:  # the rest of the line is never read: the adapter is stopped
+                    put(_TOO_LONG)
+                    return
+                if not put(line):
+                    return
+            put(None)
 
         def pump_stderr(stream: IO[bytes]) -> None:
-            for line in iter(stream.readline, b""):
-                stderr.append(line.decode("utf-8", "replace").rstrip())
+            kept = b""
+            while True:
+                piece = stream.readline(MAX_STDERR_LINE)
+                if not piece:
+                    break
+                if len(kept) < MAX_STDERR_LINE:
+                    kept += piece[: MAX_STDERR_LINE - len(kept)]
+                if piece.endswith(b"\n"):
+                    stderr.append(kept.decode("utf-8", "replace").rstrip())
+                    kept = b""
+            if kept:
+                stderr.append(kept.decode("utf-8", "replace").rstrip())
 
         threading.Thread(target=pump_stdout, args=(proc.stdout,), daemon=True).start()
         threading.Thread(target=pump_stderr, args=(proc.stderr,), daemon=True).start()
@@ -117,19 +207,22 @@ class ExecTarget:
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        self._stopped.set()
         try:
             if proc.stdin:
                 proc.stdin.close()
         except OSError:
             pass
-        if proc.poll() is None:
-            try:
-                if os.name == "posix":
-                    os.killpg(proc.pid, signal.SIGKILL)
-                else:  # pragma: no cover
-                    proc.kill()
-            except (ProcessLookupError, PermissionError):
-                pass
+        # The whole process group, even when the adapter itself has exited: what it started (a shell's
+        # command, a forked worker) is in its group and would outlive the run otherwise. The group id is
+        # the adapter's pid (start_new_session); it stays taken while any member lives.
+        try:
+            if os.name == "posix":
+                os.killpg(proc.pid, signal.SIGKILL)
+            elif proc.poll() is None:  # pragma: no cover
+                proc.kill()
+        except (ProcessLookupError, PermissionError):
+            pass
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover
@@ -174,6 +267,9 @@ class ExecTarget:
         if line is None:
             status = self._status(proc)
             raise self._fail(f"the adapter closed its stdout (exit status {status}) without answering", status)
+        if line == _TOO_LONG:
+            raise self._fail(f"the adapter wrote a line longer than {MAX_LINE_BYTES:,} bytes, which no answer is "
+                             "(the rest was not read; the adapter was stopped and will be restarted)")
         text = line.decode("utf-8", "replace").strip()
         try:
             response = json.loads(text)
@@ -231,8 +327,13 @@ class ExecTarget:
 
 
 __all__ = [
+    "MAX_LINE_BYTES",
     "SECRET_ENV_MARKERS",
+    "SECRET_NAME_PARTS",
     "ExecTarget",
+    "KeysInEnvironment",
     "adapter_environment",
+    "exposed_secrets",
     "is_secret_env",
+    "runner_environment",
 ]

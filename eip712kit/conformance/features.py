@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
+from ..base.errors import CODES
 from ..base.parsers import LONE_SURROGATE, MAX_SAFE_INTEGER
 from ..core.domain import DOMAIN_FIELD_TYPES
 from ..core.field_types import DIMENSION
@@ -38,7 +40,14 @@ FEATURES: dict[str, str] = {
     "string-chain-id": "domain.chainId written as a string (decimal or 0x-hex), not a JSON number",
     # -- types and values --
     "nested-structs": "a struct has a field whose type is another struct (or an array of one)",
-    "struct-arrays": "an array whose elements are structs",
+    "struct-arrays": "an array whose elements are structs (each element is hashStruct-ed, then the hashes "
+                     "concatenated)",
+    "array-only-structs": "a struct reachable from primaryType only through array fields (Person[] but never "
+                          "Person): encodeType must still list it",
+    "shared-structs": "a struct referred to by two or more of the structs reachable from primaryType (Group → "
+                      "Person and Mail → Person): encodeType lists it once",
+    "atomic-arrays": "an array whose base type is atomic (uint256[], bytes32[2], string[], uint8[][]): the "
+                     "elements are encoded, concatenated and hashed",
     "fixed-arrays": "an array type of fixed size, T[N]",
     "arrays-of-arrays": "an array type with two or more dimensions, T[][] or T[N][]",
     "empty-arrays": "an array value with no element",
@@ -91,10 +100,15 @@ def refusal_tag(code: str) -> str:
     return code.lower().replace("_", "-") + REFUSAL_SUFFIX
 
 
+@cache
+def known_tags() -> frozenset[str]:
+    """Every tag this module can give: the :data:`FEATURES` and ``<code>-refusal`` for every catalogued code."""
+    return frozenset(FEATURES) | {refusal_tag(code) for code in CODES}
+
+
 def is_known(tag: str) -> bool:
-    """Whether a tag is one this module can give (a listed one, or any ``<code>-refusal``)."""
-    named = re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", tag) is not None
-    return tag in FEATURES or (tag.endswith(REFUSAL_SUFFIX) and named)
+    """Whether a tag is one this module can give (:func:`known_tags`)."""
+    return tag in known_tags()
 
 
 def _split(type_text: Any) -> tuple[str, list[int | None]]:
@@ -121,6 +135,10 @@ def _refs(fields: list[Mapping[str, Any]], structs: Mapping[str, Any]) -> Iterat
         base, _ = _split(f.get("type"))
         if base in structs:
             yield base
+
+
+def _field_types(fields: list[Mapping[str, Any]]) -> list[Any]:
+    return [f.get("type") for f in fields]
 
 
 def _reachable(structs: Mapping[str, list[Mapping[str, Any]]], root: str) -> set[str]:
@@ -192,6 +210,18 @@ def _typed_data_features(doc: Any) -> set[str]:
         if any(name in set().union(*(_reachable(others, r) for r in _refs(others[name], others)))
                for name in reachable):
             tags.add("recursive-types")
+        through_arrays = {base for name in reachable for base, dims in map(_split, _field_types(others[name]))
+                          if base in others and dims}
+        directly = {base for name in reachable for base, dims in map(_split, _field_types(others[name]))
+                    if base in others and not dims}
+        if through_arrays - directly - {primary}:
+            tags.add("array-only-structs")
+        parents: dict[str, set[str]] = {}
+        for name in reachable:
+            for ref in _refs(others[name], others):
+                parents.setdefault(ref, set()).add(name)
+        if any(len(referrers) > 1 for referrers in parents.values()):
+            tags.add("shared-structs")
         for name in reachable:
             if "$" in name or any("$" in str(f.get("name", "")) for f in others[name]):
                 tags.add("dollar-identifiers")
@@ -201,6 +231,8 @@ def _typed_data_features(doc: Any) -> set[str]:
                     tags.add("nested-structs")
                     if dims:
                         tags.add("struct-arrays")
+                elif dims:
+                    tags.add("atomic-arrays")
                 if any(d is not None for d in dims):
                     tags.add("fixed-arrays")
                 if len(dims) >= 2:
@@ -302,8 +334,8 @@ def _refusal_features(kind: str, inp: Mapping[str, Any], error: Mapping[str, Any
         tags.add("document-extra-key-refusal")
     if found and value is None:
         tags.add("null-value-refusal")
-    if found and type(value) in (int, float) and code in ("INVALID_HEX", "INVALID_STRING", "INVALID_ADDRESS",
-                                                          "INVALID_MESSAGE"):
+    number = type(value) is int or isinstance(value, float)  # a JSON float is a JsonNumber
+    if found and number and code in ("INVALID_HEX", "INVALID_STRING", "INVALID_ADDRESS", "INVALID_MESSAGE"):
         tags.add("number-coercion-refusal")
     if not found or not isinstance(value, str):
         return tags
@@ -350,6 +382,7 @@ __all__ = [
     "REFUSAL_SUFFIX",
     "case_features",
     "is_known",
+    "known_tags",
     "refusal_tag",
     "value_at",
 ]

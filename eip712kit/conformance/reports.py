@@ -9,6 +9,7 @@ could not even hold a C0 control); the JSON report keeps the values, escaped as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree
 
@@ -34,6 +35,8 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
     """The human report: each failing case with its differences, then one summary line per suite."""
     lines = [f"eip712kit conformance: {len(report.outcomes)} cases from {len(report.files)} file(s) "
              f"against {report.target}"]
+    if report.vectors is not None:
+        lines.append(f"vectors: {describe_vectors(report.vectors)}")
     if report.declaration.answered:
         lines.append(f"handshake: {visible(report.declaration.describe())}")
     for o in report.outcomes:
@@ -71,19 +74,49 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
     if report.policy.loose_codes and report.declaration.error_codes == "generic":
         flags = ["refusal codes not compared: the target declares generic codes" if f == "--loose-codes" else f
                  for f in flags]
-    verdict = "OK" if report.ok else "FAILED"
-    lines.append(f"{verdict}: {_summary(total)} in {report.seconds:.2f} s"
+    if report.policy.no_skips:
+        flags.append("--no-skips")
+    verdict = report.verdict
+    if verdict is not None and not total["failed"]:  # a failed case speaks for itself in the counts
+        flags.insert(0, verdict)
+    lines.append(("OK" if verdict is None else "FAILED") + f": {_summary(total)} in {report.seconds:.2f} s"
                  + (f" ({'; '.join(flags)})" if flags else ""))
     return "\n".join(lines)
+
+
+def describe_vectors(identity: Mapping[str, Any]) -> str:
+    """``eip712kit-vectors/1 bundled with eip712kit 0.1.0, sha256 1a2b3c4d5e6f7a8b``: which vectors ran."""
+    source = f"bundled with eip712kit {identity['eip712kit']}" if identity.get("eip712kit") else "from other files"
+    return f"{identity.get('format')} {source}, sha256 {str(identity.get('sha256', ''))[:16]}"
+
+
+def adapter_identity(report: Report) -> dict[str, Any]:
+    """Who was checked: the name and version its handshake gave (None when it declared nothing), and the target."""
+    d = report.declaration
+    return {"name": d.name or None, "version": d.version or None, "target": report.target}
+
+
+def junit_properties(report: Report) -> dict[str, str]:
+    """The JUnit ``<property>`` pairs that say who was checked on which vectors (absent values left out)."""
+    adapter = adapter_identity(report)
+    found: dict[str, Any] = {"adapter.name": adapter["name"], "adapter.version": adapter["version"],
+                             "target": report.target}
+    if report.vectors is not None:
+        found.update({f"vectors.{k}": report.vectors.get(k) for k in ("format", "eip712kit", "sha256")})
+    return {name: visible(str(value)) for name, value in found.items() if value is not None}
 
 
 def render_json(report: Report) -> dict[str, Any]:
     out = {
         "ok": report.ok,
+        "verdict": report.verdict,
         "target": report.target,
+        "adapter": adapter_identity(report),
+        "vectors": report.vectors,
         "handshake": report.declaration.to_dict(),
         "files": report.files,
-        "policy": {"loose_codes": report.policy.loose_codes, "lenient": report.policy.lenient},
+        "policy": {"loose_codes": report.policy.loose_codes, "lenient": report.policy.lenient,
+                   "no_skips": report.policy.no_skips},
         "totals": report.counts(),
         "suites": {s: report.counts(s) for s in report.suites()},
         "seconds": round(report.seconds, 3),
@@ -106,8 +139,11 @@ def render_junit(report: Report) -> bytes:
     ``<testcase>``'s ``status`` attribute is the runner's own verdict.
     """
     c = report.counts()
+    adapter = adapter_identity(report)
+    who = visible(" ".join(str(v) for v in (adapter["name"], adapter["version"]) if v) or report.target)
+    properties = junit_properties(report)
     root = ElementTree.Element("testsuites", {
-        "name": "eip712kit conformance", "tests": str(len(report.outcomes)),
+        "name": f"eip712kit conformance: {who}", "tests": str(len(report.outcomes)),
         "failures": str(c["failed"] + c["xpass"]), "errors": "0", "time": f"{report.seconds:.3f}",
     })
     for suite in report.suites():
@@ -118,6 +154,9 @@ def render_junit(report: Report) -> bytes:
             "errors": "0", "skipped": str(sc["skipped"] + sc[DECLARED] + sc["xfail"]),
             "time": f"{sum(o.seconds for o in outcomes):.3f}",
         })
+        props = ElementTree.SubElement(node, "properties")
+        for name, value in properties.items():
+            ElementTree.SubElement(props, "property", {"name": name, "value": value})
         for o in outcomes:
             tc = ElementTree.SubElement(node, "testcase", {
                 "name": o.case.id, "classname": f"{suite}.{o.case.kind}", "time": f"{o.seconds:.6f}",
@@ -140,6 +179,9 @@ def render_junit(report: Report) -> bytes:
 
 
 __all__ = [
+    "adapter_identity",
+    "describe_vectors",
+    "junit_properties",
     "render_json",
     "render_junit",
     "render_text",

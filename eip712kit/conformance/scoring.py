@@ -23,7 +23,7 @@ from typing import Any
 from ..base.parsers import DECIMAL_INTEGER
 from ..protocols.trust import dumps as trust_dumps
 from ..protocols.trust import visible
-from .vectors import UNSUPPORTED, Case
+from .vectors import RESULT_FIELDS, UNSUPPORTED, Case
 
 _HEX = r"0x[0-9a-fA-F]*\Z"
 
@@ -45,6 +45,12 @@ class Problem:
             out["expected"] = self.expected
             out["got"] = self.got
         return out
+
+    def one_line(self) -> str:
+        """The difference on one line: ``digest: expected 0x…, got 0x…`` (a baseline's reason)."""
+        if self.message:
+            return f"{visible(self.field)}: {visible(self.message)}"
+        return f"{visible(self.field)}: expected {_show(self.expected)}, got {_show(self.got)}"
 
     def describe(self) -> str:
         """The difference for a person: every value shown with its unseen characters escaped (an adapter's
@@ -134,10 +140,15 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Policy:
-    """How strictly refusals are judged (see the module docstring)."""
+    """How strictly a run is judged: refusals (see the module docstring) and, with ``no_skips``, skips.
+
+    The options that set it are written once, in :mod:`.options`, for the command line and the pytest plugin.
+    """
 
     loose_codes: bool = False
     lenient: bool = False
+    no_skips: bool = False
+    """A skipped case (unsupported by the target, or skipped by its declaration) fails the run (:func:`.verdict`)."""
 
 
 STRICT = Policy()
@@ -148,6 +159,12 @@ def policy_for(error_codes: str, base: Policy = STRICT) -> Policy:
     """``base`` for a target whose refusals carry eip712kit's codes; with loose codes for one that declares
     ``error_codes: "generic"`` (any refusal counts, as its codes cannot be compared)."""
     return replace(base, loose_codes=True) if error_codes == "generic" else base
+
+
+def unknown_result_fields(kind: str, result: Mapping[str, Any]) -> list[str]:
+    """The names in ``result`` that no case of ``kind`` can expect (:data:`RESULT_FIELDS`), sorted."""
+    known = RESULT_FIELDS.get(kind)
+    return [] if known is None else sorted(str(k) for k in result if k not in known)
 
 
 def score(case: Case, response: Mapping[str, Any], policy: Policy = STRICT) -> Outcome:
@@ -179,6 +196,12 @@ def score(case: Case, response: Mapping[str, Any], policy: Policy = STRICT) -> O
         return Outcome(case, "passed")
     if not isinstance(result, dict):
         return Outcome(case, "failed", [Problem("response", message="neither a result object nor an error object")])
+    unknown = unknown_result_fields(case.kind, result)
+    if unknown:
+        return Outcome(case, "failed", [Problem("result", message=(
+            f"{', '.join(map(repr, unknown))} {'is no field' if len(unknown) == 1 else 'are no fields'} of a "
+            f"{case.kind} result (a misspelt field would turn its check off); the fields are "
+            f"{', '.join(RESULT_FIELDS[case.kind])}"))])
     if case.error is not None:
         if policy.lenient and case.accepted_by:
             return Outcome(case, "skipped", reason=(
@@ -209,4 +232,5 @@ __all__ = [
     "compare",
     "policy_for",
     "score",
+    "unknown_result_fields",
 ]

@@ -10,11 +10,12 @@ process. Everything the format promises is checked here, once, so targets and sc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,18 @@ FORMAT_PREFIX = "eip712kit-vectors/"
 
 KINDS: tuple[str, ...] = ("typed_data", "personal_sign", "uuid_int", "sera_order", "time_window")
 """The kinds of case this runner knows; a case of another kind (a newer file) is skipped, not failed."""
+
+RESULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "typed_data": ("encodeType", "typeHash", "domainSeparator", "structHash", "digest", "signature", "signer"),
+    "personal_sign": ("digest", "signature", "signer"),
+    "uuid_int": ("uuid_int", "uuid_ints", "executor_id", "uuid", "group_id", "leg_id", "is_uuid4", "standalone"),
+    "sera_order": ("order", "uuid_int", "domain", "domainSeparator", "structHash", "digest", "signature", "signer",
+                   "body"),
+    "time_window": ("accepted",),
+}
+"""Every field a positive case of each kind may expect, so every field a target's result may hold. A result
+with another field is refused: a misspelt name (``encodeTypes``) would otherwise just turn its check off.
+The JSON Schema (``vectors/schema.json``) is built to allow exactly these."""
 
 UNSUPPORTED = "UNSUPPORTED"
 """The error code a target answers with for a request it does not implement: the case is skipped."""
@@ -84,6 +97,8 @@ class VectorFile:
     description: str
     keys: Mapping[str, Mapping[str, str]]
     cases: tuple[Case, ...]
+    sha256: str = ""
+    """The SHA-256 of the file's bytes (of its canonical JSON when it was parsed from memory): which vectors ran."""
 
 
 def bundled_vectors() -> Path:
@@ -137,14 +152,14 @@ def load_vectors(path: str | os.PathLike[str] | None = None) -> list[VectorFile]
 def load_file(path: str | os.PathLike[str]) -> VectorFile:
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise VectorError(f"cannot read {name}: {exc.strerror}") from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(raw.decode("utf-8"))
     except ValueError as exc:
         raise VectorError(f"{name} is not valid JSON: {exc}") from None
-    return parse_vector_file(doc, name)
+    return replace(parse_vector_file(doc, name), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def _invalid(message: str, where: str) -> VectorError:
@@ -243,7 +258,24 @@ def parse_vector_file(doc: Any, name: str = "<vectors>") -> VectorFile:
                 features=tuple(sorted(set(features))),
             )
         )
-    return VectorFile(name, suite, str(doc.get("description", "")), keys, tuple(cases))
+    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return VectorFile(name, suite, str(doc.get("description", "")), keys, tuple(cases), digest)
+
+
+def vectors_identity(files: Iterable[VectorFile]) -> dict[str, Any]:
+    """Which vectors a run used, for its reports: the format, the eip712kit release they were bundled with (None
+    for other files) and one SHA-256 over the files' own (by suite), so two reports can tell whether they ran the
+    same cases."""
+    from .. import __version__
+
+    chosen = sorted(files, key=lambda vf: vf.suite)
+    bundled = bundled_vectors().resolve()
+    in_bundle = bool(chosen) and all(Path(vf.path).resolve().parent == bundled for vf in chosen)
+    listing = "".join(f"{vf.suite} {vf.sha256}\n" for vf in chosen)
+    return {"format": FORMAT, "eip712kit": __version__ if in_bundle else None,
+            "sha256": hashlib.sha256(listing.encode("utf-8")).hexdigest(),
+            "files": {vf.suite: vf.sha256 for vf in chosen}}
 
 
 def select(
@@ -274,6 +306,7 @@ __all__ = [
     "FORMAT",
     "FORMAT_PREFIX",
     "KINDS",
+    "RESULT_FIELDS",
     "UNSUPPORTED",
     "Case",
     "VectorError",
@@ -286,5 +319,6 @@ __all__ = [
     "request_for",
     "select",
     "vector_paths",
+    "vectors_identity",
     "wire_json",
 ]

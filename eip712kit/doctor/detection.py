@@ -11,18 +11,14 @@ from typing import Any
 
 from ..base.errors import ProtocolError
 from ..core.typed_data import TypedData
-from ..protocols import renance, sera
+from ..protocols.registry import PROTOCOLS as DECLARED
 from .findings import Fields
 
-PROTOCOL_DOMAINS: dict[str, dict[str, Any]] = {
-    "sera": sera.DOMAIN.to_dict(),
-    "renance": renance.DOMAIN.to_dict(),
-}
+PROTOCOL_DOMAINS: dict[str, dict[str, Any]] = {p: domain.to_dict() for p, (domain, _) in DECLARED.items()}
 """The documented domains, by protocol: the values a client copies from the wrong page."""
 
 PROTOCOL_STRUCTS: dict[str, tuple[tuple[str, Fields], ...]] = {
-    "sera": tuple((s.primary_type, s.fields) for s in sera.STRUCTS),
-    "renance": tuple((s.primary_type, s.fields) for s in renance.STRUCTS),
+    p: tuple((s.primary_type, s.fields) for s in structs) for p, (_, structs) in DECLARED.items()
 }
 PROTOCOLS = tuple(PROTOCOL_DOMAINS)
 

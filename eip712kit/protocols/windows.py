@@ -12,6 +12,9 @@ from ..base import parsers
 from ..base.errors import Eip712KitError, ProtocolError, ValueEncodingError
 from ..base.renamed import module_getattr
 
+LATEST_UNIX_TIME = 253_402_300_799
+"""9999-12-31T23:59:59Z, the last second a four-digit year names: a later "time" is a number, not a time."""
+
 
 def unix_time(value: Any, field: str) -> int:
     """A non-negative whole number of seconds (int or decimal string), or an error at ``field``."""
@@ -22,6 +25,22 @@ def unix_time(value: Any, field: str) -> int:
     if number < 0:
         raise ValueEncodingError(f"{field} {number} is negative: times are Unix seconds",
                                  code="INT_OUT_OF_RANGE", path=field)
+    return number
+
+
+def plausible_time(value: Any, field: str) -> int:
+    """:func:`unix_time`, at most :data:`LATEST_UNIX_TIME`: for a time signed without a window to hold it to.
+
+    A window (an expiration's 365 days, a timestamp's seconds around server time) bounds most times;
+    a Renance Login's timestamp comes from the server with nothing to compare it with, and a Login
+    signed for 2**255 was signed before this bound.
+    """
+    number = unix_time(value, field)
+    if number > LATEST_UNIX_TIME:
+        shown = str(number) if number < 10**20 else f"of {len(str(number))} digits"
+        raise ValueEncodingError(f"{field} {shown} is after the year 9999: not a time in Unix seconds (a "
+                                 "millisecond clock, or a number a server made up)", code="INT_OUT_OF_RANGE",
+                                 path=field)
     return number
 
 
@@ -40,7 +59,7 @@ def require_in_window(timestamp: Any, server_now: Any, window: int, *, field: st
     return signed
 
 
-__all__ = ["require_in_window", "unix_time"]
+__all__ = ["LATEST_UNIX_TIME", "plausible_time", "require_in_window", "unix_time"]
 
 if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
     __getattr__ = module_getattr(__name__, {"check_timestamp_window": "require_in_window"}, globals())

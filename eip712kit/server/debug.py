@@ -47,6 +47,7 @@ from starlette.routing import BaseRoute, Route
 from ..base.errors import DocumentError, Eip712KitError, SignatureError, ValueEncodingError
 from ..base.limits import DEFAULT_LIMITS, Limits, load_json
 from ..base.parsers import parse_address, to_checksum_address
+from ..base.secrets import HEX_KEY, MNEMONIC_WORDS
 from ..core.api import check_typed_data, recover_typed_data
 from ..core.signature import Signature
 from ..core.trace import trace_typed_data
@@ -81,8 +82,6 @@ ASSETS: dict[str, str] = {
 BODY_FIELDS = ("document", "signature", "expect")
 
 _KEY_LIKE = r"(?i)priv|secret|mnemonic|seed|phrase|passw|keystore|(^|_)key($|_)|Key$|^key"
-_HEX_KEY = r"(0x)?[0-9a-fA-F]{64}"
-_WORDS = r"[a-z]+(\s+[a-z]+){11,23}"
 
 
 def max_body_bytes(limits: Limits = DEFAULT_LIMITS) -> int:
@@ -187,10 +186,11 @@ def _refuse_secret_shape(value: str, path: str) -> None:
         error, code, wanted = SignatureError, "SIGNATURE_MALFORMED", "a signature (65 bytes, or 64 compact)"
     else:
         error, code, wanted = ValueEncodingError, "INVALID_ADDRESS", "an address (20 bytes)"
-    if re.fullmatch(_HEX_KEY, text):
+    bare = text.strip("'\"").strip()
+    if re.fullmatch(HEX_KEY, bare):
         raise error(f"this is 32 bytes of hex, the size of a private key, not of {wanted}. "
                     "The debugger never needs a key: do not paste one here or anywhere else", code=code, path=path)
-    if re.fullmatch(_WORDS, text):
+    if re.fullmatch(MNEMONIC_WORDS, bare):
         raise error(f"this is a list of words, the shape of a mnemonic phrase, not {wanted}. "
                     "The debugger never needs a phrase: do not paste one here or anywhere else", code=code, path=path)
 

@@ -1,31 +1,40 @@
-"""Deadlines and a connection limit below the HTTP parser: slow or idle clients cannot hold the verifier.
+"""Deadlines for every phase of a connection, a strict reading of request heads, and a connection limit.
 
-uvicorn bounds only the idle time *between* requests (``timeout_keep_alive``); a client that opens
-a connection and sends half a request line, half its headers or half its body is kept forever, and
-each such connection costs a file descriptor. Measured on ``eip712kit serve`` before this module
-(loopback, two cores): 300 sockets each holding a partial request head, a partial request line, a
-partial body or nothing at all were all still open 30–60 s later; under the common 1024-descriptor
-limit, 1100 such sockets stopped the verifier answering anyone (``GET /health`` timed out for the
-whole 20 s run) while asyncio logged 270,000 "Too many open files" accept errors (116 MB of log).
-With it (defaults): the 256 first are answered 408 and closed at 10 s, the others 503 at once,
-``/health`` answers 503 during the flood and 200 once it is dropped, and no accept error is logged
-(docs/server.md has the table).
+uvicorn bounds only the idle time *between* requests (``timeout_keep_alive``); on its own it keeps a
+client that sends half a request forever, and each such connection costs a file descriptor. Measured
+on ``eip712kit serve`` before the first version of this module (loopback, two cores): 300 sockets each
+holding a partial request line, head or body were all still open 30–60 s later; under a
+1024-descriptor limit, 1100 of them stopped the verifier answering anyone. The first version held
+the client to deadlines until the server started answering — and a red-team pass found the two holes
+in "started answering" (issue 23): ``Expect: 100-continue`` then silence held 256 of 260 sockets for
+good, since uvicorn's ``100 Continue`` counted as the answer, and ``/health`` was refused the whole
+time; a client that never reads (a 4 KiB receive buffer, 200 pipelined GETs) held 20 of 20 sockets,
+since nothing bounds a server waiting for its answer to drain.
 
-:class:`GuardedProtocol` wraps the HTTP protocol uvicorn would use (h11 or httptools, unchanged)
-and watches the bytes, not the HTTP: a request *head* (from the connection's first moment, or from
-the first byte after an answer, to the blank line that ends the headers) must arrive within
-``header_timeout``; its *body* within ``body_timeout`` after that. A connection that misses a
-deadline is answered ``408`` with the API's JSON error and closed. The client's turn ends when the
-application has read the whole body (:class:`BodyWatch`, an ASGI middleware, tells the guard) or
-when the server starts answering — any write to the socket — whichever comes first; the time the
-server takes to compute its answer is never held against the client. uvicorn's own keep-alive
-timeout then closes an idle connection. Beyond ``max_connections`` open connections a new one is
-answered ``503`` and closed at once, so the descriptors a flood can take are bounded and the first
-legitimate client after it is served.
+So :class:`GuardedProtocol`, which wraps the HTTP protocol uvicorn would use (h11 or httptools,
+unchanged), now frames the requests itself, from the bytes the client sends, and puts a deadline on
+each phase, each from the event that starts it, never from what the other side did meanwhile:
 
-The watch is deliberately simple (it looks for ``\\r\\n\\r\\n``, it does not parse HTTP): the
-parser stays uvicorn's, and a request the guard misreads — a pipelined one, say — is only held to a
-deadline it would meet anyway, never accepted or refused on the guard's reading.
+============  ==========================================================  ===============================
+phase         runs from … until …                                         missed: the connection is …
+============  ==========================================================  ===============================
+head          the connection (or a new request's first byte) … the        answered 408 and closed
+              blank line that ends the head
+body          the end of the head … the last of ``Content-Length`` bytes  answered 408 and closed
+              (a ``100 Continue`` from the server changes nothing)
+handler       the request being whole … the server writing its answer     answered 503 and closed
+write         bytes being written … those bytes leaving the server        cut (the client is not reading)
+============  ==========================================================  ===============================
+
+A request head is read strictly before uvicorn sees it, since what two parsers read differently is
+how requests are smuggled: a line ending in a bare LF, a folded header line (obs-fold), a
+``Transfer-Encoding`` (with ``Content-Length``: the classic smuggling pair; alone: the verifier takes
+bodies with ``Content-Length`` only) and conflicting ``Content-Length`` values are answered 400 (411 for
+a transfer coding alone) and the connection closed, and nothing of that request reaches the application.
+At ``max_connections`` open connections, a new one takes the place of the connection that has waited
+longest on its client (a head or body still due; answered 408 and closed); only when none waits (all
+are the server's to answer) is the new one answered ``503`` and closed at once. So the descriptors a
+flood can take are bounded, and ``/health`` is answered while it lasts, not only once it is dropped.
 """
 
 from __future__ import annotations
@@ -33,28 +42,49 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+import socket
+import struct
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+if sys.platform.startswith("linux"):
+    import fcntl
+    import termios
+
+    _OUTQ: int | None = termios.TIOCOUTQ
+    """``SIOCOUTQ``: the bytes in a socket's send queue not yet acknowledged by the peer."""
+else:  # pragma: no cover
+    _OUTQ = None
 
 log = logging.getLogger("eip712kit.server")
 
 HEAD_END = b"\r\n\r\n"
+_CLOSE_POLL = 0.25
+"""Seconds between looks at a closing connection's unsent bytes (it closes as soon as they have left)."""
+MAX_HEAD_BYTES = 64 * 1024
+"""A head still unfinished past this is closed (h11 itself refuses one past 16 KiB, with a 400, first)."""
 
 
 @dataclass(frozen=True)
 class ConnectionLimits:
-    """How long a client may take to send a request, and how many connections may be open at once."""
+    """How long each phase of a request may take, and how many connections may be open at once."""
 
     header_timeout: float = 10.0
-    """Seconds from the connection (or the previous answer's first byte of a new request) to the end of the headers."""
+    """Seconds from the connection (or a new request's first byte) to the end of the request's head."""
     body_timeout: float = 30.0
-    """Seconds from the end of the headers until the server answers (the body must arrive within it)."""
+    """Seconds from the end of the head until the whole body (its ``Content-Length``) has arrived."""
+    handler_timeout: float = 60.0
+    """Seconds from a whole request until the server starts writing its answer (503 and closed after)."""
+    write_timeout: float = 30.0
+    """Seconds within which what the server writes must leave it (a client that does not read is cut)."""
     max_connections: int = 256
     """Open connections beyond this are answered 503 and closed at once."""
 
     def __post_init__(self) -> None:
-        if not self.header_timeout > 0 or not self.body_timeout > 0:
+        if not all(t > 0 for t in (self.header_timeout, self.body_timeout, self.handler_timeout,
+                                   self.write_timeout)):
             raise ValueError("timeouts are positive numbers of seconds")
         if self.max_connections < 1:
             raise ValueError("max_connections is at least 1")
@@ -64,15 +94,19 @@ class ConnectionLimits:
 class GuardStats:
     """What the guard did, for the server's log and for tests: counts only, never a client's bytes.
 
-    It also finds the guard of a connection by its peer address (what ASGI calls ``client``), for
-    :class:`BodyWatch`.
+    It also knows which connections wait on their client (a head or a body still due), and since when,
+    so that a new connection at the limit can take the place of the one that has waited longest.
     """
 
     open: int = 0
     refused_busy: int = 0
+    evicted: int = 0
+    refused_head: int = 0
     dropped_head: int = 0
     dropped_body: int = 0
-    connections: dict[tuple[str, int], GuardedProtocol] = field(default_factory=dict, repr=False)
+    dropped_handler: int = 0
+    dropped_write: int = 0
+    waiting: dict[GuardedProtocol, float] = field(default_factory=dict, repr=False)
 
 
 def http_error(status: int, reason: str, detail: str, code: str) -> bytes:
@@ -88,26 +122,59 @@ _HEAD_LATE = http_error(408, "Request Timeout", "the request headers did not arr
                         "at once", "REQUEST_TIMEOUT")
 _BODY_LATE = http_error(408, "Request Timeout", "the request body did not arrive in time: send the whole request "
                         "at once", "REQUEST_TIMEOUT")
+_HANDLER_LATE = http_error(503, "Service Unavailable", "the server took too long to answer this request: retry in a "
+                           "moment", "SERVICE_UNAVAILABLE")
 
-_IDLE, _HEAD, _BODY, _ANSWERED = "idle", "head", "body", "answered"
-"""A connection's phases: nothing yet; a head arriving; a body arriving; the server's turn."""
+
+def _bad_head(detail: str, status: int = 400, reason: str = "Bad Request") -> bytes:
+    return http_error(status, reason, detail, "INVALID_REQUEST")
+
+
+def read_head(head: bytes) -> tuple[int, bytes | None]:
+    """A request head (without its blank line): the body's length, and the answer refusing it (``None``: none).
+
+    Only what framing depends on is judged here; the rest (the request line, header syntax, sizes) is
+    h11's, which refuses what it cannot parse. A bare LF is found earlier, as the bytes arrive.
+    """
+    lines = head.split(b"\r\n")
+    lengths: list[bytes] = []
+    chunked = False
+    for line in lines[1:]:
+        if line[:1] in (b" ", b"\t"):
+            return 0, _bad_head("a header line is folded onto the one before it (obs-fold): send each header "
+                                "on one line")
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            lengths.append(value.strip())
+        elif name == b"transfer-encoding":
+            chunked = True
+    if chunked and lengths:
+        return 0, _bad_head("the request has both Content-Length and Transfer-Encoding, which two readers can "
+                            "frame differently: send Content-Length only")
+    if chunked:
+        return 0, _bad_head("this server takes a request body with Content-Length only, not a Transfer-Encoding",
+                            411, "Length Required")
+    if len(set(lengths)) > 1 or any(not (v.isdigit() and len(v) <= 18) for v in lengths):
+        return 0, _bad_head("the request's Content-Length is not one decimal number")
+    return (int(lengths[0]) if lengths else 0), None
 
 
 class _WatchedTransport(asyncio.Transport):
-    """The socket's transport as the wrapped protocol sees it: every write tells the guard the server answers."""
+    """The socket's transport as the wrapped protocol sees it: the guard sees every write (answers and their drain)."""
 
-    def __init__(self, transport: asyncio.Transport, on_write: Callable[[], None]):
+    def __init__(self, transport: asyncio.Transport, guard: GuardedProtocol):
         super().__init__()
         self._transport = transport
-        self._on_write = on_write
+        self._guard = guard
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        self._on_write()
         self._transport.write(data)
+        self._guard._wrote(bytes(data[:16]), len(data))
 
     def writelines(self, list_of_data: Any) -> None:
-        self._on_write()
-        self._transport.writelines(list_of_data)
+        for data in list_of_data:
+            self.write(data)
 
     def write_eof(self) -> None:
         self._transport.write_eof()
@@ -116,10 +183,10 @@ class _WatchedTransport(asyncio.Transport):
         return self._transport.can_write_eof()
 
     def close(self) -> None:
-        self._transport.close()
+        self._guard._close_when_sent()
 
     def is_closing(self) -> bool:
-        return self._transport.is_closing()
+        return self._transport.is_closing() or self._guard._close_wanted
 
     def abort(self) -> None:
         self._transport.abort()
@@ -163,55 +230,63 @@ class GuardedProtocol(asyncio.Protocol):
         self._loop = loop
         self._inner: asyncio.Protocol | None = None
         self._transport: asyncio.Transport | None = None
-        self._phase = _IDLE
-        self._tail = b""
-        self._timer: asyncio.TimerHandle | None = None
         self._counted = False
-        self._peer: tuple[str, int] | None = None
+        # the client's side: a head being read (bytes so far), or a body (bytes still due)
+        self._head = bytearray()
+        self._body_due: int | None = None
+        self._read_timer: asyncio.TimerHandle | None = None
+        # the server's side: requests whole, answers started, and its own deadline
+        self._requests = 0
+        self._answers = 0
+        self._handler_timer: asyncio.TimerHandle | None = None
+        # what was written and must leave the server by the write deadline; a close waiting for it to leave
+        self._written = 0
+        self._must_leave = 0
+        self._write_timer: asyncio.TimerHandle | None = None
+        self._close_wanted = False
+        self._close_timer: asyncio.TimerHandle | None = None
 
     # -- asyncio.Protocol --
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
-        if self._stats.open >= self._limits.max_connections:
+        if self._stats.open >= self._limits.max_connections and not self._evict_the_longest_waiting():
             self._stats.refused_busy += 1
             transport.write(_BUSY)
             transport.close()
             return
         self._stats.open += 1
         self._counted = True
-        self._peer = _peer_key(transport.get_extra_info("peername"))
-        if self._peer is not None:
-            self._stats.connections[self._peer] = self
         self._inner = self._make_inner()
-        self._start_head()
-        self._inner.connection_made(_WatchedTransport(transport, self._answering))
+        self._arm_read(self._limits.header_timeout, "head")
+        self._inner.connection_made(_WatchedTransport(transport, self))
 
     def data_received(self, data: bytes) -> None:
-        if self._inner is None:
-            return  # refused: whatever the client still sends is dropped with the connection
-        if self._phase in (_IDLE, _ANSWERED):
-            self._start_head()
-        if self._phase == _HEAD:
-            seen = self._tail + data
-            if HEAD_END in seen:
-                self._arm(self._limits.body_timeout, _BODY_LATE, "body")
-                self._phase = _BODY
-            else:
-                self._tail = seen[-(len(HEAD_END) - 1):]
+        transport = self._transport
+        if self._inner is None or transport is None or transport.is_closing():
+            return  # refused or closed: whatever the client still sends is dropped with the connection
+        forwarded = self._requests
+        refusal = self._frame(data)
+        if refusal is not None:
+            self._stats.refused_head += 1
+            log.info("closed a connection from %s: its request head was refused", _peer(transport))
+            self._cancel_all()
+            self._requests = forwarded  # nothing of this data reaches the application, its whole requests neither
+            if self._answers >= self._requests:  # not in the middle of an answer to an earlier request
+                transport.write(refusal)
+            transport.close()
+            return
         self._inner.data_received(data)
 
     def eof_received(self) -> bool | None:
         return self._inner.eof_received() if self._inner is not None else None
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel()
+        self._cancel_all()
         if self._counted:
             self._stats.open -= 1
             self._counted = False
-        if self._peer is not None and self._stats.connections.get(self._peer) is self:
-            del self._stats.connections[self._peer]
         if self._inner is not None:
             self._inner.connection_lost(exc)
 
@@ -223,100 +298,214 @@ class GuardedProtocol(asyncio.Protocol):
         if self._inner is not None:
             self._inner.resume_writing()
 
-    # -- the deadlines --
+    # -- the client's bytes: heads read strictly, bodies counted --
 
-    def _start_head(self) -> None:
-        self._phase = _HEAD
-        self._tail = b""
-        self._arm(self._limits.header_timeout, _HEAD_LATE, "head")
+    def _frame(self, data: bytes) -> bytes | None:
+        """Follow the requests in ``data`` (a head, its body, the next head …); the answer refusing one, if any."""
+        at = 0
+        while at < len(data):
+            if self._body_due is not None:
+                taken = min(self._body_due, len(data) - at)
+                self._body_due -= taken
+                at += taken
+                if self._body_due == 0:
+                    self._request_whole()
+                continue
+            if not self._head:
+                while data.startswith(b"\r\n", at):  # blank lines before a request line are allowed
+                    at += 2
+                if at >= len(data):
+                    break
+                if self._read_timer is None:
+                    self._arm_read(self._limits.header_timeout, "head")
+            searched = max(0, len(self._head) - 3)
+            self._head += data[at:]
+            lf = self._head.find(b"\n", max(0, searched - 1))
+            end = self._head.find(HEAD_END, searched)
+            while lf != -1 and (end == -1 or lf < end + 4):
+                if lf == 0 or self._head[lf - 1] != 0x0D:
+                    return _bad_head("a line of the request ends in a bare LF: end each line with CRLF")
+                lf = self._head.find(b"\n", lf + 1)
+            if end == -1:
+                if len(self._head) > MAX_HEAD_BYTES:
+                    return _bad_head("the request head is too large", 431, "Request Header Fields Too Large")
+                break
+            consumed = len(data) - (len(self._head) - end - 4)
+            length, refusal = read_head(bytes(self._head[:end]))
+            if refusal is not None:
+                return refusal
+            self._head = bytearray()
+            at = consumed
+            if length:
+                self._body_due = length
+                self._arm_read(self._limits.body_timeout, "body")
+            else:
+                self._request_whole()
+        return None
 
-    def _answering(self) -> None:
-        """The server writes: the client's turn is over, no deadline runs until it sends again."""
-        if self._phase != _ANSWERED:
-            self._phase = _ANSWERED
-            self._cancel()
+    def _request_whole(self) -> None:
+        """A request has arrived whole: the client's deadline ends, the server's begins (if it owes an answer)."""
+        self._body_due = None
+        self._cancel_read()
+        self._requests += 1
+        if self._answers < self._requests and self._handler_timer is None:
+            self._handler_timer = self._loop.call_later(self._limits.handler_timeout, self._handler_late)
 
-    def body_received(self) -> None:
-        """The application has the whole request: computing the answer is the server's time, not the client's.
+    # -- the server's writes: answers started, bytes to drain --
 
-        Whatever the byte watch thinks (after a ``100 Continue`` it takes the body for a new head).
+    def _wrote(self, start: bytes, size: int) -> None:
+        if start.startswith(b"HTTP/") and not start[9:10] == b"1":  # an answer's head, not a 1xx interim
+            self._answers += 1
+            if self._handler_timer is not None:
+                self._handler_timer.cancel()
+                self._handler_timer = None
+            if self._answers < self._requests:  # pipelined: the next answer is owed from now
+                self._handler_timer = self._loop.call_later(self._limits.handler_timeout, self._handler_late)
+        self._written += size
+        if self._write_timer is None:
+            self._must_leave = self._written
+            self._write_timer = self._loop.call_later(self._limits.write_timeout, self._write_late)
+
+    def _write_late(self) -> None:
+        """Every byte written a write deadline ago must have left: else the client is not reading, and is cut.
+
+        "Left" counts the kernel's send queue too (Linux): answers small enough to fit in the socket's
+        buffers are otherwise "written" at once, and the connection, closed, lingers in the kernel.
         """
-        if self._phase in (_HEAD, _BODY):
-            self._phase = _ANSWERED
-            self._cancel()
-
-    def _arm(self, seconds: float, answer: bytes, what: str) -> None:
-        self._cancel()
-        self._timer = self._loop.call_later(seconds, self._expire, answer, what)
-
-    def _cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
-    def _expire(self, answer: bytes, what: str) -> None:
-        self._timer = None
+        self._write_timer = None
         transport = self._transport
         if transport is None or transport.is_closing():
             return
-        if what == "head":
-            self._stats.dropped_head += 1
+        waiting = unsent(transport)
+        if self._written - waiting < self._must_leave:
+            self._stats.dropped_write += 1
+            log.info("cut a connection from %s: it did not read the answer in time", _peer(transport))
+            self._cut()
+        elif waiting:
+            self._must_leave = self._written
+            self._write_timer = self._loop.call_later(self._limits.write_timeout, self._write_late)
+
+    def _close_when_sent(self) -> None:
+        """The inner protocol closes: at once if all it wrote has left, else when it has (or at the write deadline).
+
+        A plain close would hand what is unsent to the kernel, where a client that does not read keeps the
+        socket for minutes; kept here, the write deadline still applies to it.
+        """
+        transport = self._transport
+        if self._close_wanted or transport is None or transport.is_closing():
+            return
+        self._close_wanted = True
+        if transport.is_reading():
+            transport.pause_reading()
+        self._close_if_sent()
+
+    def _close_if_sent(self) -> None:
+        self._close_timer = None
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        if unsent(transport):
+            self._close_timer = self._loop.call_later(_CLOSE_POLL, self._close_if_sent)
+            if self._write_timer is None:
+                self._must_leave = self._written
+                self._write_timer = self._loop.call_later(self._limits.write_timeout, self._write_late)
         else:
-            self._stats.dropped_body += 1
-        client = transport.get_extra_info("peername")
-        log.info("closed a connection from %s: its request %s did not arrive in time", _peer(client), what)
-        transport.write(answer)
+            self._cancel_all()
+            transport.close()
+
+    def _cut(self) -> None:
+        """Close with a reset, dropping what is unsent (in asyncio's buffer and the kernel's)."""
+        transport = self._transport
+        if transport is None:
+            return
+        self._cancel_all()
+        sock = transport.get_extra_info("socket")
+        try:
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        transport.abort()
+
+    def _handler_late(self) -> None:
+        self._handler_timer = None
+        transport = self._transport
+        if transport is None or transport.is_closing() or self._answers >= self._requests:
+            return
+        self._stats.dropped_handler += 1
+        log.warning("closed a connection from %s: the server took over %g s to answer", _peer(transport),
+                    self._limits.handler_timeout)
+        self._cancel_all()
+        transport.write(_HANDLER_LATE)
+        transport.close()
+
+    # -- the client's deadlines --
+
+    def _arm_read(self, seconds: float, what: str) -> None:
+        self._cancel_read()
+        self._read_timer = self._loop.call_later(seconds, self._read_late, what)
+        self._stats.waiting[self] = self._loop.time()
+
+    def _cancel_read(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+            self._read_timer = None
+        self._stats.waiting.pop(self, None)
+
+    def _evict_the_longest_waiting(self) -> bool:
+        """At the limit: close the connection that has waited longest on its client, if any, to admit this one.
+
+        Holding connections open is the attack the limit bounds; letting the newest in at the expense
+        of the slowest keeps the verifier answering (``/health`` included) while a flood lasts.
+        """
+        if not self._stats.waiting:
+            return False
+        oldest = min(self._stats.waiting, key=self._stats.waiting.__getitem__)
+        self._stats.evicted += 1
+        oldest._read_late("head" if oldest._body_due is None else "body", counted=False)
+        return True
+
+    def _cancel_all(self) -> None:
+        self._cancel_read()
+        for timer in (self._handler_timer, self._write_timer, self._close_timer):
+            if timer is not None:
+                timer.cancel()
+        self._handler_timer = self._write_timer = self._close_timer = None
+
+    def _read_late(self, what: str, counted: bool = True) -> None:
+        self._cancel_read()
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        if counted:
+            if what == "head":
+                self._stats.dropped_head += 1
+            else:
+                self._stats.dropped_body += 1
+        log.info("closed a connection from %s: its request %s did not arrive in time", _peer(transport), what)
+        self._cancel_all()
+        if self._answers == self._requests:  # no answer is owed or under way (nor given early, for a body)
+            transport.write(_HEAD_LATE if what == "head" else _BODY_LATE)
         transport.close()
 
 
-def _peer(address: Any) -> str:
+def unsent(transport: asyncio.Transport) -> int:
+    """Bytes written to ``transport`` that have not left: asyncio's buffer, and (Linux) the socket's send queue."""
+    waiting = transport.get_write_buffer_size()
+    sock = transport.get_extra_info("socket")
+    if _OUTQ is not None and sock is not None:
+        try:
+            waiting += struct.unpack("i", fcntl.ioctl(sock.fileno(), _OUTQ, b"\0\0\0\0"))[0]
+        except (OSError, ValueError):
+            pass
+    return waiting
+
+
+def _peer(transport: asyncio.BaseTransport) -> str:
+    address = transport.get_extra_info("peername")
     if isinstance(address, tuple) and len(address) >= 2:
         return f"{address[0]}:{address[1]}"
     return "?"
-
-
-def _peer_key(address: Any) -> tuple[str, int] | None:
-    """A peer address as ASGI's ``client`` has it: ``(host, port)`` (an IPv6 peer's 4-tuple cut to two)."""
-    if isinstance(address, (tuple, list)) and len(address) >= 2:
-        return str(address[0]), int(address[1])
-    return None
-
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-class BodyWatch:
-    """ASGI middleware: tells a connection's guard when the application has read the request's whole body.
-
-    Without it the body deadline would run until the server answers, and a request the server is
-    slow to compute (a doctor search on the debug page, a busy disk) would be cut off as if the
-    client had been slow.
-    """
-
-    def __init__(self, app: ASGIApp, stats: GuardStats):
-        self.app = app
-        self.stats = stats
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        client = _peer_key(scope.get("client")) if scope.get("type") == "http" else None
-        if client is None:
-            await self.app(scope, receive, send)
-            return
-        stats = self.stats
-
-        async def watched() -> Message:
-            message = await receive()
-            if message.get("type") == "http.request" and not message.get("more_body", False):
-                guard = stats.connections.get(client)
-                if guard is not None:
-                    guard.body_received()
-            return message
-
-        await self.app(scope, watched, send)
 
 
 def guarded_protocol_class(inner: Callable[..., asyncio.Protocol], limits: ConnectionLimits,
@@ -330,4 +519,5 @@ def guarded_protocol_class(inner: Callable[..., asyncio.Protocol], limits: Conne
     return create
 
 
-__all__ = ["BodyWatch", "ConnectionLimits", "GuardStats", "GuardedProtocol", "guarded_protocol_class", "http_error"]
+__all__ = ["MAX_HEAD_BYTES", "ConnectionLimits", "GuardStats", "GuardedProtocol", "guarded_protocol_class",
+           "http_error", "read_head", "unsent"]

@@ -21,11 +21,18 @@ import json
 import logging
 import time
 import traceback
+from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import datetime, timezone
 from typing import Any
 
 from ..protocols.trust import visible
-from .guard import ASGIApp, Message, Receive, Scope, Send  # the ASGI shapes, written once
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+"""The ASGI shapes, written once (the access log is the one middleware of the server's own)."""
 
 ACCESS_LOGGER = "eip712kit.server.access"
 LOG_FORMATS = ("text", "json")

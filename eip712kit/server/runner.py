@@ -2,8 +2,9 @@
 
 The one place the verifier meets the network, so the choices are written here once:
 
-* every connection goes through :class:`~.guard.GuardedProtocol` (header and body deadlines, a
-  connection limit; see that module for the measurements that motivated it);
+* every connection goes through :class:`~.guard.GuardedProtocol` (head, body, handler and write
+  deadlines, request heads read strictly, a connection limit; see that module for the measurements
+  that motivated it);
 * ``X-Forwarded-*`` headers are not trusted (uvicorn trusts them from 127.0.0.1 by default): the
   verifier is never behind a proxy, and the client address it logs is the socket's;
 * no ``server`` header; a graceful shutdown waits at most :data:`SHUTDOWN_GRACE` seconds;
@@ -19,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .guard import BodyWatch, ConnectionLimits, GuardStats, guarded_protocol_class
+from .guard import ConnectionLimits, GuardStats, guarded_protocol_class
 from .logs import AccessLog, logging_config
 
 SHUTDOWN_GRACE = 5
@@ -54,7 +55,7 @@ def make_server(app: Any, *, log_level: str = "warning", log_format: str = "text
     import uvicorn
 
     stats = GuardStats()
-    app = AccessLog(BodyWatch(app, stats))
+    app = AccessLog(app)
     config = uvicorn.Config(
         app,
         log_level=log_level,

@@ -13,7 +13,11 @@ at creation, and exists nowhere else.
 A signature is "used" by the digest it signs: the same ManageApiKey message (owner, action,
 timestamp) is accepted once, however its signature is written (v as 0/1 or 27/28, compact form).
 Used digests are kept past the ±5-minute window and then pruned, since an expired timestamp is
-refused anyway.
+refused anyway — by the window while the clock only moves forward, and by the *replay floor* when it
+does not: pruning records the timestamp below which digests may be gone, and a message below it is
+refused whatever the clock says now. Without it a clock stepped forward (pruning everything) and then
+back let a used signature through again. The replay check keys on the signed timestamp and the
+digest, never on the wall clock alone.
 
 The schema is versioned with ``PRAGMA user_version``: :data:`MIGRATIONS` is the ordered list of
 steps from an empty (or pre-versioning, version 0) database to :data:`SCHEMA_VERSION`; opening a
@@ -35,7 +39,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from ..base.errors import ProtocolError
 from ..protocols.sera import API_KEY_TIMESTAMP_WINDOW, MAX_ACTIVE_API_KEYS
@@ -79,6 +85,15 @@ MIGRATIONS: tuple[Migration, ...] = (
                       used_at    INTEGER NOT NULL
                   )""",
                   "CREATE INDEX IF NOT EXISTS used_signatures_time ON used_signatures (timestamp)",
+              )),
+    Migration(2, "the replay floor: timestamps below it may have had their digests pruned, so they are refused "
+              "whatever the clock says now (a clock stepped forward, then back, let a replay through)",
+              (
+                  """CREATE TABLE IF NOT EXISTS replay_floor (
+                      id     INTEGER PRIMARY KEY CHECK (id = 0),
+                      below  INTEGER NOT NULL
+                  )""",
+                  "INSERT OR IGNORE INTO replay_floor (id, below) VALUES (0, 0)",
               )),
 )
 """Every schema change, in order. A new one is appended (never edited in place) with the next version."""
@@ -169,13 +184,39 @@ def _hash_secret(secret: str) -> bytes:
 _DUMMY_HASH = _hash_secret("no such key")
 
 
+def store_uri(path: str) -> str:
+    """The SQLite URI that opens ``path`` as a plain file (``:memory:`` as itself); :class:`SchemaError` if it cannot.
+
+    ``--db`` takes a path, never a URI: SQLite as most systems build it reads a name starting with
+    ``file:`` as one, so ``file:x?mode=memory`` kept the state in memory while the banner named a
+    file, and a replay after a restart was accepted. The path is made into a URI here, escaped, so
+    nothing in it is read as a parameter; and it must be a regular file or not exist yet
+    (``/proc/self/fd/1``, a pipe, ended in an internal error).
+    """
+    if path == ":memory:":
+        return path
+    if path[:5].lower() == "file:":
+        raise SchemaError(f"{path!r} is an SQLite URI: --db takes a plain path to a file (the state in memory is "
+                          "what no --db gives)")
+    file = Path(path)
+    if file.exists() and not file.is_file():
+        raise SchemaError(f"{path} is not a regular file (a directory, a device, a pipe …): give --db a path to a "
+                          "file, new or an eip712kit store")
+    return "file:" + quote(str(file.absolute())) + "?mode=rwc"
+
+
 class ApiKeyStore:
     """The verifier's durable state. Thread-safe: one connection, one lock, one transaction per call."""
 
     def __init__(self, path: str = ":memory:"):
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        try:
+            self._db = sqlite3.connect(store_uri(path), isolation_level=None, check_same_thread=False,
+                                       timeout=10.0, uri=path != ":memory:")
+        except sqlite3.DatabaseError as exc:
+            raise SchemaError(f"{path} cannot be used as the verifier's store ({exc}): give --db a new file "
+                              "or an eip712kit store") from None
         try:
             self._db.execute("PRAGMA busy_timeout = 10000")
             if path != ":memory:":
@@ -214,7 +255,14 @@ class ApiKeyStore:
 
     @staticmethod
     def _consume(db: sqlite3.Connection, digest: bytes, owner: str, action: str, timestamp: int, now: int) -> None:
-        db.execute("DELETE FROM used_signatures WHERE timestamp < ?", (now - REPLAY_MEMORY,))
+        (floor,) = db.execute("SELECT below FROM replay_floor WHERE id = 0").fetchone()
+        if timestamp < floor:
+            raise StoreError(400, f"timestamp {timestamp} is older than what this server still remembers of used "
+                             f"signatures ({floor}; its clock has gone back): sign again with the current time",
+                             code="TIMESTAMP_OUT_OF_WINDOW", path="timestamp")
+        if now - REPLAY_MEMORY > floor:
+            db.execute("DELETE FROM used_signatures WHERE timestamp < ?", (now - REPLAY_MEMORY,))
+            db.execute("UPDATE replay_floor SET below = ? WHERE id = 0", (now - REPLAY_MEMORY,))
         try:
             db.execute("INSERT INTO used_signatures (digest, owner, action, timestamp, used_at) VALUES (?, ?, ?, ?, ?)",
                        (digest, owner, action, timestamp, now))
@@ -311,4 +359,5 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "migrate",
+    "store_uri",
 ]

@@ -14,11 +14,15 @@ signed and sent when the kit had to refuse.
 
 from __future__ import annotations
 
+import base64
+import functools
+import gzip
 import json
 import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +42,75 @@ MODES = (
     "endless-body", "huge-body", "huge-declared", "nan-time", "infinity-time", "1e300-time", "arabic-digit-time",
     "deep-json", "bad-json", "wrong-content-type", "siwe-other-host", "no-nonce", HEADERS_ONLY,
 )
+CODING_MODES = (
+    "honest-gzip", "gzip-bomb", "deflate-bomb", "raw-deflate-bomb", "br-bomb", "stacked-gzip", "unknown-coding",
+)
+"""Modes whose ``/config`` answer carries a ``Content-Encoding`` (:func:`coded_config`): decompression bombs
+of 1 GiB in about a megabyte, 841 bytes of brotli, two gzip layers of 1 GiB in 1.8 KB, a coding nobody knows."""
+MODES += CODING_MODES
+
+BOMB_BYTES = 1 << 30
+"""What each bomb inflates to: 1 GiB of spaces (JSON whitespace, so only a cap stops a reader)."""
+_BLOCK = b" " * (1 << 20)
+_BROTLI_1GIB = base64.b64decode(  # brotli (quality 11, lgwin 24) of 1 GiB of spaces, made once with the
+    # brotli package; no test needs brotli installed, the client must refuse "br" unread
+    "z///f/glQOKxQCD3/p/////wSwDEYQGA7v0/////4ZcAiMMiAN37f/7//8MvARCHBQC69//8//+HXwIgDgsAdO//+f//D78EQBwW"
+    "AOje//P//x9+CYA4LADQvf/n//8//BIAcVgAoHv/z///f/glAOKwAED3/p/////wSwDEYQGA7v0/////4ZcAiMMCAN37f/7//8Mv"
+    "ARCHBQC69//8//+HXwIgDgsAdO//+f//D78EQBwWAOje//P//x9+CYA4LADQvf/n//8//BIAcVgAoHv/z///f/glAOKwAED3/p//"
+    "///wSwDEYQGA7v0/////4ZcAiMMCAN37f/7//8MvARCHBQC69//8//+HXwIgDgsAdO//+f//D78EQBwWAOje//P//x9+CYA4LADQ"
+    "vf/n//8//BIAcVgAoHv/z///f/glAOKwAED3/p/////wSwDEYQGA7v0/////4ZcAiMMCAN37f/7//8MvARCHBQC69//8//+HXwIg"
+    "DgsAdO//+f//D78EQBwWAOje//P//x9+CYA4LADQvf/n//8//BIAcVgAoHv/z///f/glAOKwAED3/p/////wSwDEYQGA7v0/////"
+    "4ZcAiMMCAN37f/7//8MvARCHBQC69//8//+HXwIgDgsAdO//+f//D78EQBwWAOje//P//x9+CYA4LADQvf/n//8//BIAcVgAoHv/"
+    "z///f/glAOKwAED3/p/////wSwDEYQGA7v0/////4ZcAiMMCAN37f/7//8MvARCHBQC69//8//+HXwIgDgsAdO//+f//D78EQBwW"
+    "AOje//P//x9+CYA4LADQvf/n//8//BIAcVgAoHv/z///f/glAOKwAED3/p/////wSwDEYQGA7v0/////4ZcAiMMCAN37f/7//8Mv"
+    "ARCHBQC69//8//+HXwIgDgsAdO//+f//D78EQBwWAOje//P//x9+CYA4LADQvf/n//8//BIAcVgAoHv/z///f/glAOKwAED3/p//"
+    "///wSwDEYQGA7v0/////4ZcAiMMCAN37f/7//8MvARCHBQC69//8//+HXwIgDgsAdO//+f//D78EQBwWAOje//P//x9+CYA4LADQ"
+    "vf/n//8//BIAcVgAoHv/Pw=="
+)
+
+
+@functools.cache
+def deflate_bomb(size: int = BOMB_BYTES, wrapper: str = "gzip") -> bytes:
+    """``size`` bytes of spaces compressed as one gzip member, a zlib stream or raw deflate, built in about a second.
+
+    Each 1 MiB block is compressed after a full flush, so its compressed form is the same every time and
+    is repeated rather than recomputed (compressing 1 GiB takes 6 s); only the checksum runs over it all.
+    """
+    blocks = size // len(_BLOCK)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = compressor.compress(_BLOCK) + compressor.flush(zlib.Z_FULL_FLUSH)
+    body = block * blocks + compressor.flush()
+    if wrapper == "raw":
+        return body
+    if wrapper == "zlib":
+        adler = 1
+        for _ in range(blocks):
+            adler = zlib.adler32(_BLOCK, adler)
+        return b"\x78\xda" + body + adler.to_bytes(4, "big")
+    crc = 0
+    for _ in range(blocks):
+        crc = zlib.crc32(_BLOCK, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    return header + body + crc.to_bytes(4, "little") + (size & 0xFFFFFFFF).to_bytes(4, "little")
+
+
+def coded_config(mode: str) -> tuple[str, bytes]:
+    """The ``Content-Encoding`` and the bytes on the wire of ``/config`` in a :data:`CODING_MODES` mode."""
+    if mode == "honest-gzip":
+        return "gzip", gzip.compress(json.dumps(_config("honest")).encode(), mtime=0)
+    if mode == "gzip-bomb":
+        return "gzip", deflate_bomb()
+    if mode == "deflate-bomb":
+        return "deflate", deflate_bomb(wrapper="zlib")
+    if mode == "raw-deflate-bomb":
+        return "deflate", deflate_bomb(wrapper="raw")
+    if mode == "br-bomb":
+        return "br", _BROTLI_1GIB
+    if mode == "stacked-gzip":
+        return "gzip, gzip", gzip.compress(deflate_bomb(), 9, mtime=0)
+    if mode == "unknown-coding":
+        return "x-hostile", json.dumps(_config("honest")).encode()
+    raise ValueError(f"{mode!r} is not a coding mode")
 
 TEXT_MODES = ("hostile-symbol", "hostile-verdict", "hostile-config-500", "hostile-401", "hostile-text")
 """Modes that carry a payload into text a person reads (the server's ``payload``)."""
@@ -167,6 +240,8 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
                       "huge-declared": self._huge_declared, HEADERS_ONLY: self._headers_only}
             if mode in faults:
                 return faults[mode]()
+            if mode in CODING_MODES:
+                return self._coded(*coded_config(mode))
             if mode == "deep-json":
                 return self._send(b"[" * 200_000 + b"]" * 200_000)
             if mode == "bad-json":
@@ -184,6 +259,14 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def _coded(self, coding: str, data: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", coding)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self._write(data)
 
         def _stream_headers(self, length: int | None = None) -> None:
             self.send_response(200)
@@ -289,18 +372,34 @@ class Outcome:
         return ("POST", path) in self.received
 
 
-def run_against(mode: str, *args: str, env: dict[str, str], tmp: Path, timeout: float = 120) -> Outcome:
-    """``eip712kit ARGS --api URL`` against a hostile server in ``mode``, measured from inside the process."""
-    rss_file = tmp / f"rss-{mode}"
-    with hostile_server(mode) as server:
-        started = time.monotonic()
-        done = subprocess.run([sys.executable, "-c", _WRAPPER, *args, "--api", server.url], capture_output=True,
-                              text=True, env={**env, "HOSTILE_RSS_FILE": str(rss_file)}, timeout=timeout)
-        seconds = time.monotonic() - started
-        received = list(server.received)
+def run_measured(*args: str, env: dict[str, str], rss_file: Path, timeout: float = 120,
+                 python: str = sys.executable) -> tuple[subprocess.CompletedProcess[str], int, float]:
+    """``eip712kit ARGS`` in a subprocess: what it did, its own peak RSS in KiB (-1: none written) and its seconds."""
+    started = time.monotonic()
+    done = subprocess.run([python, "-c", _WRAPPER, *args], capture_output=True, text=True,
+                          env={**env, "HOSTILE_RSS_FILE": str(rss_file)}, timeout=timeout)
+    seconds = time.monotonic() - started
     rss = int(rss_file.read_text()) if rss_file.exists() else -1
+    return done, rss, seconds
+
+
+def run_against(mode: str, *args: str, env: dict[str, str], tmp: Path, timeout: float = 120,
+                python: str = sys.executable) -> Outcome:
+    """``eip712kit ARGS --api URL`` against a hostile server in ``mode``, measured from inside the process.
+
+    ``python`` is the interpreter that runs the command (another checkout's venv, to measure before a change).
+    """
+    if mode in CODING_MODES:
+        coded_config(mode)  # the bombs are built (a second of CPU) before the command's deadline starts
+    with hostile_server(mode) as server:
+        done, rss, seconds = run_measured(*args, "--api", server.url, env=env, rss_file=tmp / f"rss-{mode}",
+                                          timeout=timeout, python=python)
+        received = list(server.received)
     return Outcome(mode, args, done.returncode, done.stdout, done.stderr, rss, seconds, received)
 
 
-__all__ = ["HEADERS_ONLY", "MODES", "NOW", "PAYLOADS", "SERA_ORDER", "TEXT_MODES", "TOKEN_A", "TOKEN_B",
-           "HostileServer", "Outcome", "hostile_server", "run_against"]
+__all__ = [
+    "BOMB_BYTES", "CODING_MODES", "HEADERS_ONLY", "MODES", "NOW", "PAYLOADS", "SERA_ORDER", "TEXT_MODES", "TOKEN_A",
+    "TOKEN_B", "HostileServer", "Outcome", "coded_config", "deflate_bomb", "hostile_server", "run_against",
+    "run_measured",
+]

@@ -16,8 +16,10 @@ _LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+/api/v1)")
 class VerifierProcess:
     """``eip712kit serve --port 0``: the port is the one the server prints when it is ready."""
 
-    def __init__(self, db: Path | None = None, *extra: str, env: dict[str, str] | None = None):
-        args = [*COMMAND, "serve", "--host", "127.0.0.1", "--port", "0", *extra]
+    def __init__(self, db: Path | None = None, *extra: str, env: dict[str, str] | None = None,
+                 command: list[str] | None = None):
+        """``command``: another install's ``eip712kit`` (to measure before a change); this one by default."""
+        args = [*(command or COMMAND), "serve", "--host", "127.0.0.1", "--port", "0", *extra]
         if db is not None:
             args += ["--db", str(db)]
         self.stderr = ""

@@ -12,21 +12,19 @@ signer that is not this one (see eth_account_adapter.py for one that is not).
 
 from __future__ import annotations
 
-import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from eip712kit.conformance import LibraryTarget, wire_json
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from exec_protocol import parse_line
+
 
 def answer(target: LibraryTarget, line: str) -> dict[str, Any]:
-    try:
-        request = json.loads(line)
-    except ValueError as exc:
-        return {"id": None, "error": {"code": "ADAPTER_ERROR", "message": f"request is not JSON: {exc}"}}
-    if not isinstance(request, dict):
-        return {"id": None, "error": {"code": "ADAPTER_ERROR", "message": "request is not a JSON object"}}
-    return target.handle(request)
+    request, refused = parse_line(line)
+    return target.handle(request) if request is not None else refused or {}
 
 
 def main() -> None:

@@ -22,14 +22,17 @@ needs no flag:
 
 from __future__ import annotations
 
-import json
 import sys
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from eth_account import Account
 from eth_account.messages import encode_defunct, encode_typed_data
 from eth_utils import keccak
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from exec_protocol import serve
 
 UNSUPPORTED = ["declared-domain-order", "primary-eip712domain", "non-root-primary", "unused-types"]
 """Documents eth-account cannot express as wallets hash them (docs/compatibility.md)."""
@@ -74,31 +77,5 @@ def personal_sign(inp: dict[str, Any]) -> dict[str, Any]:
 OPS = {"typed_data": typed_data, "personal_sign": personal_sign}
 
 
-def answer(line: str) -> dict[str, Any]:
-    try:
-        request = json.loads(line)
-    except ValueError as exc:
-        return {"id": None, "error": {"code": "ADAPTER_ERROR", "message": f"request is not JSON: {exc}"}}
-    if not isinstance(request, dict):
-        return {"id": None, "error": {"code": "ADAPTER_ERROR", "message": "request is not a JSON object"}}
-    if request.get("op") == "hello":
-        return {"id": request.get("id"), "result": hello()}
-    op = OPS.get(request.get("op"))
-    if op is None:
-        return {"id": request.get("id"), "error": {"code": "UNSUPPORTED", "message": f"op {request.get('op')!r}"}}
-    try:
-        return {"id": request.get("id"), "result": op(request.get("input") or {})}
-    except Exception as exc:  # eth-account refused the input; it has no finer codes
-        return {"id": request.get("id"), "error": {"code": "INVALID", "message": f"{type(exc).__name__}: {exc}"}}
-
-
-def main() -> None:
-    for line in sys.stdin:
-        if line.strip():
-            # ensure_ascii: a refused lone surrogate may be echoed in a message; keep the line valid JSON
-            sys.stdout.write(json.dumps(answer(line)) + "\n")
-            sys.stdout.flush()
-
-
 if __name__ == "__main__":
-    main()
+    serve(hello, OPS)

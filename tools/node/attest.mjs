@@ -13,13 +13,15 @@
 // accepts/refuses is recorded.  --record FILE replaces these implementations' entries in the
 // attestation record (lib/record.mjs; other recorders' entries are kept); --check FILE exits 1 when
 // the record is not what this run gives.  Exit 0: no positive case differs or is refused without a
-// declaration (and --check found the record current); 1: otherwise; 2: usage error.  See README.md.
+// declaration (with --check: the record is exactly this run, recorded disagreements included); 1:
+// otherwise; 2: usage error.  See README.md.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { IMPLEMENTATIONS } from './impls/index.mjs';
+import { Refusal } from './lib/common.mjs';
 import { RecordError, differences, load, merge, verdictText, write } from './lib/record.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -88,7 +90,8 @@ async function judge(impl, c, keys) {
   try {
     got = await impl.ops[op](structuredClone(input));
   } catch (e) {
-    return { status: 'refuses', reason: String(e?.shortMessage ?? e?.message ?? e).split('\n')[0].slice(0, 200) };
+    const reason = String(e?.shortMessage ?? e?.message ?? e).split('\n')[0].slice(0, 200);
+    return { status: e instanceof Refusal && e.code === 'UNSUPPORTED' ? 'not-expressible' : 'refuses', reason };
   }
   if (negative) return { status: 'accepts' };
   const { compared, problems } = compare(expected, got);
@@ -221,7 +224,8 @@ async function main(argv) {
   else printText(report, verbose);
   for (const line of stale) console.log(`STALE ${line}`);
   if (stale.length) console.log(`attest: the record ${check} is not what this run gives: record it again (node attest.mjs --record ${check})`);
-  return report.ok && !stale.length ? 0 : 1;
+  // --check: the record must be exactly this run (a disagreement it already shows is known); otherwise any undeclared one fails
+  return (check ? !stale.length : report.ok) ? 0 : 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

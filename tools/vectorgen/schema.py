@@ -6,7 +6,7 @@ from typing import Any
 
 from eip712kit import conformance
 from eip712kit.base.parsers import MAX_SAFE_INTEGER
-from eip712kit.conformance.features import FEATURES, refusal_tag
+from eip712kit.conformance.features import known_tags
 from eip712kit.protocols import sera
 
 
@@ -25,7 +25,7 @@ def build_schema() -> dict[str, Any]:
     implementations = {"type": "array", "items": {"type": "string", "pattern": "^@?[^@\\s]+@[^@\\s]+$"},
                        "uniqueItems": True, "description": "implementations as name@version"}
     features = {"type": "array", "uniqueItems": True,
-                "items": {"enum": sorted({*FEATURES, *(refusal_tag(c) for c in CODES)})},
+                "items": {"enum": sorted(known_tags())},
                 "description": "what the case exercises, sorted; derived from the case by "
                                "eip712kit.conformance.features (docs/vectors.md lists every tag). An --exec "
                                "adapter declares the tags it cannot handle; such cases are skipped by declaration"}
@@ -96,6 +96,8 @@ def build_schema() -> dict[str, Any]:
     }
     kind_rules = []
     for kind, (inp, expected) in positive_kind.items():
+        # one list of result fields: the runner refuses a result field the schema does not allow here
+        assert tuple(expected["properties"]) == conformance.RESULT_FIELDS[kind], kind
         kind_rules.append({"if": {"required": ["expected"], "properties": {"kind": {"const": kind}}},
                            "then": {"properties": {"input": inp, "expected": expected}}})
     return {

@@ -94,6 +94,17 @@ export class Refusal extends Error {
   }
 }
 
+/**
+ * A utf8 personal_sign message as text a process argument or a JSON-RPC hex string can carry: a lone
+ * surrogate has no UTF-8 form, so for a tool that takes bytes it cannot be handed over at all
+ * (UNSUPPORTED, not a refusal by the tool).
+ */
+export function carriableText(input) {
+  if ((input?.encoding ?? 'utf8') === 'utf8' && typeof input?.message === 'string' && !input.message.isWellFormed()) {
+    throw new Refusal('a lone surrogate has no UTF-8 form: it cannot be handed over as bytes', 'UNSUPPORTED');
+  }
+}
+
 /** The bytes a personal_sign request signs: UTF-8 of the text, or the 0x-hex bytes. */
 export function personalBytes(input) {
   const enc = input?.encoding ?? 'utf8';

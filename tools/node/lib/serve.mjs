@@ -67,4 +67,5 @@ export async function serve(impl) {
     }
     send(response);
   }
+  await impl.close?.(); // an implementation that runs a process (anvil) stops it
 }

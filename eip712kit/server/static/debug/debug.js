@@ -9,8 +9,14 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const inputs = { doc: $("doc"), sig: $("sig"), expect: $("expect") };
-  const KEY_SHAPE = /^(0x)?[0-9a-fA-F]{64}$/;
-  const WORDS_SHAPE = /^[a-z]+(\s+[a-z]+){11,23}$/;
+  // eip712kit.base.secrets' HEX_KEY and MNEMONIC_WORDS, whole (tests/test_adapter_hostile.py holds them equal):
+  // a key in any spelling (0x, 0X, none; any case), a phrase in any capitalisation, by spaces or commas.
+  const KEY_SHAPE = /^(0[xX])?[0-9a-fA-F]{64}$/;
+  const WORDS_SHAPE = /^[A-Za-z]{3,8}((\s*,\s*|\s+)[A-Za-z]{3,8}){11,23}$/;
+  const secretShaped = (text) => {
+    const bare = text.trim().replace(/^["']+|["']+$/g, "").trim();
+    return KEY_SHAPE.test(bare) || WORDS_SHAPE.test(bare);
+  };
   const DEBOUNCE_MS = 250;
 
   // --- small DOM helpers ------------------------------------------------------------------------
@@ -150,7 +156,7 @@
   // A key or a phrase pasted where the signature goes is neither sent nor kept in the link.
   function currentState() {
     const state = { doc: inputs.doc.value, sig: inputs.sig.value.trim(), expect: inputs.expect.value.trim() };
-    const secret = ["sig", "expect"].filter((name) => KEY_SHAPE.test(state[name]) || WORDS_SHAPE.test(state[name]));
+    const secret = ["sig", "expect"].filter((name) => secretShaped(state[name]));
     for (const name of secret) state[name] = "";
     state.secretShaped = secret.length > 0;
     showWarning(secret.length ? "The " + (secret.includes("sig") ? "signature" : "expected signer") + " field " +
