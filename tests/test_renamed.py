@@ -41,6 +41,15 @@ def test_an_unknown_name_is_still_an_attribute_error() -> None:
         _ = module.nothing
 
 
+def test_a_package_serves_the_old_names_of_its_modules_and_no_others() -> None:
+    from eip712kit.protocols import sera
+
+    with pytest.warns(DeprecationWarning, match=r"sera\.api_keys\.check_action is renamed .*parse_action"):
+        assert sera.check_action is sera.parse_action
+    with pytest.raises(AttributeError, match=r"'eip712kit\.protocols\.sera' has no attribute 'nothing'"):
+        _ = sera.nothing  # type: ignore[attr-defined]
+
+
 def test_an_old_name_may_serve_an_object_that_has_no_module_level_name() -> None:
     def bound(side: str) -> str:
         return side.upper()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from types import ModuleType
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,6 +42,24 @@ def module_getattr(module: str, renames: Mapping[str, str], namespace: Mapping[s
     return __getattr__
 
 
+def package_getattr(package: str, modules: Iterable[ModuleType]) -> Callable[[str], Any]:
+    """A package ``__getattr__`` that serves the old names of the modules it re-exports, as they do.
+
+    So a package lists no old name twice: ``sera.check_action`` is ``sera.api_keys``'s, with its warning.
+    """
+    sources = tuple(modules)
+
+    def __getattr__(name: str) -> Any:
+        for module in sources:
+            try:
+                return getattr(module, name)
+            except AttributeError:
+                continue
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
+
+
 def renamed_keywords(renames: Mapping[str, str]) -> Callable[[F], F]:
     """Accept each old keyword of ``renames`` as its new one, with a warning; both at once is a TypeError."""
 
@@ -61,4 +80,4 @@ def renamed_keywords(renames: Mapping[str, str]) -> Callable[[F], F]:
     return decorate
 
 
-__all__ = ["module_getattr", "renamed_keywords", "warn_renamed"]
+__all__ = ["module_getattr", "package_getattr", "renamed_keywords", "warn_renamed"]

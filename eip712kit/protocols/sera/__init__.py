@@ -20,11 +20,10 @@ One module per concern, all pure (server time is a parameter, read it from ``GET
 Where the Sera document is silent, the choice made is listed in ``docs/protocols.md``.
 """
 
-from functools import partial
 from typing import TYPE_CHECKING
 
-from ...base.renamed import module_getattr
-from ..requests import parse_choice
+from ...base.renamed import package_getattr
+from . import api_keys, expiration, orders
 from .api_keys import (
     API_KEY_ACTIONS,
     API_KEY_TIMESTAMP_WINDOW,
@@ -93,14 +92,5 @@ __all__ = [
     "self_revoke_request",
 ]
 
-if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
-    __getattr__ = module_getattr(__name__, {
-        "check_action": "parse_action",
-        "check_api_key": "parse_api_key",
-        "check_api_key_timestamp": "require_api_key_window",
-        "check_expiration": "require_expiration_window",
-        "require_expiration": "parse_expiration",
-        "check_side": "parse_choice(side, sera.SIDES, ...)",
-    }, globals(), {
-        "check_side": partial(parse_choice, choices=SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS),
-    })
+if not TYPE_CHECKING:  # the old names of the modules re-exported here, each warning as its module does
+    __getattr__ = package_getattr(__name__, (api_keys, expiration, orders))
