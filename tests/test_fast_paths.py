@@ -78,6 +78,9 @@ def test_batches_over_processes_equal_one_by_one(dev_key: DevKey) -> None:
     signatures = sign_many(docs, key, processes=2)
     assert signatures == sign_many(docs, key)
     assert recover_many(docs, signatures, processes=2) == [address] * len(docs)
+    assert hash_many(docs, processes=0) == hash_many(docs)  # 0: one process per core, as --jobs 0
+    with pytest.raises(ValueError, match="one per core"):
+        hash_many(docs, processes=-1)
 
 
 def test_a_bad_document_in_a_batch_is_named_by_index() -> None:

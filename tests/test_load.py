@@ -1,6 +1,7 @@
 """The reference verifier under concurrent load: no 5xx, no transport error, every rule still holds.
 
-A real ``eip712kit serve`` subprocess (SQLite file, loopback only) is driven by
+A real ``eip712kit serve`` subprocess (SQLite file, loopback only; one worker, then ``--workers 2``
+sharing the file) is driven by
 ``tools/loadtest.py`` — 12 concurrent httpx connections, a fixed number of requests (120 orders by
 default, 2,400 under ``pytest -m fuzz``), each phase bounded in time — with three PUBLIC development
 wallets that sign with eth-account (not with the kit): valid and broken orders on
@@ -55,10 +56,17 @@ def orders(request: pytest.FixtureRequest) -> int:
     return value
 
 
+@pytest.fixture(scope="module", params=[pytest.param(1, id="1-worker"), pytest.param(2, id="2-workers")])
+def workers(request: pytest.FixtureRequest) -> int:
+    """``serve --workers``: the rules must hold when two processes share the store as when one holds it."""
+    value: int = request.param
+    return value
+
+
 @pytest.fixture(scope="module")
-def outcome(orders: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
-    """One load run per size, each against a fresh ``eip712kit serve`` (the key limits are per wallet)."""
-    with VerifierProcess(tmp_path_factory.mktemp("load") / "state.sqlite3") as verifier:
+def outcome(orders: int, workers: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
+    """One load run per size and worker count, each against a fresh ``eip712kit serve`` (the limits are per wallet)."""
+    with VerifierProcess(tmp_path_factory.mktemp("load") / "state.sqlite3", "--workers", str(workers)) as verifier:
         result = load_test(verifier.api, WALLETS, clients=CLIENTS, orders=orders, creates_per_wallet=13,
                            lists_per_wallet=8, seconds=SECONDS)
         print("\n" + result.report())

@@ -5,8 +5,11 @@
 eip712kit's base dependencies (plus the named extras) with ``--only-binary=:all:`` for CPython
 3.10-3.13 on Linux (x86_64, aarch64), macOS (arm64, x86_64) and Windows (x86_64) — a dry run that
 downloads metadata only — and prints one line per combination: the resolved set, or the package that
-would need building. Exit 1 if any combination fails. ``--extra fast`` is expected to fail off
-Linux: safe-pysha3 ships Linux wheels only, which is why it is an extra.
+would need building. Exit 1 if any combination fails.
+
+Environment markers are dropped (pip would evaluate them for this machine, not the target), so every
+requirement must have a wheel on every platform checked — tiny-keccak included, whose marker limits
+it to exactly these platforms (CPython on x86_64/AMD64, aarch64, arm64).
 """
 
 from __future__ import annotations

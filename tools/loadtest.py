@@ -4,6 +4,7 @@
     python tools/loadtest.py                              # starts `eip712kit serve` itself, then drives it
     python tools/loadtest.py --clients 16 --orders 20000 --seconds 120
     python tools/loadtest.py --api http://127.0.0.1:8712/api/v1 --wallets 8
+    python tools/loadtest.py --workers 2                  # the verifier it starts runs two processes
 
 It signs everything before the clock starts, then sends it from ``--clients`` concurrent
 connections (httpx, one connection per client) in two phases:
@@ -465,11 +466,11 @@ def load_test(api: str, wallets: Sequence[Wallet], *, clients: int = 12, orders:
 class LocalVerifier:
     """``eip712kit serve`` on a free loopback port with its SQLite file in a temporary directory."""
 
-    def __init__(self) -> None:
+    def __init__(self, workers: int = 1) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="eip712kit-load-")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "eip712kit", "serve", "--host", "127.0.0.1", "--port", "0",
-             "--db", str(Path(self._dir.name) / "state.sqlite3")],
+             "--db", str(Path(self._dir.name) / "state.sqlite3"), "--workers", str(workers)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
@@ -503,12 +504,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lists", type=int, default=20, help="Signed lists (and wrong-secret checks) per wallet [20].")
     parser.add_argument("--seconds", type=float, default=60.0, help="Time bound of each phase [60].")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="Worker processes of the verifier this tool starts (serve --workers) [1].")
     parser.add_argument("--json", action="store_true", help="Print the tables as JSON.")
     args = parser.parse_args(argv)
     if args.creates > WINDOW_BUDGET or 2 * args.lists + 2 > WINDOW_BUDGET or args.seconds > 120:
         parser.error(f"--creates and 2 × --lists stay under {WINDOW_BUDGET} and --seconds at most 120: every signed "
                      "call needs its own timestamp inside the ±300 s window, for the whole run")
-    server = None if args.api else LocalVerifier()
+    server = None if args.api else LocalVerifier(args.workers)
     api = args.api or (server.api if server else "")
     try:
         wallets = hardhat_wallets(args.wallets)

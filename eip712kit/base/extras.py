@@ -15,8 +15,6 @@ from types import ModuleType
 from .errors import Eip712KitError
 
 EXTRAS: dict[str, str] = {
-    "fast": "safe-pysha3, the fastest keccak binding (wheels for Linux only; elsewhere it needs a C compiler); "
-            "used by itself whenever it is importable",
     "keys": "eth-account and eth-keyfile: encrypted keystores, BIP-39 mnemonics, and building eth-account's "
             "SignableMessage/SignedMessage in eip712kit.core.interop",
     "server": "starlette and uvicorn: eip712kit serve (the reference verifier) and eip712kit debug",

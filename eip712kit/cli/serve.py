@@ -7,6 +7,7 @@ given on the command line wins. The names are made by :func:`env` from the optio
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from ..base.errors import Eip712KitError, ProtocolError
 from ..base.extras import install_command
 from ..base.limits import load_json
 from ..server import runner  # standard library only, like the guard
+from ..server import workers as server_workers  # standard library only, too
 from ..server.guard import ConnectionLimits  # standard library only: importable without the server extra
 from ..server.logs import LOG_FORMATS, LOG_LEVELS  # standard library only, too
 from ._common import EXIT_OK
@@ -63,15 +65,19 @@ def _option(name: str, *decls: str, **kw: Any) -> Callable[[Any], Any]:
          show_default=True, help="Seconds within which an answer must leave the server: a client that does not "
                                  "read it is cut off.")
 @_option("--max-connections", type=click.IntRange(1), default=_LIMITS.max_connections, show_default=True,
-         help="Open connections beyond this are answered 503 and closed at once.")
+         help="Open connections beyond this are answered 503 and closed at once (per worker).")
+@_option("--workers", type=click.IntRange(1), default=1, show_default=True,
+         help="Processes answering on the one port (POSIX), sharing the --db file: one core each.")
 def serve_command(host: str, port: int, db_path: str | None, executor_id: int | None,
                   config_path: IO[bytes] | None, log_level: str, log_format: str, header_timeout: float,
-                  body_timeout: float, handler_timeout: float, write_timeout: float, max_connections: int) -> int:
+                  body_timeout: float, handler_timeout: float, write_timeout: float, max_connections: int,
+                  workers: int) -> int:
     """Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.
 
     \b
     Examples:
       eip712kit serve --port 8712 --db verifier.sqlite3
+      eip712kit serve --db verifier.sqlite3 --workers 2      two processes, one store
       EIP712KIT_SERVE_PORT=8712 EIP712KIT_SERVE_LOG_FORMAT=json eip712kit serve
       eip712kit check sera --api http://127.0.0.1:8712/api/v1 --side bid --amount 1000.0 \\
           --price 1.085 --base EURC --quote USDC
@@ -99,14 +105,19 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
             raise exc.at("--config") from None
     else:
         settings = ServerSettings(**overrides)
+    if workers > 1:
+        if db_path is None:
+            raise click.UsageError(f"--workers {workers} share the API keys and used signatures through a file: "
+                                   "give --db FILE (in memory, each worker would keep its own)")
+        if not server_workers.available():
+            raise click.UsageError("--workers above 1 needs fork (Linux, macOS): run one process per port instead")
     try:
         if db_path is not None:
             store_uri(db_path)  # a plain path to a file, checked before a folder is made for it
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-        store = ApiKeyStore(db_path or ":memory:")
+        store = ApiKeyStore(db_path or ":memory:")  # with workers: opened (and migrated) once, here
     except SchemaError as exc:
         raise click.UsageError(str(exc)) from None
-    app = create_app(settings, store)
 
     limits = ConnectionLimits(header_timeout=header_timeout, body_timeout=body_timeout,
                               handler_timeout=handler_timeout, write_timeout=write_timeout,
@@ -115,17 +126,32 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
     url = base_url(host, sock)
     click.echo(f"eip712kit reference verifier listening on {url}/api/v1 "
                f"(executor_id {settings.executor_id}, chain {settings.chain_id}, "
-               f"db {db_path or 'in memory'}); API description at {url}/api/docs, "
-               f"signature debugger at {url}/debug")
+               f"db {db_path or 'in memory'}{f', {workers} workers' if workers > 1 else ''}); "
+               f"API description at {url}/api/docs, signature debugger at {url}/debug")
     sys.stdout.flush()
     try:
-        runner.run(app, sock, log_level=log_level, log_format=log_format, limits=limits)
+        if workers > 1:
+            store.close()  # each worker opens its own connection: one is never shared across a fork
+
+            def serve_one() -> None:
+                own = ApiKeyStore(str(db_path))
+                try:
+                    runner.run(create_app(settings, own), sock, log_level=log_level, log_format=log_format,
+                               limits=limits)
+                finally:
+                    own.close()
+
+            signal.raise_signal(server_workers.run_workers(workers, serve_one))  # as one server re-raises it
+        else:
+            runner.run(create_app(settings, store), sock, log_level=log_level, log_format=log_format,
+                       limits=limits)
     except KeyboardInterrupt:
         if log_format != "json":
             raise  # "aborted", exit 130, as for any interrupted command
         return EXIT_INTERRUPTED  # the same exit, without a line that is not JSON in a JSON log
     finally:
         store.close()
+        sock.close()
     return EXIT_OK
 
 

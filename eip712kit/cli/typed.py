@@ -26,7 +26,7 @@ from ._common import (
     load_cli_key,
     read_input,
 )
-from .stream import LineHandler, run_stream
+from .stream import LineHandler, jobs_option, refuse_jobs_without_jsonl, run_stream
 
 _FILE = click.File("rb")
 
@@ -49,13 +49,13 @@ def _document(stream: IO[bytes], limits: Limits) -> TypedData:
         raise
 
 
-def _stream(stream: IO[bytes], handler: LineHandler, limits: Limits) -> int:
+def _stream(stream: IO[bytes], handler: LineHandler, limits: Limits, jobs: int = 1) -> int:
     out = sys.stdout.buffer
     try:
         interactive = stream.isatty()
     except (AttributeError, ValueError):
         interactive = False
-    return run_stream(stream, out, handler, limits, flush_each=interactive).exit_code
+    return run_stream(stream, out, handler, limits, flush_each=interactive, jobs=jobs).exit_code
 
 
 def _envelope(line: bytes, limits: Limits, required: tuple[str, ...]) -> tuple[TypedData, dict[str, Any]]:
@@ -94,9 +94,10 @@ def _digests(td: TypedData) -> dict[str, Any]:
 @click.option("--trace", is_flag=True, help="Show every intermediate: encodeType, typeHash, each field's word, "
               "struct hashes down the tree, array element hashes, domain separator, digest.")
 @click.option("--jsonl", is_flag=True, help="FILE holds one document per line; print one JSON result per line.")
+@jobs_option
 @json_option
 @limits_options
-def hash_command(file: IO[bytes], trace: bool, jsonl: bool, as_json: bool) -> int:
+def hash_command(file: IO[bytes], trace: bool, jsonl: bool, jobs: int, as_json: bool) -> int:
     """Print the EIP-712 digest of a typed-data document (FILE, or - for stdin).
 
     \b
@@ -105,6 +106,7 @@ def hash_command(file: IO[bytes], trace: bool, jsonl: bool, as_json: bool) -> in
       eip712kit hash order.json --trace
       eip712kit hash - --json < order.json
       eip712kit hash --jsonl docs.jsonl        -> {"line":1,"digest":"0x…"} per line
+      eip712kit hash --jsonl docs.jsonl -j 0   the same, on every core
 
     The document is the standard {types, primaryType, domain, message} JSON that MetaMask,
     ethers, viem, eth-account and Foundry use.
@@ -120,7 +122,8 @@ def hash_command(file: IO[bytes], trace: bool, jsonl: bool, as_json: bool) -> in
             def handle(line: bytes) -> tuple[str, bool]:
                 return '"digest":"0x' + TypedData(line, limits=limits).digest().hex() + '"', True
 
-        return _stream(file, handle, limits)
+        return _stream(file, handle, limits, jobs)
+    refuse_jobs_without_jsonl()
     td = _document(file, limits)
     if trace:
         from ..core.trace import trace_typed_data
@@ -178,9 +181,11 @@ def sign_command(file: IO[bytes], compact: bool, jsonl: bool, as_json: bool) -> 
 @click.option("--allow-high-s", is_flag=True, help="Recover a high-s (malleated) signature too, for diagnosis.")
 @click.option("--jsonl", is_flag=True,
               help='FILE holds one {"typedData": …, "signature": "0x…"} per line; no SIGNATURE argument.')
+@jobs_option
 @json_option
 @limits_options
-def recover_command(file: IO[bytes], signature: str | None, allow_high_s: bool, jsonl: bool, as_json: bool) -> int:
+def recover_command(file: IO[bytes], signature: str | None, allow_high_s: bool, jsonl: bool, jobs: int,
+                    as_json: bool) -> int:
     """Print the address that signed a typed-data document.
 
     \b
@@ -201,7 +206,8 @@ def recover_command(file: IO[bytes], signature: str | None, allow_high_s: bool, 
                 raise exc.at("signature") from None
             return f'"signer":"{signer}"', True
 
-        return _stream(file, handle, limits)
+        return _stream(file, handle, limits, jobs)
+    refuse_jobs_without_jsonl()
     if signature is None:
         raise click.UsageError("missing argument SIGNATURE (or use --jsonl)")
     td = _document(file, limits)
@@ -218,15 +224,18 @@ def recover_command(file: IO[bytes], signature: str | None, allow_high_s: bool, 
 @click.argument("address", required=False)
 @click.option("--jsonl", is_flag=True, help='FILE holds one {"typedData": …, "signature": "0x…", "address": "0x…"} '
               "per line; no SIGNATURE or ADDRESS argument.")
+@jobs_option
 @json_option
 @limits_options
-def verify_command(file: IO[bytes], signature: str | None, address: str | None, jsonl: bool, as_json: bool) -> int:
+def verify_command(file: IO[bytes], signature: str | None, address: str | None, jsonl: bool, jobs: int,
+                   as_json: bool) -> int:
     """Check that SIGNATURE over a typed-data document was made by ADDRESS: exit 0 valid, 1 invalid.
 
     \b
     Examples:
       eip712kit verify order.json 0x1b2c… 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
       eip712kit verify --jsonl batch.jsonl --json
+      eip712kit verify --jsonl batch.jsonl --jobs 2
 
     Valid means well formed, low-s (EIP-2) and recovering to ADDRESS, which is not the zero address.
     A malformed or high-s signature is invalid (exit 1); a malformed document or ADDRESS is bad
@@ -245,7 +254,8 @@ def verify_command(file: IO[bytes], signature: str | None, address: str | None, 
                 raise exc.at("address") from None
             return dumps(verdict.to_dict())[1:-1], verdict.valid
 
-        return _stream(file, handle, limits)
+        return _stream(file, handle, limits, jobs)
+    refuse_jobs_without_jsonl()
     if signature is None or address is None:
         raise click.UsageError("missing argument " + ("SIGNATURE and ADDRESS" if signature is None else "ADDRESS")
                                + " (or use --jsonl)")

@@ -27,7 +27,7 @@ MAX_DECIMAL_CHARS = 100
 MAX_TOKEN_DECIMALS = 255
 """ERC-20 ``decimals()`` is a uint8."""
 
-_DECIMAL_TEXT = r"[0-9]+(?:\.[0-9]+)?\Z"
+_DECIMAL_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
 # Two 100-digit operands multiply to at most 200 digits; 10**255 only moves the exponent. With
 # Inexact trapped, any rounding the context would do raises instead.
 _EXACT = Context(prec=600, Emax=10_000, Emin=-10_000, traps=[Inexact, InvalidOperation])
@@ -56,10 +56,10 @@ def parse_decimal(value: Any, *, field: str = "amount") -> Decimal:
                 code="INVALID_AMOUNT",
                 path=field,
             )
-        if value[:1] == "-" and re.match(_DECIMAL_TEXT, value[1:]):
+        if value[:1] == "-" and _DECIMAL_TEXT.match(value[1:]):
             raise ProtocolError(f"{field} {value} is negative: amounts are positive", code="INVALID_AMOUNT",
                                 path=field)
-        if not re.match(_DECIMAL_TEXT, value):
+        if not _DECIMAL_TEXT.match(value):
             raise ProtocolError(
                 f"{field} {value!r} is not a decimal number: write digits with an optional fraction, "
                 "like \"1000\" or \"1.085\" (no sign, spaces, exponent or thousands separators)",

@@ -102,7 +102,8 @@ class AccessLog:
         self.logger = logger or logging.getLogger(ACCESS_LOGGER)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope.get("type") != "http":
+        # Nothing to write (text logs below info, the default): no clock, no watch, no record.
+        if scope.get("type") != "http" or not self.logger.isEnabledFor(logging.INFO):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()

@@ -16,8 +16,12 @@ COMMAND: list[str] = [_beside_python] if _beside_python else [sys.executable, "-
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The test process's environment without any EIP712KIT_* variable, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EIP712KIT_")}
+    """The test process's environment without any EIP712KIT_* variable, plus ``extra``.
+
+    Except ``EIP712KIT_KECCAK``: a run forced onto one keccak binding (CI runs the suite under the
+    fallback) forces its subprocesses too.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EIP712KIT_") or k == "EIP712KIT_KECCAK"}
     env.update(extra)
     return env
 

@@ -49,6 +49,22 @@ class Shown:
         return out
 
     @property
+    def logical_lines(self) -> list[str]:
+        """The screen's lines with the rows a long line wrapped onto joined back: a row filled to the last
+        column continues on the next one (so a check on where a line starts does not depend on the width)."""
+        out: list[str] = []
+        joining = False
+        for row in self.screen.display:
+            if joining:
+                out[-1] += row.rstrip()
+            else:
+                out.append(row.rstrip())
+            joining = len(row.rstrip()) == self.screen.columns
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    @property
     def text(self) -> str:
         return "\n".join(self.lines)
 

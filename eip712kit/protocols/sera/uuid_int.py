@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...base.errors import Eip712KitError, ProtocolError
@@ -47,7 +47,8 @@ MAX_EXECUTOR_ID = (1 << EXECUTOR_BITS) - 1
 MAX_LEGS = 1 << LEG_BITS  # leg ids 0 … 4095
 GROUP_FROM_UUID_SHIFT = UUID_BITS - GROUP_BITS  # group_id = uuid >> 16
 
-_UUID_TEXT = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_DECIMAL_TEXT = re.compile(DECIMAL_INTEGER)
 
 
 def _describe(value: Any) -> str:
@@ -57,7 +58,7 @@ def _describe(value: Any) -> str:
 
 def parse_uuid(text: Any) -> int:
     """The 128 bits of a UUID written ``xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`` (either case)."""
-    if type(text) is not str or not re.match(_UUID_TEXT, text):
+    if type(text) is not str or not _UUID_TEXT.match(text):
         raise ProtocolError(
             f"{_describe(text)} is not a UUID: write 32 hex digits grouped 8-4-4-4-12 with hyphens, "
             "e.g. 00000000-0000-4000-8000-000000000001",
@@ -219,16 +220,21 @@ class UuidInt:
     uuid: str
     group_id: int
     leg_id: int
+    _bits: int = field(init=False, repr=False, compare=False)
+    """The UUID's 128 bits, parsed once (a verifier asks for them several times per order)."""
+    _value: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Validates every field and normalises the UUID's case, so a UuidInt always packs.
-        object.__setattr__(self, "uuid", format_uuid(parse_uuid(self.uuid)))
-        pack_fields(self.executor_id, parse_uuid(self.uuid), self.group_id, self.leg_id)
+        bits = parse_uuid(self.uuid)
+        object.__setattr__(self, "uuid", format_uuid(bits))
+        object.__setattr__(self, "_bits", bits)
+        object.__setattr__(self, "_value", pack_fields(self.executor_id, bits, self.group_id, self.leg_id))
 
     @property
     def value(self) -> int:
         """The packed uint256."""
-        return pack_fields(self.executor_id, parse_uuid(self.uuid), self.group_id, self.leg_id)
+        return self._value
 
     def __int__(self) -> int:
         return self.value
@@ -236,7 +242,7 @@ class UuidInt:
     @property
     def is_standalone(self) -> bool:
         """Whether the fields follow the standalone rule (leg 0, group = the UUID's first 112 bits)."""
-        return self.leg_id == 0 and self.group_id == parse_uuid(self.uuid) >> GROUP_FROM_UUID_SHIFT
+        return self.leg_id == 0 and self.group_id == self._bits >> GROUP_FROM_UUID_SHIFT
 
     def require_standalone(self) -> None:
         """Refuse (UUID_NOT_STANDALONE) unless leg_id is 0 and group_id is the UUID's first 112 bits.
@@ -245,7 +251,7 @@ class UuidInt:
         batch may carry another group or a leg number (:func:`require_binding` with
         ``group_order_id``).
         """
-        own_group = parse_uuid(self.uuid) >> GROUP_FROM_UUID_SHIFT
+        own_group = self._bits >> GROUP_FROM_UUID_SHIFT
         if self.leg_id != 0:
             raise ProtocolError(
                 f"uuid_int carries leg_id {self.leg_id}: a standalone order has leg_id 0 (only the legs of a "
@@ -282,7 +288,7 @@ class UuidInt:
 
 def _uuid_int_value(value: Any) -> int:
     """A uuid_int from an int or the decimal string it travels as (hex is refused: the API never sends it)."""
-    if type(value) is str and not re.match(DECIMAL_INTEGER, value):
+    if type(value) is str and not _DECIMAL_TEXT.match(value):
         raise ProtocolError(
             f"uuid_int {_describe(value)} is not a decimal string: the API sends it as base-10 digits",
             code="INVALID_INT",
@@ -330,7 +336,7 @@ def require_binding(
     """
     bits = parse_uuid4(order_id)
     fields = unpack(uuid_int)
-    if parse_uuid(fields.uuid) != bits:
+    if fields._bits != bits:
         raise ProtocolError(
             f"uuid_int encodes order {fields.uuid}, not order_id {format_uuid(bits)}: pack the uuid_int "
             "from this order_id (uuid_int.pack) or send the order_id it was packed from",

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""The verifier against its framework: ``eip712kit serve`` beside a bare Starlette JSON echo, same run.
+
+    python tools/bench_server.py                       # 3 turns of 5 s each, 10 connections (wrk)
+    python tools/bench_server.py --seconds 10 --turns 5 --connections 10
+    python tools/bench_server.py --workers 2           # both servers with two worker processes
+
+It starts two servers on loopback, each one process unless ``--workers``: ``eip712kit serve`` (as a
+user runs it: the guard, the access log, the SQLite store in a temporary file) and a bare Starlette
+app on the same uvicorn (``--bare``, below: ``POST /echo`` answers the JSON body it was sent, ``GET
+/health`` a constant object). Then ``wrk`` (Debian: ``apt-get install wrk``) drives them in turns —
+our ``POST /verify-signature`` with one valid signed order, the echo with that same body, our
+``GET /health``, the bare one — so that a slow spell of a shared machine falls on both sides alike.
+Each rate is the best of the turns; the ratios are what the table reports, the targets beside them:
+``/verify-signature`` at least 0.6 of the echo (the check itself costs ~150 µs of one core, which
+the echo does not do).
+
+The order is signed with the PUBLIC development mnemonic's account #0 (tools/loadtest.py). Every
+answer is checked before the clock starts (valid, the signer), and wrk's count of non-2xx answers
+must be 0. Beside each rate, the server's CPU time per request (Linux ``/proc``; the least of the
+turns): on a machine others are loading, the rates swing with their load, the CPU cost much less,
+and the ratio of the costs says where the target would land on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET = 0.6
+"""``/verify-signature`` against the bare echo, one worker each (issue 20)."""
+
+_LISTENING = re.compile(r"listening on (http://\S+?)(/api/v1)?[\s,]")
+
+
+# --- the bare app ---------------------------------------------------------------------------------
+
+def bare_app() -> Any:
+    """The framework alone: Starlette routing a JSON body back, and a constant health answer."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    async def echo(request: Request) -> Response:
+        return JSONResponse(await request.json())
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(routes=[Route("/echo", echo, methods=["POST"]), Route("/health", health)])
+
+
+def serve_bare(host: str, port: int, workers: int) -> None:
+    """Run :func:`bare_app` on uvicorn (its defaults; the socket made as ``eip712kit serve`` makes it).
+
+    With ``workers``, forked on the one socket as ``serve --workers`` forks (the same supervisor).
+    """
+    import uvicorn
+
+    from eip712kit.server.runner import listen
+    from eip712kit.server.workers import run_workers
+
+    sock = listen(host, port)
+    print(f"bare starlette listening on http://{host}:{sock.getsockname()[1]} ", flush=True)
+
+    def serve_one() -> None:
+        config = uvicorn.Config(bare_app(), log_level="warning", access_log=False, lifespan="off")
+        uvicorn.Server(config).run(sockets=[sock])
+
+    if workers > 1:
+        run_workers(workers, serve_one)
+    else:
+        serve_one()
+
+
+# --- the servers, running ---------------------------------------------------------------------------
+
+@dataclass
+class Running:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of the server and its worker processes so far (Linux /proc), else 0."""
+        return sum(_cpu_seconds(pid) for pid in [self.pid, *_children(self.pid)])
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+@contextmanager
+def server(command: list[str]) -> Iterator[Running]:
+    """Start ``command``, wait for its "listening on URL" line, yield it running; stop it after."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = _LISTENING.search(line + " ")
+        if not match:
+            error = process.stderr.read() if process.stderr else ""
+            raise SystemExit(f"{' '.join(command)} did not start: {line}{error}")
+        threading.Thread(target=process.stdout.read, daemon=True).start()
+        threading.Thread(target=process.stderr.read if process.stderr else (lambda: None), daemon=True).start()
+        yield Running(match.group(1), process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- the load -------------------------------------------------------------------------------------
+
+@dataclass
+class Measured:
+    name: str
+    rate: float  # best requests per second over the turns
+    rates: list[float]
+
+
+def wrk(url: str, *, seconds: int, connections: int, body: str | None, script_dir: Path) -> tuple[float, int]:
+    """Requests per second and requests of ``wrk`` on ``url`` (POST ``body`` as JSON when given); any non-2xx fails."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if body is not None:
+        script = script_dir / "post.lua"
+        script.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                          f"wrk.body = {json.dumps(body)}\n")
+        command += ["-s", str(script)]
+    done = subprocess.run([*command, url], capture_output=True, text=True, check=False, timeout=seconds + 60)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed on {url}: {done.stderr or done.stdout}")
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    errors = re.search(r"Socket errors: (.*)", done.stdout)
+    if bad or errors:
+        raise RuntimeError(f"{url}: {bad.group(0) if bad else ''} {errors.group(0) if errors else ''}".strip())
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    count = re.search(r"(\d+) requests in", done.stdout)
+    if rate is None or count is None:
+        raise RuntimeError(f"no rate in wrk's output: {done.stdout}")
+    return float(rate.group(1)), int(count.group(1))
+
+
+def signed_body(api: str) -> str:
+    """One valid ``/verify-signature`` body for the server at ``api``, checked against it."""
+    import httpx
+
+    from tools.loadtest import ServerState, hardhat_wallets, signed_order
+
+    state = ServerState.read(api)
+    (wallet,) = hardhat_wallets(1)
+    body = signed_order(state, wallet)
+    answer = httpx.post(api + "/verify-signature", json=body, timeout=10).json()
+    if answer.get("valid") is not True or answer.get("owner_address") != wallet.address:
+        raise RuntimeError(f"the benchmark order is not valid on {api}: {answer}")
+    return json.dumps(body)
+
+
+def measure(*, seconds: int, turns: int, connections: int, workers: int) -> dict[str, Any]:
+    import httpx
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    with tempfile.TemporaryDirectory(prefix="eip712kit-bench-") as tmp:
+        ours_command = [sys.executable, "-m", "eip712kit", "serve", "--host", "127.0.0.1", "--port", "0",
+                        "--db", str(Path(tmp) / "state.sqlite3")]
+        if workers > 1:
+            ours_command += ["--workers", str(workers)]
+        bare_command = [sys.executable, __file__, "--bare", "--workers", str(workers)]
+        with server(ours_command) as ours, server(bare_command) as bare:
+            api = ours.url + "/api/v1"
+            body = signed_body(api)
+            echoed = httpx.post(bare.url + "/echo", content=body, headers={"Content-Type": "application/json"})
+            assert echoed.json() == json.loads(body), "the bare echo does not answer its body"
+            targets = {
+                "POST /verify-signature (eip712kit serve)": (ours, api + "/verify-signature", body),
+                "POST /echo (bare Starlette)": (bare, bare.url + "/echo", body),
+                "GET /health (eip712kit serve)": (ours, api + "/health", None),
+                "GET /health (bare Starlette)": (bare, bare.url + "/health", None),
+            }
+            rates: dict[str, list[float]] = {name: [] for name in targets}
+            cpu: dict[str, list[float]] = {name: [] for name in targets}
+            for _ in range(turns):
+                for name, (running, url, payload) in targets.items():
+                    before = running.cpu_seconds()
+                    rate, count = wrk(url, seconds=seconds, connections=connections, body=payload,
+                                      script_dir=Path(tmp))
+                    rates[name].append(rate)
+                    cpu[name].append(1e6 * (running.cpu_seconds() - before) / max(count, 1))
+    best = {name: max(values) for name, values in rates.items()}
+    least_cpu = {name: min(values) for name, values in cpu.items()}
+    names = list(targets)
+    return {
+        "rates": rates,
+        "best": best,
+        "cpu_us_per_request": cpu,
+        "least_cpu_us_per_request": least_cpu,
+        "verify_vs_echo": best[names[0]] / best[names[1]],
+        "health_vs_bare": best[names[2]] / best[names[3]],
+        "verify_vs_echo_by_cpu": least_cpu[names[1]] / least_cpu[names[0]] if least_cpu[names[0]] else None,
+        "target": TARGET,
+        "seconds": seconds, "turns": turns, "connections": connections, "workers": workers,
+    }
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [f"wrk -t1 -c{result['connections']}, {result['turns']} turns of {result['seconds']:g} s, "
+             f"{result['workers']} worker(s) each; best requests/s (every turn)", ""]
+    for name, best in result["best"].items():
+        turns = ", ".join(f"{r:,.0f}" for r in result["rates"][name])
+        cpu = result["least_cpu_us_per_request"][name]
+        lines.append(f"  {name:<42} {best:>9,.0f}   ({turns});  server CPU {cpu:,.0f} µs/request")
+    ratio = result["verify_vs_echo"]
+    by_cpu = result["verify_vs_echo_by_cpu"]
+    lines += ["",
+              f"  /verify-signature / bare echo: {ratio:.2f}  (target >= {result['target']}: "
+              f"{'met' if ratio >= result['target'] else 'NOT met'})",
+              "  the same by server CPU per request (steadier on a busy machine): "
+              + (f"{by_cpu:.2f}" if by_cpu else "not measured (no /proc)"),
+              f"  /health / bare health:         {result['health_vs_bare']:.2f}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python tools/bench_server.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run, whole seconds [5]")
+    parser.add_argument("--turns", type=int, default=3, help="turns over the four targets [3]")
+    parser.add_argument("--connections", type=int, default=10, help="wrk's concurrent connections [10]")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of each server [1]")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--bare", action="store_true", help="run only the bare Starlette app (what the tool starts)")
+    parser.add_argument("--port", type=int, default=0, help="with --bare: the port [0: a free one]")
+    args = parser.parse_args(argv)
+    if args.bare:
+        serve_bare("127.0.0.1", args.port, args.workers)
+        return 0
+    result = measure(seconds=args.seconds, turns=args.turns, connections=args.connections, workers=args.workers)
+    print(json.dumps(result, indent=2) if args.json else render(result))
+    return 0 if result["workers"] > 1 or result["verify_vs_echo"] >= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
