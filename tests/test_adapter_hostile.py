@@ -16,13 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from eip712kit import conformance
 from eip712kit.base.secrets import key_shaped
-from eip712kit.cli.conformance import command
 from eip712kit.conformance.adapter import MAX_LINE_BYTES, adapter_environment, is_secret_env
-from tests.helpers.cli_runner import clean_env
+from tests.helpers import cli_runner
+from tests.helpers.cli_runner import InProcess, clean_env
 from tests.helpers.devkeys import DEV_KEY
 from tests.helpers.hostile_server import run_measured
 
@@ -46,8 +45,9 @@ def script(tmp_path: Path, name: str, *parts: str) -> str:
     return f'"{PY}" "{path}"'
 
 
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(command, list(args), catch_exceptions=False)
+def invoke(*args: str) -> InProcess:
+    """``eip712kit conformance ARGS…`` through the CLI's one error handler, in this process."""
+    return cli_runner.invoke("conformance", *args)
 
 
 # --- what counts as key material ------------------------------------------------------------------

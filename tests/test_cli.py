@@ -17,7 +17,7 @@ from eth_account import Account
 
 from eip712kit.core.signature import SECP256K1_N
 from eip712kit.protocols.sera.uuid_int import pack
-from tests.helpers.cli_runner import COMMAND, Runner, assert_no_key_material, clean_env
+from tests.helpers.cli_runner import COMMAND, Runner, assert_no_key_material, clean_env, invoke
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.examples import mail
 from tests.helpers.reference import eth_account_digest, eth_account_parts, eth_account_sign_text, eth_account_sign_typed
@@ -217,10 +217,11 @@ def test_hash_jsonl_one_result_per_line_errors_per_line(cli: Runner) -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 2  # some lines were bad input
     assert [o["line"] for o in out] == [1, 2, 3, 5, 6, 7, 8]  # the blank line 4 is skipped
-    assert out[2]["error"]["code"] == "INVALID_JSON"
+    assert out[2]["error"] == {"code": "INVALID_JSON", "path": None, "message": out[2]["error"]["message"]}
     assert out[3]["error"] == {"code": "INVALID_INT", "path": "domain.chainId",
                                "message": out[3]["error"]["message"]}
-    good = [o for o in out if "digest" in o]
+    assert out[2]["digest"] is None and out[3]["digest"] is None
+    good = [o for o in out if o["error"] is None]
     assert [o["digest"] for o in good] == [hex_of(eth_account_digest(d)) for d in docs]
     clean = cli("hash", "--jsonl", "-", input="".join(json.dumps(d) + "\n" for d in docs))
     assert clean.returncode == 0 and len(clean.stdout.splitlines()) == 5
@@ -230,8 +231,9 @@ def test_jsonl_line_over_the_limit_is_reported_and_the_stream_goes_on(cli: Runne
     small, big = json.dumps(sera_order(1)), json.dumps({**MAIL, "message": {**MAIL["message"], "contents": "x" * 5000}})
     result = cli("hash", "--jsonl", "-", "--max-document-bytes", "2000", input=f"{big}\n{small}\n")
     first, second = (json.loads(line) for line in result.stdout.splitlines())
-    assert first == {"line": 1, "error": first["error"]} and first["error"]["code"] == "LIMIT_EXCEEDED"
-    assert second == {"line": 2, "digest": hex_of(eth_account_digest(sera_order(1)))}
+    assert first == {"line": 1, "digest": None, "error": first["error"]}
+    assert first["error"]["code"] == "LIMIT_EXCEEDED" and first["error"]["path"] is None
+    assert second == {"line": 2, "digest": hex_of(eth_account_digest(sera_order(1))), "error": None}
 
 
 def test_sign_recover_verify_jsonl_round_trip(cli: Runner, tmp_path: Path) -> None:
@@ -250,10 +252,41 @@ def test_sign_recover_verify_jsonl_round_trip(cli: Runner, tmp_path: Path) -> No
     assert verified.returncode == 1
     assert [v["valid"] for v in verdicts] == [True, False, True, True]
     assert verdicts[1]["code"] == "SIGNER_MISMATCH"
-    checks[2] = {"typedData": docs[2], "signature": signatures[2]}  # no address: bad input on that line
+    # One line format: recover reads verify's lines (the address is not its business) ...
+    recovered = cli("recover", "--jsonl", "-", input="".join(json.dumps(c) + "\n" for c in checks))
+    assert recovered.returncode == 0
+    assert [json.loads(line)["signer"] for line in recovered.stdout.splitlines()] == [ADDR0] * 4
+    # ... and verify, given a line without the address it checks, says which command takes such lines.
+    checks[2] = {"typedData": docs[2], "signature": signatures[2]}
     mixed = cli("verify", "--jsonl", "-", input="".join(json.dumps(c) + "\n" for c in checks))
     assert mixed.returncode == 2
-    assert json.loads(mixed.stdout.splitlines()[2])["error"]["path"] == "address"
+    error = json.loads(mixed.stdout.splitlines()[2])["error"]
+    assert error["path"] == "address" and "recover --jsonl needs none" in error["message"]
+
+
+@pytest.mark.parametrize("command", [("hash",), ("hash", "--trace"), ("sign",), ("recover",), ("verify",)],
+                         ids=" ".join)
+def test_every_jsonl_result_line_of_a_command_has_the_same_keys(command: tuple[str, ...]) -> None:
+    """Good lines, a negative verdict, a line that is not JSON, one that is not a document and one over
+    the size limit: one shape, so a program reads every line alike (``error`` null, or the result keys null)."""
+    doc = sera_order(1)
+    signature = eth_account_sign_typed(doc, KEY0)
+    good = {"typedData": doc, "signature": signature, "address": ADDR0} if command[0] in ("recover", "verify") else doc
+    negative = {**good, "address": ADDR1} if command[0] == "verify" else good
+    lines = [json.dumps(good), json.dumps(negative), "{not json", json.dumps({"typedData": {"types": {}}}),
+             json.dumps(["a list"]), json.dumps({**MAIL, "message": {**MAIL["message"], "contents": "x" * 3000}})]
+    result = invoke(command[0], "--jsonl", "-", *command[1:], "--max-document-bytes", "2500",
+                    input="\n".join(lines) + "\n", env={"EIP712KIT_PRIVATE_KEY": KEY0})
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["line"] for o in out] == [1, 2, 3, 4, 5, 6] and result.exit_code == 2
+    shapes = {tuple(o) for o in out}
+    assert len(shapes) == 1, shapes
+    keys = shapes.pop()
+    assert keys[0] == "line" and keys[-1] == "error"
+    assert out[0]["error"] is None and all(o["error"] is not None for o in out[2:])
+    assert all(set(o["error"]) == {"code", "message", "path"} for o in out[2:])
+    assert out[2]["error"]["code"] == "INVALID_JSON" and out[2]["error"]["path"] is None
+    assert all(o[key] is None for o in out[2:] for key in keys[1:-1])
 
 
 def test_jsonl_stops_quietly_when_the_reader_goes_away(tmp_path: Path) -> None:

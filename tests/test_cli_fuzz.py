@@ -204,7 +204,7 @@ def test_hash_jsonl_streams(stream: bytes, flags: tuple[str, ...]) -> None:
     assert_one_result_per_line(stream, outcome)
 
 
-@fuzzed(jsonl_streams(("signature",)), **FUZZ)
+@fuzzed(jsonl_streams(("signature",)) | jsonl_streams(("signature", "address")), **FUZZ)
 def test_recover_jsonl_streams(stream: bytes) -> None:
     assert_one_result_per_line(stream, cli("recover", "--jsonl", "-", stdin=stream, tally="recover --jsonl"))
 
@@ -225,7 +225,8 @@ def assert_one_result_per_line(stream: bytes, outcome: Outcome) -> None:
     expected = [n for n, line in enumerate(stream.split(b"\n"), 1) if line.strip()]
     results = [json.loads(line) for line in outcome.stdout.splitlines()]
     assert [r["line"] for r in results] == expected, outcome.text
-    if any("error" in r for r in results):
+    assert len({tuple(r) for r in results}) <= 1, outcome.text  # every line has the same keys, in the same order
+    if any(r["error"] is not None for r in results):
         assert outcome.code == 2, outcome.text  # the exit code reports the worst line
     else:
         assert outcome.code in (0, 1), outcome.text

@@ -25,6 +25,33 @@ def test_the_static_command_list_says_what_each_command_says(name: str) -> None:
         f"eip712kit.cli.SHORT_HELP[{name!r}] must be the first line of that command's help")
 
 
+def groups(group: click.Group = cli, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Group]]:
+    """``eip712kit`` and every group under it, read from the click tree (a new group is covered)."""
+    found = [(path, group)]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        sub = group.get_command(ctx, name)
+        if isinstance(sub, click.Group):
+            found += groups(sub, (*path, name))
+    return found
+
+
+@pytest.mark.parametrize(("path", "group"), groups(), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_every_listing_shows_each_summary_whole_in_80_columns(path: tuple[str, ...], group: click.Group) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, [*path, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    listing = result.output.split("Commands:", 1)[1]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        summary = SHORT_HELP[name] if not path else group.get_command(ctx, name).get_short_help_str(limit=1000)
+        assert f"  {name} " in listing and summary in listing, (
+            f"`eip712kit {' '.join(path)} --help` cuts {name}'s summary: make the first sentence of its help "
+            f"fit the listing ({summary!r})")
+    assert "..." not in listing
+
+
 def test_every_listed_command_exists() -> None:
     assert set(SHORT_HELP) == set(COMMANDS)
 

@@ -19,10 +19,9 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from click.testing import CliRunner
 
 from eip712kit import conformance
-from eip712kit.cli.conformance import command
+from tests.helpers import cli_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 ADAPTERS = ROOT / "tools" / "adapters"
@@ -31,7 +30,7 @@ PY = sys.executable
 
 
 def invoke(*args: str) -> Any:
-    return CliRunner().invoke(command, list(args), catch_exceptions=False)
+    return cli_runner.invoke("conformance", *args)
 
 
 def script(tmp_path: Path, name: str, body: str) -> str:
@@ -98,7 +97,7 @@ def test_bad_usage_exits_2(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps({"format": "eip712kit-vectors/1", "suite": "x", "keys": {}, "cases": [
         {"id": "x/a", "kind": "typed_data", "input": {}, "expected": {}, "error": {"code": "INVALID_INT"}}]}))
-    result = CliRunner().invoke(command, ["--vectors", str(broken)])
+    result = invoke("--vectors", str(broken))
     assert result.exit_code == 2
     assert "needs exactly one of expected and error [VECTOR_INVALID]" in result.output
 

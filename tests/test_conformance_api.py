@@ -12,14 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from starlette.responses import JSONResponse
 
 from eip712kit import conformance
-from eip712kit.cli.conformance import command
 from eip712kit.conformance import API_TAMPERS
 from eip712kit.server.app import create_app
 from eip712kit.server.settings import ServerSettings
+from tests.helpers.cli_runner import invoke
 from tests.helpers.login_servers import LiveServer
 
 
@@ -42,7 +41,7 @@ def reference() -> Iterator[str]:
 
 
 def run_api(api: str, *extra: str) -> tuple[int, dict[str, Any]]:
-    result = CliRunner().invoke(command, ["--api", api, "--json", *extra], catch_exceptions=False)
+    result = invoke("conformance", "--api", api, "--json", *extra)
     return result.exit_code, json.loads(result.output.splitlines()[0])
 
 
@@ -82,7 +81,7 @@ def test_a_verifier_that_refuses_everything_is_caught_on_the_valid_order() -> No
 def test_the_text_report_names_each_wrongly_accepted_request() -> None:
     lax = verify_signature_answering({"valid": True}, create_app(ServerSettings()))
     with LiveServer(lax) as server:
-        result = CliRunner().invoke(command, ["--api", server.url + "/api/v1"])
+        result = invoke("conformance", "--api", server.url + "/api/v1")
     assert result.exit_code == 1
     assert "FAIL api/amount-changed [verify_signature] amount changed after signing." in result.output
     assert "valid: the server wrongly accepted it; the reference verifier refuses it with SIGNER_MISMATCH" in (
@@ -93,13 +92,34 @@ def test_an_unreachable_server_exits_3() -> None:
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    result = CliRunner().invoke(command, ["--api", f"http://127.0.0.1:{port}/api/v1", "--retries", "0",
-                                          "--timeout", "2"])
+    result = invoke("conformance", "--api", f"http://127.0.0.1:{port}/api/v1", "--retries", "0", "--timeout", "2")
     assert result.exit_code == 3
     assert "NETWORK_ERROR" in result.output
 
 
 def test_api_is_not_mixed_with_vector_options() -> None:
-    result = CliRunner().invoke(command, ["--api", "http://127.0.0.1:1/api/v1", "--suite", "core"])
+    result = invoke("conformance", "--api", "http://127.0.0.1:1/api/v1", "--suite", "core")
     assert result.exit_code == 2
     assert "--api checks a server" in result.output
+
+
+@pytest.mark.parametrize("suffix", ["", "/api/v1", "/"])
+def test_the_header_names_the_url_the_requests_went_to(suffix: str) -> None:
+    import httpx
+
+    seen: list[str] = []
+    inner = create_app(ServerSettings())
+
+    async def recording(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            seen.append(scope["path"])
+        await inner(scope, receive, send)
+
+    with LiveServer(recording) as server:
+        result = invoke("conformance", "--api", server.url + suffix)
+        header = result.output.splitlines()[0]
+        url = header.rsplit("against POST ", 1)[1]
+        answer = httpx.post(url, json={})
+    assert url == server.url + "/api/v1/verify-signature"
+    assert set(seen) == {"/api/v1/verify-signature"}
+    assert answer.status_code != 404  # the URL the header shows answers (a 4xx verdict on an empty body)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from eip712kit import sign_typed_data
@@ -31,7 +32,7 @@ from eip712kit.server.debug import examples, fragment
 from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY
 from tests.helpers.login_servers import LiveServer
 from tools.chromium import FLAGS, Chromium, Page, find_chromium
-from tools.debug_screenshots import Scenario, doctor, invalid, settle, valid
+from tools.debug_screenshots import Scenario, doctor, invalid, settle, unexplained, valid
 
 pytestmark = pytest.mark.skipif(
     find_chromium() is None,
@@ -161,6 +162,35 @@ def test_a_broken_signature_shows_the_doctors_cause_and_highlights_the_field(bro
     note = page.evaluate("document.querySelector('.diff .signed-given').textContent")
     assert note == 'signed "BUY" · given "buy"'
     assert page.evaluate("document.querySelector('#verdict').dataset.valid") == "false"
+    # A cause was found: the list of what was tried is there, folded (as `eip712kit doctor --tried`).
+    assert page.evaluate("document.getElementById('tried').open") is False
+    assert page.evaluate("document.querySelectorAll('#tried li').length") > 0
+    assert page.evaluate("document.querySelector('#tried li').checkVisibility()") is False
+    assert_local_and_clean(page, server)
+
+
+def test_an_unexplained_result_shows_the_list_of_what_was_tried(browser: Chromium, server: LiveServer) -> None:
+    scenario = unexplained()
+    page = open_page(browser, scenario.link(server.url))
+    settle(page, scenario)
+    assert page.evaluate("document.getElementById('cause-code').textContent") == "UNEXPLAINED"
+    assert "the list of what was tried follows" in page.evaluate("document.getElementById('cause-sentence')"
+                                                                 ".textContent")
+    shown = page.evaluate("""(() => { const t = document.getElementById('tried');
+      return {open: t.open, visible: t.querySelector('li').checkVisibility(),
+              summary: t.querySelector('summary').textContent,
+              items: [...t.querySelectorAll('li')].map(n => [n.dataset.name, Number(n.dataset.candidates),
+                                                             n.querySelector('.summary').textContent])}; })()""")
+    # The same list the API gives and `eip712kit doctor` prints, in its order, open on the page.
+    answer = httpx.post(server.url + "/debug/api/diagnose", json={"document": scenario.document,
+                        "signature": scenario.signature, "expect": scenario.expect}, timeout=60).json()
+    tried = answer["diagnosis"]["search"]["tried"]
+    assert shown["items"] == [[t["name"], t["candidates"], t["summary"]] for t in tried]
+    assert len(tried) > 20 and shown["open"] is True and shown["visible"] is True
+    assert shown["summary"] == f"What was tried: {len(tried)} hypotheses and combinations"
+    # Folded, it stays one click away: the summary toggles it.
+    page.evaluate("document.querySelector('#tried summary').click()")
+    assert page.evaluate("document.getElementById('tried').open") is False
     assert_local_and_clean(page, server)
 
 
@@ -253,7 +283,8 @@ def test_a_key_pasted_as_the_signature_is_neither_sent_nor_kept_in_the_link(brow
     assert_local_and_clean(page, server)
 
 
-@pytest.mark.parametrize("scenario", [valid, doctor, invalid], ids=["valid", "doctor", "invalid"])
+@pytest.mark.parametrize("scenario", [valid, doctor, unexplained, invalid],
+                         ids=["valid", "doctor", "unexplained", "invalid"])
 def test_a_phone_screen_needs_no_sideways_scrolling(browser: Chromium, server: LiveServer, scenario: Any) -> None:
     chosen = scenario()
     page = open_page(browser, chosen.link(server.url), width=390, height=844, mobile=True)

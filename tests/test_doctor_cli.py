@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from eip712kit.cli.doctor import command
+from tests.helpers.cli_runner import invoke
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.doctor_cases import EXPIRATION, renance_order, sera_cancel, sera_order, sign_typed, with_change
 
@@ -27,7 +26,7 @@ def cancel_file(tmp_path: Path) -> Path:
 
 
 def doctor(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(command, list(args), input=stdin)
+    result = invoke("doctor", *args, input=stdin)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -180,12 +179,12 @@ def test_message_bad_input_exits_2_with_the_code(args: list[str], code_text: str
                                                                   ADDRESS], ["--text", "a", "SIG"]])
 def test_message_usage_errors_exit_2(args: list[str]) -> None:
     code, _, err = doctor("message", *[sign_text("a") if a == "SIG" else a for a in args], stdin="a")
-    assert code == 2 and "Error:" in err
+    assert code == 2 and err.startswith("error: ") and err.rstrip().endswith("[INVALID_USAGE]")
 
 
 def test_message_help_is_its_own() -> None:
     code, out, _ = doctor("message", "--help")
-    assert code == 0 and "Usage: doctor message" in out and "--challenge" in out
+    assert code == 0 and "Usage: eip712kit doctor message" in out and "--challenge" in out
     code, out, _ = doctor("--help")
     assert code == 0 and "doctor message --help" in out
 

@@ -73,7 +73,7 @@ SMALL = Limits(max_document_bytes=200)
 
 def run(data: bytes, jobs: int, handler: Any = digest_or_refuse) -> tuple[bytes, stream.StreamSummary]:
     out = io.BytesIO()
-    summary = stream.run_stream(io.BytesIO(data), out, handler, SMALL, jobs=jobs)
+    summary = stream.run_stream(io.BytesIO(data), out, handler, SMALL, ("keys",), jobs=jobs)
     return out.getvalue(), summary
 
 
@@ -144,7 +144,8 @@ def test_only_a_window_of_blocks_is_in_flight() -> None:
     line = b'{"a":1}\n'
     source = CountingInput(line, 20_000)
     out = WatchingOutput(source, line)
-    summary = stream.run_stream(io.BufferedReader(source, 256), out, digest_or_refuse, DEFAULT_LIMITS, jobs=2)
+    summary = stream.run_stream(io.BufferedReader(source, 256), out, digest_or_refuse, DEFAULT_LIMITS, ("keys",),
+                                jobs=2)
     assert summary.lines == 20_000 and summary.exit_code == 0
     window = 2 * stream.WINDOW_PER_JOB + 3  # the blocks in flight, the one being cut, the reader's buffer
     assert len(out.ahead) > 100 and max(out.ahead) <= window * stream.BLOCK_BYTES + len(line)
@@ -189,7 +190,7 @@ def test_jobs_2_prints_what_jobs_1_prints(cli: Runner, tmp_path: Path, command: 
     assert one.returncode == 2  # bad lines are bad input, whichever the worst verdict
     answers = [json.loads(line) for line in one.stdout.splitlines()]
     assert len(answers) == ORDERS + BAD_RUNS * 4  # each blank line is skipped
-    assert {a["error"]["code"] for a in answers if "error" in a} >= {"INVALID_JSON", "LIMIT_EXCEEDED"}
+    assert {a["error"]["code"] for a in answers if a["error"]} >= {"INVALID_JSON", "LIMIT_EXCEEDED"}
     if command == "recover":
         assert sum(a.get("signer") == ADDR0 for a in answers) == ORDERS
     if command == "verify":

@@ -1,9 +1,9 @@
-"""Screenshots of the signature debugger's three states, for docs/debug.md, by headless Chromium.
+"""Screenshots of the signature debugger's four states, for docs/debug.md, by headless Chromium.
 
-    python tools/debug_screenshots.py                 # writes docs/img/debug-{valid,doctor,invalid}.png
+    python tools/debug_screenshots.py                 # writes docs/img/debug-{valid,doctor,unexplained,invalid}.png
     python tools/debug_screenshots.py --out /tmp/shots --width 390 --mobile
 
-The three states are the scenarios below; the browser tests (tests/test_debug_browser.py) open
+The four states are the scenarios below; the browser tests (tests/test_debug_browser.py) open
 the same links and check what they show, so the pictures in the docs are of tested states.
 Signatures are made with the PUBLIC development key (Hardhat/Anvil account #0), as everywhere in
 the tests and vectors.
@@ -23,7 +23,7 @@ sys.path[:0] = [str(ROOT)]
 from eip712kit import sign_typed_data  # noqa: E402
 from eip712kit.server.app import create_app  # noqa: E402
 from eip712kit.server.debug import examples, fragment  # noqa: E402
-from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY  # noqa: E402  PUBLIC development key
+from tests.helpers.devkeys import DEV_ADDRESS, DEV_KEY, DEV_KEYS  # noqa: E402  PUBLIC development keys
 from tests.helpers.login_servers import LiveServer  # noqa: E402
 from tools.chromium import Chromium, Page  # noqa: E402
 
@@ -62,6 +62,14 @@ def doctor() -> Scenario:
                     document, signature, DEV_ADDRESS, cause="STRING_CASE", field="message.side")
 
 
+def unexplained() -> Scenario:
+    """The Mail example signed by another key (development account #1) than the one expected (#0)."""
+    mail = examples()["core/mail"]
+    signature = sign_typed_data(mail["document"], DEV_KEYS[1][0]).to_hex()
+    return Scenario("unexplained", "a signature no known mistake explains: the list of what was tried",
+                    mail["document"], signature, DEV_ADDRESS, cause="UNEXPLAINED")
+
+
 def invalid() -> Scenario:
     """The Mail example with one letter of an address's checksum case flipped."""
     document = examples()["core/mail"]["document"].replace(
@@ -71,7 +79,7 @@ def invalid() -> Scenario:
 
 
 def scenarios() -> list[Scenario]:
-    return [valid(), doctor(), invalid()]
+    return [valid(), doctor(), unexplained(), invalid()]
 
 
 def settle(page: Page, scenario: Scenario) -> None:

@@ -99,8 +99,19 @@ CODES: dict[str, str] = {
     "KEY_MISMATCH": "the signing key's address is not the signer the message names",
     "SIGNATURE_MISSING": "a request body needs a signature and none was given",
     "INVALID_CHALLENGE": "a login challenge response is malformed or is for another address",
+    # the command line
+    "INVALID_USAGE": "the command line is malformed: an unknown command or option, a missing or extra argument, "
+                     "options that do not go together; the message names the --help that shows the usage",
+    "INVALID_OPTION": "an option's or argument's value is not one it takes (a number, a range, one of a list)",
+    "FILE_NOT_FOUND": "a file named on the command line does not exist (a relative name is read from the "
+                      "current directory, which the message names)",
+    "FILE_UNREADABLE": "a file named on the command line exists but cannot be opened: a directory, or no "
+                       "permission",
     # tools
     "UNKNOWN_PROTOCOL": "a protocol hint names no protocol the kit knows (sera, renance)",
+    "ADAPTER_UNUSABLE": "a conformance --exec adapter cannot be used at all: it does not start, or exits or "
+                        "answers out of protocol before its handshake, or this environment holds key material it "
+                        "could read (--expose-env-keys-to-adapter)",
     "VECTOR_INVALID": "a golden-vector file does not follow the vector format",
     "NETWORK_ERROR": "a server could not be reached, did not answer in time, or answered with an error",
     "SERVER_ERROR": "a server's answer cannot be used: malformed, over the size or nesting limit, of the wrong "

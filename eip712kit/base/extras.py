@@ -22,6 +22,21 @@ EXTRAS: dict[str, str] = {
 }
 """Each extra of ``pyproject.toml`` and what it brings (README's table says the same)."""
 
+MODULES: dict[str, tuple[str, ...]] = {
+    "keys": ("eth_keyfile", "eth_account"),
+    "server": ("starlette", "uvicorn"),
+}
+"""The modules whose absence means an extra is missing, for the extras a feature cannot run without
+(the fast extra only speeds up what runs anyway). :func:`require_extra` imports these; the tests hide
+them to see each feature refuse in one sentence."""
+
+NEEDED_BY: dict[str, tuple[str, ...]] = {
+    "keys": ("--keystore", "--mnemonic-env"),
+    "server": ("serve", "debug"),
+}
+"""Which command-line options and commands need each extra: they refuse with ``EXTRA_MISSING`` before
+anything else (an option as soon as it is read; a command before it starts)."""
+
 
 def install_command(extra: str) -> str:
     """The command that installs ``extra``, quoted for any shell."""
@@ -43,6 +58,16 @@ def require(module: str, *, extra: str, feature: str,
         ) from None
 
 
+def require_extra(extra: str, *, feature: str, error: type[Eip712KitError] = Eip712KitError) -> None:
+    """Import every module of :data:`MODULES` ``[extra]``, or refuse ``feature`` naming the first one missing.
+
+    For a feature that needs all of them, checked before it starts: a module imported only later
+    (uvicorn, once the server runs) would otherwise fail after the feature had begun.
+    """
+    for module in MODULES[extra]:
+        require(module, extra=extra, feature=feature, error=error)
+
+
 def loaded_class(module: str, name: str) -> type | None:
     """``module.name`` if ``module`` is already imported, else None: never an import of its own.
 
@@ -54,4 +79,4 @@ def loaded_class(module: str, name: str) -> type | None:
     return cls if isinstance(cls, type) else None
 
 
-__all__ = ["EXTRAS", "install_command", "loaded_class", "require"]
+__all__ = ["EXTRAS", "MODULES", "NEEDED_BY", "install_command", "loaded_class", "require", "require_extra"]

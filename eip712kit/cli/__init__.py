@@ -21,7 +21,7 @@ from .. import __version__
 from ..base.errors import Eip712KitError, NetworkError, TrustError
 from ..protocols.trust import visible
 from . import terminal
-from ._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, Output, dumps
+from ._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, Output, click_refusal, dumps
 
 # name -> "module:attribute"; loaded on first use, so `eip712kit hash` never imports the server.
 COMMANDS: dict[str, str] = {
@@ -44,21 +44,21 @@ COMMANDS: dict[str, str] = {
 
 
 SHORT_HELP: dict[str, str] = {
-    "alura": "Alura's EVM login: the challenge message signed with personal_sign (EIP-191).",
-    "check": "Check signatures against a live server (or the local verifier: eip712kit serve).",
+    "alura": "Alura's EVM login: sign the challenge with personal_sign.",
+    "check": "Check signatures against a live server or eip712kit serve.",
     "conformance": "Check a signer against the golden vectors.",
-    "debug": "Open the signature debugger: every hash of a typed-data document, drawn, and the doctor's answer.",
-    "doctor": "Say why SIGNATURE does not verify as ADDRESS's signature of the typed data in FILE.",
-    "hash": "Print the EIP-712 digest of a typed-data document (FILE, or - for stdin).",
+    "debug": "Open the signature debugger page: every hash, and the doctor.",
+    "doctor": "Say why SIGNATURE is not the --expect address's signature.",
+    "hash": "Print the EIP-712 digest of a typed-data document.",
     "message": "EIP-191 personal_sign of a message (Alura's login challenge).",
     "recover": "Print the address that signed a typed-data document.",
-    "renance": "Build and sign Renance / XBlade Vault requests (domain: XBlade Vault, Arbitrum Sepolia).",
-    "sera": "Build and sign Sera requests (domain: Sera, version 1, Sepolia; see GET /config).",
-    "serve": "Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.",
-    "solidity": "Print Solidity that computes a typed-data document's EIP-712 hashes, or a declared struct's.",
-    "sign": "Sign a typed-data document as eth_signTypedData_v4 does (deterministic RFC 6979, low-s).",
-    "uuid": "Sera's uuid_int: [255:252] executor_id | [251:124] UUID | [123:12] group_id | [11:0] leg_id.",
-    "verify": "Check that SIGNATURE over a typed-data document was made by ADDRESS: exit 0 valid, 1 invalid.",
+    "renance": "Build and sign Renance / XBlade Vault requests.",
+    "sera": "Build and sign every Sera request that takes a signature.",
+    "serve": "Run the reference verifier: Sera's endpoints, locally.",
+    "solidity": "Print Solidity that computes EIP-712 hashes.",
+    "sign": "Sign a typed-data document as eth_signTypedData_v4 does.",
+    "uuid": "Pack, unpack and check Sera's uuid_int order numbers.",
+    "verify": "Check that ADDRESS signed a typed-data document: exit 0 or 1.",
 }
 """Each command's one-line help, as ``eip712kit --help`` lists it without importing the command."""
 
@@ -138,38 +138,57 @@ def _shortened(text: str, limit: int) -> str:
     return text[: max(limit - 3, 1)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
-def _report_error(exc: Eip712KitError) -> int:
+def _report_error(exc: Eip712KitError, argv: list[str] | None = None) -> int:
+    """The one way every refusal reaches the user: ``error: <path>: <sentence> [<CODE>]`` on stderr and,
+    under ``--json``, ``{"ok": false, "error": {"code", "message", "path"}}`` on stdout."""
     # A server fault is exit 3; a refusal to sign what a server sent (it differs from what is pinned)
     # is a verdict, exit 1; everything else is the caller's input to fix, exit 2.
     code = EXIT_NETWORK if isinstance(exc, NetworkError) else EXIT_INVALID if isinstance(exc, TrustError) \
         else EXIT_BAD_INPUT
-    if Output.json:
+    if Output.json or _asks_for_json(argv or []):
         click.echo(dumps({"ok": False, "error": exc.to_dict()}))
     click.echo(f"error: {visible(str(exc))}", err=True)
     return code
+
+
+def _missing_command(exc: click.exceptions.NoArgsIsHelpError) -> Eip712KitError:
+    """A group named alone (``eip712kit sera``): one line that lists what can follow, not click's help page."""
+    group, ctx = exc.ctx.command if exc.ctx else cli, exc.ctx or click.Context(cli)
+    names = group.list_commands(ctx) if isinstance(group, click.Group) else []
+    return Eip712KitError(f"{ctx.command_path} needs a command: {', '.join(names)} ({ctx.command_path} --help says "
+                          "what each does)", code="INVALID_USAGE")
+
+
+def _asks_for_json(argv: list[str]) -> bool:
+    """Whether the command line says ``--json``, read from the words themselves.
+
+    click sets the output mode when it reaches ``--json``; a refusal of an earlier word (a FILE that
+    does not exist, ``--max-depth abc``) comes before that, and must still answer in JSON.
+    """
+    words = argv[: argv.index("--")] if "--" in argv else argv
+    return "--json" in words
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (what :func:`main` exits with)."""
     Output.json = False
     _escape_unencodable_output()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result: Any = cli.main(args=argv, prog_name="eip712kit", standalone_mode=False)
+        result: Any = cli.main(args=args, prog_name="eip712kit", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
+    except click.exceptions.NoArgsIsHelpError as exc:
+        return _report_error(_missing_command(exc), args)
     except click.exceptions.NoSuchOption as exc:
-        if exc.option_name not in RAW_KEY_OPTIONS:
-            exc.show()
-            return EXIT_BAD_INPUT
-        click.echo(f"error: {exc.option_name}: {RAW_KEY_HINT}", err=True)
-        return EXIT_BAD_INPUT
+        if exc.option_name in RAW_KEY_OPTIONS:
+            return _report_error(Eip712KitError(RAW_KEY_HINT, code="INVALID_USAGE", path=exc.option_name), args)
+        return _report_error(click_refusal(exc), args)
     except click.exceptions.ClickException as exc:
-        exc.show()
-        # click reports an unreadable FILE argument with exit 1; here that is bad input.
-        return EXIT_BAD_INPUT if exc.exit_code in (1, 2) else exc.exit_code
+        return _report_error(click_refusal(exc), args)
     except Eip712KitError as exc:
-        return _report_error(exc)
+        return _report_error(exc, args)
     except (BrokenPipeError, ReaderGone):
         # The reader went away (``| head``): stop quietly, as other Unix tools do.
         _silence_stdout()

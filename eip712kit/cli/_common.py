@@ -23,7 +23,8 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from ..base.errors import KeySourceError
+from ..base.errors import Eip712KitError, KeySourceError
+from ..base.extras import NEEDED_BY, require_extra
 from ..base.limits import DEFAULT_LIMITS, Limits
 from ..core.keys import DEFAULT_DERIVATION_PATH, DEFAULT_KEY_ENV, PrivateKey, load_key
 from ..protocols import trust
@@ -87,6 +88,72 @@ def read_input(stream: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> bytes:
     return bytes(data)
 
 
+# --- click's own refusals ----------------------------------------------------------------------
+
+def parameter_name(param: click.Parameter | None) -> str:
+    """How a refusal names a parameter: an option by its long name (``--max-depth``), an argument in
+    capitals (``FILE``), as the usage line shows them."""
+    if param is None:
+        return ""
+    if isinstance(param, click.Option):
+        return next((opt for opt in param.opts if opt.startswith("--")), param.opts[0])
+    return (param.name or "").upper()
+
+
+def _sentence(text: str) -> str:
+    return text.strip().rstrip(".")
+
+
+def _file_refusal(name: str, error: OSError) -> Eip712KitError:
+    shown = os.fsdecode(error.filename) if error.filename is not None else "the file"
+    where = "" if os.path.isabs(shown) else f" (relative to {os.getcwd()})"
+    if isinstance(error, FileNotFoundError):
+        return Eip712KitError(f"{shown!r} does not exist{where}", code="FILE_NOT_FOUND", path=name)
+    reason = (error.strerror or type(error).__name__).lower()
+    return Eip712KitError(f"{shown!r} cannot be read: {reason}{where}", code="FILE_UNREADABLE", path=name)
+
+
+def _from_environment(exc: click.BadParameter) -> str:
+    """`` (from VARIABLE)`` when the refused value came from an option's environment variable, not the line."""
+    param, ctx = exc.param, exc.ctx
+    if not isinstance(param, click.Option) or ctx is None or param.name is None or not param.envvar:
+        return ""
+    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.ENVIRONMENT:
+        return ""
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar)
+    return f" (from the environment: {' or '.join(names)})"
+
+
+def click_refusal(exc: click.ClickException) -> Eip712KitError:
+    """One of click's own refusals, said as the kit says every other: a code, the parameter, a sentence.
+
+    click reports a missing or unreadable FILE, a value that does not convert and a malformed command
+    line in a usage block of its own; the kit's format is one line (``error: <path>: <sentence>
+    [<CODE>]``) and, under ``--json``, one object, whatever refused.
+    """
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
+        name = _sentence(exc.param_hint) if isinstance(exc.param_hint, str) else parameter_name(exc.param)
+        name = name.strip("'\"")
+        if isinstance(cause, OSError):  # click.File could not open it
+            return _file_refusal(name, cause)
+        message = _sentence(exc.message)
+        if exc.param is not None and isinstance(exc.param.type, click.Path):
+            code = "FILE_NOT_FOUND" if message.endswith("does not exist") else "FILE_UNREADABLE"
+            return Eip712KitError(message, code=code, path=name)
+        return Eip712KitError(message + _from_environment(exc), code="INVALID_OPTION", path=name)
+    if isinstance(exc, click.FileError):  # a file click opens lazily, for writing
+        if isinstance(cause, OSError):
+            return _file_refusal("", cause)
+        return Eip712KitError(_sentence(exc.format_message()), code="FILE_UNREADABLE")
+    message = _sentence(exc.format_message())
+    if isinstance(exc, click.MissingParameter):
+        message = message.replace("Missing", "missing", 1)
+    if isinstance(exc, click.UsageError) and exc.ctx is not None:
+        message += f" ({exc.ctx.command_path} --help shows the usage)"
+    return Eip712KitError(message, code="INVALID_USAGE")
+
+
 # --- limits -----------------------------------------------------------------------------------
 
 def _limits_callback(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
@@ -139,12 +206,19 @@ class KeySpec:
             raise click.UsageError("--password-env goes with --keystore")
         if self.path is not None and self.mnemonic_env is None:
             raise click.UsageError("--path goes with --mnemonic-env")
+        prompt = self.password_env is None and _can_prompt()
+        if self.keystore is not None and self.password_env is None and not prompt:
+            raise KeySourceError(
+                f"keystore {self.keystore} needs a password and there is no terminal to ask for it: name the "
+                "environment variable that holds it with --password-env NAME",
+                code="KEY_NOT_FOUND", path="--password-env",
+            )
         return load_key(
             env=self.env,
             file=self.file,
             keystore=self.keystore,
             password_env=self.password_env,
-            prompt=self.password_env is None and _can_prompt(),
+            prompt=prompt,
             mnemonic_env=self.mnemonic_env,
             path=self.path or DEFAULT_DERIVATION_PATH,
         )
@@ -162,6 +236,9 @@ def _can_prompt() -> bool:
 
 def _key_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     spec: KeySpec = ctx.meta.setdefault("eip712kit.key", KeySpec())
+    if value is not None and param.opts[0] in NEEDED_BY["keys"]:
+        # As the option is read: a missing extra is the first thing to fix, before a password or a variable.
+        require_extra("keys", feature=param.opts[0], error=KeySourceError)
     if value is not None:
         setattr(spec, (param.name or "").removeprefix("key_"), value)
     return value
@@ -203,6 +280,7 @@ __all__ = [
     "EXIT_OK",
     "KeySourceError",
     "Output",
+    "click_refusal",
     "current_limits",
     "dumps",
     "emit",
@@ -210,6 +288,7 @@ __all__ = [
     "key_options",
     "limits_options",
     "load_cli_key",
+    "parameter_name",
     "read_input",
     "text_to_sign",
 ]

@@ -17,7 +17,10 @@ from ._common import EXIT_INVALID, EXIT_OK, text_to_sign
 
 @click.group("alura")
 def alura_group() -> None:
-    """Alura's EVM login: the challenge message signed with personal_sign (EIP-191).
+    """Alura's EVM login: sign the challenge with personal_sign.
+
+    The challenge message is signed as EIP-191 personal_sign, after the text is checked to name its
+    nonce and your address.
 
     \b
     Example:

@@ -79,7 +79,10 @@ def _pinned_domain(domain_file: IO[bytes] | None, documented: Domain) -> Domain:
 
 @click.group("check")
 def check_group() -> None:
-    """Check signatures against a live server (or the local verifier: eip712kit serve).
+    """Check signatures against a live server or eip712kit serve.
+
+    The server is a deployment's API or the local verifier (eip712kit serve); each check signs
+    locally, sends, and sets the server's verdict beside the kit's own.
 
     \b
     Examples:
@@ -141,7 +144,10 @@ def check_sera(api: str, side: str | None, amount: str | None, price: str | None
                expiration: int | None, expires_in: int, rounding: str | None, request_file: IO[bytes] | None,
                overrides: tuple[str, ...], domain_file: IO[bytes] | None, trust_server_domain: bool,
                trust_server_tokens: bool, timeout: float, retries: int, as_json: bool) -> int:
-    """Sign an order with the server's state, POST /verify-signature, compare both verdicts.
+    """Sign an order, POST it, compare both verdicts.
+
+    The order is signed with the server's state (GET /config, /tokens, /system/time), POSTed to
+    /api/v1/verify-signature, and the server's verdict is set beside the kit's own.
 
     \b
     Examples:
@@ -345,7 +351,9 @@ def _step(response: Response) -> dict[str, Any]:
 @json_option
 def check_renance_login(api: str, domain_file: IO[bytes] | None, trust_server_domain: bool, show_token: bool,
                         timeout: float, retries: int, as_json: bool) -> int:
-    """Run Renance's login flow: GET the nonce, sign its Login, POST /api/v1/auth/login.
+    """Run Renance's login flow against a server.
+
+    GET the nonce, sign its Login, POST /api/v1/auth/login.
 
     \b
     Examples:
@@ -383,7 +391,9 @@ def check_renance_login(api: str, domain_file: IO[bytes] | None, trust_server_do
 @json_option
 def check_alura_login(api: str, referral_code: str | None, trust_server_text: bool, show_token: bool,
                       timeout: float, retries: int, as_json: bool) -> int:
-    """Run Alura's login flow: POST the challenge, personal_sign its message, POST the verify call.
+    """Run Alura's login flow against a server.
+
+    POST the challenge, personal_sign its message, POST the verify call.
 
     \b
     Examples:

@@ -19,15 +19,15 @@ from typing import Any, TypeVar
 import click
 
 from .. import conformance
-from ..base.errors import Eip712KitError, NetworkError
+from ..base.errors import Eip712KitError
 from ..conformance import options
 from ..protocols.trust import visible
-from ._common import dumps
+from ._common import dumps, json_option
 from .terminal import write_own_control
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NETWORK = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def _progress(index: int, total: int, case: conformance.Case) -> None:
@@ -63,8 +63,8 @@ def _shared(option: conformance.RunOption, **extra: Any) -> Callable[[F], F]:
                    "(see docs/vectors.md).")
 @click.option("--api", "api_url", metavar="URL",
               help="Instead of vectors, check a live Sera-compatible verifier: POST a valid order and broken "
-                   "copies of it to URL/verify-signature (URL includes /api/v1) and report which it wrongly "
-                   "accepted or refused.")
+                   "copies of it to its /api/v1/verify-signature and report which it wrongly accepted or "
+                   "refused. URL is the server's origin (a trailing /api/v1 names the same server).")
 @_shared(options.TIMEOUT, help=options.TIMEOUT.help + " With --api: one HTTP call.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="--api: retries on 429/503, with exponential back-off.")
@@ -75,7 +75,7 @@ def _shared(option: conformance.RunOption, **extra: Any) -> Callable[[F], F]:
 @_shared(options.WRITE_BASELINE)
 @_shared(options.SCRUB_ENV)
 @_shared(options.EXPOSE_ENV_KEYS)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON report instead of text.")
+@json_option
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               metavar="FILE", help="Also write a JUnit XML report to FILE.")
 @click.option("--list", "list_only", is_flag=True, help="List the suites and case counts, run nothing.")
@@ -109,26 +109,16 @@ def command(ctx: click.Context, vectors: tuple[Path, ...], suite: tuple[str, ...
         if exec_command or vector_paths or suites or case_ids or list_only or expect_failures or write_baseline:
             raise click.UsageError("--api checks a server; it takes no --exec, --vectors, --suite, --case, --list, "
                                    "--expect-failures or --write-baseline")
-        try:
-            report = conformance.run_api(api_url, timeout=timeout, retries=retries)
-        except NetworkError as exc:
-            _refuse(exc, as_json)
-            ctx.exit(EXIT_NETWORK)
-        except Eip712KitError as exc:
-            _refuse(exc, as_json)
-            ctx.exit(EXIT_BAD_INPUT)
+        # A refusal (exit 2) or a network fault (exit 3) is reported as every command's is (eip712kit.cli.run).
+        report = conformance.run_api(api_url, timeout=timeout, retries=retries)
         report.policy = policy
         _finish(ctx, report, as_json=as_json, junit_path=junit_path, verbose=verbose)
-    try:
-        files = []
-        for path in vector_paths or (conformance.bundled_vectors(),):
-            files.extend(conformance.load_vectors(path))
-        if list_only:
-            _list(files, as_json)
-            ctx.exit(EXIT_OK)
-    except Eip712KitError as exc:
-        _refuse(exc, as_json)
-        ctx.exit(EXIT_BAD_INPUT)
+    files = []
+    for path in vector_paths or (conformance.bundled_vectors(),):
+        files.extend(conformance.load_vectors(path))
+    if list_only:
+        _list(files, as_json)
+        ctx.exit(EXIT_OK)
     known = {vf.suite for vf in files}
     unknown = [s for s in suites if s not in known]
     if unknown:
@@ -151,16 +141,14 @@ def command(ctx: click.Context, vectors: tuple[Path, ...], suite: tuple[str, ...
             target = conformance.ExecTarget(exec_command, timeout=timeout, scrub_env=scrub_env,
                                             expose_env_keys=expose_env_keys_to_adapter)
         except conformance.KeysInEnvironment as exc:
-            _unusable(str(exc), exec_command, as_json)
-            ctx.exit(EXIT_BAD_INPUT)
+            raise _unusable(exec_command, exc) from None
     else:
         target = conformance.LibraryTarget()
     progress = _progress if sys.stderr.isatty() and not as_json else None
     try:
         report = conformance.run(cases, target, policy, progress=progress, expected_failures=expected)
     except conformance.TargetUnusable as exc:
-        _unusable(str(exc), exec_command or "", as_json)
-        ctx.exit(EXIT_BAD_INPUT)
+        raise _unusable(exec_command or "", exc) from None
     finally:
         target.close()
 
@@ -174,10 +162,9 @@ def command(ctx: click.Context, vectors: tuple[Path, ...], suite: tuple[str, ...
     _finish(ctx, report, as_json=as_json, junit_path=junit_path, verbose=verbose)
 
 
-def _unusable(reason: str, command: str, as_json: bool) -> None:
-    """One sentence for an adapter that cannot run a single case: a usage problem, not 469 failures."""
-    sentence = f"--exec {command!r} cannot be used: {reason}"
-    _say_error(sentence, {"message": sentence}, as_json)
+def _unusable(command: str, exc: conformance.TargetUnusable) -> Eip712KitError:
+    """An adapter that cannot run a single case: a usage problem in one sentence, not 469 failures."""
+    return Eip712KitError(f"{command!r} cannot be used: {exc}", code="ADAPTER_UNUSABLE", path="--exec")
 
 
 def _finish(ctx: click.Context, report: conformance.Report, *, as_json: bool, junit_path: Path | None,
@@ -202,17 +189,6 @@ def _list(files: list[conformance.VectorFile], as_json: bool) -> None:
     for suite, n, neg, path in rows:
         click.echo(f"{suite.ljust(width)}  {n:>6}  {neg:>8}  {path}")
     click.echo(f"{'total'.ljust(width)}  {sum(r[1] for r in rows):>6}  {sum(r[2] for r in rows):>8}")
-
-
-def _refuse(exc: Eip712KitError, as_json: bool) -> None:
-    _say_error(str(exc), exc.to_dict(), as_json)
-
-
-def _say_error(sentence: str, error: dict[str, Any], as_json: bool) -> None:
-    """The run could not start: ``{"ok": false, "error": …}`` on stdout under --json, the sentence on stderr."""
-    if as_json:
-        click.echo(dumps({"ok": False, "error": error}))
-    click.echo(f"error: {visible(sentence)}", err=True)
 
 
 __all__ = ["command"]

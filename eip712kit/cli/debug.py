@@ -38,7 +38,9 @@ def _can_open_browser() -> bool:
               default="warning", show_default=True, help="uvicorn's log level.")
 def debug_command(file: IO[bytes] | None, signature: str | None, expect: str | None, port: int,
                   no_browser: bool, log_level: str) -> int:
-    """Open the signature debugger: every hash of a typed-data document, drawn, and the doctor's answer.
+    """Open the signature debugger page: every hash, and the doctor.
+
+    Every hash of a typed-data document, drawn, and the doctor's answer, on a local page.
 
     \b
     Examples:

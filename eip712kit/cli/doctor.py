@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 import click
 
-from ..base.errors import Eip712KitError
 from ..base.limits import load_json
 from ..core.messages import message_bytes
 from ..doctor import DEFAULT_MAX_CANDIDATES, DEFAULT_TIME_BUDGET, Diagnosis, diagnose, diagnose_message
 from ..doctor.detection import PROTOCOLS
 from ..doctor.findings import Finding, json_safe
 from ..protocols.alura import parse_challenge
-from ._common import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, dumps, json_option, read_input
+from ._common import EXIT_INVALID, EXIT_OK, dumps, json_option, read_input
 
 
 def _value(value: Any) -> str:
@@ -108,14 +107,8 @@ def _search_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _report(ctx: click.Context, run: Callable[[], Diagnosis], as_json: bool, show_tried: bool) -> None:
-    """Run a diagnosis and print it; exit 0 valid, 1 invalid, 2 bad input (never a traceback)."""
-    try:
-        diagnosis = run()
-    except Eip712KitError as exc:
-        if as_json:
-            click.echo(dumps({"ok": False, "error": exc.to_dict()}))
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(EXIT_BAD_INPUT)
+    """Run a diagnosis and print it; exit 0 valid, 1 invalid; a refusal (exit 2) as every command's is."""
+    diagnosis = run()
     if as_json:
         click.echo(dumps(diagnosis.to_dict()))
     else:
@@ -141,12 +134,13 @@ def _report(ctx: click.Context, run: Callable[[], Diagnosis], as_json: bool, sho
 def message_command(ctx: click.Context, signature: str, text: str | None, file: IO[bytes] | None,
                     challenge_file: IO[bytes] | None, is_hex: bool, expect: str | None, nonces: tuple[str, ...],
                     time_budget: float, max_candidates: int, show_tried: bool, as_json: bool) -> None:
-    """Say why SIGNATURE does not verify as ADDRESS's personal_sign of a text (a login challenge).
+    """Say why SIGNATURE is not the --expect address's personal_sign of a text (a login challenge).
 
     Give the text the server asked to sign with exactly one of --text, --file or --challenge. The
-    doctor recovers the signer and, when it is not ADDRESS, searches the usual mistakes — the
-    text versus its hex, a trailing newline, CRLF, trimmed whitespace, another nonce or address
-    in the text, the text JSON-quoted or hashed first — and reports the one that recovers ADDRESS.
+    doctor recovers the signer and, when it is not the --expect address (or the challenge's), searches
+    the usual mistakes — the text versus its hex, a trailing newline, CRLF, trimmed whitespace, another
+    nonce or address in the text, the text JSON-quoted or hashed first — and reports the one that
+    recovers that address.
 
     \b
     Exit codes: 0 valid, 1 invalid (explained or not), 2 bad input.
@@ -186,10 +180,13 @@ def message_command(ctx: click.Context, signature: str, text: str | None, file: 
 class _DoctorCommand(click.Command):
     """``doctor FILE SIGNATURE`` and ``doctor message ...``: ``message`` as the first argument picks the text mode."""
 
+    subcommands: ClassVar[dict[str, click.Command]] = {"message": message_command}
+    """What a first argument of that name runs instead (a group's subcommands, on a command with arguments)."""
+
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
-        if args and args[0] == "message":
-            return message_command.make_context(f"{info_name} message", args[1:], parent=parent, **extra)
+        if args and args[0] in self.subcommands:
+            return self.subcommands[args[0]].make_context(f"{info_name} {args[0]}", args[1:], parent=parent, **extra)
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -209,14 +206,15 @@ class _DoctorCommand(click.Command):
 @click.pass_context
 def command(ctx: click.Context, file: IO[bytes], signature: str, expect: str, protocol: str | None,
             time_budget: float, max_candidates: int, show_tried: bool, as_json: bool) -> None:
-    """Say why SIGNATURE does not verify as ADDRESS's signature of the typed data in FILE.
+    """Say why SIGNATURE is not the --expect address's signature.
 
-    FILE is the document the server expects ('-' reads stdin). The doctor recovers the signer and,
-    when it is not ADDRESS, searches the usual mistakes — another chain id, contract, name or
-    version; personal_sign of the digest or the JSON; milliseconds for seconds; human amounts;
-    BUY for buy; swapped fields; renamed structs; Sera's UUID for its uuid_int; v as 0/1, high-s,
-    compact form … and pairs and cheap triples of them — and reports the one whose digest
-    recovers ADDRESS, or what it tried and whether the search was complete.
+    FILE is the typed-data document the server expects ('-' reads stdin); --expect is the address
+    that should have signed it. The doctor recovers the signer and, when it is not that address,
+    searches the usual mistakes — another chain id, contract, name or version; personal_sign of
+    the digest or the JSON; milliseconds for seconds; human amounts; BUY for buy; swapped fields;
+    renamed structs; Sera's UUID for its uuid_int; v as 0/1, high-s, compact form … and pairs and
+    cheap triples of them — and reports the one whose digest recovers the --expect address, or
+    what it tried and whether the search was complete.
 
     \b
     For a personal_sign text (a login challenge): eip712kit doctor message --help

@@ -108,7 +108,9 @@ def message_group() -> None:
 @_message_options
 @json_option
 def message_hash(text: str | None, file: IO[bytes] | None, is_hex: bool, as_json: bool) -> int:
-    """Print the EIP-191 personal_sign digest of a message (what a wallet signs).
+    """Print the EIP-191 personal_sign digest of a message.
+
+    The digest is what a wallet signs for personal_sign.
 
     \b
     Examples:
@@ -131,7 +133,9 @@ def message_hash(text: str | None, file: IO[bytes] | None, is_hex: bool, as_json
 @key_options
 @json_option
 def message_sign(text: str | None, file: IO[bytes] | None, is_hex: bool, no_hash: bool, as_json: bool) -> int:
-    """Sign a message with personal_sign (or, with --no-hash, a bare 32-byte digest).
+    """Sign a message with personal_sign.
+
+    With --no-hash, the message is a bare 32-byte digest, signed as it is.
 
     \b
     Examples:
@@ -184,7 +188,9 @@ def message_recover(text: str | None, file: IO[bytes] | None, is_hex: bool, no_h
 @json_option
 def message_verify(text: str | None, file: IO[bytes] | None, is_hex: bool, no_hash: bool, signature: str,
                    address: str, as_json: bool) -> int:
-    """Check that SIGNATURE is ADDRESS's personal_sign of a message: exit 0 valid, 1 invalid.
+    """Check a personal_sign signature: exit 0 valid, 1 invalid.
+
+    Valid when SIGNATURE is ADDRESS's personal_sign of the message.
 
     \b
     Example:

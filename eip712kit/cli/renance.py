@@ -30,7 +30,10 @@ from ._common import EXIT_OK
 
 @click.group("renance")
 def renance_group() -> None:
-    """Build and sign Renance / XBlade Vault requests (domain: XBlade Vault, Arbitrum Sepolia).
+    """Build and sign Renance / XBlade Vault requests.
+
+    The domain is XBlade Vault's on Arbitrum Sepolia unless --chain-id and --verifying-contract
+    say otherwise.
 
     \b
     Examples:
@@ -134,7 +137,9 @@ def renance_order(symbol: str, side: str, order_type: str, amount: str, price: s
 def renance_cancel(order_ids: tuple[str, ...], timestamp: int | None, chain_id: int | None,
                    verifying_contract: str | None, address: str | None, unsigned: bool,
                    external_signature: str | None, as_json: bool, body_only: bool) -> int:
-    """Signed BatchCancelOrders for POST /api/v1/orders/batch (one request per 20 ids).
+    """Signed BatchCancelOrders for POST /api/v1/orders/batch.
+
+    One request per 20 ids.
 
     \b
     Examples:

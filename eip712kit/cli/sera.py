@@ -122,7 +122,10 @@ def require(**values: Any) -> None:
 
 @click.group("sera")
 def sera_group() -> None:
-    """Build and sign Sera requests (domain: Sera, version 1, Sepolia; see GET /config).
+    """Build and sign every Sera request that takes a signature.
+
+    Orders, intents, cancels, withdrawals and API-key calls. The domain is Sera, version 1, on
+    Sepolia (as GET /config says) unless --config, --chain-id or --verifying-contract say otherwise.
 
     \b
     Examples:
@@ -147,7 +150,9 @@ def sera_order(side: str | None, amount: str | None, price: str | None, from_add
                chain_id: int | None, verifying_contract: str | None, config_file: IO[bytes] | None,
                trust_server_domain: bool, trust_server_tokens: bool, address: str | None, unsigned: bool,
                external_signature: str | None, as_json: bool, body_only: bool) -> int:
-    """A signed limit order and its POST /orders (= /verify-signature) body.
+    """A signed limit order and its POST /orders body.
+
+    The body is also what POST /verify-signature takes.
 
     \b
     Example (the Sera document's order: bid 1000.0 EURC at 1.085 USDC):
@@ -255,7 +260,9 @@ def sera_withdraw(tokens: tuple[str, ...], amounts: tuple[str, ...], recipient: 
                   verifying_contract: str | None, config_file: IO[bytes] | None, trust_server_domain: bool,
                   address: str | None, unsigned: bool, external_signature: str | None, as_json: bool,
                   body_only: bool) -> int:
-    """A signed WithdrawIntent (amounts in base units, one per token).
+    """A signed WithdrawIntent.
+
+    Amounts are in base units, one per token.
 
     \b
     Example:
@@ -283,7 +290,9 @@ def sera_withdraw(tokens: tuple[str, ...], amounts: tuple[str, ...], recipient: 
 def sera_intent(quote_file: IO[bytes], now: int | None, chain_id: int | None, verifying_contract: str | None,
                 config_file: IO[bytes] | None, trust_server_domain: bool, address: str | None, unsigned: bool,
                 external_signature: str | None, as_json: bool, body_only: bool) -> int:
-    """Sign the Intent of a POST /swap/quote response (its route_params, exactly as returned).
+    """Sign the Intent of a POST /swap/quote response.
+
+    Its route_params are signed exactly as the server returned them.
 
     \b
     Example:
@@ -314,7 +323,9 @@ def sera_api_key(action: str, api_key: str | None, label: str | None, timestamp:
                  chain_id: int | None, verifying_contract: str | None, config_file: IO[bytes] | None,
                  trust_server_domain: bool, address: str | None, unsigned: bool, external_signature: str | None,
                  as_json: bool, body_only: bool) -> int:
-    """A signed ManageApiKey request: create, list, revoke or revoke-all.
+    """A signed ManageApiKey request.
+
+    ACTION is create, list, revoke or revoke-all.
 
     \b
     Examples:

@@ -17,7 +17,7 @@ from typing import IO, Any
 import click
 
 from ..base.errors import Eip712KitError, ProtocolError
-from ..base.extras import install_command
+from ..base.extras import require_extra
 from ..base.limits import load_json
 from ..server import runner  # standard library only, like the guard
 from ..server import workers as server_workers  # standard library only, too
@@ -72,7 +72,9 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
                   config_path: IO[bytes] | None, log_level: str, log_format: str, header_timeout: float,
                   body_timeout: float, handler_timeout: float, write_timeout: float, max_connections: int,
                   workers: int) -> int:
-    """Run the reference verifier: Sera's public endpoints under /api/v1, checked by this library.
+    """Run the reference verifier: Sera's endpoints, locally.
+
+    Sera's public endpoints under /api/v1, each request checked by this library.
 
     \b
     Examples:
@@ -156,17 +158,12 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
 
 
 def require_server_extra(command: str) -> None:
-    """``serve`` and ``debug`` run Starlette under uvicorn: a usage error naming the install if either is missing.
+    """``serve`` and ``debug`` run Starlette under uvicorn: ``EXTRA_MISSING`` naming the install if either is missing.
 
     Checked before anything starts, for both packages: uvicorn is imported only when the server
     runs (server/runner.py), so a missing one would otherwise surface after the URL was printed.
     """
-    try:
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
-    except ModuleNotFoundError as exc:
-        raise click.UsageError(f"eip712kit {command} needs the server extra ({exc.name} is missing): "
-                               f"{install_command('server')}") from None
+    require_extra("server", feature=f"eip712kit {command}")
 
 
 def listen(host: str, port: int) -> socket.socket:

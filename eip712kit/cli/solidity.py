@@ -48,7 +48,9 @@ def _declared_document(name: str, td: TypedData) -> dict[str, Any]:
                    "digest(), domainSeparator(), structHash() and recover(signature) on-chain.")
 @limits_options
 def command(file: IO[bytes] | None, struct_name: str | None, check_contract: bool) -> int:
-    """Print Solidity that computes a typed-data document's EIP-712 hashes, or a declared struct's.
+    """Print Solidity that computes EIP-712 hashes.
+
+    For a typed-data document's types, or for a declared struct's.
 
     \b
     Examples:

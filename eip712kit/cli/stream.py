@@ -6,8 +6,11 @@ buffered binary stdout, and everything that can be reused across lines (the comp
 key, the formatting) is. A line that fails does not stop the stream: its result is an ``error``
 object with the kit's code, message and path, and the exit code reports the worst outcome.
 
-Every output line is a JSON object that starts with ``"line"``: the 1-based number of the input
-line it answers. Blank input lines are skipped (no output, but they count for numbering).
+Every output line is a JSON object with the same keys, so a program reads each line alike: ``"line"``
+(the 1-based number of the input line it answers), the command's result keys, and ``"error"``. A
+line that succeeds has ``"error": null``; one that fails has its result keys null and ``"error":
+{"code", "message", "path"}`` (``path`` null where the failure has no place in the input, as for
+text that is not JSON). Blank input lines are skipped (no output, but they count for numbering).
 
 ``--jobs N`` (``hash``, ``recover`` and ``verify``) spreads the lines over N worker processes
 (``0``: one per core this process may use). The output is the same bytes as with one job, in input
@@ -25,7 +28,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
 import multiprocessing
 import signal
 from collections import deque
@@ -39,10 +41,10 @@ from click.core import ParameterSource
 from ..base.errors import DocumentError, Eip712KitError
 from ..base.limits import Limits
 from ..core.batch import available_cores
-from ._common import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK
+from ._common import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, dumps
 
-# A handler turns one line into the body of its result object (the JSON text after "line"), or
-# raises an Eip712KitError. It returns (body, ok): ok False marks a valid but negative verdict.
+# A handler turns one line into the body of its result object (the JSON text of the result keys, after
+# "line"), or raises an Eip712KitError. It returns (body, ok): ok False marks a valid but negative verdict.
 LineHandler = Callable[[bytes], tuple[str, bool]]
 
 _CHUNK = 1 << 16
@@ -108,26 +110,34 @@ def read_lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes |
         yield number, None
 
 
-def _too_long(limits: Limits) -> dict[str, Any]:
+def error_body(exc: Eip712KitError) -> str:
+    """A failed line's ``"error"`` value: code, message and path, the path null where there is none."""
+    return dumps({"code": exc.code, "message": exc.message, "path": exc.path or None})
+
+
+def _too_long(limits: Limits) -> DocumentError:
     return DocumentError(
         f"the line is over {limits.max_document_bytes} bytes; raise --max-document-bytes if this is intended",
         code="LIMIT_EXCEEDED",
-    ).to_dict()
+    )
 
 
-def answer_line(number: int, line: bytes | None, handler: LineHandler, limits: Limits) -> tuple[bytes, int]:
-    """The output line for input line ``number`` (``None``: over the size limit) and its outcome."""
-    if line is None:
+def answer_line(number: int, line: bytes | None, handler: LineHandler, limits: Limits,
+                keys: tuple[str, ...]) -> tuple[bytes, int]:
+    """The output line for input line ``number`` (``None``: over the size limit) and its outcome.
+
+    Every line has the same keys: ``line``, the command's result ``keys`` (null on a failed line), ``error``.
+    """
+    try:
+        if line is None:
+            raise _too_long(limits)
+        result, ok = handler(line.rstrip(b"\r\n"))
+    except Eip712KitError as exc:
         outcome = _ERROR
-        body = '"error":' + json.dumps(_too_long(limits), ensure_ascii=False)
+        body = "".join(f'"{key}":null,' for key in keys) + '"error":' + error_body(exc)
     else:
-        try:
-            body, ok = handler(line.rstrip(b"\r\n"))
-        except Eip712KitError as exc:
-            outcome = _ERROR
-            body = '"error":' + json.dumps(exc.to_dict(), ensure_ascii=False)
-        else:
-            outcome = _OK if ok else _NEGATIVE
+        outcome = _OK if ok else _NEGATIVE
+        body = result + ',"error":null'
     # backslashreplace: a lone surrogate an error echoes becomes its JSON escape, not a crash.
     return b'{"line":%d,%s}\n' % (number, body.encode("utf-8", "backslashreplace")), outcome
 
@@ -136,17 +146,18 @@ def _is_blank(line: bytes | None) -> bool:
     return line is not None and not line.strip()
 
 
-def run_stream(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: Limits,
+def run_stream(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: Limits, keys: tuple[str, ...],
                flush_each: bool = False, jobs: int = 1) -> StreamSummary:
-    """Answer every line of ``stream`` on ``out``, in order; ``jobs`` > 1 spreads the lines over processes."""
+    """Answer every line of ``stream`` on ``out``, in order; ``keys`` are the result keys ``handler``'s bodies
+    hold; ``jobs`` > 1 spreads the lines over processes."""
     if jobs > 1 and not flush_each and "fork" in multiprocessing.get_all_start_methods():
-        return _run_parallel(stream, out, handler, limits, jobs)
+        return _run_parallel(stream, out, handler, limits, keys, jobs)
     summary = StreamSummary()
     write = out.write
     for number, line in read_lines(stream, limits.max_document_bytes):
         if _is_blank(line):
             continue
-        answer, outcome = answer_line(number, line, handler, limits)
+        answer, outcome = answer_line(number, line, handler, limits, keys)
         summary.count(outcome)
         write(answer)
         if flush_each:
@@ -157,8 +168,8 @@ def run_stream(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: 
 
 # --- the lines spread over worker processes ------------------------------------------------------
 
-_WORKER: tuple[LineHandler, Limits] | None = None
-"""The handler and limits a forked worker answers with: set in the parent just before the fork."""
+_WORKER: tuple[LineHandler, Limits, tuple[str, ...]] | None = None
+"""The handler, limits and result keys a forked worker answers with: set in the parent just before the fork."""
 
 
 def _ignore_interrupt() -> None:
@@ -172,14 +183,15 @@ def _answer_block(first: int, block: bytes) -> tuple[bytes, StreamSummary]:
     return _answer_block_with(*_WORKER, first, block)
 
 
-def _answer_block_with(handler: LineHandler, limits: Limits, first: int, block: bytes) -> tuple[bytes, StreamSummary]:
+def _answer_block_with(handler: LineHandler, limits: Limits, keys: tuple[str, ...], first: int,
+                       block: bytes) -> tuple[bytes, StreamSummary]:
     """The answers to the lines of ``block``, numbered from ``first``; :func:`read_lines` cuts it as a stream."""
     summary = StreamSummary()
     answers = []
     for number, line in read_lines(io.BytesIO(block), limits.max_document_bytes):
         if _is_blank(line):
             continue
-        answer, outcome = answer_line(first + number - 1, line, handler, limits)
+        answer, outcome = answer_line(first + number - 1, line, handler, limits, keys)
         summary.count(outcome)
         answers.append(answer)
     return b"".join(answers), summary
@@ -224,7 +236,7 @@ def blocks(stream: IO[bytes], max_bytes: int, size: int) -> Iterator[tuple[int, 
         number += block.count(b"\n")
 
 
-def _run_parallel(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: Limits,
+def _run_parallel(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: Limits, keys: tuple[str, ...],
                   jobs: int) -> StreamSummary:
     global _WORKER
     summary = StreamSummary()
@@ -232,13 +244,13 @@ def _run_parallel(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limit
     first = next(todo, None)
     second = next(todo, None) if first is not None else None
     if first is None or second is None:  # one block at most: answered here, quicker than starting workers
-        answers, summary = _answer_block_with(handler, limits, *(first or (1, b"")))
+        answers, summary = _answer_block_with(handler, limits, keys, *(first or (1, b"")))
         out.write(answers)
         out.flush()
         return summary
     todo = itertools.chain((first, second), todo)
     window = jobs * WINDOW_PER_JOB
-    _WORKER = (handler, limits)
+    _WORKER = (handler, limits, keys)
     try:
         pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt)
     finally:
@@ -286,4 +298,4 @@ def jobs_option(f: F) -> F:
 
 
 __all__ = ["BLOCK_BYTES", "WINDOW_PER_JOB", "LineHandler", "StreamSummary", "answer_line",
-           "blocks", "jobs_option", "read_lines", "refuse_jobs_without_jsonl", "run_stream"]
+           "blocks", "error_body", "jobs_option", "read_lines", "refuse_jobs_without_jsonl", "run_stream"]

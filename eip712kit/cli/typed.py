@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import IO, Any
 
 import click
 
 from ..base.errors import DocumentError, Eip712KitError
 from ..base.limits import Limits, load_json
-from ..core.api import check_typed_data
+from ..core.api import Verification, check_typed_data
 from ..core.signature import recover_digest, sign_digest
 from ..core.typed_data import TypedData
 from ._common import (
@@ -49,27 +50,35 @@ def _document(stream: IO[bytes], limits: Limits) -> TypedData:
         raise
 
 
-def _stream(stream: IO[bytes], handler: LineHandler, limits: Limits, jobs: int = 1) -> int:
+def _stream(stream: IO[bytes], handler: LineHandler, limits: Limits, keys: tuple[str, ...], jobs: int = 1) -> int:
     out = sys.stdout.buffer
     try:
         interactive = stream.isatty()
     except (AttributeError, ValueError):
         interactive = False
-    return run_stream(stream, out, handler, limits, flush_each=interactive, jobs=jobs).exit_code
+    return run_stream(stream, out, handler, limits, keys, flush_each=interactive, jobs=jobs).exit_code
 
 
-def _envelope(line: bytes, limits: Limits, required: tuple[str, ...]) -> tuple[TypedData, dict[str, Any]]:
-    """A ``--jsonl`` line of recover/verify: ``{"typedData": {...}, "signature": "0x…"[, "address": …]}``."""
-    shape = "{" + ", ".join(f'"{k}": …' for k in ("typedData", *required)) + "}"
+SIGNED_LINE = '{"typedData": {…}, "signature": "0x…", "address": "0x…"}'
+"""The one line format of ``recover --jsonl`` and ``verify --jsonl`` (a file of signed documents feeds both):
+verify checks ``address``; recover needs none and ignores one."""
+
+
+def _envelope(line: bytes, limits: Limits, command: str) -> tuple[TypedData, dict[str, Any]]:
+    """A ``--jsonl`` line of recover/verify, :data:`SIGNED_LINE`; verify needs its ``address``."""
+    required = ("typedData", "signature", *(("address",) if command == "verify" else ()))
     obj = load_json(line, limits)
     if not isinstance(obj, Mapping):
-        raise DocumentError(f"each line is a JSON object {shape}", code="INVALID_DOCUMENT")
-    for key in ("typedData", *required):
+        raise DocumentError(f"each line is a JSON object {SIGNED_LINE}", code="INVALID_DOCUMENT")
+    for key in required:
         if key not in obj:
-            raise DocumentError(f"the line has no {key!r}: each line is {shape}", code="INVALID_DOCUMENT", path=key)
+            why = " (verify checks the signer against it; recover --jsonl needs none)" if key == "address" else ""
+            raise DocumentError(f"the line has no {key!r}{why}: each line is {SIGNED_LINE}",
+                                code="INVALID_DOCUMENT", path=key)
     for key in obj:
-        if key not in ("typedData", *required):
-            raise DocumentError(f"unexpected key {key!r}: each line is {shape}", code="INVALID_DOCUMENT", path=key)
+        if key not in ("typedData", "signature", "address"):
+            raise DocumentError(f"unexpected key {key!r}: each line is {SIGNED_LINE}", code="INVALID_DOCUMENT",
+                                path=key)
     try:
         td = TypedData(obj["typedData"], limits=limits)
     except Eip712KitError as exc:
@@ -98,7 +107,9 @@ def _digests(td: TypedData) -> dict[str, Any]:
 @json_option
 @limits_options
 def hash_command(file: IO[bytes], trace: bool, jsonl: bool, jobs: int, as_json: bool) -> int:
-    """Print the EIP-712 digest of a typed-data document (FILE, or - for stdin).
+    """Print the EIP-712 digest of a typed-data document.
+
+    FILE is the document, or - for stdin.
 
     \b
     Examples:
@@ -122,7 +133,7 @@ def hash_command(file: IO[bytes], trace: bool, jsonl: bool, jobs: int, as_json: 
             def handle(line: bytes) -> tuple[str, bool]:
                 return '"digest":"0x' + TypedData(line, limits=limits).digest().hex() + '"', True
 
-        return _stream(file, handle, limits, jobs)
+        return _stream(file, handle, limits, ("trace",) if trace else ("digest",), jobs)
     refuse_jobs_without_jsonl()
     td = _document(file, limits)
     if trace:
@@ -145,7 +156,9 @@ def hash_command(file: IO[bytes], trace: bool, jsonl: bool, jobs: int, as_json: 
 @json_option
 @limits_options
 def sign_command(file: IO[bytes], compact: bool, jsonl: bool, as_json: bool) -> int:
-    """Sign a typed-data document as eth_signTypedData_v4 does (deterministic RFC 6979, low-s).
+    """Sign a typed-data document as eth_signTypedData_v4 does.
+
+    Deterministic (RFC 6979) and low-s, so the same key and document give the same signature.
 
     \b
     Examples:
@@ -165,7 +178,7 @@ def sign_command(file: IO[bytes], compact: bool, jsonl: bool, as_json: bool) -> 
             text = sig.to_compact() if compact else sig.to_hex()
             return f'"digest":"0x{digest.hex()}","signature":"{text}"', True
 
-        return _stream(file, handle, limits)
+        return _stream(file, handle, limits, ("digest", "signature"))
     td = _document(file, limits)
     sig = sign_digest(td.digest(), key)
     text = sig.to_compact() if compact else sig.to_hex()
@@ -180,7 +193,8 @@ def sign_command(file: IO[bytes], compact: bool, jsonl: bool, as_json: bool) -> 
 @click.argument("signature", required=False)
 @click.option("--allow-high-s", is_flag=True, help="Recover a high-s (malleated) signature too, for diagnosis.")
 @click.option("--jsonl", is_flag=True,
-              help='FILE holds one {"typedData": …, "signature": "0x…"} per line; no SIGNATURE argument.')
+              help=f"FILE holds one {SIGNED_LINE} per line (verify's lines; the address is optional and not used); "
+                   "no SIGNATURE argument.")
 @jobs_option
 @json_option
 @limits_options
@@ -191,7 +205,7 @@ def recover_command(file: IO[bytes], signature: str | None, allow_high_s: bool, 
     \b
     Examples:
       eip712kit recover order.json 0x1b2c…(130 hex digits)
-      eip712kit recover --jsonl signed.jsonl   lines: {"typedData": {...}, "signature": "0x…"}
+      eip712kit recover --jsonl signed.jsonl   lines: {"typedData": {...}, "signature": "0x…"[, "address": …]}
     """
     limits = current_limits()
     if jsonl:
@@ -199,14 +213,14 @@ def recover_command(file: IO[bytes], signature: str | None, allow_high_s: bool, 
             raise click.UsageError("with --jsonl each line carries its signature; drop the SIGNATURE argument")
 
         def handle(line: bytes) -> tuple[str, bool]:
-            td, obj = _envelope(line, limits, ("signature",))
+            td, obj = _envelope(line, limits, "recover")
             try:
                 signer = recover_digest(td.digest(), obj["signature"], allow_high_s=allow_high_s)
             except Eip712KitError as exc:
                 raise exc.at("signature") from None
             return f'"signer":"{signer}"', True
 
-        return _stream(file, handle, limits, jobs)
+        return _stream(file, handle, limits, ("signer",), jobs)
     refuse_jobs_without_jsonl()
     if signature is None:
         raise click.UsageError("missing argument SIGNATURE (or use --jsonl)")
@@ -222,14 +236,16 @@ def recover_command(file: IO[bytes], signature: str | None, allow_high_s: bool, 
 @click.argument("file", type=_FILE)
 @click.argument("signature", required=False)
 @click.argument("address", required=False)
-@click.option("--jsonl", is_flag=True, help='FILE holds one {"typedData": …, "signature": "0x…", "address": "0x…"} '
-              "per line; no SIGNATURE or ADDRESS argument.")
+@click.option("--jsonl", is_flag=True, help=f"FILE holds one {SIGNED_LINE} per line (recover reads the same "
+              "lines); no SIGNATURE or ADDRESS argument.")
 @jobs_option
 @json_option
 @limits_options
 def verify_command(file: IO[bytes], signature: str | None, address: str | None, jsonl: bool, jobs: int,
                    as_json: bool) -> int:
-    """Check that SIGNATURE over a typed-data document was made by ADDRESS: exit 0 valid, 1 invalid.
+    """Check that ADDRESS signed a typed-data document: exit 0 or 1.
+
+    Exit 0 when SIGNATURE over FILE was made by ADDRESS (valid), 1 when not (invalid).
 
     \b
     Examples:
@@ -247,14 +263,14 @@ def verify_command(file: IO[bytes], signature: str | None, address: str | None, 
             raise click.UsageError("with --jsonl each line carries its signature and address; drop the arguments")
 
         def handle(line: bytes) -> tuple[str, bool]:
-            td, obj = _envelope(line, limits, ("signature", "address"))
+            td, obj = _envelope(line, limits, "verify")
             try:
                 verdict = check_typed_data(td, obj["signature"], obj["address"])
             except Eip712KitError as exc:
                 raise exc.at("address") from None
             return dumps(verdict.to_dict())[1:-1], verdict.valid
 
-        return _stream(file, handle, limits, jobs)
+        return _stream(file, handle, limits, tuple(field.name for field in fields(Verification)), jobs)
     refuse_jobs_without_jsonl()
     if signature is None or address is None:
         raise click.UsageError("missing argument " + ("SIGNATURE and ADDRESS" if signature is None else "ADDRESS")

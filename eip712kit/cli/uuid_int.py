@@ -14,7 +14,9 @@ from ._common import EXIT_INVALID, EXIT_OK, emit, json_option
 
 @click.group("uuid")
 def uuid_group() -> None:
-    """Sera's uuid_int: [255:252] executor_id | [251:124] UUID | [123:12] group_id | [11:0] leg_id.
+    """Pack, unpack and check Sera's uuid_int order numbers.
+
+    The 256 bits: [255:252] executor_id | [251:124] UUID | [123:12] group_id | [11:0] leg_id.
 
     \b
     Examples:
@@ -31,7 +33,9 @@ def uuid_group() -> None:
 @click.option("--new", "new", is_flag=True, help="Pack a freshly generated UUID4 instead of ORDER_IDS.")
 @json_option
 def uuid_pack(order_ids: tuple[str, ...], executor_id: int, new: bool, as_json: bool) -> int:
-    """Pack order ids into uuid_ints: one id is a standalone order, several are a VL batch.
+    """Pack order ids into uuid_ints.
+
+    One id is a standalone order; several are a virtual-liquidity (VL) batch.
 
     \b
     Examples:
@@ -91,7 +95,9 @@ def uuid_unpack(value: str, as_json: bool) -> int:
 @click.option("--executor-id", type=int, default=None, help="Also require this executor id (from GET /health).")
 @json_option
 def uuid_check(order_id: str, value: str, executor_id: int | None, as_json: bool) -> int:
-    """Check that ORDER_ID and a uuid_int encode the same order, as the API does: exit 0 yes, 1 no.
+    """Check that ORDER_ID and a uuid_int encode the same order.
+
+    As the API checks it: exit 0 yes, 1 no.
 
     \b
     Example:

@@ -164,7 +164,7 @@ def development_keys() -> tuple[PrivateKey, PrivateKey]:
 
 def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | None = None, *,
             timeout: float = DEFAULT_TIMEOUT, retries: int = 3) -> Report:
-    """POST a valid order and each :data:`API_TAMPERS` variant to ``{api}/verify-signature``.
+    """POST a valid order and each :data:`API_TAMPERS` variant to the server's ``/api/v1/verify-signature``.
 
     The server's state comes from the server (GET /config, /health, /system/time, /tokens,
     /markets). A case passes when the server accepts the valid order, or refuses a broken one; the
@@ -172,6 +172,7 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
     """
     from ..client import SeraClient, parse_verdict
     from ..protocols import sera
+    from ..protocols.sera import endpoints
     from ..protocols.sera.verdicts import check_order_request
 
     if key is None or other_key is None:
@@ -212,7 +213,7 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
                 outcome = Outcome(case, "failed", [Problem("valid", message=f"the server wrongly refused it ({said})")])
             outcome.seconds = time.perf_counter() - t0
             outcomes.append(outcome)
-        url = client.http.url("verify-signature")
+        url = client.http.url(endpoints.VERIFY_SIGNATURE)  # the URL every case above was posted to
     return Report(f"POST {url}", outcomes, [url], time.perf_counter() - started)
 
 

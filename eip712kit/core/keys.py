@@ -154,6 +154,9 @@ class PrivateKey:
         The password comes from ``password``, else the environment variable ``password_env``, else
         an interactive prompt when ``prompt`` is true.
         """
+        # The extra first: without it no password helps, so asking for one would send the user the wrong way.
+        keyfile = require("eth_keyfile.keyfile", extra="keys", feature="an encrypted keystore",
+                          error=KeySourceError)
         if isinstance(path_or_json, dict):
             keystore: Any = path_or_json
             where = "keystore"
@@ -180,11 +183,10 @@ class PrivateKey:
             password = getpass.getpass(f"Password for {where}: ")
         if password is None:
             raise KeySourceError(
-                "a keystore needs a password: give one through an environment variable or the prompt",
+                f"keystore {where} needs a password: pass password=, or password_env= naming the environment "
+                "variable that holds it, or prompt=True to ask at the terminal",
                 code="KEY_NOT_FOUND",
             )
-        keyfile = require("eth_keyfile.keyfile", extra="keys", feature="an encrypted keystore",
-                          error=KeySourceError)
         try:
             secret = keyfile.decode_keyfile_json(keystore, password.encode("utf-8"))
         except ValueError as exc:
@@ -237,6 +239,7 @@ def load_key(
     if keystore is not None:
         return PrivateKey.from_keystore(keystore, password_env=password_env, prompt=prompt)
     if mnemonic_env is not None:
+        require("eth_account", extra="keys", feature="a BIP-39 mnemonic", error=KeySourceError)  # before the phrase
         phrase = os.environ.get(mnemonic_env)
         if not phrase:
             raise KeySourceError(f"the environment variable {mnemonic_env} is not set or empty", code="KEY_NOT_FOUND")

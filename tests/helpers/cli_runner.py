@@ -6,8 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from click.testing import CliRunner
 
 from tests.helpers.devkeys import DEV_KEYS
 
@@ -41,6 +44,31 @@ def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None
                           env=env if env is not None else clean_env(), timeout=timeout)
 
 
+@dataclass
+class InProcess:
+    """What :func:`invoke` saw: the exit code, stdout, stderr, and both as a terminal shows them."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    output: str
+
+
+def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> InProcess:
+    """``eip712kit ARGS…`` in this process, through :func:`eip712kit.cli.run` as the console script goes:
+    the same refusals, output and exit codes as :func:`run`, without a subprocess's start-up.
+
+    ``EIP712KIT_DEBUG=1`` is set, so a bug raises its own traceback here instead of exit 70.
+    """
+    from eip712kit.cli import run as run_cli
+
+    with CliRunner().isolation(input=input, env={"EIP712KIT_DEBUG": "1", **(env or {})}) as (out, err, mixed):
+        code = run_cli(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return InProcess(code, out.getvalue().decode(), err.getvalue().decode(), mixed.getvalue().decode())
+
+
 def assert_no_key_material(*texts: str) -> None:
     """No development private key appears, in any case, with or without 0x."""
     for key, _address in DEV_KEYS:
@@ -49,4 +77,4 @@ def assert_no_key_material(*texts: str) -> None:
             assert bare.lower() not in text.lower(), "a private key leaked into the output"
 
 
-__all__ = ["COMMAND", "Runner", "assert_no_key_material", "clean_env", "run"]
+__all__ = ["COMMAND", "InProcess", "Runner", "assert_no_key_material", "clean_env", "invoke", "run"]

@@ -387,8 +387,23 @@
     const search = d.search;
     box.append(el("p", { className: "search" }, "Searched " + search.candidates + " candidate digest" +
       (search.candidates === 1 ? "" : "s") + " in " + Math.round(search.elapsed_ms) + " ms" +
-      (search.stopped ? " (stopped at " + search.stopped + ")" : "") + "."));
+      (search.stopped ? " (stopped at " + search.stopped + ": incomplete, not every hypothesis was tried)"
+        : d.cause === "UNEXPLAINED" ? " (complete: every hypothesis and combination was tried)" : "") + "."));
+    if (search.tried.length) box.append(triedList(search.tried, d.cause === "UNEXPLAINED"));
     box.hidden = false;
+  }
+
+  // What the doctor searched, as `eip712kit doctor` lists it under "tried:": open when no cause was
+  // found (the sentence above says the list follows), folded away otherwise (`doctor --tried`).
+  function triedList(tried, open) {
+    const items = tried.map((t) => el("li", { dataset: { name: t.name, candidates: String(t.candidates) } },
+      el("code", { className: "name" }, t.name), " ",
+      el("span", { className: "count" }, t.candidates + " candidate" + (t.candidates === 1 ? "" : "s")), " ",
+      el("span", { className: "summary" }, t.summary)));
+    const hypotheses = tried.length + " hypothes" + (tried.length === 1 ? "is" : "es");
+    return el("details", { id: "tried", open },
+      el("summary", {}, "What was tried: " + hypotheses + " and combinations"),
+      el("ul", { className: "tried" }, items));
   }
 
   // The doctor's field (message.orderId, domain.chainId, types.Order[1].type …): mark the node
