@@ -87,7 +87,7 @@ def check_group() -> None:
     \b
     Examples:
       eip712kit check sera --api http://127.0.0.1:8712 --side bid --amount 1000.0 \\
-          --price 1.085 --base EURC --quote USDC
+          --price 1.085 --from-address EURC --to-address USDC
       eip712kit check renance-login --api https://api.renance.xyz
       eip712kit check alura-login --api https://testnet-api.alura.fun
 
