@@ -6,6 +6,8 @@ the :class:`Signature` value, :class:`PrivateKey` and the error classes. Protoco
 :mod:`eip712kit.protocols`; the Sera bit-packer in :mod:`eip712kit.protocols.sera.uuid_int`.
 """
 
+from typing import TYPE_CHECKING
+
 from .base.errors import (
     CODES,
     DocumentError,
@@ -20,8 +22,10 @@ from .base.errors import (
 )
 from .base.limits import DEFAULT_LIMITS, Limits
 from .base.parsers import to_checksum_address
+from .base.renamed import module_getattr
 from .core.api import (
     Verification,
+    check_digest,
     check_message,
     check_typed_data,
     hash_typed_data,
@@ -29,7 +33,6 @@ from .core.api import (
     recover_typed_data,
     sign_message,
     sign_typed_data,
-    verify_digest,
     verify_message,
     verify_typed_data,
 )
@@ -59,6 +62,7 @@ __all__ = [
     "ValueEncodingError",
     "Verification",
     "__version__",
+    "check_digest",
     "check_message",
     "check_typed_data",
     "compile_types",
@@ -72,7 +76,9 @@ __all__ = [
     "sign_message",
     "sign_typed_data",
     "to_checksum_address",
-    "verify_digest",
     "verify_message",
     "verify_typed_data",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"verify_digest": "check_digest"}, globals())

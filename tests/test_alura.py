@@ -40,7 +40,7 @@ def test_login_flow_signs_the_message_as_metamask_personal_sign_does() -> None:
     expected = Account.sign_message(encode_defunct(text=challenge.message), KEY)
     assert signature.to_bytes() == bytes(expected.signature)
     assert challenge.recover(signature) == ADDRESS
-    assert challenge.verify(signature).valid
+    assert challenge.check(signature).valid
     request = challenge.verify_request(signature)
     assert (request.method, request.path) == ("POST", "/auth/evm/verify")
     assert request.json == {"address": ADDRESS, "signature": signature.to_hex()}  # no referralCode unless given
@@ -99,7 +99,7 @@ def test_a_challenge_for_another_wallet_is_refused() -> None:
 def test_a_foreign_signature_does_not_verify() -> None:
     challenge = alura.parse_challenge(challenge_response())
     foreign = Account.sign_message(encode_defunct(text=challenge.message), OTHER_KEY).signature
-    verdict = challenge.verify("0x" + bytes(foreign).hex())
+    verdict = challenge.check("0x" + bytes(foreign).hex())
     assert not verdict.valid and verdict.signer == OTHER
 
 

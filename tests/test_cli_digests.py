@@ -147,3 +147,18 @@ def test_json_of_the_conformance_report_and_a_live_check_carries_big_integers_as
                 "--base", "EURC", "--quote", "USDC", "--json", env=keyed())
     assert check.returncode == 0, check.stderr
     assert big_numbers(json.loads(check.stdout)) == []
+
+
+def test_sera_order_options_are_the_requests_field_names(cli: Runner) -> None:
+    # --from-address/--to-address are the request's names; --base/--quote, their second names, say the same order.
+    order = ["sera", "order", "--side", "bid", "--amount", "1000.0", "--price", "1.085", "--order-id", SEED_ORDER,
+             "--executor-id", "15", "--now", "1767225600", "--expiration", "1767312000", "--body"]
+    by_request_names = cli(*order, "--from-address", "EURC", "--to-address", "USDC", env=keyed())
+    by_market_words = cli(*order, "--base", "EURC", "--quote", "USDC", env=keyed())
+    assert by_request_names.returncode == 0, by_request_names.stderr
+    assert by_request_names.stdout == by_market_words.stdout
+    body = json.loads(by_request_names.stdout)
+    assert (body["from_address"], body["to_address"]) == ("0x08210F9170F89Ab7658F0B5E3fF39b0E03C594D4",
+                                                          "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238")
+    missing = cli(*order, "--from-address", "EURC", env=keyed())
+    assert missing.returncode == 2 and "missing --to-address" in missing.stderr

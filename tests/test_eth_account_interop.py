@@ -141,9 +141,9 @@ def test_a_domain_only_document_has_an_empty_body() -> None:
                          ids=["personal_sign", "eip712"])
 def test_sign_and_recover_a_signable_message_as_eth_account_does(signable: SignableMessage) -> None:
     theirs = Account.sign_message(signable, KEY)
-    ours = interop.sign_message(signable, ACCOUNT)
+    ours = interop.account_sign_message(signable, ACCOUNT)
     assert isinstance(ours, SignedMessage) and ours == theirs
-    assert interop.recover_message(signable, ours.signature) == Account.recover_message(signable,
+    assert interop.account_recover_message(signable, ours.signature) == Account.recover_message(signable,
                                                                                         signature=theirs.signature)
     assert eip712kit.sign_message(signable, KEY) == theirs.signature  # the verbs take it too
     assert eip712kit.recover_message(signable, theirs) == ADDRESS
@@ -177,9 +177,9 @@ def test_high_s_is_refused_where_eth_account_recovers_it() -> None:
     twin = Signature(sig.r, SECP256K1_N - sig.s, 1 - sig.y_parity)
     assert Account.recover_message(signable, signature=bytes(twin)) == ADDRESS  # eth-account: any s
     with pytest.raises(Eip712KitError) as info:
-        interop.recover_message(signable, twin)
+        interop.account_recover_message(signable, twin)
     assert info.value.code == "SIGNATURE_HIGH_S"
-    assert interop.recover_message(signable, twin, allow_high_s=True) == ADDRESS
+    assert interop.account_recover_message(signable, twin, allow_high_s=True) == ADDRESS
 
 
 # --- addresses as bytes -------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_random_uuid_ints(value: Any) -> None:
 
 @fuzzed(st.one_of(st.text(max_size=60), json_values), st.one_of(st.text(max_size=140), json_values), **FUZZ)
 def test_random_uuid_bindings(order_id: Any, value: Any) -> None:
-    only_our_errors(uuid_int.check_binding, order_id, value)
+    only_our_errors(uuid_int.require_binding, order_id, value)
 
 
 @fuzzed(st.one_of(st.text(max_size=100), st.binary(max_size=100), json_values), **FUZZ)

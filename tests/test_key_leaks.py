@@ -516,8 +516,9 @@ def test_debug_page_refuses_keys_without_echoing_them(lab: Lab) -> None:
 
 def _signed_things(key: PrivateKey | str | bytes) -> list[Any]:
     """What each signing entry point returns, for the key in one of its accepted forms."""
-    built = sera.build_order(side="bid", amount="1000.0", price="1.085", base=EURC, quote=USDC, user=ADDRESS,
-                             expiration=int(time.time()) + 3600, order_id="00000000-0000-4000-8000-000000000001",
+    built = sera.build_order(owner_address=ADDRESS, side="bid", amount="1000.0", price="1.085", from_address=EURC,
+                             to_address=USDC, expiration=int(time.time()) + 3600,
+                             order_id="00000000-0000-4000-8000-000000000001",
                              executor_id=0, tokens=sera.TokenList.from_response(
                                  [{"symbol": "EURC", "address": EURC, "decimals": 6},
                                   {"symbol": "USDC", "address": USDC, "decimals": 6}]))

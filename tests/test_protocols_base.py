@@ -25,7 +25,7 @@ from eip712kit.core.schema import compile_types
 from eip712kit.protocols import alura, renance, sera  # noqa: F401  (alura: import must succeed)
 from eip712kit.protocols.requests import Prepared
 from eip712kit.protocols.struct import Struct
-from eip712kit.protocols.windows import check_timestamp_window
+from eip712kit.protocols.windows import require_in_window
 from tests.helpers.devkeys import DEV_KEYS
 from tests.helpers.fuzzing import fuzzed
 
@@ -123,8 +123,8 @@ def test_struct_signature_matches_eth_account(cls: type[Struct], data: st.DataOb
     expected = Account.sign_message(encode_typed_data(full_message=struct.to_typed_data(domain)), key)
     assert signature.to_bytes() == bytes(expected.signature)
     assert struct.recover(signature, domain) == address
-    assert struct.verify(signature.to_hex(), address, domain).valid
-    assert not struct.verify(signature, DEV_KEYS[1][1], domain).valid
+    assert struct.check(signature.to_hex(), address, domain).valid
+    assert not struct.check(signature, DEV_KEYS[1][1], domain).valid
 
 
 @pytest.mark.parametrize("cls", ALL_STRUCTS, ids=lambda c: c.__name__)
@@ -373,7 +373,7 @@ def test_prepared_request_signs_only_with_the_named_signer() -> None:
     assert info.value.code == "KEY_MISMATCH"
     assert key1[2:] not in str(info.value)  # never the key itself
     signed = prepared.sign(key0, sera.DOMAIN)
-    assert signed.verify(sera.DOMAIN).valid
+    assert signed.check(sera.DOMAIN).valid
     assert signed.body()["signature"] == message.sign(key0, sera.DOMAIN).to_hex()
     # a signature made elsewhere is kept exactly as given (v = 0/1 form included)
     v0 = message.sign(key0, sera.DOMAIN).to_hex(v_offset=0)
@@ -387,8 +387,8 @@ def test_prepared_request_signs_only_with_the_named_signer() -> None:
 def test_timestamp_window_includes_its_boundary(offset: int, ok: bool) -> None:
     now = 1_704_537_600
     if ok:
-        assert check_timestamp_window(now + offset, now, 30) == now + offset
+        assert require_in_window(now + offset, now, 30) == now + offset
     else:
         with pytest.raises(Eip712KitError) as info:
-            check_timestamp_window(now + offset, now, 30)
+            require_in_window(now + offset, now, 30)
         assert (info.value.code, info.value.path) == ("TIMESTAMP_OUT_OF_WINDOW", "timestamp")

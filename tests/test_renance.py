@@ -310,10 +310,10 @@ def test_chunking_refuses_commas_and_bad_sizes() -> None:
 @pytest.mark.parametrize(("offset", "ok"), [(30, True), (-30, True), (31, False), (-31, False)])
 def test_timestamp_window(offset: int, ok: bool) -> None:
     if ok:
-        assert renance.check_timestamp(NOW + offset, NOW) == NOW + offset
+        assert renance.require_timestamp_window(NOW + offset, NOW) == NOW + offset
     else:
         with pytest.raises(Eip712KitError) as info:
-            renance.check_timestamp(NOW + offset, NOW)
+            renance.require_timestamp_window(NOW + offset, NOW)
         assert info.value.code == "TIMESTAMP_OUT_OF_WINDOW"
 
 

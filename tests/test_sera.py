@@ -33,8 +33,9 @@ EXPIRATION = NOW + 86_400
 
 def seed_bid(**changes: Any) -> sera.SeraOrder:
     """The document's example: bid 1000.0 EURC at 1.085 USDC, both 6 decimals."""
-    arguments: dict[str, Any] = dict(side="bid", amount="1000.0", price="1.085", base=EURC, quote=USDC, user=USER,
-                                     expiration=EXPIRATION, order_id=SEED_ORDER_ID, uuid_int=SEED_UUID_INT)
+    arguments: dict[str, Any] = dict(owner_address=USER, side="bid", amount="1000.0", price="1.085",
+                                     from_address=EURC, to_address=USDC, expiration=EXPIRATION,
+                                     order_id=SEED_ORDER_ID, uuid_int=SEED_UUID_INT)
     arguments.update(changes)
     return build_order(**arguments)
 
@@ -115,7 +116,7 @@ def test_the_seed_bid_example() -> None:
     assert signed.signature == "0x" + bytes(Account.sign_message(encode_typed_data(full_message=document),
                                                                  KEY).signature).hex()
     assert TypedData(document).digest() == built.digest(sera.DOMAIN)
-    assert signed.verify(sera.DOMAIN).valid
+    assert signed.check(sera.DOMAIN).valid
 
 
 def test_an_ask_is_the_mirror() -> None:
@@ -145,8 +146,8 @@ def test_amounts_are_exact(base_units: int, price_units: int, base_decimals: int
     price = decimal_text(price_units, price_places)
     base = Token("0x" + "01" * 20, base_decimals)
     quote = Token("0x" + "02" * 20, base_decimals + price_places)
-    order = build_order(side=side, amount=amount, price=price, base=base, quote=quote, user=USER,
-                        expiration=EXPIRATION, order_id=SEED_ORDER_ID, executor_id=0).order
+    order = build_order(owner_address=USER, side=side, amount=amount, price=price, from_address=base,
+                        to_address=quote, expiration=EXPIRATION, order_id=SEED_ORDER_ID, executor_id=0).order
     base_amount, quote_amount = (order.toAmount, order.fromAmount) if side == "bid" else (
         order.fromAmount, order.toAmount)
     assert base_amount == base_units
@@ -159,7 +160,8 @@ def test_amounts_that_do_not_fit_are_refused_unless_rounding_is_named() -> None:
     assert (info.value.code, info.value.path) == ("AMOUNT_PRECISION", "amount")
     with pytest.raises(Eip712KitError) as info:
         seed_bid(amount="1", price="1.0000001")  # 1.0000001 USDC has 7 places
-    assert (info.value.code, info.value.path) == ("AMOUNT_PRECISION", "amount × price")
+    assert (info.value.code, info.value.path) == ("AMOUNT_PRECISION", "price")  # the request field
+    assert info.value.message.startswith("amount × price 1.0000001 has 7 decimal places")
     down = seed_bid(amount="1", price="1.0000005", rounding="down").order
     up = seed_bid(amount="1", price="1.0000005", rounding="up").order
     even = seed_bid(amount="1", price="1.0000005", rounding="half_even").order
@@ -221,12 +223,28 @@ def test_the_builder_holds_the_uuid_to_the_documents_rules() -> None:
     assert (info.value.code, info.value.path) == ("UUID_MISMATCH", "uuid_int")
 
 
+def test_the_builder_takes_the_requests_own_names() -> None:
+    built = seed_bid()
+    keywords = {"owner_address", "side", "amount", "price", "from_address", "to_address", "order_id", "uuid_int",
+                "expiration"}
+    assert keywords == set(built.fields) - {"signature"}  # one vocabulary: the request's
+    with pytest.warns(DeprecationWarning) as warned:  # the old names still work, and say the new ones
+        old = build_order(side="bid", amount="1000.0", price="1.085", base=EURC, quote=USDC, user=USER,  # type: ignore[call-arg]
+                          expiration=EXPIRATION, order_id=SEED_ORDER_ID, uuid_int=SEED_UUID_INT)
+    assert old == built
+    assert [str(w.message).split(";")[0] for w in warned] == [
+        f"build_order({o}=) is renamed build_order({n}=)"
+        for o, n in (("base", "from_address"), ("quote", "to_address"), ("user", "owner_address"))]
+    with pytest.raises(TypeError, match="both base= and from_address="):
+        seed_bid(base=USDC)
+
+
 def test_tokens_resolve_from_a_token_list() -> None:
     tokens = TokenList.from_response({"tokens": [
         {"symbol": "EURC", "address": EURC.address.lower(), "decimals": 6},
         {"symbol": "USDC", "address": USDC.address, "decimals": 6},
     ]})
-    built = seed_bid(base="EURC", quote=USDC.address.lower(), tokens=tokens)
+    built = seed_bid(from_address="EURC", to_address=USDC.address.lower(), tokens=tokens)
     assert built.order == seed_bid().order
     with pytest.raises(Eip712KitError) as info:
         TokenList.from_response([{"symbol": "X", "address": "0x" + "01" * 20, "decimals": 300}])
@@ -251,10 +269,11 @@ def test_tokens_resolve_from_a_token_list() -> None:
         ({"amount": " 1000"}, "INVALID_AMOUNT", "amount"),
         ({"amount": "0.0000001"}, "AMOUNT_PRECISION", "amount"),
         ({"amount": "0.0000001", "rounding": "down"}, "AMOUNT_PRECISION", "amount"),  # rounds to nothing
-        ({"base": "EURC"}, "UNKNOWN_TOKEN", "base"),
-        ({"quote": "0x" + "99" * 20, "tokens": TokenList([EURC, USDC])}, "UNKNOWN_TOKEN", "quote"),
-        ({"quote": EURC}, "INVALID_TOKEN", "quote"),
-        ({"user": "0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266"}, "BAD_CHECKSUM", "message.user"),
+        ({"from_address": "EURC"}, "UNKNOWN_TOKEN", "from_address"),
+        ({"to_address": "0x" + "99" * 20, "tokens": TokenList([EURC, USDC])}, "UNKNOWN_TOKEN", "to_address"),
+        ({"to_address": EURC}, "INVALID_TOKEN", "to_address"),
+        ({"is_market": lambda base, quote: False}, "UNKNOWN_MARKET", "from_address"),
+        ({"owner_address": "0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266"}, "BAD_CHECKSUM", "owner_address"),
         ({"recipient": "0x00"}, "INVALID_ADDRESS", "message.recipient"),
         ({"expiration": None}, "EXPIRATION_MISSING", "expiration"),
         ({"expiration": 0}, "EXPIRATION_MISSING", "expiration"),
@@ -286,11 +305,11 @@ def test_bad_orders_are_refused(changes: dict[str, Any], code: str, path: str) -
 )
 def test_expiration_window(offset: int, code: str | None) -> None:
     if code is None:
-        assert sera.check_expiration(NOW + offset, NOW) == NOW + offset
-        assert sera.check_expiration(str(NOW + offset), str(NOW)) == NOW + offset
+        assert sera.require_expiration_window(NOW + offset, NOW) == NOW + offset
+        assert sera.require_expiration_window(str(NOW + offset), str(NOW)) == NOW + offset
     else:
         with pytest.raises(Eip712KitError) as info:
-            sera.check_expiration(NOW + offset, NOW, field="deadline")
+            sera.require_expiration_window(NOW + offset, NOW, field="deadline")
         assert (info.value.code, info.value.path) == (code, "deadline")
 
 
@@ -298,7 +317,7 @@ def test_safe_expiration_keeps_off_the_boundaries() -> None:
     assert sera.safe_expiration(NOW) == NOW + sera.DEFAULT_LIFETIME
     assert sera.safe_expiration(NOW, lifetime=3600, buffer=30) == NOW + 3600
     latest = sera.safe_expiration(NOW, lifetime=sera.EXPIRATION_MAX_AHEAD - 60, buffer=60)
-    sera.check_expiration(latest, NOW)  # inside the window, 60 s from its far end
+    sera.require_expiration_window(latest, NOW)  # inside the window, 60 s from its far end
     for lifetime, code in [(60, "EXPIRATION_PAST"), (sera.EXPIRATION_MAX_AHEAD - 59, "EXPIRATION_TOO_FAR")]:
         with pytest.raises(Eip712KitError) as info:
             sera.safe_expiration(NOW, lifetime=lifetime, buffer=60)
@@ -309,7 +328,7 @@ def test_safe_expiration_keeps_off_the_boundaries() -> None:
 
 @pytest.mark.parametrize("action", ["create", "list", "revoke_all", "revoke_sera_abc123"])
 def test_valid_actions(action: str) -> None:
-    assert sera.check_action(action) == action
+    assert sera.parse_action(action) == action
 
 
 @pytest.mark.parametrize("action", ["delete", "Create", "revoke_", "revoke_has space", "", None, "list "])
@@ -329,10 +348,10 @@ def test_action_strings() -> None:
 @pytest.mark.parametrize(("offset", "ok"), [(300, True), (-300, True), (301, False), (-301, False)])
 def test_api_key_timestamp_window(offset: int, ok: bool) -> None:
     if ok:
-        assert sera.check_api_key_timestamp(NOW + offset, NOW) == NOW + offset
+        assert sera.require_api_key_window(NOW + offset, NOW) == NOW + offset
     else:
         with pytest.raises(Eip712KitError) as info:
-            sera.check_api_key_timestamp(NOW + offset, NOW)
+            sera.require_api_key_window(NOW + offset, NOW)
         assert info.value.code == "TIMESTAMP_OUT_OF_WINDOW"
 
 

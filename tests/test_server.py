@@ -89,10 +89,9 @@ def verifier() -> Iterator[Verifier]:
 
 def order_body(ask: bool = False, expires: int = NOW + 86_400, key: str = KEY0, **changes: Any) -> dict[str, Any]:
     """A /verify-signature body for the seed's order, signed by eth-account, with ``changes`` applied after."""
-    built = sera.build_order(side="ask" if ask else "bid", amount="1000.0", price="1.085",
-                             base=DEFAULT_TOKENS.resolve("EURC"), quote=DEFAULT_TOKENS.resolve("USDC"),
-                             user=ADDR0, expiration=expires,
-                             order_id=ORDER_ID, executor_id=5)
+    built = sera.build_order(owner_address=ADDR0, side="ask" if ask else "bid", amount="1000.0", price="1.085",
+                             from_address="EURC", to_address="USDC", expiration=expires,
+                             order_id=ORDER_ID, executor_id=5, tokens=DEFAULT_TOKENS)
     body = built.with_signature(eth_sign(built.message, key)).verify_signature_body()
     return {**body, **changes}
 
@@ -165,6 +164,8 @@ LIMIT = NOW + 365 * 86_400 - 300
     (lambda: order_body(amount="1000.0000001"), "AMOUNT_PRECISION", "amount"),
     (lambda: order_body(price="1.0850000001"), "AMOUNT_PRECISION", "price"),
     (lambda: order_body(from_address=ADDR1), "UNKNOWN_TOKEN", "from_address"),
+    (lambda: order_body(from_address="EURC"), "INVALID_ADDRESS", "from_address"),  # a request names tokens by address
+    (lambda: order_body(to_address="0x123"), "INVALID_ADDRESS", "to_address"),
     (lambda: order_body(from_address=order_body()["to_address"], to_address=order_body()["from_address"]),
      "UNKNOWN_MARKET", "from_address"),
     (lambda: order_body(order_id="00000000-0000-4000-8000-000000000002"), "UUID_MISMATCH", "uuid_int"),

@@ -72,9 +72,9 @@ def manage(action: str, timestamp: int, form: str = "body", label: str | None = 
 
 def order_body(now: int) -> dict[str, Any]:
     tokens = ServerSettings().tokens
-    built = sera.build_order(side="bid", amount="1000.0", price="1.085", base=tokens.resolve("EURC"),
-                             quote=tokens.resolve("USDC"), user=ADDR0, expiration=now + 86_400,
-                             order_id="00000000-0000-4000-8000-000000000001", executor_id=0)
+    built = sera.build_order(owner_address=ADDR0, side="bid", amount="1000.0", price="1.085", from_address="EURC",
+                             to_address="USDC", expiration=now + 86_400,
+                             order_id="00000000-0000-4000-8000-000000000001", executor_id=0, tokens=tokens)
     body: dict[str, Any] = built.with_signature(eth_sign(built.message)).verify_signature_body()
     return body
 

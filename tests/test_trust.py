@@ -74,9 +74,9 @@ def test_a_login_text_holding_an_unseen_character_is_refused_unless_trusted(hidd
     assert len(problems) == 1 and "characters a person does not see as themselves" in problems[0]
     assert f"U+{ord(hidden[0]):04X}" in problems[0]
     with pytest.raises(TrustError) as info:
-        trust.check_text(text, nonce="n1", address=ADDRESS)
+        trust.require_login_text(text, nonce="n1", address=ADDRESS)
     assert info.value.code == "CHALLENGE_MISMATCH"
-    trust.check_text(text, nonce="n1", address=ADDRESS, trust_server_text=True)
+    trust.require_login_text(text, nonce="n1", address=ADDRESS, trust_server_text=True)
     assert trust.text_problems(text.replace(hidden, ""), nonce="n1", address=ADDRESS) == []
 
 

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from eip712kit import Eip712KitError, uuid_int
 from eip712kit.protocols.sera.uuid_int import (
     UuidInt,
-    check_binding,
     is_uuid4,
     pack,
     pack_batch,
     pack_fields,
     pack_leg,
+    require_binding,
     unpack,
 )
 
@@ -38,7 +38,7 @@ def seed_vl(order_id: str, executor_id: int, leg_id: int, group_order_id: str) -
     return (executor_id << 252) | (raw << 124) | (group << 12) | leg_id
 
 
-uuids = st.uuids(version=4).map(str)  # order ids are UUID4s (check_binding refuses others)
+uuids = st.uuids(version=4).map(str)  # order ids are UUID4s (require_binding refuses others)
 any_uuid_text = st.uuids(version=None).map(str) | st.uuids().map(lambda u: str(u).upper())
 executors = st.integers(0, 15)
 
@@ -50,7 +50,7 @@ def test_the_seed_example_holds_exactly() -> None:
                              leg_id=0)
     assert fields.is_standalone
     assert fields.value == SEED_UUID_INT
-    assert check_binding(SEED_ORDER_ID, SEED_UUID_INT, executor_id=0) == fields
+    assert require_binding(SEED_ORDER_ID, SEED_UUID_INT, executor_id=0) == fields
     assert is_uuid4(SEED_ORDER_ID)
 
 
@@ -100,7 +100,7 @@ def test_batch_legs_share_order_zeros_group(order_ids: list[str], executor_id: i
             executor_id, order_id, group, leg)
         assert value == seed_vl(order_id, executor_id, leg, order_ids[0])
         assert value == pack_leg(order_id, executor_id, leg, order_ids[0])
-        check_binding(order_id, value)
+        require_binding(order_id, value)
     assert values[0] == pack(order_ids[0], executor_id)  # leg 0 is order 0 packed on its own
 
 
@@ -183,15 +183,15 @@ def test_out_of_range_values_are_refused(call: object, code: str, path: str) -> 
 def test_binding_mismatches() -> None:
     other = "00000000-0000-4000-8000-000000000002"
     with pytest.raises(Eip712KitError) as info:
-        check_binding(other, SEED_UUID_INT)
+        require_binding(other, SEED_UUID_INT)
     assert (info.value.code, info.value.path) == ("UUID_MISMATCH", "uuid_int")
     assert SEED_ORDER_ID in info.value.message and other in info.value.message
     with pytest.raises(Eip712KitError) as info:
-        check_binding(SEED_ORDER_ID, SEED_UUID_INT, executor_id=3)
+        require_binding(SEED_ORDER_ID, SEED_UUID_INT, executor_id=3)
     assert info.value.code == "UUID_MISMATCH"
     # a batch leg binds to its own order id, though its group is another order's
     legs = pack_batch([other, SEED_ORDER_ID], 2)
-    fields = check_binding(SEED_ORDER_ID, str(legs[1]), executor_id=2)
+    fields = require_binding(SEED_ORDER_ID, str(legs[1]), executor_id=2)
     assert not fields.is_standalone
 
 
@@ -214,10 +214,10 @@ def test_an_order_id_must_be_a_version_4_uuid(order_id: str, accepted: bool) -> 
     value = pack(order_id, 0)  # the bit layout itself takes any UUID ...
     assert unpack(value).uuid == order_id
     if accepted:  # ... the binding check holds the order to the document's "UUID4"
-        assert check_binding(order_id, value, standalone=True).value == value
-        assert uuid_int.check_uuid4(order_id.upper()) == int(order_id.replace("-", ""), 16)
+        assert require_binding(order_id, value, standalone=True).value == value
+        assert uuid_int.parse_uuid4(order_id.upper()) == int(order_id.replace("-", ""), 16)
         return
-    for call in (lambda: check_binding(order_id, value), lambda: uuid_int.check_uuid4(order_id)):
+    for call in (lambda: require_binding(order_id, value), lambda: uuid_int.parse_uuid4(order_id)):
         with pytest.raises(Eip712KitError) as info:
             call()
         assert (info.value.code, info.value.path) == ("UUID_NOT_V4", "order_id")
@@ -236,13 +236,13 @@ def test_a_standalone_order_has_leg_0_and_its_own_group(leg: int, group_delta: i
     value = pack_fields(4, bits, (bits >> 16) + group_delta, leg)
     fields = unpack(value)
     assert fields.is_standalone is (code is None)
-    check_binding(SEED_ORDER_ID, value, executor_id=4)  # not asked: a batch leg binds to its own order id
+    require_binding(SEED_ORDER_ID, value, executor_id=4)  # not asked: a batch leg binds to its own order id
     if code is None:
-        assert check_binding(SEED_ORDER_ID, value, executor_id=4, standalone=True) == fields
+        assert require_binding(SEED_ORDER_ID, value, executor_id=4, standalone=True) == fields
         assert value == pack(SEED_ORDER_ID, 4)
         return
     with pytest.raises(Eip712KitError) as info:
-        check_binding(SEED_ORDER_ID, value, executor_id=4, standalone=True)
+        require_binding(SEED_ORDER_ID, value, executor_id=4, standalone=True)
     assert (info.value.code, info.value.path) == (code, "uuid_int")
     assert ("leg_id" if leg else "group_id") in info.value.message
 
@@ -250,11 +250,11 @@ def test_a_standalone_order_has_leg_0_and_its_own_group(leg: int, group_delta: i
 def test_a_batch_leg_carries_order_zeros_group() -> None:
     order0, order1 = SEED_ORDER_ID, "11111111-2222-4333-8444-555555555555"  # another group
     legs = pack_batch([order0, order1], 2)
-    assert check_binding(order1, legs[1], group_order_id=order0).leg_id == 1
-    assert check_binding(order0, legs[0], group_order_id=order0, standalone=True).leg_id == 0
+    assert require_binding(order1, legs[1], group_order_id=order0).leg_id == 1
+    assert require_binding(order0, legs[0], group_order_id=order0, standalone=True).leg_id == 0
     with pytest.raises(Eip712KitError) as info:  # grouped under another batch's order 0
-        check_binding(order1, legs[1], group_order_id=order1)
+        require_binding(order1, legs[1], group_order_id=order1)
     assert (info.value.code, info.value.path) == ("UUID_MISMATCH", "uuid_int")
     with pytest.raises(Eip712KitError) as info:
-        check_binding(order1, legs[1], standalone=True)
+        require_binding(order1, legs[1], standalone=True)
     assert info.value.code == "UUID_NOT_STANDALONE"

@@ -40,7 +40,7 @@ def one_input(data: bytes) -> None:
             eip712kit.hash_message(body)
         else:
             text = body.decode("latin-1")
-            uuid_int.check_binding(text[:36], text[36:])
+            uuid_int.require_binding(text[:36], text[36:])
     except Eip712KitError:
         pass
 

@@ -176,9 +176,9 @@ class ServerState:
 
 def signed_order(state: ServerState, wallet: Wallet, **changes: Any) -> dict[str, Any]:
     """A /verify-signature body for a fresh order, signed, with ``changes`` applied after signing."""
-    built = sera.build_order(side="bid", amount="1000.0", price="1.085", base=state.base, quote=state.quote,
-                             user=wallet.address, expiration=state.now + 86_400, order_id=str(uuid.uuid4()),
-                             executor_id=state.executor_id, tokens=state.tokens)
+    built = sera.build_order(owner_address=wallet.address, side="bid", amount="1000.0", price="1.085",
+                             from_address=state.base, to_address=state.quote, expiration=state.now + 86_400,
+                             order_id=str(uuid.uuid4()), executor_id=state.executor_id, tokens=state.tokens)
     body: dict[str, Any] = built.with_signature(
         wallet.sign(built.message.to_typed_data(state.domain))).verify_signature_body()
     return {**body, **changes}

@@ -21,7 +21,7 @@ import click
 
 from ..base.errors import Eip712KitError
 from ..base.parsers import parse_address, to_checksum_address
-from ..core.api import Verification, verify_digest
+from ..core.api import Verification, check_digest
 from ..core.domain import Domain
 from ..core.keys import PrivateKey
 from ..core.signature import Signature
@@ -116,7 +116,7 @@ def sign_prepared(prepared: Prepared, domain: Domain, signer: Signer, request_pa
         prepared = prepared.sign(signer.key, domain)
     elif signer.external is not None:
         prepared = prepared.with_signature(signer.external)
-        verification = prepared.verify(domain)
+        verification = prepared.check(domain)
     if prepared.signature is not None:
         request = prepared.request(request_path)
     else:
@@ -137,7 +137,7 @@ def sign_struct(message: Struct, domain: Domain, signer: Signer, request: Callab
         signature = message.sign(signer.key, domain).to_hex()
     elif signer.external is not None:
         signature = Signature.parse(signer.external).to_hex()
-        verification = verify_digest(message.digest(domain), signer.external, signer.address)
+        verification = check_digest(message.digest(domain), signer.external, signer.address)
     return Built(message, domain, signer.address, signature, request(signature), verification, extra)
 
 

@@ -70,7 +70,7 @@ def alura_login(challenge_file: IO[bytes], referral_code: str | None, api: str, 
         signature = challenge.sign(signer.key, api_url=api, trust_text=trust_server_text).to_hex()
     elif signer.external is not None:
         signature = Signature.parse(signer.external).to_hex()
-        verification = challenge.verify(signer.external)
+        verification = challenge.check(signer.external)
     body: dict[str, object] = {"address": challenge.address, "signature": signature}
     if signature is not None:
         request = challenge.verify_request(signature, referral_code).to_dict()

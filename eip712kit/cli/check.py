@@ -41,7 +41,7 @@ import click
 
 from ..base.errors import Eip712KitError, NetworkError
 from ..base.limits import load_json
-from ..client import AluraClient, RenanceClient, Response, SeraClient, ServerVerdict
+from ..client import AluraClient, RenanceClient, Response, SeraClient, parse_verdict
 from ..core.domain import Domain
 from ..protocols import alura, renance, sera
 from ..protocols.sera.verdicts import Verdict, check_order_request
@@ -87,7 +87,7 @@ def check_group() -> None:
     \b
     Examples:
       eip712kit check sera --api http://127.0.0.1:8712 --side bid --amount 1000.0 \\
-          --price 1.085 --base EURC --quote USDC
+          --price 1.085 --from-address EURC --to-address USDC
       eip712kit check renance-login --api https://api.renance.xyz
       eip712kit check alura-login --api https://testnet-api.alura.fun
 
@@ -139,8 +139,8 @@ def _verdict_word(valid: bool) -> str:
 @_RETRIES_OPTION
 @key_options
 @json_option
-def check_sera(api: str, side: str | None, amount: str | None, price: str | None, base: str | None,
-               quote: str | None, tokens_file: IO[bytes] | None, order_id: str | None, uuid_int: str | None,
+def check_sera(api: str, side: str | None, amount: str | None, price: str | None, from_address: str | None,
+               to_address: str | None, tokens_file: IO[bytes] | None, order_id: str | None, uuid_int: str | None,
                expiration: int | None, expires_in: int, rounding: str | None, request_file: IO[bytes] | None,
                overrides: tuple[str, ...], domain_file: IO[bytes] | None, trust_server_domain: bool,
                trust_server_tokens: bool, timeout: float, retries: int, as_json: bool) -> int:
@@ -152,9 +152,9 @@ def check_sera(api: str, side: str | None, amount: str | None, price: str | None
     \b
     Examples:
       eip712kit check sera --api http://127.0.0.1:8712 \\
-          --side bid --amount 1000.0 --price 1.085 --base EURC --quote USDC
+          --side bid --amount 1000.0 --price 1.085 --from-address EURC --to-address USDC
       eip712kit check sera --api http://127.0.0.1:8712 \\
-          --side bid --amount 1000.0 --price 1.085 --base EURC --quote USDC --set amount=1000.5
+          --side bid --amount 1000.0 --price 1.085 --from-address EURC --to-address USDC --set amount=1000.5
       eip712kit check sera --request examples/verify_signature_body.json --json
 
     The executor_id comes from GET /health and the clock from GET /system/time (expiration =
@@ -176,24 +176,25 @@ def check_sera(api: str, side: str | None, amount: str | None, price: str | None
                  "clock_offset": server_now - int(time.time())}
         signed_view: dict[str, Any] | None = None
         if request_file is not None:
-            if any(v is not None for v in (side, amount, price, base, quote, order_id, uuid_int, expiration)):
+            if any(v is not None for v in (side, amount, price, from_address, to_address, order_id, uuid_int,
+                                           expiration)):
                 raise click.UsageError("--request carries the order; drop the order options")
             signed = load_json(request_file.read())
             if not isinstance(signed, dict):
                 raise click.BadParameter("the request file holds a JSON object", param_hint="--request")
         else:
-            require(side=side, amount=amount, price=price, base=base, quote=quote)
-            assert side is not None and base is not None and quote is not None
+            require(side=side, amount=amount, price=price, from_address=from_address, to_address=to_address)
+            assert side is not None and from_address is not None and to_address is not None
             key = load_cli_key()
             if expiration is None:
                 expiration = sera.safe_expiration(server_now, expires_in)
-            base_token = tokens.resolve(token_ref(base, "--base"), field="base")
-            quote_token = tokens.resolve(token_ref(quote, "--quote"), field="quote")
+            base_token = tokens.resolve(token_ref(from_address, "--from-address"), field="from_address")
+            quote_token = tokens.resolve(token_ref(to_address, "--to-address"), field="to_address")
             built = sera.build_order(
-                side=side, amount=amount, price=price, base=base_token, quote=quote_token, user=key.address,
-                expiration=expiration, uuid_int=uuid_int,
+                owner_address=key.address, side=side, amount=amount, price=price,
+                from_address=base_token, to_address=quote_token, expiration=expiration,
                 order_id=order_id if order_id is not None or uuid_int is not None else _new_uuid(),
-                executor_id=executor_id, rounding=rounding, server_now=server_now,
+                uuid_int=uuid_int, executor_id=executor_id, rounding=rounding, server_now=server_now,
             )
             signed_view = signed_order_view(built.order, domain, (base_token, quote_token))
             if not as_json:  # shown before anything is sent, so a hung server cannot hide it
@@ -202,16 +203,19 @@ def check_sera(api: str, side: str | None, amount: str | None, price: str | None
         sent = _apply_overrides(signed, overrides)
         local = check_order_request(sent, domain=domain, tokens=tokens, executor_id=executor_id, now=server_now)
         response = client.verify_signature(sent)
-    server = ServerVerdict.from_response(response)
+    server = parse_verdict(response)
     changes = _changes(signed, sent) if overrides else []
     agree = local.valid == server.valid
     if as_json:
+        answer = {"status": response.status, "valid": server.valid, "code": server.code, "field": server.field,
+                  "detail": server.detail, "body": response.body}
         click.echo(dumps({"server_state": state, "notes": notes, "signed": signed_view,
                           "request": {"method": "POST", "url": url, "body": sent}, "changed": changes,
-                          "local": local.to_dict(), "server": server.to_dict(), "agree": agree,
+                          "local": local.to_dict(), "server": answer, "agree": agree,
                           "accepted": local.valid and server.valid}))
     else:
-        click.echo(_render_sera(url, sent, changes, state, local, server, agree, notes if signed_view is None else []))
+        click.echo(_render_sera(url, sent, changes, state, local, (response.status, server), agree,
+                                notes if signed_view is None else []))
     return EXIT_OK if (local.valid and server.valid) else EXIT_INVALID
 
 
@@ -261,7 +265,8 @@ def _new_uuid() -> str:
 
 
 def _render_sera(url: str, sent: dict[str, Any], changes: list[dict[str, Any]], state: dict[str, Any],
-                 local: Verdict, server: ServerVerdict, agree: bool, notes: list[str]) -> str:
+                 local: Verdict, answer: tuple[int, Verdict], agree: bool, notes: list[str]) -> str:
+    status, server = answer
     out = [*(f"note: {n}" for n in notes),
            f"server: chain {state['chain_id']}, contract {state['verifying_contract']}, executor_id "
            f"{state['executor_id']}, time {state['server_time']} (local clock {-state['clock_offset']:+d} s)",
@@ -271,7 +276,7 @@ def _render_sera(url: str, sent: dict[str, Any], changes: list[dict[str, Any]], 
                    f"{json.dumps(change['sent'])}")
     width = 30
     out.append("")
-    out.append(f"{'':10}{'local':<{width}}server (HTTP {server.status})")
+    out.append(f"{'':10}{'local':<{width}}server (HTTP {status})")
     out.append(f"{'verdict':10}{_verdict_word(local.valid):<{width}}{_verdict_word(server.valid)}")
     out.append(f"{'code':10}{local.code or '-':<{width}}{visible(server.code or '-')}")
     out.append(f"{'field':10}{local.field or '-':<{width}}{visible(server.field or '-')}")

@@ -19,7 +19,7 @@ import click
 
 from ..base.errors import Eip712KitError
 from ..base.parsers import parse_hex_bytes
-from ..core.api import verify_digest
+from ..core.api import check_digest
 from ..core.messages import hash_message, message_bytes
 from ..core.signature import recover_digest, sign_digest
 from ._common import EXIT_INVALID, EXIT_OK, emit, json_option, key_options, load_cli_key, read_input
@@ -199,13 +199,13 @@ def message_verify(text: str | None, file: IO[bytes] | None, is_hex: bool, no_ha
     message = _message(text, file, is_hex)
     digest = _digest(message, is_hex, no_hash)
     try:
-        verdict = verify_digest(digest, signature, address)
+        verification = check_digest(digest, signature, address)
     except Eip712KitError as exc:
         raise exc.at("ADDRESS") from None
-    text_out = (f"valid: signed by {verdict.signer}" if verdict.valid
-                else f"invalid: {verdict.reason} [{verdict.code}]")
-    emit(as_json, {**verdict.to_dict(), **_summary(message, is_hex, digest, no_hash)}, text_out)
-    return EXIT_OK if verdict.valid else EXIT_INVALID
+    text_out = (f"valid: signed by {verification.signer}" if verification.valid
+                else f"invalid: {verification.reason} [{verification.code}]")
+    emit(as_json, {**verification.to_dict(), **_summary(message, is_hex, digest, no_hash)}, text_out)
+    return EXIT_OK if verification.valid else EXIT_INVALID
 
 
 __all__ = ["message_group"]

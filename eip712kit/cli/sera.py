@@ -83,13 +83,17 @@ def token_ref(text: str, option: str) -> sera.Token | str:
 
 
 def order_options(f: Any) -> Any:
-    """The order's own fields, shared with ``eip712kit check sera``."""
+    """The order request's own fields, by the request's names (``--base``/``--quote`` are kept as the
+    second names of ``--from-address``/``--to-address``), shared with ``eip712kit check sera``."""
     for option in reversed([
-        click.option("--side", type=click.Choice(list(sera.SIDES)), help="bid buys base with quote; ask sells base."),
+        click.option("--side", type=click.Choice(list(sera.SIDES)),
+                     help="bid buys the base token with the quote token; ask sells the base token."),
         click.option("--amount", help="Base-token amount, a decimal string (e.g. 1000.0)."),
         click.option("--price", help="Quote per base, a decimal string (e.g. 1.085)."),
-        click.option("--base", help="Base token: SYMBOL, ADDRESS or ADDRESS:DECIMALS (from_address)."),
-        click.option("--quote", help="Quote token: SYMBOL, ADDRESS or ADDRESS:DECIMALS (to_address)."),
+        click.option("--from-address", "--base", "from_address", metavar="TOKEN",
+                     help="The market's base token, whichever the side: SYMBOL, ADDRESS or ADDRESS:DECIMALS."),
+        click.option("--to-address", "--quote", "to_address", metavar="TOKEN",
+                     help="The market's quote token: SYMBOL, ADDRESS or ADDRESS:DECIMALS."),
         click.option("--tokens", "tokens_file", type=click.File("rb"),
                      help="A GET /tokens answer (JSON) to look symbols up in; it may not contradict the documented "
                           "deployment's tokens unless --trust-server-tokens."),
@@ -125,7 +129,7 @@ def sera_group() -> None:
 
     \b
     Examples:
-      eip712kit sera order --side bid --amount 1000.0 --price 1.085 --base EURC --quote USDC \\
+      eip712kit sera order --side bid --amount 1000.0 --price 1.085 --from-address EURC --to-address USDC \\
           --order-id 00000000-0000-4000-8000-000000000001 --executor-id 0
       eip712kit sera api-key create --label "trading bot"
       eip712kit sera cancel --uuid-int 6427948336465191935941739505432058208337171677044006212075520
@@ -139,7 +143,8 @@ def sera_group() -> None:
 @sera_domain_options
 @trust_server_tokens_option
 @signing_options
-def sera_order(side: str | None, amount: str | None, price: str | None, base: str | None, quote: str | None,
+def sera_order(side: str | None, amount: str | None, price: str | None, from_address: str | None,
+               to_address: str | None,
                tokens_file: IO[bytes] | None, order_id: str | None, uuid_int: str | None, expiration: int | None,
                expires_in: int, rounding: str | None, executor_id: int | None, now: int | None,
                chain_id: int | None, verifying_contract: str | None, config_file: IO[bytes] | None,
@@ -151,16 +156,19 @@ def sera_order(side: str | None, amount: str | None, price: str | None, base: st
 
     \b
     Example (the Sera document's order: bid 1000.0 EURC at 1.085 USDC):
-      eip712kit sera order --side bid --amount 1000.0 --price 1.085 --base EURC --quote USDC \\
+      eip712kit sera order --side bid --amount 1000.0 --price 1.085 --from-address EURC --to-address USDC \\
           --order-id 00000000-0000-4000-8000-000000000001 --executor-id 0
       -> fromAmount 1085000000 (USDC spent), toAmount 1000000000 (EURC received)
+
+    The options are the request's fields: --from-address is the market's base token and
+    --to-address its quote token, whichever the side (--base and --quote are their second names).
 
     Amounts must fit the tokens' decimals exactly unless --rounding names a mode. A --config or
     --tokens file (a saved server answer) that differs from the pinned domain or the documented
     tokens is refused, nothing signed, unless --trust-server-domain / --trust-server-tokens.
     """
-    require(side=side, amount=amount, price=price, base=base, quote=quote)
-    assert side is not None and base is not None and quote is not None
+    require(side=side, amount=amount, price=price, from_address=from_address, to_address=to_address)
+    assert side is not None and from_address is not None and to_address is not None
     if uuid_int is None and executor_id is None:
         raise click.UsageError("give --executor-id (from GET /health) to pack the uuid_int, or --uuid-int")
     decision = _domain(chain_id, verifying_contract, config_file, trust_server_domain)
@@ -175,8 +183,9 @@ def sera_order(side: str | None, amount: str | None, price: str | None, base: st
     if order_id is None and uuid_int is None:
         order_id = str(uuid_lib.uuid4())
     built = sera.build_order(
-        side=side, amount=amount, price=price, base=token_ref(base, "--base"), quote=token_ref(quote, "--quote"),
-        user=signer.address, expiration=expiration, uuid_int=uuid_int, order_id=order_id,
+        owner_address=signer.address, side=side, amount=amount, price=price,
+        from_address=token_ref(from_address, "--from-address"), to_address=token_ref(to_address, "--to-address"),
+        expiration=expiration, order_id=order_id, uuid_int=uuid_int,
         executor_id=executor_id, rounding=rounding, tokens=tokens, server_now=server_now,
     )
     return emit_built(sign_prepared(built, domain, signer), as_json, body_only,

@@ -82,7 +82,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
       eip712kit serve --db verifier.sqlite3 --workers 2      two processes, one store
       EIP712KIT_SERVE_PORT=8712 EIP712KIT_SERVE_LOG_FORMAT=json eip712kit serve
       eip712kit check sera --api http://127.0.0.1:8712/api/v1 --side bid --amount 1000.0 \\
-          --price 1.085 --base EURC --quote USDC
+          --price 1.085 --from-address EURC --to-address USDC
       curl http://127.0.0.1:8712/api/v1/health
 
     Serves /health (with executor_id), /system/time, /config, /tokens, /markets,

@@ -109,7 +109,7 @@ def uuid_check(order_id: str, value: str, executor_id: int | None, as_json: bool
     uuid_int.parse_uuid(order_id)
     fields = uuid_int.unpack(value)
     try:
-        uuid_int.check_binding(order_id, value, executor_id=executor_id)
+        uuid_int.require_binding(order_id, value, executor_id=executor_id)
     except Eip712KitError as exc:
         if exc.code not in ("UUID_MISMATCH", "UUID_NOT_V4"):
             raise

@@ -9,7 +9,7 @@ sign with (a domain, tokens, a login text) passes the kit's one trust policy
 """
 
 from .logins import AluraClient, AluraLogin, RenanceClient, RenanceLogin
-from .sera import SeraClient, ServerVerdict, parse_executor_id, parse_server_time, parse_tokens
+from .sera import SeraClient, parse_executor_id, parse_server_time, parse_tokens, parse_verdict
 from .transport import DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, ApiClient, HttpClient, Response
 
 __all__ = [
@@ -24,8 +24,8 @@ __all__ = [
     "RenanceLogin",
     "Response",
     "SeraClient",
-    "ServerVerdict",
     "parse_executor_id",
     "parse_server_time",
     "parse_tokens",
+    "parse_verdict",
 ]

@@ -84,8 +84,8 @@ class AluraLogin:
     api_url: str
 
     def sign(self, key: KeyLike, *, trust_server_text: bool = False) -> Signature:
-        """personal_sign of the text, refused (CHALLENGE_MISMATCH) as :func:`~eip712kit.protocols.trust.check_text`
-        says unless ``trust_server_text``."""
+        """personal_sign of the text, refused (CHALLENGE_MISMATCH) as
+        :func:`~eip712kit.protocols.trust.require_login_text` says unless ``trust_server_text``."""
         return self.challenge.sign(key, api_url=self.api_url, trust_text=trust_server_text)
 
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..base.errors import NetworkError
 from ..core.domain import Domain
 from ..protocols import trust
-from ..protocols.sera import DOMAIN, TokenList, domain_from_config, endpoints
+from ..protocols.requests import Prepared
+from ..protocols.sera import DOMAIN, TokenList, domain_from_config, endpoints, self_revoke_request
 from ..protocols.sera.uuid_int import MAX_EXECUTOR_ID
+from ..protocols.sera.verdicts import Verdict
 from .transport import MAX_BODY_SHOWN, ApiClient, Response, read_answer, server_error
 
 _TIME_KEYS = ("server_time", "timestamp", "time", "serverTime", "now", "epoch")
@@ -98,6 +99,20 @@ def parse_tokens(body: Any) -> list[dict[str, Any]]:
     return items
 
 
+SignedRequest = Prepared | Mapping[str, Any]
+"""A signed API-key request: :func:`~eip712kit.protocols.sera.api_key_request`'s result, signed, or its fields."""
+
+
+def _signed_fields(request: SignedRequest, use_query: bool = False) -> tuple[dict[str, Any], bool]:
+    """The fields to send (the signature in place) and whether they travel as query parameters.
+
+    A :class:`Prepared` says its own form; an unsigned one is refused (SIGNATURE_MISSING) before anything is sent.
+    """
+    if isinstance(request, Prepared):
+        return request.body(), use_query or request.form == "query"
+    return dict(request), use_query
+
+
 class SeraClient(ApiClient):
     """Sera's public endpoints; the base URL is the server's origin (``/api/v1`` may be included)."""
 
@@ -144,63 +159,69 @@ class SeraClient(ApiClient):
         """POST /verify-signature; the server's verdict, whatever its status."""
         return self.http.post(endpoints.VERIFY_SIGNATURE, dict(body))
 
-    # API keys: signed bodies come from eip712kit.protocols.sera; the answers are returned as they are.
+    # API keys. A signed request is what protocols.sera.api_key_request builds, signed by the wallet (or
+    # its fields); the answers are returned as they are (Response: .status, .expect(), .json_object()).
 
-    def create_api_key(self, body: Mapping[str, Any]) -> Response:
-        return self.http.post(endpoints.API_KEYS, dict(body))
+    def create_api_key(self, request: SignedRequest) -> Response:
+        """``POST /api-keys`` with a signed ``create`` (and its ``label``). 201: ``api_key`` and ``api_secret``
+        — the secret is shown this once; 400 API_KEY_LIMIT at 10 active keys; 409 a replayed signature."""
+        fields, _ = _signed_fields(request)
+        return self.http.post(endpoints.API_KEYS, fields)
 
-    def list_api_keys(self, body: Mapping[str, Any], *, use_query: bool = False) -> Response:
-        if use_query:
-            return self.http.get(endpoints.API_KEYS, params=body)
-        return self.http.post(endpoints.API_KEYS_LIST, dict(body))
+    def list_api_keys(self, request: SignedRequest, *, use_query: bool = False) -> Response:
+        """A signed ``list``: ``POST /api-keys/list`` (a JSON body), or ``GET /api-keys`` with the fields as
+        query parameters (``use_query``, or a request built with ``form="query"``). 200: ``{api_keys, count}``."""
+        fields, as_query = _signed_fields(request, use_query)
+        if as_query:
+            return self.http.get(endpoints.API_KEYS, params=fields)
+        return self.http.post(endpoints.API_KEYS_LIST, fields)
 
-    def revoke_api_key(self, body: Mapping[str, Any], *, use_query: bool = False) -> Response:
-        if use_query:
-            return self.http.delete(endpoints.API_KEYS, params=body)
-        return self.http.post(endpoints.API_KEYS_REVOKE, dict(body))
+    def revoke_api_key(self, request: SignedRequest, *, use_query: bool = False) -> Response:
+        """A signed ``revoke_<api_key>`` (with ``api_key``): ``POST /api-keys/revoke``, or ``DELETE /api-keys``
+        with query parameters (``use_query``, or ``form="query"``). 404 API_KEY_NOT_FOUND for a key not active."""
+        fields, as_query = _signed_fields(request, use_query)
+        if as_query:
+            return self.http.delete(endpoints.API_KEYS, params=fields)
+        return self.http.post(endpoints.API_KEYS_REVOKE, fields)
 
-    def revoke_all_api_keys(self, body: Mapping[str, Any]) -> Response:
-        return self.http.post(endpoints.API_KEYS_REVOKE_ALL, dict(body))
+    def revoke_all_api_keys(self, request: SignedRequest) -> Response:
+        """``POST /api-keys/revoke-all`` with a signed ``revoke_all``: one wallet signature revokes every active
+        key. 200: ``{status, revoked_api_keys, count}`` (count 0 when none was active)."""
+        fields, _ = _signed_fields(request)
+        return self.http.post(endpoints.API_KEYS_REVOKE_ALL, fields)
 
     def self_revoke_api_key(self, api_key: str, api_secret: str) -> Response:
-        return self.http.post(endpoints.API_KEYS_SELF_REVOKE, {"api_key": api_key},
-                              headers={"Authorization": f"Bearer {api_key}:{api_secret}"})
+        """``POST /api-keys/self-revoke``: the key in use revokes itself, authenticated by its own
+        ``Bearer api_key:api_secret`` (no wallet signature; another key of the wallet needs one). 401 a bad pair."""
+        request = self_revoke_request(api_key)
+        return self.http.post(request.path, request.json, headers={"Authorization": f"Bearer {api_key}:{api_secret}"})
 
     def verify_api_key(self, api_key: str, api_secret: str) -> Response:
+        """``POST /api-keys/verify``: whether the pair is valid, with no side effect. 200 ``{valid, owner_address}``,
+        401 a bad pair, 503 the verification backend unreachable (retried first, as every 503)."""
         return self.http.post(endpoints.API_KEYS_VERIFY, {"api_key": api_key, "api_secret": api_secret})
 
 
-@dataclass
-class ServerVerdict:
-    """A server's answer to ``POST /verify-signature``, read tolerantly: ``valid`` plus code/field/detail."""
+def parse_verdict(response: Response) -> Verdict:
+    """A server's answer to ``POST /verify-signature`` as the :class:`Verdict` the reference verifier gives.
 
-    status: int
-    valid: bool
-    code: str | None
-    field: str | None
-    detail: str | None
-    body: Any
-
-    @classmethod
-    def from_response(cls, response: Response) -> ServerVerdict:
-        if response.status >= 500 or response.status == 429 or not response.is_json:
-            raise NetworkError(f"/verify-signature did not give a verdict: {response.describe()}",
-                               code="SERVER_ERROR" if response.status < 500 else "NETWORK_ERROR")
-        body = response.body
-        info = body if isinstance(body, dict) else {}
-        detail = next((info[k] for k in ("detail", "reason", "message", "error") if isinstance(info.get(k), str)),
-                      None)
-        code = info.get("code") if isinstance(info.get("code"), str) else None
-        field = info.get("field") if isinstance(info.get("field"), str) else None
-        if response.ok and isinstance(info.get("valid"), bool):
-            return cls(response.status, info["valid"], code, field, detail, body)
-        if response.ok:
-            raise server_error(f"/verify-signature answered without a boolean 'valid': {response.describe()}")
-        return cls(response.status, False, code, field, detail or response.text[:MAX_BODY_SHOWN], body)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "valid": self.valid, "code": self.code, "field": self.field,
-                "detail": self.detail, "body": self.body}
+    Read tolerantly: ``valid`` plus ``code``, ``field`` and the sentence (``detail``, or ``reason``,
+    ``message``, ``error``); a 4xx without a verdict is a refusal whose sentence is the answer's start.
+    The HTTP status and the raw body stay the :class:`Response`'s. A 5xx, a 429, an answer that is not
+    JSON, or a 2xx without a boolean ``valid`` is no verdict: a NetworkError (exit 3).
+    """
+    if response.status >= 500 or response.status == 429 or not response.is_json:
+        raise NetworkError(f"/verify-signature did not give a verdict: {response.describe()}",
+                           code="SERVER_ERROR" if response.status < 500 else "NETWORK_ERROR")
+    info = response.body if isinstance(response.body, dict) else {}
+    detail = next((info[k] for k in ("detail", "reason", "message", "error") if isinstance(info.get(k), str)), None)
+    code = info.get("code") if isinstance(info.get("code"), str) else None
+    field = info.get("field") if isinstance(info.get("field"), str) else None
+    if response.ok and isinstance(info.get("valid"), bool):
+        return Verdict(info["valid"], code, detail, field)
+    if response.ok:
+        raise server_error(f"/verify-signature answered without a boolean 'valid': {response.describe()}")
+    return Verdict(False, code, detail or response.text[:MAX_BODY_SHOWN], field)
 
 
-__all__ = ["SeraClient", "ServerVerdict", "parse_executor_id", "parse_server_time", "parse_tokens"]
+__all__ = ["SeraClient", "parse_executor_id", "parse_server_time", "parse_tokens", "parse_verdict"]

@@ -9,7 +9,7 @@ when the server accepts the valid order and refuses every broken one; the report
 wrongly accepted or refused, with the reference verifier's own verdict beside the server's.
 
 All HTTP goes through :class:`eip712kit.client.SeraClient` (timeouts, retries, network errors in
-the kit's terms); the server's answers are read with the client's ``ServerVerdict``; the
+the kit's terms); the server's answers are read with the client's ``parse_verdict``; the
 expected verdicts come from the reference verifier (:func:`eip712kit.protocols.sera.verdicts.check_order_request`).
 """
 
@@ -60,8 +60,8 @@ class _ApiContext:
         from ..protocols import sera
 
         args: dict[str, Any] = {
-            "side": "bid", "amount": "1", "price": "1", "base": self.base, "quote": self.quote,
-            "user": self.key.address, "expiration": sera.safe_expiration(self.server_now),
+            "side": "bid", "amount": "1", "price": "1", "from_address": self.base, "to_address": self.quote,
+            "owner_address": self.key.address, "expiration": sera.safe_expiration(self.server_now),
             "order_id": _fresh_uuid4(), "executor_id": self.executor_id, "tokens": self.tokens,
         }
         args.update(changes)
@@ -170,7 +170,7 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
     /markets). A case passes when the server accepts the valid order, or refuses a broken one; the
     reference verifier's own verdict on each request is shown beside the server's.
     """
-    from ..client import SeraClient, ServerVerdict
+    from ..client import SeraClient, parse_verdict
     from ..protocols import sera
     from ..protocols.sera import endpoints
     from ..protocols.sera.verdicts import check_order_request
@@ -195,7 +195,7 @@ def run_api(api: str, key: PrivateKey | None = None, other_key: PrivateKey | Non
                         error=None if tamper.valid else {"code": "refused"}, description=tamper.description)
             local = check_order_request(body, domain=ctx.domain, tokens=tokens, executor_id=ctx.executor_id,
                                         now=ctx.server_now)
-            server = ServerVerdict.from_response(client.verify_signature(body))
+            server = parse_verdict(client.verify_signature(body))
             said = f"server: {'valid' if server.valid else 'refused'}" + (
                 f" {server.code or ''} {server.field or ''} {server.detail or ''}".rstrip() if not server.valid else "")
             reference = "valid" if local.valid else f"refused {local.code} ({local.field})"

@@ -103,8 +103,8 @@ def compute_uuid_int(inp: Mapping[str, Any]) -> dict[str, Any]:
         if operation == "unpack":
             fields = uuid_int.unpack(_need(inp, "uuid_int"))
         else:
-            fields = uuid_int.check_binding(_need(inp, "order_id"), _need(inp, "uuid_int"),
-                                            executor_id=inp.get("executor_id"))
+            fields = uuid_int.require_binding(_need(inp, "order_id"), _need(inp, "uuid_int"),
+                                              executor_id=inp.get("executor_id"))
         return {"executor_id": fields.executor_id, "uuid": fields.uuid, "group_id": str(fields.group_id),
                 "leg_id": fields.leg_id, "is_uuid4": uuid_int.is_uuid4(fields.uuid),
                 "standalone": fields.is_standalone}
@@ -125,21 +125,33 @@ def _token(inp: Mapping[str, Any], side: str) -> Any:
         raise exc.at(side) from None
 
 
+SERA_ORDER_VECTOR_NAMES = {"from_address": "base", "to_address": "quote", "owner_address": "user"}
+"""The builder's request names and what the ``sera_order`` vector format calls them. The format is
+published and other implementations read it, so it keeps its names; they are mapped here and only here."""
+
+
 def compute_sera_order(inp: Mapping[str, Any]) -> dict[str, Any]:
     """The Sera order builder: a side, amount and price on a pair → the signed Order and its body."""
     from ..core.domain import as_domain
     from ..protocols import sera
 
     domain = as_domain(inp["domain"]) if "domain" in inp else sera.DOMAIN
-    built = sera.build_order(
-        side=_need(inp, "side"), amount=_need(inp, "amount"), price=_need(inp, "price"),
-        base=_token(inp, "base"), quote=_token(inp, "quote"), user=_need(inp, "user"),
-        expiration=_need(inp, "expiration"), uuid_int=inp.get("uuid_int"), order_id=inp.get("order_id"),
-        executor_id=inp.get("executor_id"), fee_bps=inp.get("fee_bps", 0),
-        recipient=inp.get("recipient", sera.ZERO_ADDRESS),
-        initial_deposit_amount=inp.get("initial_deposit_amount", 0), rounding=inp.get("rounding"),
-        server_now=inp.get("server_now"),
-    )
+    try:
+        built = sera.build_order(
+            owner_address=_need(inp, "user"), side=_need(inp, "side"), amount=_need(inp, "amount"),
+            price=_need(inp, "price"), from_address=_token(inp, "base"), to_address=_token(inp, "quote"),
+            expiration=_need(inp, "expiration"), order_id=inp.get("order_id"), uuid_int=inp.get("uuid_int"),
+            executor_id=inp.get("executor_id"), fee_bps=inp.get("fee_bps", 0),
+            recipient=inp.get("recipient", sera.ZERO_ADDRESS),
+            initial_deposit_amount=inp.get("initial_deposit_amount", 0), rounding=inp.get("rounding"),
+            server_now=inp.get("server_now"),
+        )
+    except Eip712KitError as exc:
+        head = exc.path.split(".", 1)[0]
+        if head in SERA_ORDER_VECTOR_NAMES:
+            raise type(exc)(exc.message, code=exc.code, path=SERA_ORDER_VECTOR_NAMES[head] + exc.path[len(head):],
+                            **exc.details) from None
+        raise
     out: dict[str, Any] = {
         "order": built.order.to_message(),
         "uuid_int": str(built.uuid_int),
@@ -177,11 +189,11 @@ def compute_time_window(inp: Mapping[str, Any]) -> dict[str, Any]:
     name = TIME_WINDOW_RULES[rule]
     value, now = inp.get(name), _need(inp, "server_now")
     if rule in ("sera_expiration", "sera_deadline"):
-        sera.check_expiration(value, now, field=name)
+        sera.require_expiration_window(value, now, field=name)
     elif rule == "sera_api_key_timestamp":
-        sera.check_api_key_timestamp(_need(inp, name), now)
+        sera.require_api_key_window(_need(inp, name), now)
     else:
-        renance.check_timestamp(_need(inp, name), now)
+        renance.require_timestamp_window(_need(inp, name), now)
     return {"accepted": True}
 
 

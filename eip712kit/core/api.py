@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import Eip712KitError, ValueEncodingError
 from ..base.parsers import parse_address, to_checksum_address
+from ..base.renamed import module_getattr
 from .keys import KeyLike
 from .messages import MessageLike, hash_message
 from .signature import ZERO_ADDRESS, Signature, recover_digest, sign_digest
@@ -86,7 +87,7 @@ def expected_address(address: Address) -> str:
     return to_checksum_address(parse_address(address))
 
 
-def verify_digest(digest: bytes, signature: Any, address: Address) -> Verification:
+def check_digest(digest: bytes, signature: Any, address: Address) -> Verification:
     """Check that ``signature`` over ``digest`` was made by ``address``; never raises on a bad signature."""
     expected = expected_address(address)
     if expected == ZERO_ADDRESS:
@@ -108,7 +109,7 @@ def verify_digest(digest: bytes, signature: Any, address: Address) -> Verificati
 
 def check_typed_data(doc: Document, signature: Any, address: Address) -> Verification:
     """Like :func:`verify_typed_data` but says why a signature is not valid."""
-    return verify_digest(_typed(doc).digest(), signature, address)
+    return check_digest(_typed(doc).digest(), signature, address)
 
 
 def verify_typed_data(doc: Document, signature: Any, address: Address) -> bool:
@@ -121,7 +122,7 @@ def verify_typed_data(doc: Document, signature: Any, address: Address) -> bool:
 
 
 def check_message(message: MessageLike, signature: Any, address: Address, *, hex: bool = False) -> Verification:
-    return verify_digest(hash_message(message, hex=hex), signature, address)
+    return check_digest(hash_message(message, hex=hex), signature, address)
 
 
 def verify_message(message: MessageLike, signature: Any, address: Address, *, hex: bool = False) -> bool:
@@ -131,6 +132,7 @@ def verify_message(message: MessageLike, signature: Any, address: Address, *, he
 __all__ = [
     "Address",
     "Verification",
+    "check_digest",
     "check_message",
     "check_typed_data",
     "expected_address",
@@ -139,7 +141,9 @@ __all__ = [
     "recover_typed_data",
     "sign_message",
     "sign_typed_data",
-    "verify_digest",
     "verify_message",
     "verify_typed_data",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"verify_digest": "check_digest"}, globals())

@@ -13,17 +13,20 @@ never imported by them):
 
 This module builds eth-account's own types, so it needs eth-account (the ``keys`` extra); the
 functions here raise ``EXTRA_MISSING`` with the install command when it is absent. The names mirror
-eth-account's where the operation is the same; docs/eth-account.md lists every correspondence and
-where behaviour differs.
+eth-account's where the operation is the same; one that mirrors a method of eth-account's ``Account``
+and returns eth-account's own type is ``account_<method>`` (``account_sign_message`` returns a
+``SignedMessage``; the kit's ``sign_message`` returns a :class:`~eip712kit.Signature`).
+docs/eth-account.md lists every correspondence and where behaviour differs.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import Eip712KitError
 from ..base.extras import require
 from ..base.hashing import keccak256
+from ..base.renamed import module_getattr
 from .keys import KeyLike
 from .messages import PREFIX, SignableLike, message_bytes, signable, signable_payload
 from .signature import Signature, recover_digest, sign_digest
@@ -83,13 +86,13 @@ def from_signed_message(signed: Any) -> Signature:
     return Signature.parse(signed)
 
 
-def sign_message(message: SignableLike, key: KeyLike) -> Any:
+def account_sign_message(message: SignableLike, key: KeyLike) -> Any:
     """``Account.sign_message(message, key)`` with the kit's signer: the same ``SignedMessage``, byte for byte."""
     digest = signable_digest(message)
     return to_signed_message(sign_digest(digest, key), digest)
 
 
-def recover_message(message: SignableLike, signature: Any, *, allow_high_s: bool = False) -> str:
+def account_recover_message(message: SignableLike, signature: Any, *, allow_high_s: bool = False) -> str:
     """``Account.recover_message(message, signature=...)``: the EIP-55 signer of a ``SignableMessage``.
 
     Unlike eth-account, a high-s signature is refused (``SIGNATURE_HIGH_S``) unless ``allow_high_s``.
@@ -98,11 +101,17 @@ def recover_message(message: SignableLike, signature: Any, *, allow_high_s: bool
 
 
 __all__ = [
+    "account_recover_message",
+    "account_sign_message",
     "encode_defunct",
     "encode_typed_data",
     "from_signed_message",
-    "recover_message",
-    "sign_message",
     "signable_digest",
     "to_signed_message",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "sign_message": "account_sign_message",
+        "recover_message": "account_recover_message",
+    }, globals())

@@ -36,7 +36,7 @@ from ..base.hashing import keccak256
 from ..base.limits import DEFAULT_LIMITS, Limits
 from .encoders import Encoder, JsonWriter, Reader, atomic_json_writer, atomic_reader, near_miss
 from .field_types import Field, FieldType, fold_type, resolve_field_type
-from .type_graph import Fields, check_encodable, normalise_types, resolve_types
+from .type_graph import Fields, normalise_types, require_encodable, resolve_types
 
 EMPTY_ARRAY_HASH = keccak256(b"")
 """The word of an empty array: keccak256 of no words."""
@@ -168,7 +168,7 @@ class Schema:
             name: {f.type.struct for f in fields if f.type.struct is not None}
             for name, fields in self._struct_fields.items()
         }
-        check_encodable(self._struct_fields)
+        require_encodable(self._struct_fields)
         self._limits = limits
         self._encode_type: dict[str, str] = {}
         self._field_types: BoundedCache[str, FieldType] = BoundedCache(1024)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import DocumentError, TypeDefinitionError
 from ..base.limits import Limits
+from ..base.renamed import module_getattr
 from .encoders import is_atomic
 from .field_types import Field, FieldType, resolve_field_type
 
@@ -106,7 +107,7 @@ def resolve_types(types: dict[str, Fields], limits: Limits) -> dict[str, tuple[F
     return out
 
 
-def check_encodable(types: Mapping[str, tuple[Field, ...]]) -> None:
+def require_encodable(types: Mapping[str, tuple[Field, ...]]) -> None:
     """Refuse a cycle of references that every value must follow forever.
 
     A reference is *mandatory* when the field is the struct itself or a fixed-size array of it;
@@ -147,4 +148,7 @@ def check_encodable(types: Mapping[str, tuple[Field, ...]]) -> None:
                 stack.append((nxt, sorted(mandatory[nxt])))
 
 
-__all__ = ["Fields", "check_encodable", "normalise_types", "resolve_types"]
+__all__ = ["Fields", "normalise_types", "require_encodable", "resolve_types"]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_encodable": "require_encodable"}, globals())

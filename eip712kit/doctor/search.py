@@ -60,7 +60,7 @@ class Search:
         self.count = 0
         self.seen: set[bytes] = set()
 
-    def check(self) -> None:
+    def require_time_left(self) -> None:
         """Raise Stop once the time budget is spent (called while building candidates too)."""
         if self.clock() > self.deadline:
             raise Stop("the time budget")
@@ -71,7 +71,7 @@ class Search:
             return False
         if self.count >= self.cap:
             raise Stop(f"the candidate cap of {self.cap}")
-        self.check()  # a clock read per candidate: a candidate can be slow to build
+        self.require_time_left()  # a clock read per candidate: a candidate can be slow to build
         self.seen.add(key)
         self.count += 1
         if signature is None:
@@ -172,7 +172,7 @@ class Variants:
             hyp = self.pending.pop(0)
             self.reached.append(hyp.name)
             for variant in hyp.variants(self.ctx):
-                self.search.check()
+                self.search.require_time_left()
                 own = hyp.tier if variant.tier is None else variant.tier
                 if own < hyp.tier:
                     raise AssertionError(f"{hyp.name}: a variant of tier {own} below its hypothesis's {hyp.tier}")
@@ -247,7 +247,7 @@ def find_match(ctx: Diagnosable, search: Search, variants: Variants, counts: Cou
     labels: dict[tuple[str, ...], str] = {}
     for candidate in stream:
         if candidate is None:
-            search.check()
+            search.require_time_left()
             continue
         cost, items, digest = candidate
         signature = items[0].variant.value if items[0].layer == "signature" else None
@@ -284,7 +284,7 @@ def _alternatives(ctx: Diagnosable, search: Search, match: Match, cost: int, str
                 continue
             if candidate[0] > cost:
                 break
-            search.check()
+            search.require_time_left()
             if candidate[2] == match.digest:
                 consider(candidate[1])
         last = min(MAX_TIER, cost + ALTERNATIVE_TIERS)
@@ -293,7 +293,7 @@ def _alternatives(ctx: Diagnosable, search: Search, match: Match, cost: int, str
             for item in variants.by_tier.get(tier, []):
                 if item.layer == "signature":
                     continue
-                search.check()
+                search.require_time_left()
                 if _single_digest(ctx, item) == match.digest:
                     consider((item,))
     except Stop:

@@ -22,12 +22,13 @@ from typing import Any
 from ..base.errors import Eip712KitError, ProtocolError
 from ..base.limits import DEFAULT_LIMITS, load_json
 from ..base.parsers import parse_address, to_checksum_address
+from ..base.renamed import warn_renamed
 from ..core.api import Verification, check_message, recover_message
 from ..core.keys import KeyLike
 from ..core.messages import hash_message
 from ..core.signature import Signature, sign_digest
 from . import trust
-from .requests import HttpRequest, check_signer, signature_text
+from .requests import HttpRequest, require_signer, signature_text
 
 BASE_URL = "https://testnet-api.alura.fun"
 """The documented base URL (the paths below hang directly from it)."""
@@ -75,17 +76,22 @@ class Challenge:
         A text that fails the check is refused (CHALLENGE_MISMATCH) unless ``trust_text``; a key for
         another address is refused (KEY_MISMATCH).
         """
-        private_key = check_signer(key, self.address)
-        trust.check_text(self.message, nonce=self.nonce, address=self.address, api_url=api_url,
-                         trust_server_text=trust_text)
+        private_key = require_signer(key, self.address)
+        trust.require_login_text(self.message, nonce=self.nonce, address=self.address, api_url=api_url,
+                                 trust_server_text=trust_text)
         return sign_digest(self.digest(), private_key)
 
     def recover(self, signature: Any) -> str:
         return recover_message(self.message, signature)
 
-    def verify(self, signature: Any) -> Verification:
+    def check(self, signature: Any) -> Verification:
         """Whether the challenge's address signed its message (low-s, non-zero signer)."""
         return check_message(self.message, signature, self.address)
+
+    def verify(self, signature: Any) -> Verification:
+        """The old name of :meth:`check` (it returns a Verification; ``verify_*`` answer yes or no)."""
+        warn_renamed("Challenge.verify", "Challenge.check")
+        return self.check(signature)
 
     def verify_request(self, signature: Any, referral_code: str | None = None) -> HttpRequest:
         return verify_request(self.address, signature, referral_code)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Context, Decimal, Inexact, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ProtocolError
+from ..base.renamed import module_getattr
 
 ROUNDING_MODES: dict[str, str] = {"down": ROUND_DOWN, "up": ROUND_UP, "half_even": ROUND_HALF_EVEN}
 """Named rounding modes (amounts are positive, so ``down`` is floor and ``up`` is ceiling)."""
@@ -104,7 +105,7 @@ def multiply(a: Decimal, b: Decimal) -> Decimal:
     return _EXACT.multiply(a, b)
 
 
-def check_rounding(rounding: str | None) -> str | None:
+def parse_rounding(rounding: str | None) -> str | None:
     """The :mod:`decimal` constant of a named rounding mode (None means: refuse inexact amounts)."""
     if rounding is None:
         return None
@@ -118,7 +119,7 @@ def check_rounding(rounding: str | None) -> str | None:
     return ROUNDING_MODES[rounding]
 
 
-def check_decimals(decimals: Any, *, field: str = "decimals") -> int:
+def parse_decimals(decimals: Any, *, field: str = "decimals") -> int:
     if type(decimals) is not int or not 0 <= decimals <= MAX_TOKEN_DECIMALS:
         raise ProtocolError(
             f"token decimals {decimals!r} is not a whole number from 0 to {MAX_TOKEN_DECIMALS}",
@@ -129,15 +130,18 @@ def check_decimals(decimals: Any, *, field: str = "decimals") -> int:
 
 
 def scale_to_units(
-    number: Decimal, decimals: int, *, rounding: str | None = None, field: str = "amount", unit: str = "the token"
+    number: Decimal, decimals: int, *, rounding: str | None = None, field: str = "amount", unit: str = "the token",
+    path: str | None = None,
 ) -> int:
     """``number × 10**decimals`` as an integer, exactly or by the named rounding mode.
 
-    ``unit`` names the token in error sentences. A result of zero units (only possible when
-    rounding) or above uint256 is refused.
+    ``field`` and ``unit`` name the number and the token in error sentences; ``path`` is the request
+    field an error points at when the number is none of them (``amount × price`` → ``price``). A result
+    of zero units (only possible when rounding) or above uint256 is refused.
     """
-    mode = check_rounding(rounding)
-    decimals = check_decimals(decimals)
+    path = field if path is None else path
+    mode = parse_rounding(rounding)
+    decimals = parse_decimals(decimals)
     scaled = number.scaleb(decimals, _EXACT)
     integral = scaled.to_integral_value(rounding=ROUND_DOWN, context=_EXACT)
     if scaled != integral:
@@ -147,7 +151,7 @@ def scale_to_units(
                 f"{field} {format_decimal(number)} has {places} decimal places but {unit} has {decimals}: "
                 "pass an amount that fits, or name a rounding mode (down, up, half_even)",
                 code="AMOUNT_PRECISION",
-                path=field,
+                path=path,
             )
         integral = scaled.to_integral_value(rounding=mode, context=_EXACT)
     units = int(integral)
@@ -155,11 +159,11 @@ def scale_to_units(
         raise ProtocolError(
             f"{field} {format_decimal(number)} is less than one base unit of {unit} ({decimals} decimals)",
             code="AMOUNT_PRECISION",
-            path=field,
+            path=path,
         )
     if units > _UINT256_MAX:
         raise ProtocolError(f"{field} {format_decimal(number)} is too large for a uint256 amount",
-                            code="INVALID_AMOUNT", path=field)
+                            code="INVALID_AMOUNT", path=path)
     return units
 
 
@@ -172,12 +176,18 @@ __all__ = [
     "MAX_DECIMAL_CHARS",
     "MAX_TOKEN_DECIMALS",
     "ROUNDING_MODES",
-    "check_decimals",
-    "check_rounding",
     "decimal_places",
     "format_decimal",
     "multiply",
     "parse_decimal",
+    "parse_decimals",
+    "parse_rounding",
     "scale_to_units",
     "to_base_units",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_rounding": "parse_rounding",
+        "check_decimals": "parse_decimals",
+    }, globals())

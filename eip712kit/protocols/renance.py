@@ -13,23 +13,25 @@ Rules as code (pure; server time is a parameter):
   docs/protocols.md), overridable per call;
 * batch cancels join ids with ``,`` — so an id may not contain one — at most 20 ids a call
   (:func:`chunk_order_ids` splits longer lists);
-* timestamps within ±30 s of server time (:func:`check_timestamp`).
+* timestamps within ±30 s of server time (:func:`require_timestamp_window`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import Eip712KitError, ProtocolError, TrustError
 from ..base.limits import DEFAULT_LIMITS, load_json
 from ..base.parsers import parse_address, parse_int, to_checksum_address
+from ..base.renamed import module_getattr
 from ..core.domain import Domain, derived_domain_type
 from .amounts import parse_decimal
-from .requests import HttpRequest, Prepared
+from .requests import HttpRequest, Prepared, parse_choice
 from .struct import Struct
-from .windows import check_timestamp_window, plausible_time
+from .windows import plausible_time, require_in_window
 
 BASE_URL = "https://api.renance.xyz"
 """The documented base URL; every endpoint's path starts with :data:`API_PREFIX`."""
@@ -54,6 +56,7 @@ MAX_BATCH_CANCEL = 20
 ORDER_ID_SEPARATOR = ","
 SIDES = ("buy", "sell")
 ORDER_TYPES = ("limit", "market")
+SIDE_HINTS = dict.fromkeys(("bid", "ask"), "Renance's sides are buy and sell; bid/ask is Sera's wording")
 DEFAULT_LEVERAGE = 1
 MAX_LEVERAGE = 2**32 - 1
 
@@ -104,30 +107,9 @@ STRUCTS: tuple[type[Struct], ...] = (Login, CreateOrder, CancelOrder, BatchCance
 
 # --- rules ------------------------------------------------------------------------------------
 
-def check_timestamp(timestamp: Any, server_now: Any) -> int:
+def require_timestamp_window(timestamp: Any, server_now: Any) -> int:
     """``timestamp`` if within ±30 s of ``server_now`` (TIMESTAMP_OUT_OF_WINDOW otherwise)."""
-    return check_timestamp_window(timestamp, server_now, TIMESTAMP_WINDOW)
-
-
-def check_side(side: Any) -> str:
-    if side in SIDES:
-        return str(side)
-    hint = ""
-    if type(side) is str and side.lower() in SIDES:
-        hint = f": write it lowercase, {side.lower()!r} (it is signed as written)"
-    elif side in ("bid", "ask"):
-        hint = " (Renance's sides are buy and sell; bid/ask is Sera's wording)"
-    raise ProtocolError(f"side {side!r} is not buy or sell{hint}", code="INVALID_SIDE", path="side")
-
-
-def check_order_type(order_type: Any) -> str:
-    if order_type in ORDER_TYPES:
-        return str(order_type)
-    hint = ""
-    if type(order_type) is str and order_type.lower() in ORDER_TYPES:
-        hint = f": write it lowercase, {order_type.lower()!r} (it is signed as written)"
-    raise ProtocolError(f"order_type {order_type!r} is not limit or market{hint}", code="INVALID_ORDER_TYPE",
-                        path="order_type")
+    return require_in_window(timestamp, server_now, TIMESTAMP_WINDOW)
 
 
 def _decimal_string(value: Any, field: str) -> str:
@@ -142,7 +124,7 @@ def _decimal_string(value: Any, field: str) -> str:
     return value
 
 
-def check_leverage(leverage: Any) -> int:
+def parse_leverage(leverage: Any) -> int:
     if type(leverage) is not int or not 1 <= leverage <= MAX_LEVERAGE:
         raise ProtocolError(
             f"leverage {leverage!r} is not a whole number from 1 to {MAX_LEVERAGE} (uint32)",
@@ -152,7 +134,7 @@ def check_leverage(leverage: Any) -> int:
     return leverage
 
 
-def check_order_id(order_id: Any) -> str:
+def parse_order_id(order_id: Any) -> str:
     if type(order_id) is not str or not order_id:
         raise ProtocolError(f"order id {order_id!r} is not a non-empty string", code="INVALID_ORDER_ID")
     if ORDER_ID_SEPARATOR in order_id:
@@ -171,7 +153,7 @@ def _order_ids(order_ids: Iterable[str]) -> list[str]:
     ids = list(order_ids)
     for index, order_id in enumerate(ids):
         try:
-            check_order_id(order_id)
+            parse_order_id(order_id)
         except Eip712KitError as exc:
             raise exc.at(index).at("order_ids") from None
     return ids
@@ -322,13 +304,13 @@ def create_order(
     (:data:`MARKET_PRICE`, ``""``, by default) and sends that same string, or JSON ``null`` with
     ``null_market_price=True``. With ``server_now`` the ±30 s window is checked.
     """
-    side = check_side(side)
-    order_type = check_order_type(order_type)
+    side = parse_choice(side, SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
+    order_type = parse_choice(order_type, ORDER_TYPES, field="order_type", code="INVALID_ORDER_TYPE")
     amount = _decimal_string(amount, "amount")
     if type(symbol) is not str or not symbol:
         raise ProtocolError(f"symbol {symbol!r} is not a non-empty string such as BTCUSDT",
                             code="INVALID_SYMBOL", path="symbol")
-    leverage = check_leverage(leverage)
+    leverage = parse_leverage(leverage)
     if price is None:
         if order_type == "limit":
             raise ProtocolError("a limit order needs a price", code="INVALID_AMOUNT", path="price")
@@ -340,7 +322,7 @@ def create_order(
     else:
         signed_price = wire_price = _decimal_string(price, "price")
     if server_now is not None:
-        check_timestamp(timestamp, server_now)
+        require_timestamp_window(timestamp, server_now)
     message = CreateOrder(wallet=wallet, symbol=symbol, side=side, orderType=order_type, price=signed_price,
                           amount=amount, leverage=leverage, timestamp=timestamp)
     fields = {
@@ -371,7 +353,7 @@ def batch_cancel(order_ids: Iterable[str], *, wallet: str, timestamp: int, serve
             path="order_ids",
         )
     if server_now is not None:
-        check_timestamp(timestamp, server_now)
+        require_timestamp_window(timestamp, server_now)
     message = BatchCancelOrders(wallet=wallet, orderIds=ORDER_ID_SEPARATOR.join(ids), timestamp=timestamp)
     fields = {"order_ids": ids, "signature": None, "timestamp": message.timestamp}
     return Prepared(message, message.wallet, "POST", BATCH_CANCEL_PATH, fields)
@@ -380,7 +362,7 @@ def batch_cancel(order_ids: Iterable[str], *, wallet: str, timestamp: int, serve
 def cancel_order(order_id: str, *, wallet: str, timestamp: int) -> CancelOrder:
     """The single-order CancelOrder message (no documented endpoint sends it; see :func:`batch_cancel`)."""
     try:
-        check_order_id(order_id)
+        parse_order_id(order_id)
     except Eip712KitError as exc:
         raise exc.at("order_id") from None
     return CancelOrder(wallet=wallet, orderId=order_id, timestamp=timestamp)
@@ -399,6 +381,7 @@ __all__ = [
     "ORDERS_PATH",
     "ORDER_TYPES",
     "SIDES",
+    "SIDE_HINTS",
     "STRUCTS",
     "TIMESTAMP_WINDOW",
     "BatchCancelOrders",
@@ -408,15 +391,25 @@ __all__ = [
     "NonceChallenge",
     "batch_cancel",
     "cancel_order",
-    "check_leverage",
-    "check_order_id",
-    "check_order_type",
-    "check_side",
-    "check_timestamp",
     "chunk_order_ids",
     "create_order",
     "domain_from_typed_data",
     "login_request",
     "nonce_request",
+    "parse_leverage",
     "parse_nonce_response",
+    "parse_order_id",
+    "require_timestamp_window",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_timestamp": "require_timestamp_window",
+        "check_leverage": "parse_leverage",
+        "check_order_id": "parse_order_id",
+        "check_side": "parse_choice(side, renance.SIDES, ...)",
+        "check_order_type": "parse_choice(order_type, renance.ORDER_TYPES, ...)",
+    }, globals(), {
+        "check_side": partial(parse_choice, choices=SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS),
+        "check_order_type": partial(parse_choice, choices=ORDER_TYPES, field="order_type", code="INVALID_ORDER_TYPE"),
+    })

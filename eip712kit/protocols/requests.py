@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..base import parsers
 from ..base.errors import KeySourceError, ProtocolError
+from ..base.renamed import module_getattr, warn_renamed
 from ..core.api import Verification
 from ..core.domain import DomainLike
 from ..core.keys import KeyLike, PrivateKey, as_private_key
@@ -55,7 +56,25 @@ def signature_text(signature: Any) -> str:
     return parsed.to_hex()
 
 
-def check_signer(key: KeyLike, signer: str) -> PrivateKey:
+def parse_choice(value: Any, choices: tuple[str, ...], *, field: str, code: str,
+                 hints: Mapping[str, str] | None = None) -> str:
+    """``value`` if it is exactly one of ``choices``, the closed list of words a request field takes.
+
+    A side or an order type travels (and for Renance is signed) as written, so another case is refused
+    with a hint, never lowercased for the caller. ``hints`` adds a sentence for a word a caller may
+    bring from elsewhere (Renance's ``buy`` at Sera, Sera's ``bid`` at Renance), looked up in lowercase.
+    """
+    if type(value) is str and value in choices:
+        return value
+    hint = ""
+    if type(value) is str and value.lower() in choices:
+        hint = f": write it lowercase, {value.lower()!r} (it is sent as written, never lowercased for you)"
+    elif hints and type(value) is str and value.lower() in hints:
+        hint = f" ({hints[value.lower()]})"
+    raise ProtocolError(f"{field} {value!r} is not {' or '.join(choices)}{hint}", code=code, path=field)
+
+
+def require_signer(key: KeyLike, signer: str) -> PrivateKey:
     """The loaded key, refused when it does not sign as the address the message names."""
     private_key = as_private_key(key)
     expected = parsers.to_checksum_address(parsers.parse_address(signer))
@@ -92,18 +111,23 @@ class Prepared:
 
     def sign(self: _P, key: KeyLike, domain: DomainLike) -> _P:
         """A signed copy; a key that is not the message's signer is refused (KEY_MISMATCH)."""
-        private_key = check_signer(key, self.signer)
+        private_key = require_signer(key, self.signer)
         return dataclasses.replace(self, signature=self.message.sign(private_key, domain).to_hex())
 
     def with_signature(self: _P, signature: Any) -> _P:
         """A copy carrying a signature made elsewhere (a wallet, another signer); format-checked."""
         return dataclasses.replace(self, signature=signature_text(signature))
 
-    def verify(self, domain: DomainLike) -> Verification:
+    def check(self, domain: DomainLike) -> Verification:
         """Whether the held signature is the signer's, over this message in ``domain``."""
         if self.signature is None:
-            raise ProtocolError("nothing to verify: the request is not signed yet", code="SIGNATURE_MISSING")
-        return self.message.verify(self.signature, self.signer, domain)
+            raise ProtocolError("nothing to check: the request is not signed yet", code="SIGNATURE_MISSING")
+        return self.message.check(self.signature, self.signer, domain)
+
+    def verify(self, domain: DomainLike) -> Verification:
+        """The old name of :meth:`check` (it returns a Verification; ``verify_*`` answer yes or no)."""
+        warn_renamed("Prepared.verify", "Prepared.check")
+        return self.check(domain)
 
     def body(self) -> dict[str, Any]:
         """The request's fields with the signature in place."""
@@ -121,4 +145,7 @@ class Prepared:
         return HttpRequest(self.method, path or self.path, json=body)
 
 
-__all__ = ["HttpRequest", "Prepared", "check_signer", "signature_text"]
+__all__ = ["HttpRequest", "Prepared", "parse_choice", "require_signer", "signature_text"]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_signer": "require_signer"}, globals())

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from ..base.errors import Eip712KitError, TypeDefinitionError, ValueEncodingError
 from ..base.hashing import keccak256
-from ..core.api import Verification, verify_digest
+from ..base.renamed import warn_renamed
+from ..core.api import Verification, check_digest
 from ..core.domain import Domain, DomainLike, as_domain, eip712_digest, separator_of
 from ..core.encoders import JsonWriter, Reader
 from ..core.field_types import resolve_field_type
@@ -253,9 +254,14 @@ class Struct(metaclass=_StructMeta):
         """The EIP-55 address that made ``signature`` over this struct in ``domain``."""
         return recover_digest(self.digest(domain), signature, allow_high_s=allow_high_s)
 
-    def verify(self, signature: Any, address: str, domain: DomainLike) -> Verification:
+    def check(self, signature: Any, address: str, domain: DomainLike) -> Verification:
         """Whether ``address`` made ``signature`` (low-s, non-zero signer); says why not."""
-        return verify_digest(self.digest(domain), signature, address)
+        return check_digest(self.digest(domain), signature, address)
+
+    def verify(self, signature: Any, address: str, domain: DomainLike) -> Verification:
+        """The old name of :meth:`check` (it returns a Verification; ``verify_*`` answer yes or no)."""
+        warn_renamed("Struct.verify", "Struct.check")
+        return self.check(signature, address, domain)
 
     # -- value semantics --
 

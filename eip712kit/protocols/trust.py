@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..base.errors import Eip712KitError, TrustError
+from ..base.renamed import module_getattr
 from ..core.domain import Domain
 
 if TYPE_CHECKING:  # the display half is imported by every command: it does not pay for the protocols
@@ -294,8 +295,8 @@ def text_problems(text: str, *, nonce: Any, address: str, api_url: str | None = 
     return problems
 
 
-def check_text(text: str, *, nonce: Any, address: str, api_url: str | None = None,
-               trust_server_text: bool = False) -> None:
+def require_login_text(text: str, *, nonce: Any, address: str, api_url: str | None = None,
+                       trust_server_text: bool = False) -> None:
     """Refuse (CHALLENGE_MISMATCH) a login text with :func:`text_problems`, unless ``trust_server_text``."""
     problems = [] if trust_server_text else text_problems(text, nonce=nonce, address=address, api_url=api_url)
     if problems:
@@ -311,7 +312,6 @@ def check_text(text: str, *, nonce: Any, address: str, api_url: str | None = Non
 __all__ = [
     "UNSEEN_CATEGORIES",
     "Decision",
-    "check_text",
     "decide_domain",
     "decide_login_domain",
     "decide_tokens",
@@ -320,8 +320,12 @@ __all__ = [
     "is_unseen",
     "json_visible",
     "quoted",
+    "require_login_text",
     "sera_token_pins",
     "text_problems",
     "unseen_characters",
     "visible",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_text": "require_login_text"}, globals())

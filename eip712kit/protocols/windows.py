@@ -6,10 +6,11 @@ here reads the local clock, so every rule is a pure function a test or a vector 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base import parsers
 from ..base.errors import Eip712KitError, ProtocolError, ValueEncodingError
+from ..base.renamed import module_getattr
 
 LATEST_UNIX_TIME = 253_402_300_799
 """9999-12-31T23:59:59Z, the last second a four-digit year names: a later "time" is a number, not a time."""
@@ -43,7 +44,7 @@ def plausible_time(value: Any, field: str) -> int:
     return number
 
 
-def check_timestamp_window(timestamp: Any, server_now: Any, window: int, *, field: str = "timestamp") -> int:
+def require_in_window(timestamp: Any, server_now: Any, window: int, *, field: str = "timestamp") -> int:
     """``timestamp`` if it is within ``window`` seconds of ``server_now`` either way (inclusive)."""
     signed = unix_time(timestamp, field)
     now = unix_time(server_now, "server_now")
@@ -58,4 +59,7 @@ def check_timestamp_window(timestamp: Any, server_now: Any, window: int, *, fiel
     return signed
 
 
-__all__ = ["LATEST_UNIX_TIME", "check_timestamp_window", "plausible_time", "unix_time"]
+__all__ = ["LATEST_UNIX_TIME", "plausible_time", "require_in_window", "unix_time"]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_timestamp_window": "require_in_window"}, globals())

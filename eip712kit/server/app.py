@@ -37,7 +37,7 @@ from ..base.errors import Eip712KitError
 from ..base.limits import Limits, load_json
 from ..protocols import sera
 from ..protocols.sera import endpoints
-from ..protocols.sera.verdicts import ApiKeyRefusal, Verdict, check_manage_api_key, check_order_request
+from ..protocols.sera.verdicts import ApiKeyRefusal, Verdict, check_order_request, require_manage_api_key
 from .debug import debug_routes
 from .openapi import (
     API_KEY_QUERY,
@@ -188,8 +188,8 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
 
     def signed(fields: Mapping[str, Any], expected_action: str, *, optional: tuple[str, ...] = (),
                required: tuple[str, ...] = ()) -> Any:
-        return check_manage_api_key(fields, expected_action=expected_action, domain=settings.domain,
-                                    now=settings.now(), optional=optional, required=required)
+        return require_manage_api_key(fields, expected_action=expected_action, domain=settings.domain,
+                                      now=settings.now(), optional=optional, required=required)
 
     def revoke_action(fields: Mapping[str, Any]) -> str:
         api_key = fields.get("api_key") if isinstance(fields, Mapping) else None

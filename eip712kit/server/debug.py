@@ -132,7 +132,7 @@ def json_response(body: Any, status: int = 200) -> Response:
 
 # --- what a request may be ----------------------------------------------------------------------
 
-def check_origin(request: Request) -> None:
+def require_origin(request: Request) -> None:
     """Refuse a request another site makes the browser send, or one that reached loopback by a foreign name.
 
     The rules are the API's (server/origin.py); only the sentences speak of the page.
@@ -322,7 +322,7 @@ def debug_routes(limits: Limits = DEFAULT_LIMITS) -> list[BaseRoute]:
         @functools.wraps(fn)  # the docstring is the route's summary in /api/openapi.json
         async def wrapped(request: Request) -> Response:
             try:
-                check_origin(request)
+                require_origin(request)
                 return await fn(request)
             except Refusal as exc:
                 return json_response({"ok": False, "error": exc.error}, exc.status)

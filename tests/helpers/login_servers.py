@@ -115,8 +115,8 @@ def renance_app(
                                 status_code=401)
         value, _issued_at = issued.pop(wallet)  # one use per nonce
         try:
-            renance.check_timestamp(body["timestamp"], int(clock()))
-            verdict = renance.Login(wallet=wallet, nonce=value, timestamp=body["timestamp"]).verify(
+            renance.require_timestamp_window(body["timestamp"], int(clock()))
+            verdict = renance.Login(wallet=wallet, nonce=value, timestamp=body["timestamp"]).check(
                 body["signature"], wallet, domain)
         except Eip712KitError as exc:
             return JSONResponse({"error": exc.code, "message": exc.message, "code": 403}, status_code=403)

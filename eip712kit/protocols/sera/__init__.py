@@ -6,19 +6,24 @@ One module per concern, all pure (server time is a parameter, read it from ``GET
   :class:`CancelVLBatch`, :class:`WithdrawIntent` (field order is part of the hash);
 * :mod:`~.deployment` — the documented domain (:data:`DOMAIN`) and :func:`domain_from_config`;
 * :mod:`~.endpoints` — every HTTP path, written once;
-* :mod:`~.expiration` — the expiration / deadline window (:func:`check_expiration`,
+* :mod:`~.expiration` — the expiration / deadline window (:func:`require_expiration_window`,
   :func:`safe_expiration`);
 * :mod:`~.api_keys` — API-key actions, the ±5-minute window and their requests;
-* :mod:`~.tokens` and :mod:`~.orders` — tokens, and the order builder (:func:`build_order`): side,
-  decimal amount and price, base and quote tokens → the signed :class:`Order` with exact integer
-  amounts and the ``/verify-signature`` / ``POST /orders`` bodies;
+* :mod:`~.tokens` and :mod:`~.orders` — tokens, and the order builder (:func:`build_order`): an
+  order request's fields by their own names (``owner_address``, ``side``, decimal ``amount`` and
+  ``price``, ``from_address``/``to_address`` the market's base and quote tokens, …) → the signed
+  :class:`Order` with exact integer amounts and the ``/verify-signature`` / ``POST /orders`` bodies;
 * :mod:`~.verdicts` — the verdict on a whole request (:func:`check_order_request`,
-  :func:`check_manage_api_key`), which the reference verifier answers with;
+  :func:`require_manage_api_key`), which the reference verifier answers with;
 * the uuid_int binding — :mod:`eip712kit.protocols.sera.uuid_int`.
 
 Where the Sera document is silent, the choice made is listed in ``docs/protocols.md``.
 """
 
+from typing import TYPE_CHECKING
+
+from ...base.renamed import package_getattr
+from . import api_keys, expiration, orders
 from .api_keys import (
     API_KEY_ACTIONS,
     API_KEY_TIMESTAMP_WINDOW,
@@ -26,10 +31,10 @@ from .api_keys import (
     REVOKE_PREFIX,
     api_key_action,
     api_key_request,
-    check_action,
-    check_api_key,
-    check_api_key_timestamp,
     manage_api_key,
+    parse_action,
+    parse_api_key,
+    require_api_key_window,
     self_revoke_request,
 )
 from .deployment import DOMAIN, SEPOLIA_TOKENS, domain_from_config
@@ -38,11 +43,11 @@ from .expiration import (
     DEFAULT_BUFFER,
     DEFAULT_LIFETIME,
     EXPIRATION_MAX_AHEAD,
-    check_expiration,
-    require_expiration,
+    parse_expiration,
+    require_expiration_window,
     safe_expiration,
 )
-from .orders import SIDES, ZERO_ADDRESS, SeraOrder, build_order, cancel_order, check_side, intent_from_quote
+from .orders import SIDE_HINTS, SIDES, ZERO_ADDRESS, SeraOrder, build_order, cancel_order, intent_from_quote
 from .structs import STRUCTS, CancelOrder, CancelVLBatch, Intent, ManageApiKey, Order, WithdrawIntent
 from .tokens import NO_TOKENS, Token, TokenList
 
@@ -59,6 +64,7 @@ __all__ = [
     "REVOKE_PREFIX",
     "SEPOLIA_TOKENS",
     "SIDES",
+    "SIDE_HINTS",
     "STRUCTS",
     "ZERO_ADDRESS",
     "CancelOrder",
@@ -74,15 +80,17 @@ __all__ = [
     "api_key_request",
     "build_order",
     "cancel_order",
-    "check_action",
-    "check_api_key",
-    "check_api_key_timestamp",
-    "check_expiration",
-    "check_side",
     "domain_from_config",
     "intent_from_quote",
     "manage_api_key",
-    "require_expiration",
+    "parse_action",
+    "parse_api_key",
+    "parse_expiration",
+    "require_api_key_window",
+    "require_expiration_window",
     "safe_expiration",
     "self_revoke_request",
 ]
+
+if not TYPE_CHECKING:  # the old names of the modules re-exported here, each warning as its module does
+    __getattr__ = package_getattr(__name__, (api_keys, expiration, orders))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ProtocolError
+from ...base.renamed import module_getattr
 from ..requests import HttpRequest, Prepared
-from ..windows import check_timestamp_window
+from ..windows import require_in_window
 from . import endpoints
 from .structs import ManageApiKey
 
@@ -17,12 +18,12 @@ REVOKE_PREFIX = "revoke_"
 MAX_ACTIVE_API_KEYS = 10
 
 
-def check_api_key_timestamp(timestamp: Any, server_now: Any) -> int:
+def require_api_key_window(timestamp: Any, server_now: Any) -> int:
     """``timestamp`` if within ±300 s of ``server_now`` (TIMESTAMP_OUT_OF_WINDOW otherwise)."""
-    return check_timestamp_window(timestamp, server_now, API_KEY_TIMESTAMP_WINDOW)
+    return require_in_window(timestamp, server_now, API_KEY_TIMESTAMP_WINDOW)
 
 
-def check_api_key(api_key: Any, field: str = "api_key") -> str:
+def parse_api_key(api_key: Any, field: str = "api_key") -> str:
     if type(api_key) is not str or not api_key or any(c.isspace() for c in api_key):
         raise ProtocolError(
             f"{field} {api_key!r} is not an API key: a non-empty string without spaces (e.g. sera_...)",
@@ -32,11 +33,11 @@ def check_api_key(api_key: Any, field: str = "api_key") -> str:
     return api_key
 
 
-def check_action(action: Any) -> str:
+def parse_action(action: Any) -> str:
     """``action`` if it is ``create``, ``list``, ``revoke_all`` or ``revoke_<api_key>``."""
     if type(action) is str and (action in API_KEY_ACTIONS or action.startswith(REVOKE_PREFIX)):
         if action.startswith(REVOKE_PREFIX) and action != "revoke_all":
-            check_api_key(action[len(REVOKE_PREFIX):], "action")
+            parse_api_key(action[len(REVOKE_PREFIX):], "action")
         return action
     raise ProtocolError(
         f"action {action!r} is not an API-key action: use create, list, revoke_all or revoke_<api_key>",
@@ -48,15 +49,15 @@ def check_action(action: Any) -> str:
 def api_key_action(kind: str, api_key: str | None = None) -> str:
     """The signed action string: ``api_key_action("revoke", "sera_x")`` → ``"revoke_sera_x"``."""
     if kind == "revoke":
-        return REVOKE_PREFIX + check_api_key(api_key)
+        return REVOKE_PREFIX + parse_api_key(api_key)
     if api_key is not None:
         raise ProtocolError(f"{kind} takes no api_key; only revoke does", code="INVALID_ACTION", path="api_key")
-    return check_action(kind)
+    return parse_action(kind)
 
 
 def manage_api_key(owner: str, action: str, timestamp: int) -> ManageApiKey:
     """The ManageApiKey message, with the action checked."""
-    return ManageApiKey(owner=owner, action=check_action(action), timestamp=timestamp)
+    return ManageApiKey(owner=owner, action=parse_action(action), timestamp=timestamp)
 
 
 def api_key_request(
@@ -77,7 +78,7 @@ def api_key_request(
     """
     message = manage_api_key(owner, action, timestamp)
     if server_now is not None:
-        check_api_key_timestamp(timestamp, server_now)
+        require_api_key_window(timestamp, server_now)
     if form not in ("body", "query"):
         raise ProtocolError(f"form {form!r} is body or query", code="INVALID_ACTION", path="form")
     if label is not None and action != "create":
@@ -112,9 +113,26 @@ def api_key_request(
 
 def self_revoke_request(api_key: str) -> HttpRequest:
     """``POST /api-keys/self-revoke``: no signature; the client adds the key's own Bearer header."""
-    return HttpRequest("POST", endpoints.API_KEYS_SELF_REVOKE, json={"api_key": check_api_key(api_key)})
+    return HttpRequest("POST", endpoints.API_KEYS_SELF_REVOKE, json={"api_key": parse_api_key(api_key)})
 
 
-__all__ = ["API_KEY_ACTIONS", "API_KEY_TIMESTAMP_WINDOW", "MAX_ACTIVE_API_KEYS", "REVOKE_PREFIX", "api_key_action",
-           "api_key_request", "check_action", "check_api_key", "check_api_key_timestamp", "manage_api_key",
-           "self_revoke_request"]
+__all__ = [
+    "API_KEY_ACTIONS",
+    "API_KEY_TIMESTAMP_WINDOW",
+    "MAX_ACTIVE_API_KEYS",
+    "REVOKE_PREFIX",
+    "api_key_action",
+    "api_key_request",
+    "manage_api_key",
+    "parse_action",
+    "parse_api_key",
+    "require_api_key_window",
+    "self_revoke_request",
+]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_action": "parse_action",
+        "check_api_key": "parse_api_key",
+        "check_api_key_timestamp": "require_api_key_window",
+    }, globals())

@@ -6,9 +6,10 @@ ends so a signature is never made on the boundary.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ProtocolError
+from ...base.renamed import module_getattr
 from ..windows import unix_time
 
 EXPIRATION_MAX_AHEAD = 365 * 86_400 - 300
@@ -19,7 +20,7 @@ DEFAULT_BUFFER = 60
 """Seconds kept clear of both ends of the window by :func:`safe_expiration` (client clock and latency)."""
 
 
-def require_expiration(expiration: Any, *, field: str = "expiration") -> int:
+def parse_expiration(expiration: Any, *, field: str = "expiration") -> int:
     """``expiration`` as an int, refused when missing or 0 (no clock needed for that much)."""
     value = None if expiration is None else unix_time(expiration, field)
     if not value:
@@ -32,13 +33,13 @@ def require_expiration(expiration: Any, *, field: str = "expiration") -> int:
     return value
 
 
-def check_expiration(expiration: Any, server_now: Any, *, field: str = "expiration") -> int:
+def require_expiration_window(expiration: Any, server_now: Any, *, field: str = "expiration") -> int:
     """``expiration`` if it is strictly after ``server_now`` and at most now + 365 days − 300 s.
 
     The same window applies to quote deadlines (``field="deadline"``). Missing or 0 →
     EXPIRATION_MISSING; not after now → EXPIRATION_PAST; too far → EXPIRATION_TOO_FAR.
     """
-    value = require_expiration(expiration, field=field)
+    value = parse_expiration(expiration, field=field)
     now = unix_time(server_now, "server_now")
     if value <= now:
         raise ProtocolError(
@@ -81,5 +82,17 @@ def safe_expiration(server_now: Any, lifetime: int = DEFAULT_LIFETIME, buffer: i
     return now + life
 
 
-__all__ = ["DEFAULT_BUFFER", "DEFAULT_LIFETIME", "EXPIRATION_MAX_AHEAD", "check_expiration", "require_expiration",
-           "safe_expiration"]
+__all__ = [
+    "DEFAULT_BUFFER",
+    "DEFAULT_LIFETIME",
+    "EXPIRATION_MAX_AHEAD",
+    "parse_expiration",
+    "require_expiration_window",
+    "safe_expiration",
+]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_expiration": "require_expiration_window",
+        "require_expiration": "parse_expiration",
+    }, globals())

@@ -1,22 +1,28 @@
-"""The order builder: a side, a decimal amount and price on a base/quote pair → the signed :class:`Order`.
+"""The order builder: an order request's fields (side, decimal amount and price on a pair) → the signed Order.
 
-Also the cancel and intent messages that refer to orders. Amounts convert exactly into base units
-(AMOUNT_PRECISION otherwise, unless a rounding mode is named); the uuid_int binds the order id.
+The builder takes the request's own names (``owner_address``, ``from_address``, ``to_address``, …), so
+an error names the field a request carries. Also the cancel and intent messages that refer to orders.
+Amounts convert exactly into base units (AMOUNT_PRECISION otherwise, unless a rounding mode is named);
+the uuid_int binds the order id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from ...base.errors import ProtocolError
+from ...base.errors import Eip712KitError, ProtocolError
+from ...base.parsers import parse_address, to_checksum_address
+from ...base.renamed import module_getattr, renamed_keywords
 from ...core.secp256k1 import ZERO_ADDRESS
 from ..amounts import format_decimal, multiply, parse_decimal, scale_to_units
-from ..requests import HttpRequest, Prepared
+from ..requests import HttpRequest, Prepared, parse_choice
 from . import endpoints
 from . import uuid_int as uuid_int_mod
-from .expiration import check_expiration, require_expiration
+from .expiration import parse_expiration, require_expiration_window
 from .structs import CancelOrder, Intent, Order
 from .tokens import NO_TOKENS, Token, TokenList
 
@@ -29,18 +35,8 @@ DEFAULT_INITIAL_DEPOSIT_AMOUNT = 0
 
 
 SIDES = ("bid", "ask")
-
-
-def check_side(side: Any) -> str:
-    """``bid`` (buy base with quote) or ``ask`` (sell base for quote), exactly."""
-    if side in SIDES:
-        return str(side)
-    hint = ""
-    if type(side) is str and side.lower() in SIDES:
-        hint = f" (lowercase: {side.lower()!r})"
-    elif side in ("buy", "sell", "BUY", "SELL"):
-        hint = " (Sera's sides are bid and ask; buy/sell is Renance's wording)"
-    raise ProtocolError(f"side {side!r} is not bid or ask{hint}", code="INVALID_SIDE", path="side")
+"""``bid`` buys the base token with the quote token; ``ask`` sells the base token for the quote token."""
+SIDE_HINTS = dict.fromkeys(("buy", "sell"), "Sera's sides are bid and ask; buy/sell is Renance's wording")
 
 
 @dataclass(frozen=True)
@@ -76,8 +72,9 @@ class SeraOrder(Prepared):
         return self.request(endpoints.ORDERS)
 
 
-def _amount_text(value: Any) -> str:
-    return value if type(value) is str else format_decimal(parse_decimal(value))
+def _amount_text(given: Any, parsed: Decimal) -> str:
+    """An amount as the request carries it: the caller's string, or the parsed number in plain notation."""
+    return given if type(given) is str else format_decimal(parsed)
 
 
 def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id: int | None,
@@ -86,9 +83,9 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
     if uuid_int is not None:
         if order_id is None:
             order_id = uuid_int_mod.unpack(uuid_int).uuid
-            uuid_int_mod.check_uuid4(order_id, path="uuid_int")  # the caller gave only the uuid_int
-        fields = uuid_int_mod.check_binding(order_id, uuid_int, executor_id=executor_id,
-                                            standalone=group_order_id is None, group_order_id=group_order_id)
+            uuid_int_mod.parse_uuid4(order_id, path="uuid_int")  # the caller gave only the uuid_int
+        fields = uuid_int_mod.require_binding(order_id, uuid_int, executor_id=executor_id,
+                                              standalone=group_order_id is None, group_order_id=group_order_id)
         return order_id, fields.value
     if group_order_id is not None:
         raise ProtocolError(
@@ -97,7 +94,7 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
             path="uuid_int",
         )
     if order_id is not None and executor_id is not None:
-        uuid_int_mod.check_uuid4(order_id)
+        uuid_int_mod.parse_uuid4(order_id)
         return order_id, uuid_int_mod.pack(order_id, executor_id)
     raise ProtocolError(
         "an order needs its uuid_int: pass uuid_int, or order_id with executor_id (from GET /health)",
@@ -106,17 +103,22 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
     )
 
 
+MarketCheck = Callable[[Token, Token], bool]
+"""Whether a base/quote pair is a listed market (``GET /markets``)."""
+
+
+@renamed_keywords({"base": "from_address", "quote": "to_address", "user": "owner_address"})
 def build_order(
     *,
+    owner_address: str,
     side: str,
     amount: Any,
     price: Any,
-    base: Token | str,
-    quote: Token | str,
-    user: str,
-    expiration: int,
-    uuid_int: int | str | None = None,
+    from_address: Token | str,
+    to_address: Token | str,
+    expiration: Any,
     order_id: str | None = None,
+    uuid_int: int | str | None = None,
     executor_id: int | None = None,
     group_order_id: str | None = None,
     fee_bps: int = DEFAULT_FEE_BPS,
@@ -124,46 +126,64 @@ def build_order(
     initial_deposit_amount: int = DEFAULT_INITIAL_DEPOSIT_AMOUNT,
     rounding: str | None = None,
     tokens: TokenList | None = None,
+    is_market: MarketCheck | None = None,
     server_now: int | None = None,
 ) -> SeraOrder:
-    """A limit order on the pair base/quote, ready to sign.
+    """A limit order, ready to sign, from the fields of its request (``POST /orders``, ``/verify-signature``).
 
-    ``amount`` is in base-token units and ``price`` in quote per base, both decimal strings. A
-    bid spends ``amount × price`` of quote and receives ``amount`` of base; an ask is the mirror
-    (inferred from the document's one example, see docs/protocols.md). Amounts are exact, or
-    AMOUNT_PRECISION unless ``rounding`` names a mode. Give the uuid_int, or the order_id and
-    executor_id to pack it; with both uuid_int and order_id their binding is checked. With
-    ``server_now`` the expiration window is checked.
+    The keywords are the request's own names. ``from_address`` is the market's base token and
+    ``to_address`` its quote token, whichever the side (a :class:`Token`, or an address or symbol
+    looked up in ``tokens``, the ``GET /tokens`` list); ``owner_address`` signs. ``amount`` is in
+    base-token units and ``price`` in quote per base, both decimal strings. A bid spends
+    ``amount × price`` of quote and receives ``amount`` of base; an ask is the mirror (inferred from
+    the document's one example, see docs/protocols.md). Amounts are exact, or AMOUNT_PRECISION unless
+    ``rounding`` names a mode. Give the uuid_int, or the order_id and executor_id (``GET /health``)
+    to pack it; with both uuid_int and order_id their binding is checked. With ``is_market`` the pair
+    must be a listed market (UNKNOWN_MARKET); with ``server_now`` the expiration window is checked.
+    ``fee_bps``, ``recipient`` and ``initial_deposit_amount`` are the signed Order's ``feeBps``,
+    ``recipient`` and ``initialDepositAmount``, which the request does not carry.
+
+    Every error names the request field it concerns, in the order a person fixing a request wants
+    to hear about them: owner, side, tokens and market, amounts, expiration, uuid_int binding.
 
     The order id is a version-4 UUID (UUID_NOT_V4), as the document says. The order is a
     standalone limit order unless ``group_order_id`` names the order 0 of the virtual-liquidity
     batch it is a leg of: standalone, its uuid_int has ``leg_id`` 0 and ``group_id`` = its own
     UUID's first 112 bits (UUID_NOT_STANDALONE otherwise); a leg carries order 0's group
     (UUID_MISMATCH otherwise) and must be given as a uuid_int (``uuid_int.pack_batch``).
+
+    ``base=``, ``quote=`` and ``user=`` are the old names of ``from_address``, ``to_address`` and
+    ``owner_address`` (kept, with a DeprecationWarning).
     """
-    side = check_side(side)
+    try:
+        owner = to_checksum_address(parse_address(owner_address))
+    except Eip712KitError as exc:
+        raise exc.at("owner_address") from None
+    side = parse_choice(side, SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
     book = tokens if tokens is not None else NO_TOKENS
-    base_token = book.resolve(base, field="base")
-    quote_token = book.resolve(quote, field="quote")
-    if base_token.address == quote_token.address:
-        raise ProtocolError(f"base and quote are the same token {base_token.label}", code="INVALID_TOKEN",
-                            path="quote")
+    base = book.resolve(from_address, field="from_address")
+    quote = book.resolve(to_address, field="to_address")
+    if is_market is not None and not is_market(base, quote):
+        raise ProtocolError(f"{base.label} / {quote.label} is not a listed market: from_address is the market's "
+                            "base token and to_address its quote token (GET /markets)",
+                            code="UNKNOWN_MARKET", path="from_address")
+    if base.address == quote.address:
+        raise ProtocolError(f"from_address and to_address are the same token {base.label}", code="INVALID_TOKEN",
+                            path="to_address")
     amount_value = parse_decimal(amount, field="amount")
     price_value = parse_decimal(price, field="price")
-    base_units = scale_to_units(amount_value, base_token.decimals, rounding=rounding, field="amount",
-                                unit=base_token.label)
-    quote_units = scale_to_units(multiply(amount_value, price_value), quote_token.decimals, rounding=rounding,
-                                 field="amount × price", unit=quote_token.label)
-    require_expiration(expiration)
-    if server_now is not None:
-        check_expiration(expiration, server_now)
+    base_units = scale_to_units(amount_value, base.decimals, rounding=rounding, field="amount", unit=base.label)
+    quote_units = scale_to_units(multiply(amount_value, price_value), quote.decimals, rounding=rounding,
+                                 field="amount × price", unit=quote.label, path="price")
+    expiration = (parse_expiration(expiration) if server_now is None
+                  else require_expiration_window(expiration, server_now))
     order_id, packed = _order_binding(order_id, uuid_int, executor_id, group_order_id)
     if side == "bid":
-        spend, spend_units, receive, receive_units = quote_token, quote_units, base_token, base_units
+        spend, spend_units, receive, receive_units = quote, quote_units, base, base_units
     else:
-        spend, spend_units, receive, receive_units = base_token, base_units, quote_token, quote_units
+        spend, spend_units, receive, receive_units = base, base_units, quote, quote_units
     order = Order(
-        user=user,
+        user=owner,
         expiration=expiration,
         feeBps=fee_bps,
         recipient=recipient,
@@ -175,18 +195,18 @@ def build_order(
         uuid=packed,
     )
     fields = {
-        "owner_address": order.user,
+        "owner_address": owner,
         "side": side,
-        "amount": _amount_text(amount),
-        "price": _amount_text(price),
-        "from_address": base_token.address,
-        "to_address": quote_token.address,
+        "amount": _amount_text(amount, amount_value),
+        "price": _amount_text(price, price_value),
+        "from_address": base.address,
+        "to_address": quote.address,
         "order_id": order_id,
         "uuid_int": str(packed),
         "signature": None,
-        "expiration": order.expiration,
+        "expiration": expiration,
     }
-    return SeraOrder(order, order.user, "POST", endpoints.ORDERS, fields)
+    return SeraOrder(order, owner, "POST", endpoints.ORDERS, fields)
 
 
 # --- cancels and intents -----------------------------------------------------------------------
@@ -194,7 +214,7 @@ def build_order(
 def cancel_order(owner: str, uuid_int: int | str, *, order_id: str | None = None) -> CancelOrder:
     """The CancelOrder message for the order packed as ``uuid_int`` (bound to ``order_id`` when given)."""
     if order_id is not None:
-        return CancelOrder(owner=owner, orderId=uuid_int_mod.check_binding(order_id, uuid_int).value)
+        return CancelOrder(owner=owner, orderId=uuid_int_mod.require_binding(order_id, uuid_int).value)
     return CancelOrder(owner=owner, orderId=uuid_int_mod.unpack(uuid_int).value)
 
 
@@ -208,7 +228,7 @@ def intent_from_quote(quote: Mapping[str, Any], *, server_now: int | None = None
     else:
         intent = Intent.from_message(quote)
     if server_now is not None:
-        check_expiration(intent.deadline, server_now, field="deadline")
+        require_expiration_window(intent.deadline, server_now, field="deadline")
     return intent
 
 
@@ -217,10 +237,17 @@ __all__ = [
     "DEFAULT_INITIAL_DEPOSIT_AMOUNT",
     "DEFAULT_RECIPIENT",
     "SIDES",
+    "SIDE_HINTS",
     "ZERO_ADDRESS",
+    "MarketCheck",
     "SeraOrder",
     "build_order",
     "cancel_order",
-    "check_side",
     "intent_from_quote",
 ]
+
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {"check_side": "parse_choice(side, sera.SIDES, ...)"}, globals(), {
+        "check_side": partial(parse_choice, choices=SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS),
+    })

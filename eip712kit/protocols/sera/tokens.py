@@ -9,7 +9,7 @@ from typing import Any
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.limits import DEFAULT_LIMITS, load_json
 from ...base.parsers import parse_address, to_checksum_address
-from ..amounts import check_decimals
+from ..amounts import parse_decimals
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Token:
         except Eip712KitError as exc:
             raise exc.at("address") from None
         object.__setattr__(self, "address", to_checksum_address(raw))
-        check_decimals(self.decimals)
+        parse_decimals(self.decimals)
         if self.symbol is not None and type(self.symbol) is not str:
             raise ProtocolError("a token symbol is a string", code="INVALID_TOKEN", path="symbol")
 
@@ -38,9 +38,18 @@ class Token:
 class TokenList:
     """Known tokens (from ``GET /tokens``), looked up by exact symbol or by address (any case)."""
 
-    def __init__(self, tokens: Iterable[Token]):
+    def __init__(self, tokens: Iterable[Token], *, symbols: bool = True):
         self.tokens = tuple(tokens)
+        self.symbols = symbols
         self._by_address = {t.address.lower(): t for t in self.tokens}
+        self._addresses_only: TokenList | None = None if symbols else self
+
+    def addresses_only(self) -> TokenList:
+        """These tokens, looked up by address alone: a request names its tokens by address (``from_address``),
+        so there a symbol is refused as the address it is not (INVALID_ADDRESS)."""
+        if self._addresses_only is None:
+            self._addresses_only = TokenList(self.tokens, symbols=False)
+        return self._addresses_only
 
     @classmethod
     def from_response(cls, data: Any) -> TokenList:
@@ -89,11 +98,13 @@ class TokenList:
         return TokenList([*pins.tokens, *(t for t in self.tokens if t.address not in pinned)])
 
     def resolve(self, ref: Token | str, *, field: str = "token") -> Token:
-        """A Token as given, or the listed token with this address or symbol (UNKNOWN_TOKEN if none)."""
+        """A Token as given, or the listed token with this address or symbol (UNKNOWN_TOKEN if none).
+
+        A list made by :meth:`addresses_only` takes no symbol: any other string must be an address."""
         if isinstance(ref, Token):
             return ref
         if type(ref) is str:
-            if ref[:2] == "0x" and len(ref) == 42:
+            if not self.symbols or (ref[:2] == "0x" and len(ref) == 42):
                 try:
                     parse_address(ref)
                 except Eip712KitError as exc:

@@ -17,7 +17,7 @@ and bare hex are refused rather than guessed at.
 Two layers, kept apart on purpose. Packing and unpacking (:func:`pack`, :func:`pack_fields`,
 :func:`unpack`) are the bit layout and nothing more: they take any 128 bits, so a tool can show
 what a malformed uuid_int holds. The *order* rules the Sera document states are checked where an
-order is bound to its uuid_int (:func:`check_binding`, which the order builder and the reference
+order is bound to its uuid_int (:func:`require_binding`, which the order builder and the reference
 verifier use): the order id is a version-4 UUID ("order_id: 人類可讀的 UUID4 字串"; UUID_NOT_V4),
 and a standalone order has ``leg_id = 0`` and ``group_id = uuid >> 16`` (UUID_NOT_STANDALONE).
 """
@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.parsers import DECIMAL_INTEGER, json_int, parse_int
+from ...base.renamed import module_getattr, warn_renamed
 
 EXECUTOR_BITS = 4
 UUID_BITS = 128
@@ -90,7 +91,7 @@ def is_uuid4(text: Any) -> bool:
     return _is_uuid4_bits(bits)
 
 
-def check_uuid4(order_id: Any, *, path: str = "order_id") -> int:
+def parse_uuid4(order_id: Any, *, path: str = "order_id") -> int:
     """The bits of ``order_id``, refused unless it is a version-4 UUID (UUID_NOT_V4).
 
     The Sera document calls ``order_id`` a UUID4 string. Version 4 is the version nibble (the
@@ -243,11 +244,11 @@ class UuidInt:
         """Whether the fields follow the standalone rule (leg 0, group = the UUID's first 112 bits)."""
         return self.leg_id == 0 and self.group_id == self._bits >> GROUP_FROM_UUID_SHIFT
 
-    def check_standalone(self) -> None:
+    def require_standalone(self) -> None:
         """Refuse (UUID_NOT_STANDALONE) unless leg_id is 0 and group_id is the UUID's first 112 bits.
 
         The Sera document's rule for an ordinary limit order. Only a leg of a virtual-liquidity
-        batch may carry another group or a leg number (:func:`check_binding` with
+        batch may carry another group or a leg number (:func:`require_binding` with
         ``group_order_id``).
         """
         own_group = self._bits >> GROUP_FROM_UUID_SHIFT
@@ -265,6 +266,11 @@ class UuidInt:
                 code="UUID_NOT_STANDALONE",
                 path="uuid_int",
             )
+
+    def check_standalone(self) -> None:
+        """The old name of :meth:`require_standalone`."""
+        warn_renamed("UuidInt.check_standalone", "UuidInt.require_standalone")
+        self.require_standalone()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -310,7 +316,7 @@ def unpack(value: int | str) -> UuidInt:
     )
 
 
-def check_binding(
+def require_binding(
     order_id: str,
     uuid_int: int | str,
     *,
@@ -328,7 +334,7 @@ def check_binding(
     group must be that order's first 112 bits: UUID_MISMATCH). Neither: a batch leg legitimately
     carries another order's group, so only the UUID and executor are compared.
     """
-    bits = check_uuid4(order_id)
+    bits = parse_uuid4(order_id)
     fields = unpack(uuid_int)
     if fields._bits != bits:
         raise ProtocolError(
@@ -345,7 +351,7 @@ def check_binding(
             path="uuid_int",
         )
     if standalone:
-        fields.check_standalone()
+        fields.require_standalone()
     if group_order_id is not None:
         group = _uuid_at(group_order_id, "group_order_id") >> GROUP_FROM_UUID_SHIFT
         if fields.group_id != group:
@@ -368,8 +374,6 @@ __all__ = [
     "MAX_LEGS",
     "UUID_SHIFT",
     "UuidInt",
-    "check_binding",
-    "check_uuid4",
     "format_uuid",
     "is_uuid4",
     "pack",
@@ -377,5 +381,13 @@ __all__ = [
     "pack_fields",
     "pack_leg",
     "parse_uuid",
+    "parse_uuid4",
+    "require_binding",
     "unpack",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_binding": "require_binding",
+        "check_uuid4": "parse_uuid4",
+    }, globals())

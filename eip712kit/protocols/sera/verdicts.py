@@ -2,13 +2,15 @@
 
 :func:`check_order_request` is what ``POST /verify-signature`` answers, and what ``eip712kit check
 sera`` computes locally to show beside a live server's verdict. It applies Sera's rules through the
-protocol builder (:func:`eip712kit.protocols.build_order`) — never a second copy of them — in
+protocol builder (:func:`eip712kit.protocols.sera.build_order`), which takes the request's fields by
+their own names — never a second copy of its rules, and no table between the two vocabularies — in
 the order a person fixing a request wants to hear about problems: the shape of the body, then each
 field (owner, side, tokens and market, amounts, expiration window, order_id/uuid_int binding and
 executor), and last the signature. The first refusal is the verdict, with a stable ``code``, the
-request ``field`` it concerns and a sentence.
+request ``field`` it concerns (the builder's error path) and a sentence. A live server's answer to
+the same question is read into the same :class:`Verdict` (``eip712kit.client.parse_verdict``).
 
-:func:`check_manage_api_key` does the same for the signed API-key calls (action, ±5-minute window,
+:func:`require_manage_api_key` does the same for the signed API-key calls (action, ±5-minute window,
 signature by ``owner_address``); replay and the 10-key limit need state and live in the
 verifier's store (:mod:`eip712kit.server.store`).
 
@@ -19,23 +21,24 @@ with them, and the CLI and the conformance runner compute them locally, without 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...base.errors import Eip712KitError
-from ...base.parsers import parse_address, parse_int, to_checksum_address
-from ...core.api import verify_digest
+from ...base.parsers import parse_address, to_checksum_address
+from ...base.renamed import module_getattr
+from ...core.api import check_digest
 from ...core.domain import Domain
-from .api_keys import check_action, check_api_key_timestamp, manage_api_key
+from .api_keys import manage_api_key, parse_action, require_api_key_window
 from .orders import (
     DEFAULT_FEE_BPS,
     DEFAULT_INITIAL_DEPOSIT_AMOUNT,
     DEFAULT_RECIPIENT,
+    MarketCheck,
     build_order,
-    check_side,
 )
-from .tokens import Token, TokenList
+from .tokens import TokenList
 
 ORDER_REQUEST_FIELDS = ("owner_address", "side", "amount", "price", "from_address", "to_address", "order_id",
                         "uuid_int", "signature", "expiration")
@@ -49,17 +52,6 @@ SIGNER_MISMATCH_HINT = (
     "contract from GET /config); or another key signed it"
 )
 """Appended to SIGNER_MISMATCH: a server cannot know which field the signer saw, so it names every candidate."""
-
-# Where the builder's error paths point in the request body.
-_BUILDER_FIELDS = {
-    "base": "from_address",
-    "quote": "to_address",
-    "user": "owner_address",
-    "amount × price": "price",
-    "executor_id": "uuid_int",
-    "group_order_id": "order_id",
-}
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -88,14 +80,13 @@ class Verdict:
 
 
 def request_field(exc: Eip712KitError) -> str | None:
-    """The top-level request field an error concerns (``message.user`` → ``owner_address``)."""
+    """The request field an error concerns: its path's first name (the builder takes the request's names;
+    ``message.expiration``, from the signed Order, is ``expiration``)."""
     parts = [p for p in re.split(r"[.\[]", exc.path) if p and p != "message"]
-    if not parts:
-        return None
-    return _BUILDER_FIELDS.get(parts[0], parts[0])
+    return parts[0] if parts else None
 
 
-def check_body_shape(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] = ()) -> Verdict | None:
+def shape_refusal(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] = ()) -> Verdict | None:
     """A refusal when ``body`` is not an object with exactly ``fields`` (plus any of ``optional``)."""
     if not isinstance(body, Mapping):
         return Verdict(False, "INVALID_REQUEST", f"the body is a JSON object with {', '.join(fields)}", None)
@@ -108,9 +99,6 @@ def check_body_shape(body: Any, fields: tuple[str, ...], optional: tuple[str, ..
                            f"{name!r} is not a field of this request (fields: {', '.join(fields + optional)})",
                            str(name))
     return None
-
-
-MarketCheck = Callable[[Token, Token], bool]
 
 
 def check_order_request(
@@ -131,52 +119,31 @@ def check_order_request(
     order: ``order_id`` a version-4 UUID, ``uuid_int`` with leg 0 and the order's own group. The
     Order fields the body does not carry are the builder's defaults (the document's example:
     feeBps 0, recipient the zero address, initialDepositAmount 0).
+
+    The builder takes the request's fields by their own names, so its error is the verdict as it is:
+    its path is the request field.
     """
-    refusal = check_body_shape(body, ORDER_REQUEST_FIELDS)
+    refusal = shape_refusal(body, ORDER_REQUEST_FIELDS)
     if refusal is not None:
         return refusal
     try:
-        owner = to_checksum_address(parse_address(body["owner_address"]))
-    except Eip712KitError as exc:
-        return Verdict.refuse(exc, "owner_address")
-    try:
-        check_side(body["side"])
-        base = _token(tokens, body["from_address"], "from_address")
-        quote = _token(tokens, body["to_address"], "to_address")
-    except Eip712KitError as exc:
-        return Verdict.refuse(exc)
-    if is_market is not None and not is_market(base, quote):
-        return Verdict(False, "UNKNOWN_MARKET",
-                       f"{base.label} / {quote.label} is not a listed market: from_address is the market's base "
-                       "token and to_address its quote token (GET /markets)", "from_address")
-    try:
-        expiration = parse_int(body["expiration"])
-    except Eip712KitError as exc:
-        return Verdict.refuse(exc, "expiration")
-    try:
         built = build_order(
-            side=body["side"], amount=body["amount"], price=body["price"], base=base, quote=quote, user=owner,
-            expiration=expiration, uuid_int=body["uuid_int"], order_id=body["order_id"],
-            executor_id=executor_id, server_now=now,
+            owner_address=body["owner_address"], side=body["side"], amount=body["amount"], price=body["price"],
+            from_address=body["from_address"], to_address=body["to_address"], expiration=body["expiration"],
+            order_id=body["order_id"], uuid_int=body["uuid_int"],
+            executor_id=executor_id, tokens=tokens.addresses_only(), is_market=is_market, server_now=now,
         )
     except Eip712KitError as exc:
         return Verdict.refuse(exc)
     digest = built.digest(domain)
-    verification = verify_digest(digest, body["signature"], owner)
+    owner = built.signer
+    verification = check_digest(digest, body["signature"], owner)
     if not verification.valid:
         detail = verification.reason or "the signature is not valid"
         if verification.code == "SIGNER_MISMATCH":
             detail += SIGNER_MISMATCH_HINT
         return Verdict(False, verification.code, detail, "signature", verification.signer, digest)
     return Verdict(True, signer=verification.signer, digest=digest)
-
-
-def _token(tokens: TokenList, value: Any, field: str) -> Token:
-    try:
-        parse_address(value)
-    except Eip712KitError as exc:
-        raise exc.at(field) from None
-    return tokens.resolve(value, field=field)
 
 
 # --- API keys ---------------------------------------------------------------------------------
@@ -201,7 +168,7 @@ class ApiKeyRefusal(Exception):
         self.verdict = verdict
 
 
-def check_manage_api_key(
+def require_manage_api_key(
     fields: Mapping[str, Any],
     *,
     expected_action: str,
@@ -216,7 +183,7 @@ def check_manage_api_key(
     ``revoke_all``); a body signed for another action is refused, so a signature made to list
     keys cannot revoke them.
     """
-    refusal = check_body_shape(fields, API_KEY_FIELDS + required, optional)
+    refusal = shape_refusal(fields, API_KEY_FIELDS + required, optional)
     if refusal is not None:
         raise ApiKeyRefusal(400, refusal)
     try:
@@ -225,7 +192,7 @@ def check_manage_api_key(
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "owner_address")) from None
     action = fields["action"]
     try:
-        check_action(action)
+        parse_action(action)
     except Eip712KitError as exc:
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "action")) from None
     if action != expected_action:
@@ -233,12 +200,12 @@ def check_manage_api_key(
                                          f"action {action!r} is signed, but this endpoint does {expected_action!r}",
                                          "action"))
     try:
-        timestamp = check_api_key_timestamp(fields["timestamp"], now)
+        timestamp = require_api_key_window(fields["timestamp"], now)
         message = manage_api_key(owner, action, timestamp)
     except Eip712KitError as exc:
         raise ApiKeyRefusal(400, Verdict.refuse(exc, "timestamp")) from None
     digest = message.digest(domain)
-    verification = verify_digest(digest, fields["signature"], owner)
+    verification = check_digest(digest, fields["signature"], owner)
     if not verification.valid:
         raise ApiKeyRefusal(401, Verdict(False, verification.code, verification.reason, "signature",
                                          verification.signer, digest))
@@ -252,8 +219,14 @@ __all__ = [
     "ApiKeyRefusal",
     "SignedAction",
     "Verdict",
-    "check_body_shape",
-    "check_manage_api_key",
     "check_order_request",
     "request_field",
+    "require_manage_api_key",
+    "shape_refusal",
 ]
+
+if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
+    __getattr__ = module_getattr(__name__, {
+        "check_body_shape": "shape_refusal",
+        "check_manage_api_key": "require_manage_api_key",
+    }, globals())
