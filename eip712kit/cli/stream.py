@@ -26,11 +26,10 @@ typed), the stream runs in this process. ``python tools/bench.py`` measures 1 ag
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
-import multiprocessing
-import signal
-from collections import deque
+import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
@@ -38,6 +37,7 @@ from typing import IO, Any, TypeVar
 import click
 from click.core import ParameterSource
 
+from ..base import forked
 from ..base.errors import DocumentError, Eip712KitError
 from ..base.limits import Limits
 from ..core.batch import available_cores
@@ -150,7 +150,7 @@ def run_stream(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: 
                flush_each: bool = False, jobs: int = 1) -> StreamSummary:
     """Answer every line of ``stream`` on ``out``, in order; ``keys`` are the result keys ``handler``'s bodies
     hold; ``jobs`` > 1 spreads the lines over processes."""
-    if jobs > 1 and not flush_each and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and not flush_each and forked.CAN_FORK:
         return _run_parallel(stream, out, handler, limits, keys, jobs)
     summary = StreamSummary()
     write = out.write
@@ -168,19 +168,8 @@ def run_stream(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: 
 
 # --- the lines spread over worker processes ------------------------------------------------------
 
-_WORKER: tuple[LineHandler, Limits, tuple[str, ...]] | None = None
-"""The handler, limits and result keys a forked worker answers with: set in the parent just before the fork."""
-
-
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them (a worker's own KeyboardInterrupt is noise)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _answer_block(first: int, block: bytes) -> tuple[bytes, StreamSummary]:
-    """In a worker: the answers to ``block``, with the handler the parent had when it forked."""
-    assert _WORKER is not None, "a --jobs worker started without its handler"
-    return _answer_block_with(*_WORKER, first, block)
+_FIRST = struct.Struct("<Q")  # a request: the number of the block's first line, then the block
+_COUNTS = struct.Struct("<QQQ")  # an answer: ok, negative and error lines, then the answers
 
 
 def _answer_block_with(handler: LineHandler, limits: Limits, keys: tuple[str, ...], first: int,
@@ -238,7 +227,6 @@ def blocks(stream: IO[bytes], max_bytes: int, size: int) -> Iterator[tuple[int, 
 
 def _run_parallel(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limits: Limits, keys: tuple[str, ...],
                   jobs: int) -> StreamSummary:
-    global _WORKER
     summary = StreamSummary()
     todo = blocks(stream, limits.max_document_bytes, BLOCK_BYTES)
     first = next(todo, None)
@@ -249,30 +237,18 @@ def _run_parallel(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limit
         out.flush()
         return summary
     todo = itertools.chain((first, second), todo)
-    window = jobs * WINDOW_PER_JOB
-    _WORKER = (handler, limits, keys)
-    try:
-        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt)
-    finally:
-        _WORKER = None  # the workers have their copy; the parent keeps no reference
-    try:
-        pending: deque[Any] = deque()
-        more = True
-        while more or pending:
-            while more and len(pending) < window:
-                block = next(todo, None)
-                if block is None:
-                    more = False
-                else:
-                    pending.append(pool.apply_async(_answer_block, block))
-            if pending:
-                answers, counted = pending.popleft().get()  # in input order; a worker's exception is raised here
-                summary.add(counted)
-                out.write(answers)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+
+    def answer(request: bytes) -> bytes:
+        (number,) = _FIRST.unpack_from(request)
+        answers, counted = _answer_block_with(handler, limits, keys, number, request[_FIRST.size:])
+        return _COUNTS.pack(counted.ok, counted.negative, counted.errors) + answers
+
+    requests = ((_FIRST.pack(number), block) for number, block in todo)
+    with contextlib.closing(forked.ordered(jobs, answer, requests, queued=WINDOW_PER_JOB)) as answered:
+        for reply in answered:
+            ok, negative, errors = _COUNTS.unpack_from(reply)
+            summary.add(StreamSummary(ok + negative + errors, ok, negative, errors))
+            out.write(memoryview(reply)[_COUNTS.size:])
     out.flush()
     return summary
 

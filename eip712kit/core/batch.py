@@ -25,11 +25,13 @@ document's place and goes on — what a server verifying a batch of requests wan
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import struct
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, TypeVar
 
+from ..base import forked
 from ..base.errors import Eip712KitError
 from .api import Document
 from .keys import KeyLike, as_private_key
@@ -40,6 +42,8 @@ T = TypeVar("T")
 Errors = Literal["raise", "return"]
 
 _MIN_PER_WORKER = 2_000  # below this, starting processes costs more than it saves
+_RANGES_PER_PROCESS = 16  # small ranges, given out as processes ask: none waits long for another at the end
+_MIN_RANGE = 64
 
 
 def _digest(doc: Document) -> bytes:
@@ -74,39 +78,31 @@ def _worker_count(processes: int | None, size: int) -> int:
         return 1
     if processes < 0:
         raise ValueError("processes is 0 (one per core) or a positive count")
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not forked.CAN_FORK:
         return 1
     cores = available_cores()
     return max(1, min(processes or cores, size // _MIN_PER_WORKER, cores))
 
 
-_FORKED: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-"""The function and the items a forked worker runs over: set in this process just before the fork."""
-
-
-def _run_range(bounds: tuple[int, int]) -> list[Any]:
-    """In a worker: ``function`` over ``items[start:stop]``, errors returned in place."""
-    assert _FORKED is not None, "a batch worker started without its items"
-    function, items = _FORKED
-    return _run(function, items[bounds[0]:bounds[1]], "return")
+_RANGE = struct.Struct("<QQ")  # a request: items[start:stop]
 
 
 def _many(function: Callable[[Any], T], items: Sequence[Any], errors: Errors,
           processes: int | None) -> list[T | Eip712KitError]:
-    """``function`` over ``items`` in order, here or in forked workers (see the module docstring)."""
-    global _FORKED
+    """``function`` over ``items`` in order, here or in forked workers too (see the module docstring)."""
     workers = _worker_count(processes, len(items))
     if workers == 1:
         return _run(function, items, errors)
-    step = -(-len(items) // (workers * 4))  # four ranges a worker: a slow one does not hold the rest
-    ranges = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
-    _FORKED = (function, items)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run_range, ranges)
-    finally:
-        _FORKED = None
-    out: list[T | Eip712KitError] = [result for part in parts for result in part]
+
+    def answer(request: bytes) -> bytes:  # in whichever process: function and items are in its memory
+        start, stop = _RANGE.unpack(request)
+        return pickle.dumps(_run(function, items[start:stop], "return"), pickle.HIGHEST_PROTOCOL)
+
+    step = max(_MIN_RANGE, -(-len(items) // (workers * _RANGES_PER_PROCESS)))
+    ranges = ((_RANGE.pack(start, min(start + step, len(items))),) for start in range(0, len(items), step))
+    out: list[T | Eip712KitError] = []
+    for part in forked.ordered(workers, answer, ranges, queued=2):
+        out += pickle.loads(part)  # written by our own forked worker, never by others
     if errors == "raise":
         for index, result in enumerate(out):
             if isinstance(result, Eip712KitError):
