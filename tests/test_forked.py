@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import struct
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -44,7 +45,7 @@ def test_answers_come_in_request_order_from_every_process(jobs: int) -> None:
     answers = [answer.split() for answer in forked.ordered(jobs, squared_with_pid, numbered(300))]
     assert [int(square) for square, _ in answers] == [n * n for n in range(300)]
     pids = {int(pid) for _, pid in answers}
-    assert os.getpid() in pids and len(pids) == jobs  # this process is one of the jobs: it answers once all have their fill
+    assert os.getpid() in pids and len(pids) == jobs  # this process is a job: it answers once all have their fill
     assert all(gone(pid) for pid in pids - {os.getpid()})  # run to the end: every worker reaped
 
 
@@ -57,9 +58,22 @@ def test_only_a_window_of_requests_is_taken_ahead() -> None:
             yield (NUMBER.pack(n),)
 
     ahead = []
-    for index, _ in enumerate(forked.ordered(3, squared_with_pid, requests(), queued=2)):
+    for index, _ in enumerate(forked.ordered(3, squared_with_pid, requests(), queued=2, window=7)):
         ahead.append(len(taken) - index)
-    assert max(ahead) <= 3 * 2 + 1  # the window, and the one request taken to find it full
+    assert max(ahead) <= 7 + 1  # the window, and the one request taken to find it full
+
+
+def test_this_process_takes_more_when_a_worker_is_slower() -> None:
+    """Without a window (a batch keeps every answer), this process runs ahead of a slow worker."""
+    parent = os.getpid()
+
+    def slow_in_a_worker(request: bytes) -> bytes:
+        if os.getpid() != parent:
+            time.sleep(0.01)
+        return b"%d" % os.getpid()
+
+    answers = list(forked.ordered(2, slow_in_a_worker, numbered(200), queued=2))
+    assert answers.count(b"%d" % parent) > 150
 
 
 def test_an_exception_in_a_worker_is_raised_in_its_place() -> None:

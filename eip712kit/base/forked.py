@@ -31,7 +31,9 @@ import struct
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO, cast
+from typing import BinaryIO, TypeVar, cast
+
+T = TypeVar("T")
 
 CAN_FORK = hasattr(os, "fork")
 """Whether workers can be forked here (not on Windows)."""
@@ -235,35 +237,42 @@ def forked(count: int, serve: Callable[[Channel], None], *, pipe_bytes: int = PI
     _stop(workers, kill=False)
 
 
-def ordered(jobs: int, answer: Callable[[bytes], bytes], requests: Iterable[Sequence[bytes]], *,
-            queued: int = 3) -> Generator[bytes, None, None]:
-    """``answer`` of each request (its parts joined), in order, over ``jobs`` processes: this one and ``jobs - 1``
-    forked.
+def _same(answer: bytes) -> bytes:
+    return answer
 
-    A worker has up to ``queued`` requests waiting for it; when every worker has its fill, this
-    process answers the next request itself, so ``jobs`` processes work, not ``jobs`` and an idle
-    dispatcher. At most ``jobs * queued`` requests are taken from ``requests`` ahead of the answer
-    last yielded: memory stays bounded however many there are. An exception raised by ``answer``,
-    here or in a worker, is raised in the place of its answer (the ones before it yielded first).
-    Iterate to the end, or close the iterator (``with contextlib.closing(...)``), to stop the workers.
+
+def ordered(jobs: int, work: Callable[[bytes], T], requests: Iterable[Sequence[bytes]], *,
+            encode: Callable[[T], bytes] = _same, decode: Callable[[bytes], T] = _same,  # type: ignore[assignment]
+            queued: int = 3, window: int | None = None) -> Generator[T, None, None]:
+    """``work`` on each request (its parts joined), the results in order, over ``jobs`` processes: this one and
+    ``jobs - 1`` forked (a worker's result comes back as ``decode(encode(result))``; bytes need neither).
+
+    A worker has up to ``queued`` requests waiting for it (one being worked on, the next in its
+    pipe); when every worker has its fill, this process works on the next request itself, so ``jobs``
+    processes work, not ``jobs`` and an idle dispatcher, and whichever is faster takes more. At most
+    ``window`` requests are in flight (taken, their results not yet yielded; ``None``: no bound), so
+    a stream's memory stays bounded however many requests there are; the window is what lets this
+    process run ahead of a slower worker, so it should hold several requests beyond the workers'
+    queues. An exception raised by ``work``, here or in a worker, is raised in the place of its
+    result (the ones before it yielded first). Iterate to the end, or close the iterator
+    (``with contextlib.closing(...)``), to stop the workers.
     """
     def serve(channel: Channel) -> None:
         for request in channel:
-            channel.answer(answer(request))
+            channel.answer(encode(work(request)))
 
-    window = jobs * queued
     todo = iter(requests)
     with forked(jobs - 1, serve) as workers:
-        # In input order, each request in flight: the worker answering it, or its answer from this process.
-        order: deque[Worker | bytes | Exception] = deque()
+        # In input order, each request in flight: the worker on it, or (in a 1-tuple) the result from this process.
+        order: deque[Worker | tuple[T] | Exception] = deque()
         more = True
         while more or order:
             while order and not (isinstance(order[0], Worker) and not order[0].answers):
                 entry = order.popleft()
                 if isinstance(entry, Exception):
                     raise entry
-                yield entry.take() if isinstance(entry, Worker) else entry
-            if more and len(order) < window:
+                yield decode(entry.take()) if isinstance(entry, Worker) else entry[0]
+            if more and (window is None or len(order) < window):
                 request = next(todo, None)
                 if request is None:
                     more = False
@@ -275,7 +284,7 @@ def ordered(jobs: int, answer: Callable[[bytes], bytes], requests: Iterable[Sequ
                     continue
                 pump(workers, wait=False)  # the pipes take what is queued for them before this process works
                 try:
-                    order.append(answer(b"".join(request)))
+                    order.append((work(b"".join(request)),))
                 except Exception as exc:  # raised in its place, as a worker's is
                     order.append(exc)
             elif order:

@@ -52,8 +52,11 @@ _CHUNK = 1 << 16
 BLOCK_BYTES = 1 << 18
 """Input sent to a worker at a time (whole lines, so a little more or less): a few hundred documents,
 enough that a block's round trip is small beside its work."""
-WINDOW_PER_JOB = 3
-"""Blocks in flight per worker: one being answered, the next ones queued, so a worker never waits."""
+WINDOW_PER_JOB = 4
+"""Blocks in flight per job (read, their answers not yet written): a worker has up to :data:`QUEUED` of them, one
+being answered and the next ones in its pipe, so it never waits for this process, which is busy with blocks of its
+own; the rest let this process, or a worker, run ahead of the other by a few blocks."""
+QUEUED = 3
 
 # The outcome of one line, as StreamSummary counts it (blank lines: none, they are not counted).
 _OK, _NEGATIVE, _ERROR = 0, 1, 2
@@ -244,7 +247,8 @@ def _run_parallel(stream: IO[bytes], out: IO[bytes], handler: LineHandler, limit
         return _COUNTS.pack(counted.ok, counted.negative, counted.errors) + answers
 
     requests = ((_FIRST.pack(number), block) for number, block in todo)
-    with contextlib.closing(forked.ordered(jobs, answer, requests, queued=WINDOW_PER_JOB)) as answered:
+    answered = forked.ordered(jobs, answer, requests, queued=QUEUED, window=jobs * WINDOW_PER_JOB)
+    with contextlib.closing(answered):
         for reply in answered:
             ok, negative, errors = _COUNTS.unpack_from(reply)
             summary.add(StreamSummary(ok + negative + errors, ok, negative, errors))

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import pickle
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
 from ..base import forked
@@ -42,8 +42,9 @@ T = TypeVar("T")
 Errors = Literal["raise", "return"]
 
 _MIN_PER_WORKER = 2_000  # below this, starting processes costs more than it saves
-_RANGES_PER_PROCESS = 16  # small ranges, given out as processes ask: none waits long for another at the end
+_SHARE = 4  # a range is at most 1/_SHARE of what is left per process
 _MIN_RANGE = 64
+_QUEUED = 3
 
 
 def _digest(doc: Document) -> bytes:
@@ -87,6 +88,20 @@ def _worker_count(processes: int | None, size: int) -> int:
 _RANGE = struct.Struct("<QQ")  # a request: items[start:stop]
 
 
+def _ranges(size: int, processes: int) -> Iterator[tuple[bytes]]:
+    """``[0, size)`` cut in ranges that shrink as fewer items are left: big ones first (fewer round trips),
+    small ones last, so no process waits long at the end for another's last range."""
+    start = 0
+    while start < size:
+        stop = min(size, start + max(_MIN_RANGE, (size - start) // (processes * _SHARE)))
+        yield (_RANGE.pack(start, stop),)
+        start = stop
+
+
+def _pickled(results: list[Any]) -> bytes:
+    return pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
+
+
 def _many(function: Callable[[Any], T], items: Sequence[Any], errors: Errors,
           processes: int | None) -> list[T | Eip712KitError]:
     """``function`` over ``items`` in order, here or in forked workers too (see the module docstring)."""
@@ -94,15 +109,14 @@ def _many(function: Callable[[Any], T], items: Sequence[Any], errors: Errors,
     if workers == 1:
         return _run(function, items, errors)
 
-    def answer(request: bytes) -> bytes:  # in whichever process: function and items are in its memory
+    def work(request: bytes) -> list[T | Eip712KitError]:  # in whichever process: function and items are its own
         start, stop = _RANGE.unpack(request)
-        return pickle.dumps(_run(function, items[start:stop], "return"), pickle.HIGHEST_PROTOCOL)
+        return _run(function, items[start:stop], "return")
 
-    step = max(_MIN_RANGE, -(-len(items) // (workers * _RANGES_PER_PROCESS)))
-    ranges = ((_RANGE.pack(start, min(start + step, len(items))),) for start in range(0, len(items), step))
     out: list[T | Eip712KitError] = []
-    for part in forked.ordered(workers, answer, ranges, queued=2):
-        out += pickle.loads(part)  # written by our own forked worker, never by others
+    for part in forked.ordered(workers, work, _ranges(len(items), workers), encode=_pickled, decode=pickle.loads,
+                               queued=_QUEUED):  # no window: every result is kept anyway
+        out += part
     if errors == "raise":
         for index, result in enumerate(out):
             if isinstance(result, Eip712KitError):
