@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.parsers import parse_address, to_checksum_address
@@ -107,6 +107,89 @@ MarketCheck = Callable[[Token, Token], bool]
 """Whether a base/quote pair is a listed market (``GET /markets``)."""
 
 
+class ParsedOrder(NamedTuple):
+    """An order request read by :func:`parse_order_request`: the Order to sign and the request's values behind it."""
+
+    order: Order
+    owner: str
+    side: str
+    base: Token
+    quote: Token
+    amount: Decimal
+    price: Decimal
+    expiration: int
+    order_id: str
+    uuid_int: int
+
+
+def parse_order_request(
+    *,
+    owner_address: str,
+    side: str,
+    amount: Any,
+    price: Any,
+    from_address: Token | str,
+    to_address: Token | str,
+    expiration: Any,
+    order_id: str | None = None,
+    uuid_int: int | str | None = None,
+    executor_id: int | None = None,
+    group_order_id: str | None = None,
+    fee_bps: int = DEFAULT_FEE_BPS,
+    recipient: str = DEFAULT_RECIPIENT,
+    initial_deposit_amount: int = DEFAULT_INITIAL_DEPOSIT_AMOUNT,
+    rounding: str | None = None,
+    tokens: TokenList | None = None,
+    is_market: MarketCheck | None = None,
+    server_now: int | None = None,
+) -> ParsedOrder:
+    """The Order an order request signs, held to every rule :func:`build_order` lists (the same arguments).
+
+    :func:`build_order` is this with the request around it (a :class:`SeraOrder`); the reference
+    verifier needs only the Order, once per request, and takes it from here.
+    """
+    try:
+        owner = to_checksum_address(parse_address(owner_address))
+    except Eip712KitError as exc:
+        raise exc.at("owner_address") from None
+    side = parse_choice(side, SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
+    book = tokens if tokens is not None else NO_TOKENS
+    base = book.resolve(from_address, field="from_address")
+    quote = book.resolve(to_address, field="to_address")
+    if is_market is not None and not is_market(base, quote):
+        raise ProtocolError(f"{base.label} / {quote.label} is not a listed market: from_address is the market's "
+                            "base token and to_address its quote token (GET /markets)",
+                            code="UNKNOWN_MARKET", path="from_address")
+    if base.address == quote.address:
+        raise ProtocolError(f"from_address and to_address are the same token {base.label}", code="INVALID_TOKEN",
+                            path="to_address")
+    amount_value = parse_decimal(amount, field="amount")
+    price_value = parse_decimal(price, field="price")
+    base_units = scale_to_units(amount_value, base.decimals, rounding=rounding, field="amount", unit=base.label)
+    quote_units = scale_to_units(multiply(amount_value, price_value), quote.decimals, rounding=rounding,
+                                 field="amount × price", unit=quote.label, path="price")
+    expiration = (parse_expiration(expiration) if server_now is None
+                  else require_expiration_window(expiration, server_now))
+    order_id, packed = _order_binding(order_id, uuid_int, executor_id, group_order_id)
+    if side == "bid":
+        spend, spend_units, receive, receive_units = quote, quote_units, base, base_units
+    else:
+        spend, spend_units, receive, receive_units = base, base_units, quote, quote_units
+    order = Order(
+        user=owner,
+        expiration=expiration,
+        feeBps=fee_bps,
+        recipient=recipient,
+        fromToken=spend.address,
+        toToken=receive.address,
+        fromAmount=spend_units,
+        toAmount=receive_units,
+        initialDepositAmount=initial_deposit_amount,
+        uuid=packed,
+    )
+    return ParsedOrder(order, owner, side, base, quote, amount_value, price_value, expiration, order_id, packed)
+
+
 @renamed_keywords({"base": "from_address", "quote": "to_address", "user": "owner_address"})
 def build_order(
     *,
@@ -155,58 +238,25 @@ def build_order(
     ``base=``, ``quote=`` and ``user=`` are the old names of ``from_address``, ``to_address`` and
     ``owner_address`` (kept, with a DeprecationWarning).
     """
-    try:
-        owner = to_checksum_address(parse_address(owner_address))
-    except Eip712KitError as exc:
-        raise exc.at("owner_address") from None
-    side = parse_choice(side, SIDES, field="side", code="INVALID_SIDE", hints=SIDE_HINTS)
-    book = tokens if tokens is not None else NO_TOKENS
-    base = book.resolve(from_address, field="from_address")
-    quote = book.resolve(to_address, field="to_address")
-    if is_market is not None and not is_market(base, quote):
-        raise ProtocolError(f"{base.label} / {quote.label} is not a listed market: from_address is the market's "
-                            "base token and to_address its quote token (GET /markets)",
-                            code="UNKNOWN_MARKET", path="from_address")
-    if base.address == quote.address:
-        raise ProtocolError(f"from_address and to_address are the same token {base.label}", code="INVALID_TOKEN",
-                            path="to_address")
-    amount_value = parse_decimal(amount, field="amount")
-    price_value = parse_decimal(price, field="price")
-    base_units = scale_to_units(amount_value, base.decimals, rounding=rounding, field="amount", unit=base.label)
-    quote_units = scale_to_units(multiply(amount_value, price_value), quote.decimals, rounding=rounding,
-                                 field="amount × price", unit=quote.label, path="price")
-    expiration = (parse_expiration(expiration) if server_now is None
-                  else require_expiration_window(expiration, server_now))
-    order_id, packed = _order_binding(order_id, uuid_int, executor_id, group_order_id)
-    if side == "bid":
-        spend, spend_units, receive, receive_units = quote, quote_units, base, base_units
-    else:
-        spend, spend_units, receive, receive_units = base, base_units, quote, quote_units
-    order = Order(
-        user=owner,
-        expiration=expiration,
-        feeBps=fee_bps,
-        recipient=recipient,
-        fromToken=spend.address,
-        toToken=receive.address,
-        fromAmount=spend_units,
-        toAmount=receive_units,
-        initialDepositAmount=initial_deposit_amount,
-        uuid=packed,
-    )
+    parsed = parse_order_request(
+        owner_address=owner_address, side=side, amount=amount, price=price, from_address=from_address,
+        to_address=to_address, expiration=expiration, order_id=order_id, uuid_int=uuid_int, executor_id=executor_id,
+        group_order_id=group_order_id, fee_bps=fee_bps, recipient=recipient,
+        initial_deposit_amount=initial_deposit_amount, rounding=rounding, tokens=tokens, is_market=is_market,
+        server_now=server_now)
     fields = {
-        "owner_address": owner,
-        "side": side,
-        "amount": _amount_text(amount, amount_value),
-        "price": _amount_text(price, price_value),
-        "from_address": base.address,
-        "to_address": quote.address,
-        "order_id": order_id,
-        "uuid_int": str(packed),
+        "owner_address": parsed.owner,
+        "side": parsed.side,
+        "amount": _amount_text(amount, parsed.amount),
+        "price": _amount_text(price, parsed.price),
+        "from_address": parsed.base.address,
+        "to_address": parsed.quote.address,
+        "order_id": parsed.order_id,
+        "uuid_int": str(parsed.uuid_int),
         "signature": None,
-        "expiration": expiration,
+        "expiration": parsed.expiration,
     }
-    return SeraOrder(order, owner, "POST", endpoints.ORDERS, fields)
+    return SeraOrder(parsed.order, parsed.owner, "POST", endpoints.ORDERS, fields)
 
 
 # --- cancels and intents -----------------------------------------------------------------------
@@ -240,10 +290,12 @@ __all__ = [
     "SIDE_HINTS",
     "ZERO_ADDRESS",
     "MarketCheck",
+    "ParsedOrder",
     "SeraOrder",
     "build_order",
     "cancel_order",
     "intent_from_quote",
+    "parse_order_request",
 ]
 
 
