@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from ..base.errors import Eip712KitError
 from ..base.limits import Limits, load_json
@@ -129,7 +130,7 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
             shown = f" (got {declared[:60]!r})" if declared else ""
             raise BadRequest(415, "UNSUPPORTED_MEDIA_TYPE",
                              f"send the body as JSON with Content-Type: application/json{shown}")
-        raw = await read_capped(request.headers.get("content-length"), request.stream(), settings.max_body_bytes)
+        raw = await read_capped(request.headers.get("content-length"), request.receive, settings.max_body_bytes)
         if raw is None:
             raise BadRequest(413, "LIMIT_EXCEEDED", f"the body is over {settings.max_body_bytes} bytes")
         if not raw or raw.isspace():
@@ -382,7 +383,7 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
     # Starlette tries the routes in order (a regular expression each); every path is distinct, so
     # the order changes no answer, and the one that carries the traffic is tried first.
     for path, handlers in sorted(by_path.items(), key=lambda item: item[0] != endpoints.VERIFY_SIGNATURE):
-        routes.append(Route(path, _dispatch(handlers), methods=list(handlers)))
+        routes.append(Route(path, _Endpoint(handlers), methods=list(handlers)))
     app = Starlette(routes=[*routes, *extra_routes], exception_handlers={404: _not_found, 405: _not_allowed})
     app.router.redirect_slashes = False  # a redirect would be built from the request's Host header
     app.state.settings = settings
@@ -390,13 +391,23 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
     return app
 
 
-def _dispatch(handlers: Mapping[str, Handler]) -> Handler:
-    """One route's endpoint over its methods (HEAD is answered as GET)."""
-    async def dispatch(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        return await handlers[method](request)
+class _Endpoint:
+    """One route's ASGI endpoint over its methods (HEAD is answered as GET).
 
-    return dispatch
+    A class, not a function, so Starlette runs it as an ASGI app rather than through its
+    request/response wrapper: per request, that wrapper built three closures and a layer around
+    ``send`` so that exception handlers could answer an exception, and every handler here answers
+    its own (``endpoint`` in :func:`create_app` catches everything). What is left is what the wrapper
+    did besides: a :class:`Request` in, the response sent.
+    """
+
+    def __init__(self, handlers: Mapping[str, Handler]):
+        self.handlers = dict(handlers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        response = await self.handlers["GET" if method == "HEAD" else method](Request(scope, receive, send))
+        await response(scope, receive, send)
 
 
 def _bearer(request: Request) -> tuple[str, str]:

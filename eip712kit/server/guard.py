@@ -122,6 +122,8 @@ _HEAD_LATE = http_error(408, "Request Timeout", "the request headers did not arr
                         "at once", "REQUEST_TIMEOUT")
 _BODY_LATE = http_error(408, "Request Timeout", "the request body did not arrive in time: send the whole request "
                         "at once", "REQUEST_TIMEOUT")
+_BARE_LF = http_error(400, "Bad Request", "a line of the request ends in a bare LF: end each line with CRLF",
+                      "INVALID_REQUEST")
 _HANDLER_LATE = http_error(503, "Service Unavailable", "the server took too long to answer this request: retry in a "
                            "moment", "SERVICE_UNAVAILABLE")
 
@@ -136,15 +138,17 @@ def read_head(head: bytes) -> tuple[int, bytes | None]:
     Only what framing depends on is judged here; the rest (the request line, header syntax, sizes) is
     h11's, which refuses what it cannot parse. A bare LF is found earlier, as the bytes arrive.
     """
-    lines = head.split(b"\r\n")
+    if b"\r\n " in head or b"\r\n\t" in head:  # a header line (any after the request line) that starts blank
+        return 0, _bad_head("a header line is folded onto the one before it (obs-fold): send each header "
+                            "on one line")
+    lower = head.lower()
+    if b"content-length" not in lower and b"transfer-encoding" not in lower:
+        return 0, None  # no line can name either (a GET): nothing to frame
     lengths: list[bytes] = []
     chunked = False
-    for line in lines[1:]:
-        if line[:1] in (b" ", b"\t"):
-            return 0, _bad_head("a header line is folded onto the one before it (obs-fold): send each header "
-                                "on one line")
+    for line in lower.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        name = name.strip().lower()
+        name = name.strip()
         if name == b"content-length":
             lengths.append(value.strip())
         elif name == b"transfer-encoding":
@@ -323,13 +327,24 @@ class GuardedProtocol(asyncio.Protocol):
                     break
                 if self._read_due is None:
                     self._arm_read(self._limits.header_timeout, "head")
+                end = data.find(HEAD_END, at)
+                if end != -1:  # the whole head in this chunk (nearly always): read where it is, not copied
+                    # every LF of the head is the end of a CRLF, or one is bare
+                    if data.count(b"\n", at, end + 4) != data.count(b"\r\n", at, end + 4):
+                        return _BARE_LF
+                    length, refusal = read_head(data[at:end])
+                    if refusal is not None:
+                        return refusal
+                    at = end + 4
+                    self._head_read(length)
+                    continue
             searched = max(0, len(self._head) - 3)
             self._head += data[at:]
             lf = self._head.find(b"\n", max(0, searched - 1))
             end = self._head.find(HEAD_END, searched)
             while lf != -1 and (end == -1 or lf < end + 4):
                 if lf == 0 or self._head[lf - 1] != 0x0D:
-                    return _bad_head("a line of the request ends in a bare LF: end each line with CRLF")
+                    return _BARE_LF
                 lf = self._head.find(b"\n", lf + 1)
             if end == -1:
                 if len(self._head) > MAX_HEAD_BYTES:
@@ -341,12 +356,16 @@ class GuardedProtocol(asyncio.Protocol):
                 return refusal
             self._head = bytearray()
             at = consumed
-            if length:
-                self._body_due = length
-                self._arm_read(self._limits.body_timeout, "body")
-            else:
-                self._request_whole()
+            self._head_read(length)
         return None
+
+    def _head_read(self, length: int) -> None:
+        """A head has been read: its body (``length`` bytes) is due now, or the request is whole."""
+        if length:
+            self._body_due = length
+            self._arm_read(self._limits.body_timeout, "body")
+        else:
+            self._request_whole()
 
     def _request_whole(self) -> None:
         """A request has arrived whole: the client's deadline ends, the server's begins (if it owes an answer)."""
