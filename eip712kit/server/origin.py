@@ -100,7 +100,7 @@ async def read_capped(content_length: str | None, receive: Receive, limit: int) 
             raise ClientDisconnect()
         if kind != "http.request":
             continue
-        chunk = message.get("body", b"")
+        chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             return None
