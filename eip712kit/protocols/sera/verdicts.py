@@ -94,6 +94,8 @@ def shape_refusal(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] 
     for name in fields:
         if body.get(name) is None:
             return Verdict(False, "MISSING_FIELD", f"the request has no {name!r}", name)
+    if len(body) == len(fields):  # it holds every field, so nothing else
+        return None
     for name in body:
         if name not in fields and name not in optional:
             return Verdict(False, "EXTRA_FIELD",
