@@ -125,12 +125,12 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
     limits = Limits(max_document_bytes=settings.max_body_bytes)
 
     async def read_json(request: Request) -> Any:
-        declared = request.headers.get("content-type", "")
+        declared = _header(request, b"content-type") or ""
         if not is_json_content_type(declared):
             shown = f" (got {declared[:60]!r})" if declared else ""
             raise BadRequest(415, "UNSUPPORTED_MEDIA_TYPE",
                              f"send the body as JSON with Content-Type: application/json{shown}")
-        raw = await read_capped(request.headers.get("content-length"), request.receive, settings.max_body_bytes)
+        raw = await read_capped(_header(request, b"content-length"), request.receive, settings.max_body_bytes)
         if raw is None:
             raise BadRequest(413, "LIMIT_EXCEEDED", f"the body is over {settings.max_body_bytes} bytes")
         if not raw or raw.isspace():
@@ -154,7 +154,7 @@ def create_app(settings: ServerSettings | None = None, store: ApiKeyStore | None
     def endpoint(fn: Handler) -> Handler:
         async def wrapped(request: Request) -> Response:
             try:
-                reason = foreign_request(request.headers.get("host", ""), request.headers.get("origin"),
+                reason = foreign_request(_header(request, b"host") or "", _header(request, b"origin"),
                                          request.scope.get("server"), request.scope.get("scheme", "http"))
                 if reason is not None:
                     raise BadRequest(403, "FOREIGN_ORIGIN", reason)
@@ -408,6 +408,25 @@ class _Endpoint:
         method = scope["method"]
         response = await self.handlers["GET" if method == "HEAD" else method](Request(scope, receive, send))
         await response(scope, receive, send)
+
+
+_HEADERS = "eip712kit.headers"
+"""Where :func:`_header` keeps a request's header table, in its ASGI scope."""
+
+
+def _header(request: Request, name: bytes) -> str | None:
+    """A request header by its lowercase name: the first of that name, as Starlette's ``Headers.get`` gives it.
+
+    The headers are read into a table once per request (kept in its scope): ``Headers.get``
+    lowercases and encodes the name and scans the list on every call, and an API request asks for
+    four (Host, Origin, Content-Type, Content-Length).
+    """
+    scope = request.scope
+    table = scope.get(_HEADERS)
+    if table is None:
+        table = scope[_HEADERS] = dict(reversed(list(scope["headers"])))
+    value = table.get(name)
+    return None if value is None else value.decode("latin-1")
 
 
 def _bearer(request: Request) -> tuple[str, str]:
