@@ -340,6 +340,12 @@ class GuardedProtocol(asyncio.Protocol):
                     continue
             searched = max(0, len(self._head) - 3)
             self._head += data[at:]
+            if self._head.startswith(b"\r\n"):  # blank lines before a request line, in pieces (CR, then LF)
+                while self._head.startswith(b"\r\n"):
+                    del self._head[:2]
+                if not self._head:
+                    break
+                searched = 0
             lf = self._head.find(b"\n", max(0, searched - 1))
             end = self._head.find(HEAD_END, searched)
             while lf != -1 and (end == -1 or lf < end + 4):
