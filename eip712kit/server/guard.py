@@ -325,8 +325,6 @@ class GuardedProtocol(asyncio.Protocol):
                     at += 2
                 if at >= len(data):
                     break
-                if self._read_due is None:
-                    self._arm_read(self._limits.header_timeout, "head")
                 end = data.find(HEAD_END, at)
                 if end != -1:  # the whole head in this chunk (nearly always): read where it is, not copied
                     # every LF of the head is the end of a CRLF, or one is bare
@@ -336,8 +334,14 @@ class GuardedProtocol(asyncio.Protocol):
                     if refusal is not None:
                         return refusal
                     at = end + 4
-                    self._head_read(length)
+                    if length <= len(data) - at:  # its body too (nearly always): whole, no client deadline to set
+                        at += length
+                        self._request_whole()
+                    else:
+                        self._head_read(length)
                     continue
+                if self._read_due is None:
+                    self._arm_read(self._limits.header_timeout, "head")
             searched = max(0, len(self._head) - 3)
             self._head += data[at:]
             if self._head.startswith(b"\r\n"):  # blank lines before a request line, in pieces (CR, then LF)
