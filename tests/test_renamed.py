@@ -81,6 +81,7 @@ RENAMED_NAMES = [
     ("eip712kit.protocols.amounts", "check_rounding", "parse_rounding"),
     ("eip712kit.protocols.amounts", "check_decimals", "parse_decimals"),
     ("eip712kit.protocols.windows", "check_timestamp_window", "require_in_window"),
+    ("eip712kit.protocols.windows", "unix_time", "parse_unix_time"),
     ("eip712kit.protocols.requests", "check_signer", "require_signer"),
     ("eip712kit.protocols.trust", "check_text", "require_login_text"),
     ("eip712kit.protocols.renance", "check_timestamp", "require_timestamp_window"),

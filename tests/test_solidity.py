@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from eip712kit import TypedData, hash_message, sign_message, sign_typed_data
-from eip712kit.solidity import check_contract_source, library_source, personal_check_source, reserved
+from eip712kit.solidity import harness_source, library_source, personal_harness_source, reserved
 from eip712kit.solidity.literals import literal, string_literal
 from eip712kit.solidity.names import constant_name
 from tests.helpers.cli_runner import Runner
@@ -65,7 +65,7 @@ def test_the_library_holds_the_type_strings_a_hash_per_struct_and_the_digest() -
 
 
 def test_reserved_names_get_an_underscore_and_the_header_says_so() -> None:
-    source = check_contract_source(KEYWORDS_DOC)
+    source = harness_source(KEYWORDS_DOC)
     assert "struct block_ {" in source and "struct hash_ {" in source
     assert "string type_;" in source and "uint8 type__;" in source and "address contract_;" in source
     assert "int16 $amt;" in source and "bool ufixed_;" in source  # $ is a Solidity identifier character
@@ -99,12 +99,12 @@ def test_literals_read_back_as_the_same_bytes() -> None:
 
 def test_a_wide_struct_is_hashed_in_groups_of_words() -> None:
     doc = CORE["core/uint-widths-max"]["input"]["typed_data"]
-    source = check_contract_source(doc)
+    source = harness_source(doc)
     assert source.count("abi.encode(\n") == 3 and "bytes.concat(" in source  # 33 words: 12 + 12 + 9
 
 
 def test_recursive_types_get_one_array_hash_each() -> None:
-    source = check_contract_source(CORE["core/recursive-mutual"]["input"]["typed_data"])
+    source = harness_source(CORE["core/recursive-mutual"]["input"]["typed_data"])
     assert source.count("function hash(Pong[] memory value)") == 1
     assert source.count("function hash(Ping[] memory value)") <= 1
 
@@ -162,7 +162,7 @@ def expected(doc: dict[str, Any]) -> dict[str, Any]:
 
 @on_the_evm
 def test_mail_on_the_evm(evm: Evm) -> None:
-    values = onchain(evm, check_contract_source(MAIL), MAIL, DEV_KEY)
+    values = onchain(evm, harness_source(MAIL), MAIL, DEV_KEY)
     assert values.pop("recover") == DEV0_ADDRESS
     assert values == expected(MAIL)
     assert values["digest"] == "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"  # EIP-712's
@@ -191,7 +191,7 @@ def test_sera_order_from_the_cli_on_the_evm(cli: Runner, evm: Evm, args: list[st
 def test_documents_with_arrays_bytes_and_nested_structs_on_the_evm(evm: Evm, case_id: str) -> None:
     case = CORE[case_id]
     doc = case["input"]["typed_data"]
-    values = onchain(evm, check_contract_source(doc), doc, DEV_KEY)
+    values = onchain(evm, harness_source(doc), doc, DEV_KEY)
     assert values.pop("recover") == DEV0_ADDRESS
     assert values == expected(doc)
     assert values["digest"] == case["expected"]["digest"]
@@ -199,7 +199,7 @@ def test_documents_with_arrays_bytes_and_nested_structs_on_the_evm(evm: Evm, cas
 
 @on_the_evm
 def test_reserved_names_and_awkward_strings_on_the_evm(evm: Evm) -> None:
-    values = onchain(evm, check_contract_source(KEYWORDS_DOC), KEYWORDS_DOC)
+    values = onchain(evm, harness_source(KEYWORDS_DOC), KEYWORDS_DOC)
     assert values == expected(KEYWORDS_DOC)
 
 
@@ -207,7 +207,7 @@ def test_reserved_names_and_awkward_strings_on_the_evm(evm: Evm) -> None:
 def test_the_harness_tells_a_changed_value(evm: Evm) -> None:
     changed = copy.deepcopy(MAIL)
     changed["message"]["contents"] = "Hello, Bob?"
-    values = evm.run(check_contract_source(changed), ["digest", ("recover", [str(sign_typed_data(MAIL, DEV_KEY))])])
+    values = evm.run(harness_source(changed), ["digest", ("recover", [str(sign_typed_data(MAIL, DEV_KEY))])])
     assert values["digest"] != expected(MAIL)["digest"]
     assert values["recover"] != DEV0_ADDRESS  # the original signature does not recover over another digest
 
@@ -215,7 +215,7 @@ def test_the_harness_tells_a_changed_value(evm: Evm) -> None:
 @on_the_evm
 @pytest.mark.parametrize("message", [b"hello", b"", bytes(range(256)) * 4], ids=["hello", "empty", "1024-bytes"])
 def test_personal_sign_on_the_evm(evm: Evm, message: bytes) -> None:
-    values = evm.run(personal_check_source(message), ["digest", ("recover", [str(sign_message(message, DEV_KEY))])])
+    values = evm.run(personal_harness_source(message), ["digest", ("recover", [str(sign_message(message, DEV_KEY))])])
     assert values == {"digest": "0x" + hash_message(message).hex(), "recover": DEV0_ADDRESS}
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from eip712kit.base.errors import ValueEncodingError
 from eip712kit.protocols import renance
-from eip712kit.protocols.windows import LATEST_UNIX_TIME, plausible_time
+from eip712kit.protocols.windows import LATEST_UNIX_TIME, parse_plausible_time
 from tests.helpers.cli_runner import Runner, clean_env
 from tests.helpers.devkeys import DEV_KEYS
 
@@ -37,4 +37,4 @@ def test_the_last_second_of_9999_is_a_time_and_the_next_is_not() -> None:
         renance.parse_nonce_response(challenge(LATEST_UNIX_TIME + 1))
     with pytest.raises(ValueEncodingError, match="after the year 9999"):
         renance.login_request(ADDRESS, 1, 2**64)
-    assert plausible_time("1704537600", "timestamp") == 1704537600
+    assert parse_plausible_time("1704537600", "timestamp") == 1704537600

@@ -1,7 +1,7 @@
 """The EVM from Python: Solidity compiled by solc-js and run on a private anvil, through tools/node/evm.mjs.
 
     with Evm() as evm:
-        values = evm.run(check_contract_source(document), ["digest", "domainSeparator"])
+        values = evm.run(harness_source(document), ["digest", "domainSeparator"])
 
 One node process serves every request (JSON lines); it starts anvil on a free port on first use and
 stops it when its stdin closes. Needs ``cd tools/node && npm ci`` (solc, @foundry-rs/anvil, ethers):

@@ -10,7 +10,7 @@ import click
 from ..base.errors import DocumentError
 from ..core.typed_data import TypedData
 from ..protocols.registry import declared_struct, struct_names
-from ..solidity import check_contract_source, library_source
+from ..solidity import harness_source, library_source
 from ._common import EXIT_OK, current_limits, limits_options, read_input
 
 _FILE = click.File("rb")
@@ -81,7 +81,7 @@ def command(file: IO[bytes] | None, struct_name: str | None, check_contract: boo
     if struct_name is not None:
         td = TypedData(_declared_document(struct_name, td))
     if check_contract:
-        sys.stdout.write(check_contract_source(td))
+        sys.stdout.write(harness_source(td))
     else:
         sys.stdout.write(library_source(td.to_dict()["types"], td.primary_type, td.domain))
     return EXIT_OK

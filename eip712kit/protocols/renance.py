@@ -31,7 +31,7 @@ from ..core.domain import Domain, derived_domain_type
 from .amounts import parse_decimal
 from .requests import HttpRequest, Prepared, parse_choice
 from .struct import Struct
-from .windows import plausible_time, require_in_window
+from .windows import parse_plausible_time, require_in_window
 
 BASE_URL = "https://api.renance.xyz"
 """The documented base URL; every endpoint's path starts with :data:`API_PREFIX`."""
@@ -243,7 +243,7 @@ def parse_nonce_response(response: Mapping[str, Any] | str | bytes, *, address: 
                             path="typed_data.primaryType")
     login = Login.from_message(typed.get("message"), root="typed_data.message")
     try:
-        plausible_time(login.timestamp, "timestamp")  # the server's number: a time, or refused
+        parse_plausible_time(login.timestamp, "timestamp")  # the server's number: a time, or refused
     except Eip712KitError as exc:
         raise exc.at("message").at("typed_data") from None
     if "nonce" in data:
@@ -279,7 +279,7 @@ def nonce_request(address: str) -> HttpRequest:
 
 def login_request(wallet: str, nonce: int, timestamp: int) -> Prepared:
     """``POST /api/v1/auth/login {address, signature, timestamp}`` around a Login message."""
-    login = Login(wallet=wallet, nonce=nonce, timestamp=plausible_time(timestamp, "timestamp"))
+    login = Login(wallet=wallet, nonce=nonce, timestamp=parse_plausible_time(timestamp, "timestamp"))
     fields = {"address": "0x" + parse_address(wallet).hex(), "signature": None, "timestamp": login.timestamp}
     return Prepared(login, login.wallet, "POST", LOGIN_PATH, fields)
 

@@ -16,7 +16,7 @@ LATEST_UNIX_TIME = 253_402_300_799
 """9999-12-31T23:59:59Z, the last second a four-digit year names: a later "time" is a number, not a time."""
 
 
-def unix_time(value: Any, field: str) -> int:
+def parse_unix_time(value: Any, field: str) -> int:
     """A non-negative whole number of seconds (int or decimal string), or an error at ``field``."""
     try:
         number = parsers.parse_int(value)
@@ -28,14 +28,14 @@ def unix_time(value: Any, field: str) -> int:
     return number
 
 
-def plausible_time(value: Any, field: str) -> int:
-    """:func:`unix_time`, at most :data:`LATEST_UNIX_TIME`: for a time signed without a window to hold it to.
+def parse_plausible_time(value: Any, field: str) -> int:
+    """:func:`parse_unix_time`, at most :data:`LATEST_UNIX_TIME`: for a time signed without a window to hold it to.
 
     A window (an expiration's 365 days, a timestamp's seconds around server time) bounds most times;
     a Renance Login's timestamp comes from the server with nothing to compare it with, and a Login
     signed for 2**255 was signed before this bound.
     """
-    number = unix_time(value, field)
+    number = parse_unix_time(value, field)
     if number > LATEST_UNIX_TIME:
         shown = str(number) if number < 10**20 else f"of {len(str(number))} digits"
         raise ValueEncodingError(f"{field} {shown} is after the year 9999: not a time in Unix seconds (a "
@@ -46,8 +46,8 @@ def plausible_time(value: Any, field: str) -> int:
 
 def require_in_window(timestamp: Any, server_now: Any, window: int, *, field: str = "timestamp") -> int:
     """``timestamp`` if it is within ``window`` seconds of ``server_now`` either way (inclusive)."""
-    signed = unix_time(timestamp, field)
-    now = unix_time(server_now, "server_now")
+    signed = parse_unix_time(timestamp, field)
+    now = parse_unix_time(server_now, "server_now")
     if abs(signed - now) > window:
         direction = "ahead of" if signed > now else "behind"
         raise ProtocolError(
@@ -59,7 +59,8 @@ def require_in_window(timestamp: Any, server_now: Any, window: int, *, field: st
     return signed
 
 
-__all__ = ["LATEST_UNIX_TIME", "plausible_time", "require_in_window", "unix_time"]
+__all__ = ["LATEST_UNIX_TIME", "parse_plausible_time", "parse_unix_time", "require_in_window"]
 
 if not TYPE_CHECKING:  # old names kept working, with a warning (base/renamed.py)
-    __getattr__ = module_getattr(__name__, {"check_timestamp_window": "require_in_window"}, globals())
+    __getattr__ = module_getattr(__name__, {"check_timestamp_window": "require_in_window",
+                                            "unix_time": "parse_unix_time"}, globals())

@@ -13,18 +13,18 @@ from .source import (
     CHECK_CONTRACT,
     PRAGMA,
     Renamed,
-    check_contract_source,
+    harness_source,
     library_source,
-    personal_check_source,
+    personal_harness_source,
 )
 
 __all__ = [
     "CHECK_CONTRACT",
     "PRAGMA",
     "Renamed",
-    "check_contract_source",
     "constant_name",
+    "harness_source",
     "library_source",
-    "personal_check_source",
+    "personal_harness_source",
     "reserved",
 ]

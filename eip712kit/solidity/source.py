@@ -5,7 +5,7 @@ For a set of EIP-712 structs (a document's ``types``, or a declared protocol str
 ``*_TYPEHASH`` constant (``keccak256`` of the literal ``encodeType`` string), a ``hash(S memory)`` per
 struct that is ``hashStruct``, a ``hash(T memory)`` per array type whose elements are not atomic static
 values, the domain separator of the given domain values, and ``digest`` (``keccak256(0x1901 ‖ domain
-separator ‖ hashStruct)``). :func:`check_contract_source` adds ``contract Eip712KitCheck`` that builds a
+separator ‖ hashStruct)``). :func:`harness_source` adds ``contract Eip712KitCheck`` that builds a
 document's message from its values and returns its digest, domain separator and struct hash on-chain,
 and recovers a signature with ``ecrecover``: a harness to paste into a Foundry or Hardhat test.
 
@@ -282,7 +282,7 @@ def library_source(types: Mapping[str, Any], primary: str, domain: Mapping[str, 
     return "\n".join(_header(f"EIP-712 structs of {primary}.", writer.notes()) + body) + "\n"
 
 
-def check_contract_source(document: Mapping[str, Any] | TypedData) -> str:
+def harness_source(document: Mapping[str, Any] | TypedData) -> str:
     """The library of a typed-data document plus ``contract Eip712KitCheck`` building its message on-chain."""
     td = document if isinstance(document, TypedData) else TypedData(document)
     full = td.to_dict()
@@ -335,7 +335,7 @@ def check_contract_source(document: Mapping[str, Any] | TypedData) -> str:
     return "\n".join(header + library + lines) + "\n"
 
 
-def personal_check_source(message: bytes) -> str:
+def personal_harness_source(message: bytes) -> str:
     """``contract Eip712KitCheck`` whose digest() is EIP-191's of ``message``, its length written on-chain."""
     return "\n".join([
         "// SPDX-License-Identifier: MIT",
@@ -378,4 +378,4 @@ def personal_check_source(message: bytes) -> str:
     ]) + "\n"
 
 
-__all__ = ["CHECK_CONTRACT", "PRAGMA", "Renamed", "check_contract_source", "library_source", "personal_check_source"]
+__all__ = ["CHECK_CONTRACT", "PRAGMA", "Renamed", "harness_source", "library_source", "personal_harness_source"]

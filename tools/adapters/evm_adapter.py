@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from eip712kit import Eip712KitError, TypedData, sign_message, sign_typed_data  # noqa: E402
 from eip712kit.conformance.features import REFUSAL_SUFFIX  # noqa: E402
 from eip712kit.core.messages import message_bytes  # noqa: E402
-from eip712kit.solidity import check_contract_source, personal_check_source  # noqa: E402
+from eip712kit.solidity import harness_source, personal_harness_source  # noqa: E402
 from tools.evm import NODE_DIR, Evm, EvmError, unavailable  # noqa: E402
 
 NAME = "evm"
@@ -60,7 +60,7 @@ def typed_data(evm: Evm, inp: dict[str, Any]) -> dict[str, Any]:
         calls.append("structHash")
     if inp.get("private_key") is not None:
         calls.append(("recover", [str(sign_typed_data(inp["typed_data"], inp["private_key"]))]))
-    values = evm.run(check_contract_source(td), calls)
+    values = evm.run(harness_source(td), calls)
     out = {k: values[k] for k in ("domainSeparator", "structHash", "digest") if k in values}
     if "recover" in values:
         out["signer"] = values["recover"]
@@ -73,7 +73,7 @@ def personal_sign(evm: Evm, inp: dict[str, Any]) -> dict[str, Any]:
     calls: list[Any] = ["digest"]
     if inp.get("private_key") is not None:
         calls.append(("recover", [str(sign_message(message, inp["private_key"]))]))
-    values = evm.run(personal_check_source(message), calls)
+    values = evm.run(personal_harness_source(message), calls)
     out = {"digest": values["digest"]}
     if "recover" in values:
         out["signer"] = values["recover"]

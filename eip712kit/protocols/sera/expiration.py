@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ProtocolError
 from ...base.renamed import module_getattr
-from ..windows import unix_time
+from ..windows import parse_unix_time
 
 EXPIRATION_MAX_AHEAD = 365 * 86_400 - 300
 """An expiration may be at most this many seconds after server time (365 days less 300 s of skew)."""
@@ -22,7 +22,7 @@ DEFAULT_BUFFER = 60
 
 def parse_expiration(expiration: Any, *, field: str = "expiration") -> int:
     """``expiration`` as an int, refused when missing or 0 (no clock needed for that much)."""
-    value = None if expiration is None else unix_time(expiration, field)
+    value = None if expiration is None else parse_unix_time(expiration, field)
     if not value:
         raise ProtocolError(
             f"{field} is missing or 0: Sera refuses an order without a bounded future {field}; "
@@ -40,7 +40,7 @@ def require_expiration_window(expiration: Any, server_now: Any, *, field: str = 
     EXPIRATION_MISSING; not after now → EXPIRATION_PAST; too far → EXPIRATION_TOO_FAR.
     """
     value = parse_expiration(expiration, field=field)
-    now = unix_time(server_now, "server_now")
+    now = parse_unix_time(server_now, "server_now")
     if value <= now:
         raise ProtocolError(
             f"{field} {value} is not after server time {now}: it must be strictly in the future",
@@ -64,9 +64,9 @@ def safe_expiration(server_now: Any, lifetime: int = DEFAULT_LIFETIME, buffer: i
     sees it (EXPIRATION_PAST); one within ``buffer`` of the 365-day limit could be too far by the
     server's clock (EXPIRATION_TOO_FAR).
     """
-    now = unix_time(server_now, "server_now")
-    life = unix_time(lifetime, "lifetime")
-    margin = unix_time(buffer, "buffer")
+    now = parse_unix_time(server_now, "server_now")
+    life = parse_unix_time(lifetime, "lifetime")
+    margin = parse_unix_time(buffer, "buffer")
     if life <= margin:
         raise ProtocolError(
             f"lifetime {life} s is not more than the {margin} s buffer: the order could expire in transit",
