@@ -8,11 +8,12 @@ the uuid_int binds the order id.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.parsers import parse_address, to_checksum_address
@@ -106,6 +107,9 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
 MarketCheck = Callable[[Token, Token], bool]
 """Whether a base/quote pair is a listed market (``GET /markets``)."""
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
 
 class ParsedOrder(NamedTuple):
     """An order request read by :func:`parse_order_request`: the Order to sign and the request's values behind it."""
@@ -143,10 +147,30 @@ def parse_order_request(
     is_market: MarketCheck | None = None,
     server_now: int | None = None,
 ) -> ParsedOrder:
-    """The Order an order request signs, held to every rule :func:`build_order` lists (the same arguments).
+    """The Order an order request signs (``POST /orders``, ``/verify-signature``), held to Sera's rules.
 
-    :func:`build_order` is this with the request around it (a :class:`SeraOrder`); the reference
-    verifier needs only the Order, once per request, and takes it from here.
+    :func:`build_order` takes these keywords and makes the request around the Order (a
+    :class:`SeraOrder`); the reference verifier needs only the Order, once a request, and takes it
+    from here. The keywords are the request's own names. ``from_address`` is the market's base token and
+    ``to_address`` its quote token, whichever the side (a :class:`Token`, or an address or symbol
+    looked up in ``tokens``, the ``GET /tokens`` list); ``owner_address`` signs. ``amount`` is in
+    base-token units and ``price`` in quote per base, both decimal strings. A bid spends
+    ``amount × price`` of quote and receives ``amount`` of base; an ask is the mirror (inferred from
+    the document's one example, see docs/protocols.md). Amounts are exact, or AMOUNT_PRECISION unless
+    ``rounding`` names a mode. Give the uuid_int, or the order_id and executor_id (``GET /health``)
+    to pack it; with both uuid_int and order_id their binding is checked. With ``is_market`` the pair
+    must be a listed market (UNKNOWN_MARKET); with ``server_now`` the expiration window is checked.
+    ``fee_bps``, ``recipient`` and ``initial_deposit_amount`` are the signed Order's ``feeBps``,
+    ``recipient`` and ``initialDepositAmount``, which the request does not carry.
+
+    Every error names the request field it concerns, in the order a person fixing a request wants
+    to hear about them: owner, side, tokens and market, amounts, expiration, uuid_int binding.
+
+    The order id is a version-4 UUID (UUID_NOT_V4), as the document says. The order is a
+    standalone limit order unless ``group_order_id`` names the order 0 of the virtual-liquidity
+    batch it is a leg of: standalone, its uuid_int has ``leg_id`` 0 and ``group_id`` = its own
+    UUID's first 112 bits (UUID_NOT_STANDALONE otherwise); a leg carries order 0's group
+    (UUID_MISMATCH otherwise) and must be given as a uuid_int (``uuid_int.pack_batch``).
     """
     try:
         owner = to_checksum_address(parse_address(owner_address))
@@ -190,65 +214,37 @@ def parse_order_request(
     return ParsedOrder(order, owner, side, base, quote, amount_value, price_value, expiration, order_id, packed)
 
 
+def _takes_the_keywords_of(source: Callable[_P, Any]) -> Callable[[Callable[..., _R]], Callable[_P, _R]]:
+    """The decorated function takes ``source``'s keywords (it passes them on), as type checkers and
+    ``inspect.signature`` then say: the list is written once, on ``source``."""
+
+    def decorate(function: Callable[..., _R]) -> Callable[_P, _R]:
+        returns = inspect.signature(function).return_annotation
+        function.__signature__ = inspect.signature(source).replace(  # type: ignore[attr-defined]
+            return_annotation=returns)
+        return function
+
+    return decorate
+
+
 @renamed_keywords({"base": "from_address", "quote": "to_address", "user": "owner_address"})
-def build_order(
-    *,
-    owner_address: str,
-    side: str,
-    amount: Any,
-    price: Any,
-    from_address: Token | str,
-    to_address: Token | str,
-    expiration: Any,
-    order_id: str | None = None,
-    uuid_int: int | str | None = None,
-    executor_id: int | None = None,
-    group_order_id: str | None = None,
-    fee_bps: int = DEFAULT_FEE_BPS,
-    recipient: str = DEFAULT_RECIPIENT,
-    initial_deposit_amount: int = DEFAULT_INITIAL_DEPOSIT_AMOUNT,
-    rounding: str | None = None,
-    tokens: TokenList | None = None,
-    is_market: MarketCheck | None = None,
-    server_now: int | None = None,
-) -> SeraOrder:
+@_takes_the_keywords_of(parse_order_request)
+def build_order(**request: Any) -> SeraOrder:
     """A limit order, ready to sign, from the fields of its request (``POST /orders``, ``/verify-signature``).
 
-    The keywords are the request's own names. ``from_address`` is the market's base token and
-    ``to_address`` its quote token, whichever the side (a :class:`Token`, or an address or symbol
-    looked up in ``tokens``, the ``GET /tokens`` list); ``owner_address`` signs. ``amount`` is in
-    base-token units and ``price`` in quote per base, both decimal strings. A bid spends
-    ``amount × price`` of quote and receives ``amount`` of base; an ask is the mirror (inferred from
-    the document's one example, see docs/protocols.md). Amounts are exact, or AMOUNT_PRECISION unless
-    ``rounding`` names a mode. Give the uuid_int, or the order_id and executor_id (``GET /health``)
-    to pack it; with both uuid_int and order_id their binding is checked. With ``is_market`` the pair
-    must be a listed market (UNKNOWN_MARKET); with ``server_now`` the expiration window is checked.
-    ``fee_bps``, ``recipient`` and ``initial_deposit_amount`` are the signed Order's ``feeBps``,
-    ``recipient`` and ``initialDepositAmount``, which the request does not carry.
-
-    Every error names the request field it concerns, in the order a person fixing a request wants
-    to hear about them: owner, side, tokens and market, amounts, expiration, uuid_int binding.
-
-    The order id is a version-4 UUID (UUID_NOT_V4), as the document says. The order is a
-    standalone limit order unless ``group_order_id`` names the order 0 of the virtual-liquidity
-    batch it is a leg of: standalone, its uuid_int has ``leg_id`` 0 and ``group_id`` = its own
-    UUID's first 112 bits (UUID_NOT_STANDALONE otherwise); a leg carries order 0's group
-    (UUID_MISMATCH otherwise) and must be given as a uuid_int (``uuid_int.pack_batch``).
+    The keywords, the rules and the errors are :func:`parse_order_request`'s; this makes the request
+    around its Order: the fields in documented order, the amounts as the caller wrote them, a place
+    for the signature.
 
     ``base=``, ``quote=`` and ``user=`` are the old names of ``from_address``, ``to_address`` and
     ``owner_address`` (kept, with a DeprecationWarning).
     """
-    parsed = parse_order_request(
-        owner_address=owner_address, side=side, amount=amount, price=price, from_address=from_address,
-        to_address=to_address, expiration=expiration, order_id=order_id, uuid_int=uuid_int, executor_id=executor_id,
-        group_order_id=group_order_id, fee_bps=fee_bps, recipient=recipient,
-        initial_deposit_amount=initial_deposit_amount, rounding=rounding, tokens=tokens, is_market=is_market,
-        server_now=server_now)
+    parsed = parse_order_request(**request)
     fields = {
         "owner_address": parsed.owner,
         "side": parsed.side,
-        "amount": _amount_text(amount, parsed.amount),
-        "price": _amount_text(price, parsed.price),
+        "amount": _amount_text(request["amount"], parsed.amount),
+        "price": _amount_text(request["price"], parsed.price),
         "from_address": parsed.base.address,
         "to_address": parsed.quote.address,
         "order_id": parsed.order_id,
