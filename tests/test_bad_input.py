@@ -133,6 +133,9 @@ def test_bad_document_is_refused_with_its_code_and_path(case: str, doc: Any, cod
         ("[" * 100_000 + "]" * 100_000, "LIMIT_EXCEEDED"),
         ('{"a":"' + "x" * 2_000_000 + '"}', "LIMIT_EXCEEDED"),
         (b"\xff\xfe", "INVALID_JSON"),
+        ("\ufeff{}", "INVALID_JSON"),  # a byte-order mark, refused as json.loads refuses it
+        (b"\xef\xbb\xbf{}", "INVALID_JSON"),
+        ('{"a": Infinity}', "INVALID_JSON"),
     ],
 )
 def test_bad_json_text_is_refused(text: str | bytes, code: str) -> None:

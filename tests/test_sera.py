@@ -289,6 +289,25 @@ def test_bad_orders_are_refused(changes: dict[str, Any], code: str, path: str) -
     with pytest.raises(Eip712KitError) as info:
         seed_bid(**changes)
     assert (info.value.code, info.value.path) == (code, path)
+    # the rules alone (what the reference verifier calls) refuse it the same way
+    arguments: dict[str, Any] = dict(owner_address=USER, side="bid", amount="1000.0", price="1.085",
+                                     from_address=EURC, to_address=USDC, expiration=EXPIRATION,
+                                     order_id=SEED_ORDER_ID, uuid_int=SEED_UUID_INT)
+    with pytest.raises(Eip712KitError) as again:
+        sera.orders.parse_order_request(**{**arguments, **changes})
+    assert (again.value.code, again.value.path) == (code, path)
+
+
+@pytest.mark.parametrize("side", ["bid", "ask"])
+def test_the_rules_alone_give_the_order_the_builder_wraps(side: str) -> None:
+    built = seed_bid(side=side, uuid_int=None, executor_id=0, tokens=TokenList([EURC, USDC]))
+    parsed = sera.orders.parse_order_request(
+        owner_address=USER, side=side, amount="1000.0", price="1.085", from_address=EURC, to_address=USDC,
+        expiration=EXPIRATION, order_id=SEED_ORDER_ID, executor_id=0)
+    assert parsed.order == built.order and parsed.owner == built.signer
+    assert (parsed.side, parsed.base, parsed.quote, parsed.order_id, str(parsed.uuid_int), parsed.expiration) == (
+        built.fields["side"], EURC, USDC, built.fields["order_id"], built.fields["uuid_int"],
+        built.fields["expiration"])
 
 
 # --- the expiration window ----------------------------------------------------------------------

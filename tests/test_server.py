@@ -500,6 +500,59 @@ def test_requests_from_another_site_or_host_name_are_refused(verifier: Verifier)
     other = verifier.post("/api-keys/verify", {"api_key": "a", "api_secret": "b"},
                           headers={"Origin": "https://attacker.example"})
     assert (other.status_code, other.json()["code"]) == (403, "FOREIGN_ORIGIN")
+    # a header sent twice is read as its first, as Starlette's Headers.get reads it
+    for origins, status in (((own, "https://attacker.example"), 200), (("https://attacker.example", own), 403)):
+        twice = verifier.http.get("/health", headers=[("Origin", origin) for origin in origins])
+        assert twice.status_code == status, origins
+
+
+@pytest.mark.parametrize("body, status, headers", [
+    ({"valid": True, "owner_address": ADDR0, "digest": "0x" + "ab" * 32}, 200, None),
+    ({"détail": "ü \u2028 \U0001F600", "n": 10**40, "f": 1.5, "list": [None, False, {}]}, 400, None),
+    ({"api_key": "sera_x"}, 201, None),
+    ({"detail": "Service temporarily unavailable; please retry"}, 503, {"Retry-After": "1"}),
+    ({"detail": "GET is not allowed"}, 405, {"allow": "POST"}),
+])
+def test_api_answers_are_the_bytes_starlettes_json_response_makes(body: Any, status: int,
+                                                                  headers: dict[str, str] | None) -> None:
+    from starlette.responses import JSONResponse
+
+    from eip712kit.server.app import API_HEADERS, ApiResponse
+
+    ours = ApiResponse(body, status, headers)
+    starlettes = JSONResponse(body, status_code=status, headers={**API_HEADERS, **(headers or {})})
+    assert (ours.status_code, ours.raw_headers, ours.body) == (starlettes.status_code, starlettes.raw_headers,
+                                                               starlettes.body)
+
+
+def test_a_body_is_read_whole_from_its_messages_and_cut_at_the_limit() -> None:
+    import asyncio
+
+    from starlette.requests import ClientDisconnect
+
+    from eip712kit.server.origin import read_capped
+
+    def receiving(*messages: dict[str, Any]) -> Any:
+        queue = list(messages)
+
+        async def receive() -> dict[str, Any]:
+            return queue.pop(0)
+
+        return receive
+
+    def chunk(data: bytes, more: bool = True) -> dict[str, Any]:
+        return {"type": "http.request", "body": data, "more_body": more}
+
+    def read(declared: str | None, *messages: dict[str, Any], limit: int = 10) -> bytes | None:
+        return asyncio.run(read_capped(declared, receiving(*messages), limit))
+
+    assert read("4", chunk(b"abcd", more=False)) == b"abcd"
+    assert read(None, chunk(b"ab"), chunk(b""), chunk(b"cd", more=False)) == b"abcd"
+    assert read(None, chunk(b"x" * 6), chunk(b"x" * 5)) is None  # over the limit as it arrives, not after
+    assert read("11") is None  # a declared length over the limit: not a message read
+    assert read(None, {"type": "http.request"}) == b""
+    with pytest.raises(ClientDisconnect):
+        read(None, chunk(b"ab"), {"type": "http.disconnect"})
 
 
 # --- replay: the documented 409 on revoke-all, and the kit's wider rule -------------------------------

@@ -300,3 +300,161 @@ def test_a_handler_that_takes_too_long_is_answered_503_and_its_late_answer_dropp
         assert _status(answer) == 503 and b"late" not in (answer or b"")
         assert _error(answer or b"")["code"] == "SERVICE_UNAVAILABLE"
         assert served.stats.dropped_handler == 1
+
+
+# --- the guard alone, on a clock the test turns -------------------------------------------------------
+
+class _Timer:
+    def __init__(self, when: float, callback: Any, args: tuple[Any, ...]):
+        self.when, self.callback, self.args, self.cancelled = when, callback, args, False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class _Clock:
+    """The loop as the guard uses it: its time, and timers (counted) that run when the test moves the time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.timers: list[_Timer] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def call_at(self, when: float, callback: Any, *args: Any) -> _Timer:
+        timer = _Timer(when, callback, args)
+        self.timers.append(timer)
+        return timer
+
+    def call_later(self, delay: float, callback: Any, *args: Any) -> _Timer:
+        return self.call_at(self.now + delay, callback, *args)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        while due := sorted((t for t in self.timers if not t.cancelled and t.when <= self.now), key=lambda t: t.when):
+            due[0].cancelled = True
+            due[0].callback(*due[0].args)
+
+
+class _Transport(asyncio.Transport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = b""
+        self.closed = False
+
+    def write(self, data: Any) -> None:
+        self.written += bytes(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def is_reading(self) -> bool:
+        return not self.closed
+
+    def pause_reading(self) -> None:
+        pass
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return default
+
+
+class _Inner(asyncio.Protocol):
+    """The HTTP protocol the guard wraps, reduced to what it was handed; it answers when the test says."""
+
+    def __init__(self) -> None:
+        self.received = b""
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.received += data
+
+    def answer(self) -> None:
+        self.transport.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+        self.transport.write(b"{}")
+
+
+def _guarded(limits: ConnectionLimits | None = None) -> tuple[Any, _Inner, _Transport, _Clock, Any]:
+    from eip712kit.server.guard import GuardedProtocol, GuardStats
+
+    clock, inner, transport, stats = _Clock(), _Inner(), _Transport(), GuardStats()
+    guard = GuardedProtocol(lambda: inner, limits or ConnectionLimits(), stats, clock)  # type: ignore[arg-type]
+    guard.connection_made(transport)
+    return guard, inner, transport, clock, stats
+
+
+POST = (b"POST /api/v1/verify-signature HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 2\r\n\r\n{}")
+
+
+def test_a_kept_alive_connection_arms_one_timer_for_its_deadlines_not_three_a_request() -> None:
+    guard, inner, transport, clock, stats = _guarded()
+    for _ in range(100):
+        guard.data_received(POST)
+        clock.advance(0.001)
+        inner.answer()
+    # the timer set for the first head's deadline (10 s) stays: every later deadline falls after it
+    assert len(clock.timers) == 1 and inner.received == POST * 100
+    clock.advance(HEADER_TIMEOUT + 10)  # it wakes, finds the write deadline still ahead, sleeps until then
+    assert len(clock.timers) == 2 and not transport.closed
+    clock.advance(60)  # every answer has left: nothing is cut
+    assert not transport.closed and stats.dropped_write == 0
+    # a deadline still ends a client that stalls: half a head, then ten seconds
+    guard.data_received(POST[:30])
+    clock.advance(9.9)
+    assert not transport.closed
+    clock.advance(0.2)
+    assert transport.closed and _status(transport.written.rsplit(b"{}", 1)[-1]) == 408
+    assert stats.dropped_head == 1
+
+
+def test_a_handler_deadline_still_answers_503_when_the_timer_was_set_for_a_later_phase() -> None:
+    guard, _, transport, clock, stats = _guarded(ConnectionLimits(handler_timeout=5))
+    guard.data_received(POST)  # whole: the handler's 5 s run from here, before the 10 s the timer was set for
+    clock.advance(4.9)
+    assert not transport.closed
+    clock.advance(0.2)
+    assert transport.closed and _status(transport.written) == 503 and stats.dropped_handler == 1
+
+
+HEADS = {
+    "get": b"GET /api/v1/health HTTP/1.1\r\nHost: a\r\n\r\n",
+    "post": POST,
+    "pipelined": POST + b"GET / HTTP/1.1\r\nHost: a\r\n\r\n" + POST,
+    "blank lines first": b"\r\n\r\n" + POST,
+    "bare LF in the request line": b"GET / HTTP/1.1\nHost: a\r\n\r\n",
+    "bare LF at the end": b"GET / HTTP/1.1\r\nHost: a\r\n\n",
+    "bare LF first": b"\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    "folded": b"GET / HTTP/1.1\r\nHost: a\r\nX: b\r\n c\r\n\r\n",
+    "chunked": b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    "both framings": b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
+    "two lengths": b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\ncontent-length : 3\r\n\r\n{}",
+    "a length in letters": b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2a\r\n\r\n{}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADS))
+def test_a_head_that_arrives_whole_is_read_as_one_that_arrives_byte_by_byte(name: str) -> None:
+    # whole, the head is read where it is; byte by byte, it is gathered first: the same verdict
+    data = HEADS[name]
+    whole, whole_inner, whole_transport, _, whole_stats = _guarded()
+    whole.data_received(data)
+    piece, piece_inner, piece_transport, _, piece_stats = _guarded()
+    for index in range(len(data)):
+        if piece_transport.closed:
+            break
+        piece.data_received(data[index:index + 1])
+    assert (whole_transport.written, whole_transport.closed, whole_stats.refused_head) == (
+        piece_transport.written, piece_transport.closed, piece_stats.refused_head)
+    assert whole._requests == piece._requests
+    if not whole_transport.closed:
+        assert whole_inner.received == piece_inner.received == data

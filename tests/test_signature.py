@@ -87,3 +87,42 @@ def test_recovery_failure_is_an_error_not_a_crash() -> None:
             assert exc.code == "RECOVERY_FAILED"
             refused += 1
     assert refused > 0
+
+
+@fuzzed(st.binary(min_size=32, max_size=32), st.integers(1, SECP256K1_N - 1), st.integers(1, HALF_N),
+        st.integers(0, 1), quick=60, full=400)
+def test_recovery_through_the_binding_is_coincurves(digest: bytes, r: int, s: int, parity: int) -> None:
+    # recover_public_key calls libsecp256k1 through coincurve's cffi binding (three calls, no objects);
+    # coincurve's public API is the reference, for keys and for failures (an r that is no curve point).
+    import coincurve
+
+    from eip712kit.core import signature as module
+
+    assert module._recover is not None  # the binding is there on every platform coincurve ships
+    sig = Signature(r, s, parity)
+    try:
+        expected: bytes | None = coincurve.PublicKey.from_signature_and_message(
+            sig[:64] + bytes([parity]), digest, hasher=None).format(compressed=False)
+    except Exception:
+        expected = None
+    assert module._recover(digest, sig) == expected
+    if expected is None:
+        try:
+            eip712kit.core.signature.recover_public_key(digest, sig)
+        except eip712kit.SignatureError as exc:
+            assert exc.code == "RECOVERY_FAILED"
+        else:
+            raise AssertionError("recovery should have failed")
+
+
+def test_a_digest_that_is_not_32_bytes_still_fails_to_recover(dev_key: DevKey) -> None:
+    # the binding reads exactly 32 bytes, so only a 32-byte digest is handed to it
+    key, _ = dev_key
+    sig = sign_digest(bytes(32), key)
+    for digest in (bytes(31), bytes(33), b""):
+        try:
+            eip712kit.core.signature.recover_public_key(digest, sig)
+        except eip712kit.SignatureError as exc:
+            assert exc.code == "RECOVERY_FAILED"
+        else:
+            raise AssertionError(f"a {len(digest)}-byte digest recovered")

@@ -79,6 +79,17 @@ def test_fields_never_overlap(executor_id: int, bits: int, group: int, leg: int)
     assert unpack(pack_fields(executor_id, bits, group, leg ^ 1)).group_id == group
 
 
+@given(st.integers(0, 2**256 - 1))
+def test_unpack_makes_what_the_constructor_makes(value: int) -> None:
+    # unpack sets the fields of a checked number directly; the constructor validates and packs them
+    unpacked = unpack(value)
+    built = UuidInt(unpacked.executor_id, unpacked.uuid.upper(), unpacked.group_id, unpacked.leg_id)
+    assert unpacked == built and repr(unpacked) == repr(built)
+    assert (unpacked.value, unpacked.is_standalone, unpacked.to_dict()) == (built.value, built.is_standalone,
+                                                                            built.to_dict())
+    assert unpacked.value == value == unpack(str(value)).value
+
+
 def test_the_field_masks_tile_256_bits() -> None:
     masks = [(2**4 - 1) << uuid_int.EXECUTOR_SHIFT, (2**128 - 1) << uuid_int.UUID_SHIFT,
              (2**112 - 1) << uuid_int.GROUP_SHIFT, 2**12 - 1]

@@ -4,6 +4,8 @@
     python tools/bench_server.py                       # 3 turns of 5 s each, 10 connections (wrk)
     python tools/bench_server.py --seconds 10 --turns 5 --connections 10
     python tools/bench_server.py --workers 2           # both servers with two worker processes
+    python tools/bench_server.py --in-process          # no sockets, no wrk: the CPU cost of each stack
+    python tools/bench_server.py --in-process --profile verify.prof   # and cProfile's view of a verify
 
 It starts two servers on loopback, each one process unless ``--workers``: ``eip712kit serve`` (as a
 user runs it: the guard, the access log, the SQLite store in a temporary file) and a bare Starlette
@@ -12,8 +14,17 @@ app on the same uvicorn (``--bare``, below: ``POST /echo`` answers the JSON body
 our ``POST /verify-signature`` with one valid signed order, the echo with that same body, our
 ``GET /health``, the bare one — so that a slow spell of a shared machine falls on both sides alike.
 Each rate is the best of the turns; the ratios are what the table reports, the targets beside them:
-``/verify-signature`` at least 0.6 of the echo (the check itself costs ~150 µs of one core, which
-the echo does not do).
+``/verify-signature`` at least 0.6 of the echo (the check itself — the Sera rules and one
+libsecp256k1 recovery — costs 55 µs of one core in a loop and about 80 µs between the server's other
+work, which the echo does not do).
+
+``--in-process`` drives the same two stacks without a socket: each server's HTTP protocol exactly as
+uvicorn makes it (for ``serve``, wrapped in the guard, under the access log), fed one request after
+another on one kept-alive connection through an in-memory transport, so the figures leave out the
+kernel, ``wrk`` and the other processes a shared machine runs. It reports CPU µs per request and the
+same ratios, steadier from run to run than ``wrk``'s but without the system's share (about 30 µs a
+request here, the same for both servers); ``--profile FILE`` writes cProfile's statistics of the
+``/verify-signature`` run (``python -m pstats FILE``).
 
 The order is signed with the PUBLIC development mnemonic's account #0 (tools/loadtest.py). Every
 answer is checked before the clock starts (valid, the signer), and wrk's count of non-2xx answers
@@ -25,6 +36,7 @@ and the ratio of the costs says where the target would land on a quiet machine.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import re
@@ -138,6 +150,165 @@ def server(command: list[str]) -> Iterator[Running]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# --- in process -----------------------------------------------------------------------------------
+
+class _MemoryTransport(asyncio.Transport):
+    """A connection's transport in memory: what the server writes is kept, the peer is loopback."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[bytes] = []
+        self.closing = False
+
+    def write(self, data: bytes) -> None:
+        self.written.append(bytes(data))
+
+    def writelines(self, chunks: Any) -> None:
+        for chunk in chunks:
+            self.write(chunk)
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 40000), "sockname": ("127.0.0.1", 8712)}.get(name, default)
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def abort(self) -> None:
+        self.closing = True
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+    def is_reading(self) -> bool:
+        return True
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        pass
+
+
+def _request(method: str, path: str, body: bytes | None) -> bytes:
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:8712\r\n"
+    if body is not None:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return head.encode("ascii") + b"\r\n" + (body or b"")
+
+
+def drive(server: Any, request: bytes, count: int, profile: str | None = None) -> float:
+    """CPU µs per request of ``count`` copies of ``request`` on one kept-alive connection to ``server``'s protocol."""
+    import time
+
+    from uvicorn.server import ServerState
+
+    config = server.config
+    loop = asyncio.new_event_loop()
+
+    async def run() -> float:
+        protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={}, _loop=loop)
+        transport = _MemoryTransport()
+        protocol.connection_made(transport)
+
+        async def one() -> bytes:
+            transport.written.clear()
+            protocol.data_received(request)
+            for _ in range(1000):  # until the answer's head and body are out (or something is wrong)
+                await asyncio.sleep(0)
+                if len(transport.written) >= 2:
+                    break
+            return b"".join(transport.written)
+
+        answer = await one()
+        if not answer.startswith(b"HTTP/1.1 200 "):
+            raise RuntimeError(f"the in-process server answered: {answer[:300]!r}")
+        profiler = None
+        if profile:
+            import cProfile
+            profiler = cProfile.Profile()
+            profiler.enable()
+        started = time.process_time()
+        for _ in range(count):
+            await one()
+        spent = time.process_time() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        return 1e6 * spent / count
+
+    try:
+        return loop.run_until_complete(run())
+    finally:
+        loop.close()
+
+
+def measure_in_process(*, requests: int, turns: int, profile: str | None = None) -> dict[str, Any]:
+    """The CPU cost per request of each stack, in process (see the module docstring); the least of the turns."""
+    import logging.config
+    import tempfile
+
+    import uvicorn
+
+    from eip712kit.server.app import create_app
+    from eip712kit.server.logs import logging_config
+    from eip712kit.server.runner import make_server
+    from eip712kit.server.settings import ServerSettings
+    from eip712kit.server.store import ApiKeyStore
+    from tools.loadtest import ServerState, hardhat_wallets, signed_order
+
+    settings = ServerSettings()
+    market = settings.markets[0]
+    (wallet,) = hardhat_wallets(1)
+    state = ServerState(settings.domain, settings.executor_id, settings.now(), settings.tokens, market.base,
+                        market.quote)
+    body = json.dumps(signed_order(state, wallet)).encode()
+    with tempfile.TemporaryDirectory(prefix="eip712kit-bench-") as tmp:
+        store = ApiKeyStore(str(Path(tmp) / "state.sqlite3"))
+        try:
+            ours, _stats = make_server(create_app(settings, store))  # as ``serve`` makes it (the guard, the log)
+            logging.config.dictConfig(logging_config("text", "warning"))
+            bare_config = uvicorn.Config(bare_app(), log_level="warning", access_log=False, lifespan="off")
+            bare_config.load()
+            bare = uvicorn.Server(bare_config)
+            targets = {
+                "POST /verify-signature (eip712kit serve)": (ours, _request("POST", "/api/v1/verify-signature", body)),
+                "POST /echo (bare Starlette)": (bare, _request("POST", "/echo", body)),
+                "GET /health (eip712kit serve)": (ours, _request("GET", "/api/v1/health", None)),
+                "GET /health (bare Starlette)": (bare, _request("GET", "/health", None)),
+            }
+            cpu: dict[str, list[float]] = {name: [] for name in targets}
+            for turn in range(turns):
+                for index, (name, (server, request)) in enumerate(targets.items()):
+                    cpu[name].append(drive(server, request, requests,
+                                           profile if index == 0 and turn == turns - 1 else None))
+        finally:
+            store.close()
+    least = {name: min(values) for name, values in cpu.items()}
+    names = list(targets)
+    return {"cpu_us_per_request": cpu, "least_cpu_us_per_request": least,
+            "verify_vs_echo_by_cpu": least[names[1]] / least[names[0]],
+            "health_vs_bare_by_cpu": least[names[3]] / least[names[2]],
+            "target": TARGET, "requests": requests, "turns": turns}
+
+
+def render_in_process(result: dict[str, Any]) -> str:
+    lines = [f"in process, one kept-alive connection, {result['requests']:,} requests a turn, {result['turns']} turns; "
+             "least CPU µs per request (every turn)", ""]
+    for name, least in result["least_cpu_us_per_request"].items():
+        turns = ", ".join(f"{v:,.1f}" for v in result["cpu_us_per_request"][name])
+        lines.append(f"  {name:<42} {least:>7,.1f}   ({turns})")
+    lines += ["", f"  /verify-signature / bare echo, by CPU: {result['verify_vs_echo_by_cpu']:.2f}  "
+                  "(no kernel share: wrk's ratio adds about 30 µs to both sides)",
+              f"  /health / bare health, by CPU:         {result['health_vs_bare_by_cpu']:.2f}"]
+    return "\n".join(lines)
 
 
 # --- the load -------------------------------------------------------------------------------------
@@ -260,9 +431,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--bare", action="store_true", help="run only the bare Starlette app (what the tool starts)")
     parser.add_argument("--port", type=int, default=0, help="with --bare: the port [0: a free one]")
+    parser.add_argument("--in-process", action="store_true",
+                        help="drive both stacks in process, without sockets or wrk: CPU µs per request")
+    parser.add_argument("--requests", type=int, default=5000, help="with --in-process: requests a turn [5000]")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="with --in-process: write cProfile's statistics of the last /verify-signature turn")
     args = parser.parse_args(argv)
     if args.bare:
         serve_bare("127.0.0.1", args.port, args.workers)
+        return 0
+    if args.in_process:
+        measured = measure_in_process(requests=args.requests, turns=args.turns, profile=args.profile)
+        print(json.dumps(measured, indent=2) if args.json else render_in_process(measured))
         return 0
     result = measure(seconds=args.seconds, turns=args.turns, connections=args.connections, workers=args.workers)
     print(json.dumps(result, indent=2) if args.json else render(result))

@@ -91,7 +91,7 @@ def load_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) ->
         )
     if isinstance(data, (bytes, bytearray)):
         try:
-            text = bytes(data).decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DocumentError(f"the document is not UTF-8 text ({exc.reason} at byte {exc.start})",
                                 code="INVALID_JSON") from None
@@ -104,7 +104,9 @@ def load_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) ->
             f"the document nests deeper than {limits.max_depth} levels", code="LIMIT_EXCEEDED"
         )
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=JsonNumber)
+        if text.startswith("\ufeff"):  # what json.loads refuses before it decodes (the decoder does not)
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise DocumentError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", code="INVALID_JSON"
@@ -118,6 +120,10 @@ def load_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) ->
 
 def _refuse_constant(name: str) -> Any:
     raise DocumentError(f"{name} is not valid JSON", code="INVALID_JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=JsonNumber)
+"""The decoder ``json.loads`` would build for these options on every call (it keeps no state between calls)."""
 
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "load_json"]

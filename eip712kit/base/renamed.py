@@ -63,9 +63,13 @@ def package_getattr(package: str, modules: Iterable[ModuleType]) -> Callable[[st
 def renamed_keywords(renames: Mapping[str, str]) -> Callable[[F], F]:
     """Accept each old keyword of ``renames`` as its new one, with a warning; both at once is a TypeError."""
 
+    old_names = frozenset(renames)
+
     def decorate(function: F) -> F:
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if old_names.isdisjoint(kwargs):  # the new names only, as nearly every call: straight through
+                return function(*args, **kwargs)
             for old, new in renames.items():
                 if old in kwargs:
                     if new in kwargs:

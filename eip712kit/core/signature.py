@@ -225,15 +225,22 @@ def recover_public_key(digest: bytes, signature: Any, *, allow_high_s: bool = Fa
                 code="SIGNATURE_HIGH_S",
             )
         sig = sig.normalized()
+    if _recover is not None and type(digest) is bytes and len(digest) == 32:
+        public_key = _recover(digest, sig)
+        if public_key is None:
+            raise _recovery_failed()
+        return public_key
     compact = sig[:64] + bytes([sig.y_parity])
     try:
         public = coincurve.PublicKey.from_signature_and_message(compact, digest, hasher=None)
     except Exception:  # libsecp256k1 says only that recovery failed
-        raise SignatureError(
-            "no public key recovers from this signature and digest (r is not a valid curve point)",
-            code="RECOVERY_FAILED",
-        ) from None
+        raise _recovery_failed() from None
     return public.format(compressed=False)
+
+
+def _recovery_failed() -> SignatureError:
+    return SignatureError("no public key recovers from this signature and digest (r is not a valid curve point)",
+                          code="RECOVERY_FAILED")
 
 
 def recover_digest(digest: bytes, signature: Any, *, allow_high_s: bool = False) -> str:
@@ -255,6 +262,44 @@ def _secp256k1_binding() -> tuple[Any, Any, Any] | None:
                                          "secp256k1_ec_pubkey_serialize", "secp256k1_ec_pubkey_parse")):
         return None  # pragma: no cover
     return ffi, lib, GLOBAL_CONTEXT.ctx
+
+
+def _bind_recover() -> Callable[[bytes, Signature], bytes | None] | None:
+    """Recovery straight through coincurve's cffi binding: the 65-byte public key, or None when none recovers.
+
+    The same three libsecp256k1 calls coincurve's ``PublicKey.from_signature_and_message`` and
+    ``format`` make, without the objects around them: a verifier recovers once per request, and
+    those objects cost a tenth of the recovery. None when the binding is not there (then
+    :func:`recover_public_key` goes through coincurve's public API).
+    """
+    binding = _secp256k1_binding()
+    if binding is None:  # pragma: no cover - another coincurve layout
+        return None
+    ffi, lib, context = binding
+    parse = lib.secp256k1_ecdsa_recoverable_signature_parse_compact
+    recover = lib.secp256k1_ecdsa_recover
+    serialize = lib.secp256k1_ec_pubkey_serialize
+    uncompressed = lib.SECP256K1_EC_UNCOMPRESSED
+    new = ffi.new
+    buffer = ffi.buffer
+
+    def recover_uncompressed(digest: bytes, signature: Signature) -> bytes | None:
+        # libsecp256k1 reads exactly 32 bytes of the digest (the caller passes only those) and 64 of
+        # the signature. The buffers are the call's own: the binding releases the GIL, so two
+        # threads may be in here at once.
+        recoverable = new("secp256k1_ecdsa_recoverable_signature *")
+        public = new("secp256k1_pubkey *")
+        if not parse(context, recoverable, signature, signature[64] - 27) or not recover(
+                context, public, recoverable, digest):
+            return None
+        out = new("unsigned char[65]")
+        serialize(context, out, new("size_t *", 65), public, uncompressed)
+        return bytes(buffer(out))
+
+    return recover_uncompressed
+
+
+_recover = _bind_recover()
 
 
 class Recoverer:

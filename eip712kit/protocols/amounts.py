@@ -73,8 +73,10 @@ def parse_decimal(value: Any, *, field: str = "amount") -> Decimal:
             code="INVALID_AMOUNT",
             path=field,
         )
-    digits = number.as_tuple().digits
-    if len(digits) > MAX_DECIMAL_CHARS or not -MAX_DECIMAL_CHARS <= number.adjusted() <= MAX_DECIMAL_CHARS:
+    # A string of at most MAX_DECIMAL_CHARS digits and a point has no more digits than that, and no
+    # exponent beyond it: only an int or a Decimal can break the next rule.
+    if type(value) is not str and (len(number.as_tuple().digits) > MAX_DECIMAL_CHARS
+                                   or not -MAX_DECIMAL_CHARS <= number.adjusted() <= MAX_DECIMAL_CHARS):
         raise ProtocolError(
             f"{field} has more than {MAX_DECIMAL_CHARS} digits or an exponent beyond ±{MAX_DECIMAL_CHARS}",
             code="INVALID_AMOUNT",

@@ -152,7 +152,7 @@ async def read_body(request: Request, limits: Limits = DEFAULT_LIMITS) -> dict[s
     if not is_json_content_type(request.headers.get("content-type", "")):
         raise Refusal(415, _request_error("send the body as Content-Type: application/json"))
     limit = max_body_bytes(limits)
-    raw = await read_capped(request.headers.get("content-length"), request.stream(), limit)
+    raw = await read_capped(request.headers.get("content-length"), request.receive, limit)
     if raw is None:
         raise Refusal(413, DocumentError(f"the request body is over {limit} bytes", code="LIMIT_EXCEEDED"))
     try:

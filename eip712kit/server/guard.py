@@ -122,6 +122,8 @@ _HEAD_LATE = http_error(408, "Request Timeout", "the request headers did not arr
                         "at once", "REQUEST_TIMEOUT")
 _BODY_LATE = http_error(408, "Request Timeout", "the request body did not arrive in time: send the whole request "
                         "at once", "REQUEST_TIMEOUT")
+_BARE_LF = http_error(400, "Bad Request", "a line of the request ends in a bare LF: end each line with CRLF",
+                      "INVALID_REQUEST")
 _HANDLER_LATE = http_error(503, "Service Unavailable", "the server took too long to answer this request: retry in a "
                            "moment", "SERVICE_UNAVAILABLE")
 
@@ -136,15 +138,17 @@ def read_head(head: bytes) -> tuple[int, bytes | None]:
     Only what framing depends on is judged here; the rest (the request line, header syntax, sizes) is
     h11's, which refuses what it cannot parse. A bare LF is found earlier, as the bytes arrive.
     """
-    lines = head.split(b"\r\n")
+    if b"\r\n " in head or b"\r\n\t" in head:  # a header line (any after the request line) that starts blank
+        return 0, _bad_head("a header line is folded onto the one before it (obs-fold): send each header "
+                            "on one line")
+    lower = head.lower()
+    if b"content-length" not in lower and b"transfer-encoding" not in lower:
+        return 0, None  # no line can name either (a GET): nothing to frame
     lengths: list[bytes] = []
     chunked = False
-    for line in lines[1:]:
-        if line[:1] in (b" ", b"\t"):
-            return 0, _bad_head("a header line is folded onto the one before it (obs-fold): send each header "
-                                "on one line")
+    for line in lower.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        name = name.strip().lower()
+        name = name.strip()
         if name == b"content-length":
             lengths.append(value.strip())
         elif name == b"transfer-encoding":
@@ -234,17 +238,22 @@ class GuardedProtocol(asyncio.Protocol):
         # the client's side: a head being read (bytes so far), or a body (bytes still due)
         self._head = bytearray()
         self._body_due: int | None = None
-        self._read_timer: asyncio.TimerHandle | None = None
+        self._read_due: float | None = None  # the loop time the head or body must have arrived by
+        self._read_what = "head"
         # the server's side: requests whole, answers started, and its own deadline
         self._requests = 0
         self._answers = 0
-        self._handler_timer: asyncio.TimerHandle | None = None
+        self._handler_due: float | None = None
         # what was written and must leave the server by the write deadline; a close waiting for it to leave
         self._written = 0
         self._must_leave = 0
-        self._write_timer: asyncio.TimerHandle | None = None
+        self._write_due: float | None = None
         self._close_wanted = False
         self._close_timer: asyncio.TimerHandle | None = None
+        # One timer serves the three deadlines above (see _wake): armed at or before the earliest
+        # of them, it re-arms itself when it finds none due yet.
+        self._wake: asyncio.TimerHandle | None = None
+        self._wake_at = 0.0
 
     # -- asyncio.Protocol --
 
@@ -316,15 +325,36 @@ class GuardedProtocol(asyncio.Protocol):
                     at += 2
                 if at >= len(data):
                     break
-                if self._read_timer is None:
+                end = data.find(HEAD_END, at)
+                if end != -1:  # the whole head in this chunk (nearly always): read where it is, not copied
+                    # every LF of the head is the end of a CRLF, or one is bare
+                    if data.count(b"\n", at, end + 4) != data.count(b"\r\n", at, end + 4):
+                        return _BARE_LF
+                    length, refusal = read_head(data[at:end])
+                    if refusal is not None:
+                        return refusal
+                    at = end + 4
+                    if length <= len(data) - at:  # its body too (nearly always): whole, no client deadline to set
+                        at += length
+                        self._request_whole()
+                    else:
+                        self._head_read(length)
+                    continue
+                if self._read_due is None:
                     self._arm_read(self._limits.header_timeout, "head")
             searched = max(0, len(self._head) - 3)
             self._head += data[at:]
+            if self._head.startswith(b"\r\n"):  # blank lines before a request line, in pieces (CR, then LF)
+                while self._head.startswith(b"\r\n"):
+                    del self._head[:2]
+                if not self._head:
+                    break
+                searched = 0
             lf = self._head.find(b"\n", max(0, searched - 1))
             end = self._head.find(HEAD_END, searched)
             while lf != -1 and (end == -1 or lf < end + 4):
                 if lf == 0 or self._head[lf - 1] != 0x0D:
-                    return _bad_head("a line of the request ends in a bare LF: end each line with CRLF")
+                    return _BARE_LF
                 lf = self._head.find(b"\n", lf + 1)
             if end == -1:
                 if len(self._head) > MAX_HEAD_BYTES:
@@ -336,35 +366,36 @@ class GuardedProtocol(asyncio.Protocol):
                 return refusal
             self._head = bytearray()
             at = consumed
-            if length:
-                self._body_due = length
-                self._arm_read(self._limits.body_timeout, "body")
-            else:
-                self._request_whole()
+            self._head_read(length)
         return None
+
+    def _head_read(self, length: int) -> None:
+        """A head has been read: its body (``length`` bytes) is due now, or the request is whole."""
+        if length:
+            self._body_due = length
+            self._arm_read(self._limits.body_timeout, "body")
+        else:
+            self._request_whole()
 
     def _request_whole(self) -> None:
         """A request has arrived whole: the client's deadline ends, the server's begins (if it owes an answer)."""
         self._body_due = None
         self._cancel_read()
         self._requests += 1
-        if self._answers < self._requests and self._handler_timer is None:
-            self._handler_timer = self._loop.call_later(self._limits.handler_timeout, self._handler_late)
+        if self._answers < self._requests and self._handler_due is None:
+            self._handler_due = self._due(self._limits.handler_timeout)
 
     # -- the server's writes: answers started, bytes to drain --
 
     def _wrote(self, start: bytes, size: int) -> None:
         if start.startswith(b"HTTP/") and not start[9:10] == b"1":  # an answer's head, not a 1xx interim
             self._answers += 1
-            if self._handler_timer is not None:
-                self._handler_timer.cancel()
-                self._handler_timer = None
-            if self._answers < self._requests:  # pipelined: the next answer is owed from now
-                self._handler_timer = self._loop.call_later(self._limits.handler_timeout, self._handler_late)
+            # pipelined: the next answer is owed from now
+            self._handler_due = self._due(self._limits.handler_timeout) if self._answers < self._requests else None
         self._written += size
-        if self._write_timer is None:
+        if self._write_due is None:
             self._must_leave = self._written
-            self._write_timer = self._loop.call_later(self._limits.write_timeout, self._write_late)
+            self._write_due = self._due(self._limits.write_timeout)
 
     def _write_late(self) -> None:
         """Every byte written a write deadline ago must have left: else the client is not reading, and is cut.
@@ -372,7 +403,7 @@ class GuardedProtocol(asyncio.Protocol):
         "Left" counts the kernel's send queue too (Linux): answers small enough to fit in the socket's
         buffers are otherwise "written" at once, and the connection, closed, lingers in the kernel.
         """
-        self._write_timer = None
+        self._write_due = None
         transport = self._transport
         if transport is None or transport.is_closing():
             return
@@ -383,7 +414,7 @@ class GuardedProtocol(asyncio.Protocol):
             self._cut()
         elif waiting:
             self._must_leave = self._written
-            self._write_timer = self._loop.call_later(self._limits.write_timeout, self._write_late)
+            self._write_due = self._due(self._limits.write_timeout)
 
     def _close_when_sent(self) -> None:
         """The inner protocol closes: at once if all it wrote has left, else when it has (or at the write deadline).
@@ -406,9 +437,9 @@ class GuardedProtocol(asyncio.Protocol):
             return
         if unsent(transport):
             self._close_timer = self._loop.call_later(_CLOSE_POLL, self._close_if_sent)
-            if self._write_timer is None:
+            if self._write_due is None:
                 self._must_leave = self._written
-                self._write_timer = self._loop.call_later(self._limits.write_timeout, self._write_late)
+                self._write_due = self._due(self._limits.write_timeout)
         else:
             self._cancel_all()
             transport.close()
@@ -428,7 +459,7 @@ class GuardedProtocol(asyncio.Protocol):
         transport.abort()
 
     def _handler_late(self) -> None:
-        self._handler_timer = None
+        self._handler_due = None
         transport = self._transport
         if transport is None or transport.is_closing() or self._answers >= self._requests:
             return
@@ -442,15 +473,55 @@ class GuardedProtocol(asyncio.Protocol):
     # -- the client's deadlines --
 
     def _arm_read(self, seconds: float, what: str) -> None:
-        self._cancel_read()
-        self._read_timer = self._loop.call_later(seconds, self._read_late, what)
-        self._stats.waiting[self] = self._loop.time()
+        now = self._loop.time()
+        self._read_due = self._due(seconds, now)
+        self._read_what = what
+        self._stats.waiting[self] = now
 
     def _cancel_read(self) -> None:
-        if self._read_timer is not None:
-            self._read_timer.cancel()
-            self._read_timer = None
+        self._read_due = None
         self._stats.waiting.pop(self, None)
+
+    # -- the one timer behind the deadlines --
+
+    def _due(self, seconds: float, now: float | None = None) -> float:
+        """The loop time ``seconds`` from now, as a deadline: the timer is brought forward if it would wake later.
+
+        A timer per phase cost three ``call_later`` and three ``cancel`` a request (and the loop's
+        heap kept the cancelled ones): about a tenth of a ``/health`` answer. Deadlines are numbers
+        instead; the one timer is moved only when a deadline falls before it, which on a busy
+        connection is once per header timeout, not once per request.
+        """
+        when = (self._loop.time() if now is None else now) + seconds
+        self._wake_by(when)
+        return when
+
+    def _wake_by(self, when: float) -> None:
+        if self._wake is None or when < self._wake_at:
+            if self._wake is not None:
+                self._wake.cancel()
+            self._wake = self._loop.call_at(when, self._woken)
+            self._wake_at = when
+
+    def _woken(self) -> None:
+        """The timer: run each deadline that has passed, earliest first, then wake again for the next one."""
+        self._wake = None
+        now = self._loop.time()
+        while True:  # each late handler may close the connection, which clears the other deadlines
+            passed = [(due, late) for due, late in ((self._read_due, self._read_late_now),
+                                                   (self._handler_due, self._handler_late),
+                                                   (self._write_due, self._write_late))
+                      if due is not None and due <= now]
+            if not passed:
+                break
+            min(passed, key=lambda item: item[0])[1]()
+        pending = [due for due in (self._read_due, self._handler_due, self._write_due) if due is not None]
+        transport = self._transport
+        if pending and transport is not None and not transport.is_closing():
+            self._wake_by(min(pending))
+
+    def _read_late_now(self) -> None:
+        self._read_late(self._read_what)
 
     def _evict_the_longest_waiting(self) -> bool:
         """At the limit: close the connection that has waited longest on its client, if any, to admit this one.
@@ -467,10 +538,11 @@ class GuardedProtocol(asyncio.Protocol):
 
     def _cancel_all(self) -> None:
         self._cancel_read()
-        for timer in (self._handler_timer, self._write_timer, self._close_timer):
+        for timer in (self._wake, self._close_timer):
             if timer is not None:
                 timer.cancel()
-        self._handler_timer = self._write_timer = self._close_timer = None
+        self._handler_due = self._write_due = None
+        self._wake = self._close_timer = None
 
     def _read_late(self, what: str, counted: bool = True) -> None:
         self._cancel_read()

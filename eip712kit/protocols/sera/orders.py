@@ -8,11 +8,12 @@ the uuid_int binds the order id.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
 from ...base.errors import Eip712KitError, ProtocolError
 from ...base.parsers import parse_address, to_checksum_address
@@ -106,9 +107,26 @@ def _order_binding(order_id: str | None, uuid_int: int | str | None, executor_id
 MarketCheck = Callable[[Token, Token], bool]
 """Whether a base/quote pair is a listed market (``GET /markets``)."""
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
-@renamed_keywords({"base": "from_address", "quote": "to_address", "user": "owner_address"})
-def build_order(
+
+class ParsedOrder(NamedTuple):
+    """An order request read by :func:`parse_order_request`: the Order to sign and the request's values behind it."""
+
+    order: Order
+    owner: str
+    side: str
+    base: Token
+    quote: Token
+    amount: Decimal
+    price: Decimal
+    expiration: int
+    order_id: str
+    uuid_int: int
+
+
+def parse_order_request(
     *,
     owner_address: str,
     side: str,
@@ -128,10 +146,12 @@ def build_order(
     tokens: TokenList | None = None,
     is_market: MarketCheck | None = None,
     server_now: int | None = None,
-) -> SeraOrder:
-    """A limit order, ready to sign, from the fields of its request (``POST /orders``, ``/verify-signature``).
+) -> ParsedOrder:
+    """The Order an order request signs (``POST /orders``, ``/verify-signature``), held to Sera's rules.
 
-    The keywords are the request's own names. ``from_address`` is the market's base token and
+    :func:`build_order` takes these keywords and makes the request around the Order (a
+    :class:`SeraOrder`); the reference verifier needs only the Order, once a request, and takes it
+    from here. The keywords are the request's own names. ``from_address`` is the market's base token and
     ``to_address`` its quote token, whichever the side (a :class:`Token`, or an address or symbol
     looked up in ``tokens``, the ``GET /tokens`` list); ``owner_address`` signs. ``amount`` is in
     base-token units and ``price`` in quote per base, both decimal strings. A bid spends
@@ -151,9 +171,6 @@ def build_order(
     batch it is a leg of: standalone, its uuid_int has ``leg_id`` 0 and ``group_id`` = its own
     UUID's first 112 bits (UUID_NOT_STANDALONE otherwise); a leg carries order 0's group
     (UUID_MISMATCH otherwise) and must be given as a uuid_int (``uuid_int.pack_batch``).
-
-    ``base=``, ``quote=`` and ``user=`` are the old names of ``from_address``, ``to_address`` and
-    ``owner_address`` (kept, with a DeprecationWarning).
     """
     try:
         owner = to_checksum_address(parse_address(owner_address))
@@ -194,19 +211,48 @@ def build_order(
         initialDepositAmount=initial_deposit_amount,
         uuid=packed,
     )
+    return ParsedOrder(order, owner, side, base, quote, amount_value, price_value, expiration, order_id, packed)
+
+
+def _takes_the_keywords_of(source: Callable[_P, Any]) -> Callable[[Callable[..., _R]], Callable[_P, _R]]:
+    """The decorated function takes ``source``'s keywords (it passes them on), as type checkers and
+    ``inspect.signature`` then say: the list is written once, on ``source``."""
+
+    def decorate(function: Callable[..., _R]) -> Callable[_P, _R]:
+        returns = inspect.signature(function).return_annotation
+        function.__signature__ = inspect.signature(source).replace(  # type: ignore[attr-defined]
+            return_annotation=returns)
+        return function
+
+    return decorate
+
+
+@renamed_keywords({"base": "from_address", "quote": "to_address", "user": "owner_address"})
+@_takes_the_keywords_of(parse_order_request)
+def build_order(**request: Any) -> SeraOrder:
+    """A limit order, ready to sign, from the fields of its request (``POST /orders``, ``/verify-signature``).
+
+    The keywords, the rules and the errors are :func:`parse_order_request`'s; this makes the request
+    around its Order: the fields in documented order, the amounts as the caller wrote them, a place
+    for the signature.
+
+    ``base=``, ``quote=`` and ``user=`` are the old names of ``from_address``, ``to_address`` and
+    ``owner_address`` (kept, with a DeprecationWarning).
+    """
+    parsed = parse_order_request(**request)
     fields = {
-        "owner_address": owner,
-        "side": side,
-        "amount": _amount_text(amount, amount_value),
-        "price": _amount_text(price, price_value),
-        "from_address": base.address,
-        "to_address": quote.address,
-        "order_id": order_id,
-        "uuid_int": str(packed),
+        "owner_address": parsed.owner,
+        "side": parsed.side,
+        "amount": _amount_text(request["amount"], parsed.amount),
+        "price": _amount_text(request["price"], parsed.price),
+        "from_address": parsed.base.address,
+        "to_address": parsed.quote.address,
+        "order_id": parsed.order_id,
+        "uuid_int": str(parsed.uuid_int),
         "signature": None,
-        "expiration": expiration,
+        "expiration": parsed.expiration,
     }
-    return SeraOrder(order, owner, "POST", endpoints.ORDERS, fields)
+    return SeraOrder(parsed.order, parsed.owner, "POST", endpoints.ORDERS, fields)
 
 
 # --- cancels and intents -----------------------------------------------------------------------
@@ -240,10 +286,12 @@ __all__ = [
     "SIDE_HINTS",
     "ZERO_ADDRESS",
     "MarketCheck",
+    "ParsedOrder",
     "SeraOrder",
     "build_order",
     "cancel_order",
     "intent_from_quote",
+    "parse_order_request",
 ]
 
 

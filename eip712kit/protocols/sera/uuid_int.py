@@ -46,6 +46,9 @@ EXECUTOR_SHIFT = UUID_SHIFT + UUID_BITS  # 252
 MAX_EXECUTOR_ID = (1 << EXECUTOR_BITS) - 1
 MAX_LEGS = 1 << LEG_BITS  # leg ids 0 … 4095
 GROUP_FROM_UUID_SHIFT = UUID_BITS - GROUP_BITS  # group_id = uuid >> 16
+_UUID_MASK = (1 << UUID_BITS) - 1
+_GROUP_MASK = (1 << GROUP_BITS) - 1
+_LEG_MASK = (1 << LEG_BITS) - 1
 
 _UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 _DECIMAL_TEXT = re.compile(DECIMAL_INTEGER)
@@ -308,12 +311,15 @@ def _uuid_int_value(value: Any) -> int:
 def unpack(value: int | str) -> UuidInt:
     """Split a uuid_int (an int, or the decimal string it travels as) into executor id, UUID, group id and leg id."""
     number = _uuid_int_value(value)
-    return UuidInt(
-        executor_id=number >> EXECUTOR_SHIFT,
-        uuid=format_uuid((number >> UUID_SHIFT) & ((1 << UUID_BITS) - 1)),
-        group_id=(number >> GROUP_SHIFT) & ((1 << GROUP_BITS) - 1),
-        leg_id=number & ((1 << LEG_BITS) - 1),
-    )
+    # Every field cut from a number already checked to be 256 bits fits its width, so the fields are
+    # set as they are, not validated again by __init__ (which would format the UUID, parse it back and
+    # repack it: most of a verifier's uuid_int check).
+    fields = object.__new__(UuidInt)
+    bits = (number >> UUID_SHIFT) & _UUID_MASK
+    vars(fields).update(executor_id=number >> EXECUTOR_SHIFT, uuid=format_uuid(bits),
+                        group_id=(number >> GROUP_SHIFT) & _GROUP_MASK, leg_id=number & _LEG_MASK, _bits=bits,
+                        _value=number)
+    return fields
 
 
 def require_binding(

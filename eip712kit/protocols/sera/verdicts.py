@@ -2,8 +2,9 @@
 
 :func:`check_order_request` is what ``POST /verify-signature`` answers, and what ``eip712kit check
 sera`` computes locally to show beside a live server's verdict. It applies Sera's rules through the
-protocol builder (:func:`eip712kit.protocols.sera.build_order`), which takes the request's fields by
-their own names — never a second copy of its rules, and no table between the two vocabularies — in
+protocol builder's rules (:func:`~eip712kit.protocols.sera.orders.parse_order_request`, the part of
+:func:`~eip712kit.protocols.sera.build_order` that reads a request into its Order), which take the
+request's fields by their own names — never a second copy of its rules, and no table between the two vocabularies — in
 the order a person fixing a request wants to hear about problems: the shape of the body, then each
 field (owner, side, tokens and market, amounts, expiration window, order_id/uuid_int binding and
 executor), and last the signature. The first refusal is the verdict, with a stable ``code``, the
@@ -36,7 +37,7 @@ from .orders import (
     DEFAULT_INITIAL_DEPOSIT_AMOUNT,
     DEFAULT_RECIPIENT,
     MarketCheck,
-    build_order,
+    parse_order_request,
 )
 from .tokens import TokenList
 
@@ -93,6 +94,8 @@ def shape_refusal(body: Any, fields: tuple[str, ...], optional: tuple[str, ...] 
     for name in fields:
         if body.get(name) is None:
             return Verdict(False, "MISSING_FIELD", f"the request has no {name!r}", name)
+    if len(body) == len(fields):  # it holds every field, so nothing else
+        return None
     for name in body:
         if name not in fields and name not in optional:
             return Verdict(False, "EXTRA_FIELD",
@@ -127,7 +130,7 @@ def check_order_request(
     if refusal is not None:
         return refusal
     try:
-        built = build_order(
+        parsed = parse_order_request(
             owner_address=body["owner_address"], side=body["side"], amount=body["amount"], price=body["price"],
             from_address=body["from_address"], to_address=body["to_address"], expiration=body["expiration"],
             order_id=body["order_id"], uuid_int=body["uuid_int"],
@@ -135,8 +138,8 @@ def check_order_request(
         )
     except Eip712KitError as exc:
         return Verdict.refuse(exc)
-    digest = built.digest(domain)
-    owner = built.signer
+    digest = parsed.order.digest(domain)
+    owner = parsed.owner
     verification = check_digest(digest, body["signature"], owner)
     if not verification.valid:
         detail = verification.reason or "the signature is not valid"
