@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from eip712kit.server.guard import ConnectionLimits
+from eip712kit.server.guard import MAX_HEAD_BYTES, ConnectionLimits
 from eip712kit.server.runner import listen, make_server
 from tests.helpers.verifier_process import VerifierProcess
 
@@ -439,6 +439,10 @@ HEADS = {
     "both framings": b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
     "two lengths": b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\ncontent-length : 3\r\n\r\n{}",
     "a length in letters": b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2a\r\n\r\n{}",
+    # a read can bring more than the limit at once, or end the head with the piece that passes it
+    "a head at the limit": b"GET / HTTP/1.1\r\nX: " + b"a" * (MAX_HEAD_BYTES - 23) + b"\r\n\r\n",
+    "a head over the limit": b"GET / HTTP/1.1\r\nX: " + b"a" * (MAX_HEAD_BYTES - 22) + b"\r\n\r\n",
+    "a long head": b"GET / HTTP/1.1\r\nX: " + b"a" * 100_000 + b"\r\n\r\n",
 }
 
 
@@ -458,3 +462,12 @@ def test_a_head_that_arrives_whole_is_read_as_one_that_arrives_byte_by_byte(name
     assert whole._requests == piece._requests
     if not whole_transport.closed:
         assert whole_inner.received == piece_inner.received == data
+
+
+def test_a_head_is_held_to_the_limit_however_its_bytes_arrive() -> None:
+    for name, refused in (("a head at the limit", False), ("a head over the limit", True), ("a long head", True)):
+        assert len(HEADS[name]) == MAX_HEAD_BYTES or name != "a head at the limit"
+        guard, inner, transport, _, _ = _guarded()
+        guard.data_received(HEADS[name])
+        assert transport.closed is refused and (_status(transport.written) == 431) is refused, name
+        assert inner.received == (b"" if refused else HEADS[name])

@@ -132,6 +132,11 @@ def _bad_head(detail: str, status: int = 400, reason: str = "Bad Request") -> by
     return http_error(status, reason, detail, "INVALID_REQUEST")
 
 
+def _head_too_large() -> bytes:
+    return _bad_head(f"the request head is larger than {MAX_HEAD_BYTES:,} bytes", 431,
+                     "Request Header Fields Too Large")
+
+
 def read_head(head: bytes) -> tuple[int, bytes | None]:
     """A request head (without its blank line): the body's length, and the answer refusing it (``None``: none).
 
@@ -327,6 +332,8 @@ class GuardedProtocol(asyncio.Protocol):
                     break
                 end = data.find(HEAD_END, at)
                 if end != -1:  # the whole head in this chunk (nearly always): read where it is, not copied
+                    if end + 4 - at > MAX_HEAD_BYTES:  # a read can hold more than the limit: held to it all the same
+                        return _head_too_large()
                     # every LF of the head is the end of a CRLF, or one is bare
                     if data.count(b"\n", at, end + 4) != data.count(b"\r\n", at, end + 4):
                         return _BARE_LF
@@ -358,8 +365,10 @@ class GuardedProtocol(asyncio.Protocol):
                 lf = self._head.find(b"\n", lf + 1)
             if end == -1:
                 if len(self._head) > MAX_HEAD_BYTES:
-                    return _bad_head("the request head is too large", 431, "Request Header Fields Too Large")
+                    return _head_too_large()
                 break
+            if end + 4 > MAX_HEAD_BYTES:  # its last piece brought the head over the limit and ended it
+                return _head_too_large()
             consumed = len(data) - (len(self._head) - end - 4)
             length, refusal = read_head(bytes(self._head[:end]))
             if refusal is not None:
