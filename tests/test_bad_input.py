@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import eip712kit
-from eip712kit import Eip712KitError, Signature, TypedData
+from eip712kit import Eip712KitError, Limits, Signature, TypedData
 from tests.helpers.examples import mail
 
 MAIL = mail()
@@ -223,6 +226,52 @@ def test_deep_python_objects_are_refused_not_crashed() -> None:
     with pytest.raises(eip712kit.DocumentError) as err:
         TypedData(doc)
     assert err.value.code == "LIMIT_EXCEEDED"
+
+
+def _nested_people(levels: int) -> dict[str, Any]:
+    """A ``P`` value of ``levels`` (even) levels of objects and arrays: each generation an object and its array of
+    friends, the last one's empty."""
+    value: dict[str, Any] = {"name": "leaf", "friends": []}
+    for _ in range(levels // 2 - 1):
+        value = {"name": "n", "friends": [value]}
+    return value
+
+
+PEOPLE = {"P": [{"name": "name", "type": "string"}, {"name": "friends", "type": "P[]"}]}
+
+
+def test_a_recursive_value_is_held_to_max_depth_as_json_text_is() -> None:
+    limits = Limits(max_depth=10)
+    ok = {"types": PEOPLE, "primaryType": "P", "domain": {}, "message": _nested_people(10)}
+    assert TypedData(ok, limits=limits).digest() == TypedData(ok).digest()
+    deep = {"types": PEOPLE, "primaryType": "P", "domain": {}, "message": _nested_people(12)}
+    with pytest.raises(eip712kit.DocumentError) as err:
+        TypedData(deep, limits=limits)
+    assert (err.value.code, err.value.path) == ("LIMIT_EXCEEDED", "message")
+    cycle: dict[str, Any] = {"name": "me", "friends": []}
+    cycle["friends"].append(cycle)  # a value that contains itself nests without end
+    with pytest.raises(eip712kit.DocumentError, match="nests deeper than 64"):
+        TypedData({"types": PEOPLE, "primaryType": "P", "domain": {}, "message": cycle})
+
+
+def test_a_raised_recursion_limit_does_not_turn_a_deep_value_into_a_crash() -> None:
+    # py_ecc (imported by eth-account) sets the recursion limit to 100,000; on CPython 3.10 a value a few
+    # thousand levels deep then overflowed the C stack (a segmentation fault) before RecursionError came
+    script = textwrap.dedent("""
+        import sys
+        sys.setrecursionlimit(100_000)
+        from eip712kit import DocumentError, TypedData
+        value = {"name": "leaf", "friends": []}
+        for _ in range(8_000):  # deep enough to crash 3.10, and within the raised limit on 3.11+
+            value = {"name": "n", "friends": [value]}
+        types = {"P": [{"name": "name", "type": "string"}, {"name": "friends", "type": "P[]"}]}
+        try:
+            TypedData({"types": types, "primaryType": "P", "domain": {}, "message": value})
+        except DocumentError as exc:
+            print(exc.code)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "LIMIT_EXCEEDED"), done.stderr[-2000:]
 
 
 def test_a_json_number_too_long_for_python_is_refused() -> None:

@@ -9,6 +9,7 @@ real order, intent or login needs and far below what would hurt a server. Pass y
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -118,6 +119,31 @@ def load_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) ->
         raise DocumentError("the document nests too deeply to parse", code="LIMIT_EXCEEDED") from None
 
 
+def nests_deeper(value: Any, max_depth: int) -> bool:
+    """Whether a program's own value holds objects and arrays nested more than ``max_depth`` levels (the value
+    itself is level 1), measured without recursion; a value that contains itself nests without end.
+
+    JSON text is measured before it is parsed (:func:`load_json`); a program's objects are measured
+    here, before a schema whose values can nest that deep encodes them. The encoders recurse, and a
+    recursion limit is no bound to rely on: py_ecc, which eth-account imports, raises it to 100,000,
+    and on CPython 3.10, where every Python call also takes C stack, a value a few thousand levels
+    deep then overflows the stack (a segmentation fault) before ``RecursionError`` can end it.
+    """
+    if not isinstance(value, (Mapping, list, tuple)):
+        return False
+    stack: list[Iterator[Any]] = [iter(value.values() if isinstance(value, Mapping) else value)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, (Mapping, list, tuple)):
+                if len(stack) >= max_depth:
+                    return True
+                stack.append(iter(item.values() if isinstance(item, Mapping) else item))
+                break
+        else:
+            stack.pop()
+    return False
+
+
 def _refuse_constant(name: str) -> Any:
     raise DocumentError(f"{name} is not valid JSON", code="INVALID_JSON")
 
@@ -126,4 +152,4 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=JsonNum
 """The decoder ``json.loads`` would build for these options on every call (it keeps no state between calls)."""
 
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "load_json"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "load_json", "nests_deeper"]

@@ -33,7 +33,7 @@ from typing import Any, NoReturn
 from ..base.caches import BoundedCache
 from ..base.errors import DocumentError, Eip712KitError, TypeDefinitionError, ValueEncodingError
 from ..base.hashing import keccak256
-from ..base.limits import DEFAULT_LIMITS, Limits
+from ..base.limits import DEFAULT_LIMITS, Limits, nests_deeper
 from .encoders import Encoder, JsonWriter, Reader, atomic_json_writer, atomic_reader, near_miss
 from .field_types import Field, FieldType, fold_type, resolve_field_type
 from .type_graph import Fields, normalise_types, require_encodable, resolve_types
@@ -183,6 +183,9 @@ class Schema:
             self._codecs[name] = StructCodec(name, fields, type_hash, encoders)
         for name in self.types:
             self._hashers[name] = self._compile_hasher(self._codecs[name])
+        self._levels = _levels(self._struct_fields)
+        # Structs whose values may nest past the limit: their values are measured before they are encoded.
+        self._deep = frozenset(name for name, levels in self._levels.items() if levels > limits.max_depth)
         # A private copy to recognise the same types again (see compile_types).
         self.source: dict[str, list[dict[str, str]]] = {
             name: [{"name": n, "type": t} for n, t in fields] for name, fields in self.types.items()
@@ -208,6 +211,8 @@ class Schema:
     def encode_data(self, name: str, value: Any) -> bytes:
         """``encodeData``: ``typeHash ‖ enc(field₁) ‖ … ‖ enc(fieldₙ)``, one 32-byte word each."""
         codec = self.codec(name)
+        if name in self._deep:
+            self._require_depth(value)
         record = _check_record(value, codec.fields)
         return codec.encode_values(codec.values_of(record))
 
@@ -216,11 +221,17 @@ class Schema:
         hasher = self._hashers.get(name)
         if hasher is None:
             self._require(name)
+        if name in self._deep:
+            self._require_depth(value)
         return hasher(value)  # type: ignore[misc]
 
     def encode_field(self, type_text: str, value: Any) -> bytes:
         """The 32-byte word of one value of any field type (atomic, struct or array)."""
-        return self._field_encoder(type_text)(value)
+        encoder = self._field_encoder(type_text)
+        type_ = self.field_type(type_text)
+        if len(type_.dims) + (self._levels[type_.struct] if type_.struct else 0) > self._limits.max_depth:
+            self._require_depth(value)
+        return encoder(value)
 
     def codec(self, name: str) -> StructCodec:
         """The compiled struct ``name`` (UNKNOWN_TYPE when types does not define it)."""
@@ -292,6 +303,11 @@ class Schema:
                 + near_miss(name),
                 code="UNKNOWN_TYPE",
             )
+
+    def _require_depth(self, value: Any) -> None:
+        if nests_deeper(value, self._limits.max_depth):
+            raise DocumentError(f"the value nests deeper than {self._limits.max_depth} levels of objects and "
+                                "arrays (Limits.max_depth)", code="LIMIT_EXCEEDED")
 
     def _signature(self, name: str) -> str:
         return f"{name}({','.join(f'{t} {n}' for n, t in self.types[name])})"
@@ -408,6 +424,28 @@ def array_encoder(inner: Encoder, size: int | None, max_length: int, *, leaf: bo
         raise AssertionError("unreachable: an element failed and then passed")  # pragma: no cover
 
     return encode_array
+
+
+def _levels(struct_fields: Mapping[str, tuple[Field, ...]]) -> dict[str, float]:
+    """How many levels of objects and arrays a value of each struct can hold: the struct's object, then per
+    field its array dimensions and the levels of its struct; ``inf`` for a struct that is, or reaches, a
+    recursive one. Dependencies first (Kahn's order), so no recursion over the type graph."""
+    waiting = {name: {f.type.struct for f in fields if f.type.struct} for name, fields in struct_fields.items()}
+    users: dict[str, list[str]] = {name: [] for name in struct_fields}
+    for name, deps in waiting.items():
+        for dep in deps:
+            users[dep].append(name)
+    ready = [name for name, deps in waiting.items() if not deps]
+    levels: dict[str, float] = {}
+    while ready:
+        name = ready.pop()
+        levels[name] = 1 + max((len(f.type.dims) + (levels[f.type.struct] if f.type.struct else 0)
+                                for f in struct_fields[name]), default=0)
+        for user in users[name]:
+            waiting[user].discard(name)
+            if not waiting[user]:
+                ready.append(user)
+    return {name: levels.get(name, float("inf")) for name in struct_fields}
 
 
 # --- shape checks ---------------------------------------------------------------------------------
