@@ -15,14 +15,7 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 npm ci --no-audit --no-fund --loglevel=error
 
-python310="${PYTHON310:-}"
-for candidate in python3.10 "$(ls -d /root/.pyenv/versions/3.10.*/bin/python 2>/dev/null | tail -1)" \
-                 "$(command -v pyenv >/dev/null 2>&1 && pyenv root 2>/dev/null)/versions/3.10/bin/python"; do
-  [ -n "$python310" ] && break
-  if [ -n "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
-    python310="$candidate"
-  fi
-done
+python310="$(../python310.sh || true)"
 if [ -z "$python310" ]; then
   echo "install.sh: no CPython 3.10 found (set PYTHON310=/path/to/python3.10): the Python libraries need it" >&2
   exit 1
