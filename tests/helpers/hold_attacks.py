@@ -10,6 +10,12 @@
 :func:`watch` polls the sockets' TCP state (``TCP_INFO``: a socket the server closed is no longer
 ``ESTABLISHED``) and ``GET /health`` on a separate connection, and reports counts, never a budget of
 time for a test to assert.
+
+The client's state alone can miss a cut: the guard cuts with a reset, and a client whose receive
+window is shut can drop that reset (its sequence number is not the one the client expects next, as
+RFC 5961 requires), staying ``ESTABLISHED`` with nobody at the other end. Seen on a loaded machine,
+a few sockets in twenty. So a socket counts as held only while the server's end of it still exists
+(Linux: ``/proc/net/tcp``, any state, so a graceful close stuck behind unsent data counts as held).
 """
 
 from __future__ import annotations
@@ -31,6 +37,25 @@ def tcp_state(sock: socket.socket) -> int:
     """The kernel's TCP state of ``sock`` (``tcpi_state``, the first byte of ``TCP_INFO``)."""
     info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)
     return int(struct.unpack("B", info[:1])[0])
+
+
+def server_ends(port: int) -> set[int] | None:
+    """The remote ports of this machine's TCP sockets on local ``port`` (a server's ends of its connections,
+    in any state), from ``/proc/net/tcp`` and ``tcp6``; None where the kernel offers no such table."""
+    ends: set[int] = set()
+    found = False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table, encoding="ascii") as rows:
+                found = True
+                next(rows)  # the header
+                for row in rows:
+                    local, remote = row.split()[1:3]
+                    if int(local.rsplit(":", 1)[1], 16) == port:
+                        ends.add(int(remote.rsplit(":", 1)[1], 16))
+        except OSError:
+            continue
+    return ends if found else None
 
 
 def _connect(port: int, receive_buffer: int | None = None) -> socket.socket:
@@ -101,9 +126,13 @@ def watch(socks: list[socket.socket], health_url: str, *, seconds: float, interv
     """Poll the sockets' state and /health every ``interval`` until all are closed or ``seconds`` pass."""
     seen = Watch(total=len(socks))
     started = time.monotonic()
+    server_port = socks[0].getpeername()[1] if socks else 0
+    own_ports = [sock.getsockname()[1] for sock in socks]
     with httpx.Client(timeout=health_timeout) as http:
         while True:
-            held = sum(1 for sock in socks if tcp_state(sock) == ESTABLISHED)
+            ends = server_ends(server_port)  # once a poll; a cut after it is seen at the next
+            held = sum(1 for sock, own in zip(socks, own_ports, strict=True)
+                       if tcp_state(sock) == ESTABLISHED and (ends is None or own in ends))
             seen.polls.append((time.monotonic() - started, held))
             try:
                 seen.health.append(http.get(health_url, headers={"Connection": "close"}).status_code)
@@ -123,4 +152,5 @@ def close_all(socks: list[socket.socket]) -> None:
         sock.close()
 
 
-__all__ = ["BODY_PATH", "ESTABLISHED", "Watch", "close_all", "expect_continue", "never_read", "tcp_state", "watch"]
+__all__ = ["BODY_PATH", "ESTABLISHED", "Watch", "close_all", "expect_continue", "never_read", "server_ends",
+           "tcp_state", "watch"]
