@@ -58,6 +58,13 @@ def server_ends(port: int) -> set[int] | None:
     return ends if found else None
 
 
+def _peer_port(sock: socket.socket) -> int:
+    try:
+        return int(sock.getpeername()[1])
+    except OSError:  # reset already: no peer
+        return 0
+
+
 def _connect(port: int, receive_buffer: int | None = None) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if receive_buffer is not None:  # before connecting, so the window the server sees is small from the start
@@ -126,7 +133,7 @@ def watch(socks: list[socket.socket], health_url: str, *, seconds: float, interv
     """Poll the sockets' state and /health every ``interval`` until all are closed or ``seconds`` pass."""
     seen = Watch(total=len(socks))
     started = time.monotonic()
-    server_port = socks[0].getpeername()[1] if socks else 0
+    server_port = next((port for port in map(_peer_port, socks) if port), 0)
     own_ports = [sock.getsockname()[1] for sock in socks]
     with httpx.Client(timeout=health_timeout) as http:
         while True:
