@@ -13,6 +13,8 @@ import pytest
 
 import eip712kit
 from eip712kit import Eip712KitError, Limits, Signature, TypedData
+from eip712kit.core.schema import compile_types
+from eip712kit.core.trace import trace_struct
 from tests.helpers.examples import mail
 
 MAIL = mail()
@@ -248,6 +250,12 @@ def test_a_recursive_value_is_held_to_max_depth_as_json_text_is() -> None:
     with pytest.raises(eip712kit.DocumentError) as err:
         TypedData(deep, limits=limits)
     assert (err.value.code, err.value.path) == ("LIMIT_EXCEEDED", "message")
+    schema = compile_types(PEOPLE, limits=limits)  # the lower entries hold to it too: a field, a walk
+    with pytest.raises(eip712kit.DocumentError, match="nests deeper than 10"):
+        schema.encode_field("P[]", [_nested_people(10)])
+    with pytest.raises(eip712kit.DocumentError, match="nests deeper than 10"):
+        trace_struct(schema, "P", _nested_people(12))
+    assert trace_struct(schema, "P", _nested_people(10)).hash == schema.hash_struct("P", _nested_people(10))
     cycle: dict[str, Any] = {"name": "me", "friends": []}
     cycle["friends"].append(cycle)  # a value that contains itself nests without end
     with pytest.raises(eip712kit.DocumentError, match="nests deeper than 64"):

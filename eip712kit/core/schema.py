@@ -228,10 +228,20 @@ class Schema:
     def encode_field(self, type_text: str, value: Any) -> bytes:
         """The 32-byte word of one value of any field type (atomic, struct or array)."""
         encoder = self._field_encoder(type_text)
-        type_ = self.field_type(type_text)
+        self.require_depth(type_text, value)
+        return encoder(value)
+
+    def require_depth(self, type_: FieldType | str, value: Any) -> None:
+        """Refuse (LIMIT_EXCEEDED) a value nested deeper than ``Limits.max_depth``, if values of this type can be.
+
+        The encoders and walks recurse as the value nests; JSON text is measured before it is
+        parsed, a program's own values here (see :func:`~eip712kit.base.limits.nests_deeper` for why
+        the recursion limit is no bound). Types that cannot nest past the limit cost nothing.
+        """
+        if isinstance(type_, str):
+            type_ = self.field_type(type_)
         if len(type_.dims) + (self._levels[type_.struct] if type_.struct else 0) > self._limits.max_depth:
             self._require_depth(value)
-        return encoder(value)
 
     def codec(self, name: str) -> StructCodec:
         """The compiled struct ``name`` (UNKNOWN_TYPE when types does not define it)."""

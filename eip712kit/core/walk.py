@@ -73,6 +73,8 @@ def walk(schema: Schema, type_: FieldType | str, value: Any, visitor: Visitor[R]
     """Fold ``value`` of type ``type_`` (parsed, or its text) through ``visitor``, children first."""
     if isinstance(type_, str):
         type_ = schema.field_type(type_)
+    if not path:  # the walk's root: recursion below follows the value, so its depth is bounded first
+        schema.require_depth(type_, value)
     at = Visit(type_, value, path, field)
     element = type_.element
     if element is not None:
