@@ -20,6 +20,10 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from eip712kit.server.guard import MAX_HEAD_BYTES, ConnectionLimits
 from eip712kit.server.runner import listen, make_server
@@ -131,21 +135,15 @@ def test_hundreds_of_held_requests_give_way_to_new_ones_and_are_dropped_at_their
 
 def test_a_new_connection_is_refused_503_only_when_no_connection_waits_on_its_client() -> None:
     """Connections whose requests the server is computing are not the client's to give up: the newcomer waits."""
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
-
     async def slow(request: Request) -> JSONResponse:
         await asyncio.sleep(3)
         return JSONResponse({"slow": True})
 
     app = Starlette(routes=[Route("/slow", slow)])
     with _Threaded(app, ConnectionLimits(max_connections=2)) as served:
-        port = int(served.url.rsplit(":", 1)[1])
-        busy = [_open(port, b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n") for _ in range(2)]
+        busy = [_open(served.port, b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n") for _ in range(2)]
         time.sleep(0.5)  # (both requests are whole and the server's to answer; a slower machine only waits more)
-        refused = _open(port, b"")
+        refused = _open(served.port, b"")
         assert _status(_answers([refused])[0]) == 503
         assert [_status(a) for a in _answers(busy)] == [200, 200]
         assert (served.stats.refused_busy, served.stats.evicted) == (1, 0)
@@ -214,7 +212,8 @@ class _Threaded:
 
     def __init__(self, app: Any, limits: ConnectionLimits):
         self.sock = listen("127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.port: int = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self.server, self.stats = make_server(app, log_level="critical", limits=limits)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
@@ -231,44 +230,30 @@ class _Threaded:
         self.sock.close()
 
 
+async def _size_after_computing(request: Request) -> JSONResponse:
+    """The body's size, answered after three body deadlines (0.5 s in these tests) of computing."""
+    body = await request.body()
+    await asyncio.sleep(1.5)
+    return JSONResponse({"size": len(body)})
+
+
 def test_the_time_the_server_takes_is_not_held_against_the_client() -> None:
     """The body deadline ends when the application has the whole body, not when it answers."""
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
-
-    async def slow(request: Request) -> JSONResponse:
-        body = await request.body()
-        await asyncio.sleep(1.5)  # three body deadlines of computing
-        return JSONResponse({"size": len(body)})
-
-    app = Starlette(routes=[Route("/slow", slow, methods=["POST"])])
+    app = Starlette(routes=[Route("/slow", _size_after_computing, methods=["POST"])])
     with _Threaded(app, ConnectionLimits(header_timeout=0.5, body_timeout=0.5)) as served:
         answer = httpx.post(served.url + "/slow", content=b"x" * 1000, timeout=HANG_GUARD)
         assert (answer.status_code, answer.json()) == (200, {"size": 1000})
         assert (served.stats.dropped_head, served.stats.dropped_body) == (0, 0)
-        port = int(served.url.rsplit(":", 1)[1])
-        sock = _open(port, b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nab")  # 7 bytes short
+        sock = _open(served.port, b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nab")  # 7 bytes short
         assert [_status(a) for a in _answers([sock])] == [408]
         assert served.stats.dropped_body == 1
 
 
 def test_a_client_that_waits_for_100_continue_is_not_cut_off() -> None:
     """uvicorn writes ``100 Continue`` when the app first reads: the body that follows is still the same request."""
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
-
-    async def slow(request: Request) -> JSONResponse:
-        body = await request.body()
-        await asyncio.sleep(1.5)
-        return JSONResponse({"size": len(body)})
-
-    app = Starlette(routes=[Route("/slow", slow, methods=["POST"])])
+    app = Starlette(routes=[Route("/slow", _size_after_computing, methods=["POST"])])
     with _Threaded(app, ConnectionLimits(header_timeout=0.5, body_timeout=0.5)) as served:
-        sock = socket.create_connection(("127.0.0.1", int(served.url.rsplit(":", 1)[1])), timeout=HANG_GUARD)
+        sock = socket.create_connection(("127.0.0.1", served.port), timeout=HANG_GUARD)
         sock.sendall(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
         interim = sock.recv(65536)
         assert _status(interim) == 100
@@ -284,18 +269,13 @@ def test_a_client_that_waits_for_100_continue_is_not_cut_off() -> None:
 
 
 def test_a_handler_that_takes_too_long_is_answered_503_and_its_late_answer_dropped() -> None:
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
-
     async def stuck(request: Request) -> JSONResponse:
         await asyncio.sleep(2)
         return JSONResponse({"late": True})
 
     app = Starlette(routes=[Route("/stuck", stuck)])
     with _Threaded(app, ConnectionLimits(handler_timeout=0.3)) as served:
-        sock = _open(int(served.url.rsplit(":", 1)[1]), b"GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock = _open(served.port, b"GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
         (answer,) = _answers([sock])
         assert _status(answer) == 503 and b"late" not in (answer or b"")
         assert _error(answer or b"")["code"] == "SERVICE_UNAVAILABLE"
