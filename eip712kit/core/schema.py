@@ -183,9 +183,9 @@ class Schema:
             self._codecs[name] = StructCodec(name, fields, type_hash, encoders)
         for name in self.types:
             self._hashers[name] = self._compile_hasher(self._codecs[name])
-        self._levels = _levels(self._struct_fields)
-        # Structs whose values may nest past the limit: their values are measured before they are encoded.
-        self._deep = frozenset(name for name, levels in self._levels.items() if levels > limits.max_depth)
+        self._levels = _levels(self._struct_fields, self._deps)
+        # Structs whose values may nest past the limit, once: hash_struct asks on every call.
+        self._deep = frozenset(name for name in self.types if self._nests_past_limit(self.field_type(name)))
         # A private copy to recognise the same types again (see compile_types).
         self.source: dict[str, list[dict[str, str]]] = {
             name: [{"name": n, "type": t} for n, t in fields] for name, fields in self.types.items()
@@ -228,7 +228,8 @@ class Schema:
     def encode_field(self, type_text: str, value: Any) -> bytes:
         """The 32-byte word of one value of any field type (atomic, struct or array)."""
         encoder = self._field_encoder(type_text)
-        self.require_depth(type_text, value)
+        if self._nests_past_limit(self.field_type(type_text)):
+            self._require_depth(value)
         return encoder(value)
 
     def require_depth(self, type_: FieldType | str, value: Any) -> None:
@@ -238,10 +239,12 @@ class Schema:
         parsed, a program's own values here (see :func:`~eip712kit.base.limits.nests_deeper` for why
         the recursion limit is no bound). Types that cannot nest past the limit cost nothing.
         """
-        if isinstance(type_, str):
-            type_ = self.field_type(type_)
-        if len(type_.dims) + (self._levels[type_.struct] if type_.struct else 0) > self._limits.max_depth:
+        if self._nests_past_limit(self.field_type(type_) if isinstance(type_, str) else type_):
             self._require_depth(value)
+
+    def _nests_past_limit(self, type_: FieldType) -> bool:
+        """Whether a value of ``type_`` can hold more levels of objects and arrays than ``Limits.max_depth``."""
+        return len(type_.dims) + (self._levels[type_.struct] if type_.struct else 0) > self._limits.max_depth
 
     def codec(self, name: str) -> StructCodec:
         """The compiled struct ``name`` (UNKNOWN_TYPE when types does not define it)."""
@@ -436,11 +439,12 @@ def array_encoder(inner: Encoder, size: int | None, max_length: int, *, leaf: bo
     return encode_array
 
 
-def _levels(struct_fields: Mapping[str, tuple[Field, ...]]) -> dict[str, float]:
+def _levels(struct_fields: Mapping[str, tuple[Field, ...]], deps: Mapping[str, set[str]]) -> dict[str, float]:
     """How many levels of objects and arrays a value of each struct can hold: the struct's object, then per
     field its array dimensions and the levels of its struct; ``inf`` for a struct that is, or reaches, a
-    recursive one. Dependencies first (Kahn's order), so no recursion over the type graph."""
-    waiting = {name: {f.type.struct for f in fields if f.type.struct} for name, fields in struct_fields.items()}
+    recursive one. Dependencies (``deps``: the structs each one's fields name) first, in Kahn's order, so no
+    recursion over the type graph."""
+    waiting = {name: set(names) for name, names in deps.items()}
     users: dict[str, list[str]] = {name: [] for name in struct_fields}
     for name, deps in waiting.items():
         for dep in deps:
