@@ -446,10 +446,10 @@ def _levels(struct_fields: Mapping[str, tuple[Field, ...]], deps: Mapping[str, s
     recursion over the type graph."""
     waiting = {name: set(names) for name, names in deps.items()}
     users: dict[str, list[str]] = {name: [] for name in struct_fields}
-    for name, deps in waiting.items():
-        for dep in deps:
+    for name, names in waiting.items():
+        for dep in names:
             users[dep].append(name)
-    ready = [name for name, deps in waiting.items() if not deps]
+    ready = [name for name, names in waiting.items() if not names]
     levels: dict[str, float] = {}
     while ready:
         name = ready.pop()
