@@ -44,7 +44,7 @@ PIPE_BYTES = 1 << 20
 _REQUEST = struct.Struct("<Q")  # payload length
 _ANSWER = struct.Struct("<BQ")  # kind, payload length
 _DATA, _FAILURE = 0, 1
-_READ = 1 << 20
+_READ = PIPE_BYTES  # a full pipe in one read
 
 
 class WorkerError(RuntimeError):
@@ -174,19 +174,19 @@ def _unpickle_failure(payload: bytes) -> BaseException:
     return cast(BaseException, exc)
 
 
-def _pipe(size: int) -> tuple[int, int]:
+def _pipe() -> tuple[int, int]:
     import fcntl  # POSIX, as fork is: not imported on Windows
 
     read_fd, write_fd = os.pipe()
-    if size and hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux
+    if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux
         with contextlib.suppress(OSError):  # above the system's limit: the default size, slower only
-            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, size)
+            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     return read_fd, write_fd
 
 
-def _start(serve: Callable[[Channel], None], pipe_bytes: int, theirs: list[int]) -> Worker:
-    request_read, request_write = _pipe(pipe_bytes)
-    answer_read, answer_write = _pipe(pipe_bytes)
+def _start(serve: Callable[[Channel], None], theirs: list[int]) -> Worker:
+    request_read, request_write = _pipe()
+    answer_read, answer_write = _pipe()
     pid = os.fork()
     if pid == 0:  # the worker
         status = 1
@@ -211,7 +211,7 @@ def _start(serve: Callable[[Channel], None], pipe_bytes: int, theirs: list[int])
 
 
 @contextlib.contextmanager
-def forked(count: int, serve: Callable[[Channel], None], *, pipe_bytes: int = PIPE_BYTES) -> Iterator[list[Worker]]:
+def forked(count: int, serve: Callable[[Channel], None]) -> Iterator[list[Worker]]:
     """``count`` workers, each running ``serve`` over its requests; all stopped and reaped on leaving.
 
     Leaving normally closes their request pipes (each ``serve`` sees the end of its requests and
@@ -223,7 +223,7 @@ def forked(count: int, serve: Callable[[Channel], None], *, pipe_bytes: int = PI
     gc.freeze()
     try:
         for _ in range(count):
-            workers.append(_start(serve, pipe_bytes, theirs))
+            workers.append(_start(serve, theirs))
     except BaseException:
         _stop(workers, kill=True)
         raise

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import click
 
+from ..base import forked
 from ..base.errors import Eip712KitError, ProtocolError
 from ..base.extras import require_extra
 from ..base.limits import load_json
@@ -111,7 +112,7 @@ def serve_command(host: str, port: int, db_path: str | None, executor_id: int | 
         if db_path is None:
             raise click.UsageError(f"--workers {workers} share the API keys and used signatures through a file: "
                                    "give --db FILE (in memory, each worker would keep its own)")
-        if not server_workers.available():
+        if not forked.CAN_FORK:
             raise click.UsageError("--workers above 1 needs fork (Linux, macOS): run one process per port instead")
     try:
         if db_path is not None:

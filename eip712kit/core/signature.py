@@ -259,7 +259,9 @@ def _secp256k1_binding() -> tuple[Any, Any, Any] | None:
     except ImportError:  # pragma: no cover - another coincurve layout
         return None
     if not all(hasattr(lib, f) for f in ("secp256k1_ec_pubkey_create", "secp256k1_ec_pubkey_combine",
-                                         "secp256k1_ec_pubkey_serialize", "secp256k1_ec_pubkey_parse")):
+                                         "secp256k1_ec_pubkey_serialize", "secp256k1_ec_pubkey_parse",
+                                         "secp256k1_ecdsa_recoverable_signature_parse_compact",
+                                         "secp256k1_ecdsa_recover")):
         return None  # pragma: no cover
     return ffi, lib, GLOBAL_CONTEXT.ctx
 

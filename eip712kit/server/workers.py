@@ -44,11 +44,6 @@ RESTART_PAUSE = 1.0
 _STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
-def available() -> bool:
-    """Whether this platform can run workers (fork)."""
-    return hasattr(os, "fork")
-
-
 def _watch_parent(parent: int) -> None:
     """In a worker: stop gracefully (SIGTERM to itself) once the parent is gone."""
     def watch() -> None:
@@ -145,4 +140,4 @@ def _signal(pid: int, signum: int) -> None:
         pass
 
 
-__all__ = ["PARENT_CHECK", "RESTART_PAUSE", "available", "run_workers"]
+__all__ = ["PARENT_CHECK", "RESTART_PAUSE", "run_workers"]
