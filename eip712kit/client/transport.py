@@ -245,10 +245,6 @@ class HttpClient:
                 declared = reply.headers.get("content-length", "")
                 if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
                     raise self._too_large(method, url, f"it declares {int(declared):,} bytes")
-                try:
-                    decoding = decoder(reply.headers.get_list("content-encoding", split_commas=True), self.max_bytes)
-                except CodingError as exc:
-                    raise server_error(f"the answer to {method} {url} cannot be read: {exc}") from None
                 chunks: list[bytes] = []
                 size = 0
                 # The bytes as sent, decoded below under the cap. The stream itself, not iter_raw(): an answer
@@ -256,6 +252,7 @@ class HttpClient:
                 wire = reply.stream
                 assert isinstance(wire, httpx.SyncByteStream)
                 try:
+                    decoding = decoder(reply.headers.get_list("content-encoding", split_commas=True), self.max_bytes)
                     for raw in wire:
                         size += len(raw)
                         if size > self.max_bytes:
