@@ -226,11 +226,11 @@ class ExpectedFailures:
         return cls.parse(Path(path).read_text(encoding="utf-8"), str(path))
 
     def match(self, case_id: str) -> ExpectedFailure | None:
-        for entry in self.entries:
-            if fnmatchcase(case_id, entry.pattern):
-                self.used.add(entry.pattern)
-                return entry
-        return None
+        """The entry that matches ``case_id``, counted as used."""
+        entry = self.lookup(case_id)
+        if entry is not None:
+            self.used.add(entry.pattern)
+        return entry
 
     def lookup(self, case_id: str) -> ExpectedFailure | None:
         """The entry that matches ``case_id``, without counting it as used."""

@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from importlib import resources
 from pathlib import Path
@@ -159,7 +159,7 @@ def load_file(path: str | os.PathLike[str]) -> VectorFile:
         doc = json.loads(raw.decode("utf-8"))
     except ValueError as exc:
         raise VectorError(f"{name} is not valid JSON: {exc}") from None
-    return replace(parse_vector_file(doc, name), sha256=hashlib.sha256(raw).hexdigest())
+    return parse_vector_file(doc, name, sha256=hashlib.sha256(raw).hexdigest())
 
 
 def _invalid(message: str, where: str) -> VectorError:
@@ -183,8 +183,11 @@ def first_unsafe_number(value: Any, where: str) -> str | None:
     return None
 
 
-def parse_vector_file(doc: Any, name: str = "<vectors>") -> VectorFile:
-    """Check the structure every consumer relies on; the JSON Schema in ``vectors/schema.json`` says the rest."""
+def parse_vector_file(doc: Any, name: str = "<vectors>", *, sha256: str | None = None) -> VectorFile:
+    """Check the structure every consumer relies on; the JSON Schema in ``vectors/schema.json`` says the rest.
+
+    ``sha256`` is the file's own digest when its bytes were read; a document without them is
+    identified by the digest of its canonical JSON."""
     if not isinstance(doc, dict):
         raise _invalid(f"{name}: a vector file is a JSON object", "")
     fmt = doc.get("format")
@@ -258,9 +261,10 @@ def parse_vector_file(doc: Any, name: str = "<vectors>") -> VectorFile:
                 features=tuple(sorted(set(features))),
             )
         )
-    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
-    return VectorFile(name, suite, str(doc.get("description", "")), keys, tuple(cases), digest)
+    if sha256 is None:
+        canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        sha256 = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return VectorFile(name, suite, str(doc.get("description", "")), keys, tuple(cases), sha256)
 
 
 def vectors_identity(files: Iterable[VectorFile]) -> dict[str, Any]:
