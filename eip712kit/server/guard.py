@@ -244,7 +244,6 @@ class GuardedProtocol(asyncio.Protocol):
         self._head = bytearray()
         self._body_due: int | None = None
         self._read_due: float | None = None  # the loop time the head or body must have arrived by
-        self._read_what = "head"
         # the server's side: requests whole, answers started, and its own deadline
         self._requests = 0
         self._answers = 0
@@ -273,7 +272,7 @@ class GuardedProtocol(asyncio.Protocol):
         self._stats.open += 1
         self._counted = True
         self._inner = self._make_inner()
-        self._arm_read(self._limits.header_timeout, "head")
+        self._arm_read(self._limits.header_timeout)
         self._inner.connection_made(_WatchedTransport(transport, self))
 
     def data_received(self, data: bytes) -> None:
@@ -348,7 +347,7 @@ class GuardedProtocol(asyncio.Protocol):
                         self._head_read(length)
                     continue
                 if self._read_due is None:
-                    self._arm_read(self._limits.header_timeout, "head")
+                    self._arm_read(self._limits.header_timeout)
             searched = max(0, len(self._head) - 3)
             self._head += data[at:]
             if self._head.startswith(b"\r\n"):  # blank lines before a request line, in pieces (CR, then LF)
@@ -382,7 +381,7 @@ class GuardedProtocol(asyncio.Protocol):
         """A head has been read: its body (``length`` bytes) is due now, or the request is whole."""
         if length:
             self._body_due = length
-            self._arm_read(self._limits.body_timeout, "body")
+            self._arm_read(self._limits.body_timeout)
         else:
             self._request_whole()
 
@@ -403,8 +402,12 @@ class GuardedProtocol(asyncio.Protocol):
             self._handler_due = self._due(self._limits.handler_timeout) if self._answers < self._requests else None
         self._written += size
         if self._write_due is None:
-            self._must_leave = self._written
-            self._write_due = self._due(self._limits.write_timeout)
+            self._arm_write()
+
+    def _arm_write(self) -> None:
+        """Everything written so far must have left by the write deadline."""
+        self._must_leave = self._written
+        self._write_due = self._due(self._limits.write_timeout)
 
     def _write_late(self) -> None:
         """Every byte written a write deadline ago must have left: else the client is not reading, and is cut.
@@ -422,8 +425,7 @@ class GuardedProtocol(asyncio.Protocol):
             log.info("cut a connection from %s: it did not read the answer in time", _peer(transport))
             self._cut()
         elif waiting:
-            self._must_leave = self._written
-            self._write_due = self._due(self._limits.write_timeout)
+            self._arm_write()
 
     def _close_when_sent(self) -> None:
         """The inner protocol closes: at once if all it wrote has left, else when it has (or at the write deadline).
@@ -447,8 +449,7 @@ class GuardedProtocol(asyncio.Protocol):
         if unsent(transport):
             self._close_timer = self._loop.call_later(_CLOSE_POLL, self._close_if_sent)
             if self._write_due is None:
-                self._must_leave = self._written
-                self._write_due = self._due(self._limits.write_timeout)
+                self._arm_write()
         else:
             self._cancel_all()
             transport.close()
@@ -481,10 +482,10 @@ class GuardedProtocol(asyncio.Protocol):
 
     # -- the client's deadlines --
 
-    def _arm_read(self, seconds: float, what: str) -> None:
+    def _arm_read(self, seconds: float) -> None:
+        """The client's deadline for what it sends next: the head, or the body once ``_body_due`` is set."""
         now = self._loop.time()
         self._read_due = self._due(seconds, now)
-        self._read_what = what
         self._stats.waiting[self] = now
 
     def _cancel_read(self) -> None:
@@ -517,7 +518,7 @@ class GuardedProtocol(asyncio.Protocol):
         self._wake = None
         now = self._loop.time()
         while True:  # each late handler may close the connection, which clears the other deadlines
-            passed = [(due, late) for due, late in ((self._read_due, self._read_late_now),
+            passed = [(due, late) for due, late in ((self._read_due, self._read_late),
                                                    (self._handler_due, self._handler_late),
                                                    (self._write_due, self._write_late))
                       if due is not None and due <= now]
@@ -529,9 +530,6 @@ class GuardedProtocol(asyncio.Protocol):
         if pending and transport is not None and not transport.is_closing():
             self._wake_by(min(pending))
 
-    def _read_late_now(self) -> None:
-        self._read_late(self._read_what)
-
     def _evict_the_longest_waiting(self) -> bool:
         """At the limit: close the connection that has waited longest on its client, if any, to admit this one.
 
@@ -542,7 +540,7 @@ class GuardedProtocol(asyncio.Protocol):
             return False
         oldest = min(self._stats.waiting, key=self._stats.waiting.__getitem__)
         self._stats.evicted += 1
-        oldest._read_late("head" if oldest._body_due is None else "body", counted=False)
+        oldest._read_late(counted=False)
         return True
 
     def _cancel_all(self) -> None:
@@ -553,7 +551,8 @@ class GuardedProtocol(asyncio.Protocol):
         self._handler_due = self._write_due = None
         self._wake = self._close_timer = None
 
-    def _read_late(self, what: str, counted: bool = True) -> None:
+    def _read_late(self, counted: bool = True) -> None:
+        what = "head" if self._body_due is None else "body"
         self._cancel_read()
         transport = self._transport
         if transport is None or transport.is_closing():
