@@ -137,6 +137,17 @@ def _head_too_large() -> bytes:
                      "Request Header Fields Too Large")
 
 
+def _read_whole_head(head: bytes) -> tuple[int, bytes | None]:
+    """:func:`read_head` of a head whose end has been found, held to :data:`MAX_HEAD_BYTES` first.
+
+    A head still arriving is held to the limit as it grows; one that arrived whole in a read (which
+    can bring 256 KiB), or was ended by the piece that took it over, is held to it here.
+    """
+    if len(head) + len(HEAD_END) > MAX_HEAD_BYTES:
+        return 0, _head_too_large()
+    return read_head(head)
+
+
 def read_head(head: bytes) -> tuple[int, bytes | None]:
     """A request head (without its blank line): the body's length, and the answer refusing it (``None``: none).
 
@@ -331,12 +342,10 @@ class GuardedProtocol(asyncio.Protocol):
                     break
                 end = data.find(HEAD_END, at)
                 if end != -1:  # the whole head in this chunk (nearly always): read where it is, not copied
-                    if end + 4 - at > MAX_HEAD_BYTES:  # a read can hold more than the limit: held to it all the same
-                        return _head_too_large()
                     # every LF of the head is the end of a CRLF, or one is bare
                     if data.count(b"\n", at, end + 4) != data.count(b"\r\n", at, end + 4):
                         return _BARE_LF
-                    length, refusal = read_head(data[at:end])
+                    length, refusal = _read_whole_head(data[at:end])
                     if refusal is not None:
                         return refusal
                     at = end + 4
@@ -366,10 +375,8 @@ class GuardedProtocol(asyncio.Protocol):
                 if len(self._head) > MAX_HEAD_BYTES:
                     return _head_too_large()
                 break
-            if end + 4 > MAX_HEAD_BYTES:  # its last piece brought the head over the limit and ended it
-                return _head_too_large()
             consumed = len(data) - (len(self._head) - end - 4)
-            length, refusal = read_head(bytes(self._head[:end]))
+            length, refusal = _read_whole_head(bytes(self._head[:end]))
             if refusal is not None:
                 return refusal
             self._head = bytearray()
