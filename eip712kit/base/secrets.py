@@ -18,6 +18,7 @@ alarm costs a sentence naming the variable, a miss costs a key.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 SECRET_NAME_MARKERS: tuple[str, ...] = (
     "PRIVATE_KEY", "PRIVATEKEY", "PRIV_KEY", "PRIVKEY", "SECRET", "MNEMONIC", "SEED_PHRASE", "PASSWORD",
@@ -44,10 +45,20 @@ def is_secret_name(name: str) -> bool:
         part in SECRET_NAME_PARTS for part in _PARTS.split(upper))
 
 
+def secret_shape(text: str) -> Literal["key", "phrase"] | None:
+    """What a field, whole (surrounding blanks and quotes aside), is shaped as: a private key's hex, a phrase's
+    words, or neither."""
+    bare = text.strip().strip("'\"").strip()
+    if re.fullmatch(HEX_KEY, bare):
+        return "key"
+    if re.fullmatch(MNEMONIC_WORDS, bare):
+        return "phrase"
+    return None
+
+
 def key_shaped(text: str) -> bool:
     """Whether a field, whole (surrounding blanks and quotes aside), is a private key's hex or a phrase's words."""
-    bare = text.strip().strip("'\"").strip()
-    return re.fullmatch(HEX_KEY, bare) is not None or re.fullmatch(MNEMONIC_WORDS, bare) is not None
+    return secret_shape(text) is not None
 
 
 def holds_key_material(value: str) -> bool:
@@ -63,4 +74,5 @@ __all__ = [
     "holds_key_material",
     "is_secret_name",
     "key_shaped",
+    "secret_shape",
 ]

@@ -47,7 +47,7 @@ from starlette.routing import BaseRoute, Route
 from ..base.errors import DocumentError, Eip712KitError, SignatureError, ValueEncodingError
 from ..base.limits import DEFAULT_LIMITS, Limits, load_json
 from ..base.parsers import parse_address, to_checksum_address
-from ..base.secrets import HEX_KEY, MNEMONIC_WORDS
+from ..base.secrets import secret_shape
 from ..core.api import check_typed_data, recover_typed_data
 from ..core.signature import Signature
 from ..core.trace import trace_typed_data
@@ -180,19 +180,19 @@ async def read_body(request: Request, limits: Limits = DEFAULT_LIMITS) -> dict[s
 
 def _refuse_secret_shape(value: str, path: str) -> None:
     """A key or a phrase pasted where the signature or the address goes: refuse it, and never echo it."""
-    text = value.strip()
+    shape = secret_shape(value)
+    if shape is None:
+        return
     error: type[Eip712KitError]
     if path == "signature":
         error, code, wanted = SignatureError, "SIGNATURE_MALFORMED", "a signature (65 bytes, or 64 compact)"
     else:
         error, code, wanted = ValueEncodingError, "INVALID_ADDRESS", "an address (20 bytes)"
-    bare = text.strip("'\"").strip()
-    if re.fullmatch(HEX_KEY, bare):
+    if shape == "key":
         raise error(f"this is 32 bytes of hex, the size of a private key, not of {wanted}. "
                     "The debugger never needs a key: do not paste one here or anywhere else", code=code, path=path)
-    if re.fullmatch(MNEMONIC_WORDS, bare):
-        raise error(f"this is a list of words, the shape of a mnemonic phrase, not {wanted}. "
-                    "The debugger never needs a phrase: do not paste one here or anywhere else", code=code, path=path)
+    raise error(f"this is a list of words, the shape of a mnemonic phrase, not {wanted}. "
+                "The debugger never needs a phrase: do not paste one here or anywhere else", code=code, path=path)
 
 
 def _document_bytes(document: Any) -> bytes:
